@@ -1,0 +1,479 @@
+//! The semantic passes: each part of the raw site is checked value by value and turned into its
+//! model counterpart. Problems are collected, never returned early, so one run reports them all.
+
+use std::collections::BTreeSet;
+
+use super::values::{self, Problem};
+use super::{Ctx, alerting};
+use crate::diag::Code;
+use crate::model::{self, API_RESOURCES, NodeRole, Placement};
+use crate::site::{escape, raw};
+
+/// Names of generated objects a site must not reuse, by kind.
+pub(crate) const RESERVED_SERVICE_MONITORS: &[&str] = &["alertmanager-main", "etcd", "prometheus-k8s"];
+/// ServiceAccounts promsite creates in the site's namespace.
+pub(crate) const RESERVED_SERVICE_ACCOUNTS: &[&str] = &["alertmanager-main", "prometheus-k8s"];
+
+pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site> {
+    ctx.check(Code::NameInvalid, "/site/name", values::dns_label(&raw.site.name).map_err(|p| {
+        Problem::new(format!("site name {}", p.message.trim_start_matches(&format!("`{}` is ", raw.site.name))), format!("{}; the site name is also the directory `out/<name>/`", p.help))
+    }));
+    ctx.check(Code::NameInvalid, "/site/namespace", values::dns_label(&raw.site.namespace));
+    let nodes = nodes(ctx, &raw.nodes);
+    let prometheus = prometheus(ctx, &raw.prometheus, &nodes);
+    let alertmanager = alertmanager(ctx, &raw.alertmanager, &nodes);
+    let receivers = receivers(ctx, &raw.receivers);
+    let receiver_names: BTreeSet<&str> = raw.receivers.iter().map(|r| r.name.as_str()).collect();
+    let route = route(ctx, &raw.route, "/route", &receiver_names, true);
+    let scrapes = scrapes(ctx, &raw.scrape, &raw.site.namespace);
+    let etcd = raw.etcd.as_ref().and_then(|e| etcd(ctx, e, &nodes));
+    let ingress = raw.ingress.as_ref().map(|i| ingress(ctx, i));
+    let api_clients = api_clients(ctx, &raw.api_clients, &raw.site.namespace);
+    let rule_groups = rule_groups(ctx, &raw.rule_groups);
+    if ctx.failed() {
+        return None;
+    }
+    Some(model::Site {
+        name: raw.site.name.clone(),
+        namespace: raw.site.namespace.clone(),
+        nodes,
+        prometheus: prometheus?,
+        alertmanager: alertmanager?,
+        route: route?,
+        receivers,
+        scrapes,
+        etcd,
+        ingress,
+        api_clients,
+        rule_groups,
+    })
+}
+
+/// Reports the second and later uses of each name.
+fn unique<'a>(ctx: &mut Ctx<'_>, what: &str, names: impl IntoIterator<Item = (String, &'a str)>) {
+    let mut seen = BTreeSet::new();
+    for (pointer, name) in names {
+        if !seen.insert(name) {
+            ctx.error(Code::NameDuplicate, &pointer, Problem::new(format!("{what} `{name}` is declared twice"), format!("give each {what} a unique name, or remove one")));
+        }
+    }
+}
+
+fn duration(ctx: &mut Ctx<'_>, pointer: &str, text: Option<&String>) -> Option<model::Duration> {
+    text.and_then(|t| ctx.check(Code::ValueDuration, pointer, values::duration(t)))
+}
+
+/// A duration with a default; the default is known valid.
+fn duration_or(ctx: &mut Ctx<'_>, pointer: &str, text: Option<&String>, default: &str) -> model::Duration {
+    duration(ctx, pointer, text).unwrap_or_else(|| values::duration(default).unwrap_or_else(|_| unreachable!("default {default} is valid")))
+}
+
+fn nodes(ctx: &mut Ctx<'_>, raw: &[raw::Node]) -> Vec<model::Node> {
+    unique(ctx, "node", raw.iter().enumerate().map(|(i, n)| (format!("/nodes/{i}/name"), n.name.as_str())));
+    let mut nodes: Vec<model::Node> = raw
+        .iter()
+        .enumerate()
+        .filter_map(|(i, node)| {
+            ctx.check(Code::NameInvalid, &format!("/nodes/{i}/name"), values::dns_subdomain(&node.name));
+            let address = ctx.check(Code::ValueAddress, &format!("/nodes/{i}/address"), values::address(&node.address));
+            let taints: BTreeSet<model::Taint> = node
+                .taints
+                .iter()
+                .enumerate()
+                .filter_map(|(j, t)| ctx.check(Code::ValueTaint, &format!("/nodes/{i}/taints/{j}"), values::taint(t)))
+                .collect();
+            Some(model::Node { name: node.name.clone(), address: address?, roles: node.roles.iter().copied().collect(), taints: taints.into_iter().collect() })
+        })
+        .collect();
+    nodes.sort_by(|a, b| a.name.cmp(&b.name));
+    nodes.dedup_by(|a, b| a.name == b.name);
+    nodes
+}
+
+/// Resolves a list of node names against the declared nodes.
+fn placement(ctx: &mut Ctx<'_>, pointer: &str, names: &[String], nodes: &[model::Node]) -> Placement {
+    unique(ctx, "node", names.iter().enumerate().map(|(i, n)| (format!("{pointer}/{i}"), n.as_str())));
+    for (i, name) in names.iter().enumerate() {
+        if !nodes.iter().any(|n| &n.name == name) {
+            let declared: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
+            let help = if declared.is_empty() {
+                "declare it in a `[[nodes]]` table with its name and address".to_owned()
+            } else {
+                format!("declare it in `[[nodes]]`, or use one of: {}", declared.join(", "))
+            };
+            ctx.error(Code::RefUnknownNode, &format!("{pointer}/{i}"), Problem::new(format!("node `{name}` is not declared"), help));
+        }
+    }
+    let set: BTreeSet<String> = names.iter().cloned().collect();
+    Placement { nodes: set.into_iter().collect() }
+}
+
+/// Replicas are spread one per node (required anti-affinity): more replicas than nodes never schedule.
+fn replicas(ctx: &mut Ctx<'_>, section: &str, replicas: Option<u32>, placement: &Placement, storage: bool) {
+    let count = replicas.unwrap_or(1);
+    let nodes = placement.nodes.len();
+    if nodes > 0 && count as usize > nodes {
+        let what = if storage { "nodes with storage" } else { "nodes" };
+        ctx.error(
+            Code::PlacementReplicas,
+            &format!("/{section}/replicas"),
+            Problem::new(
+                format!("{count} {section} replicas but only {nodes} {what}"),
+                format!("each replica needs its own node: add nodes to `{section}.nodes` or lower `replicas` to {nodes}"),
+            ),
+        );
+    }
+}
+
+fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, nodes: &[model::Node]) -> Option<model::Prometheus> {
+    let placement = placement(ctx, "/prometheus/nodes", &raw.nodes, nodes);
+    replicas(ctx, "prometheus", raw.replicas, &placement, raw.storage.is_some());
+    for (key, _) in &raw.external_labels {
+        let pointer = format!("/prometheus/external_labels/{}", escape(key));
+        if let Err(problem) = values::label_name(key) {
+            ctx.error_at_key(Code::ValueLabelName, &pointer, problem);
+        }
+    }
+    let resources = resources(ctx, "/prometheus/resources", raw.resources.as_ref());
+    if raw.admin_api {
+        ctx.warning(
+            Code::PrometheusAdminApi,
+            "/prometheus/admin_api",
+            Problem::new(
+                "the Prometheus admin API is enabled",
+                "anyone who can reach Prometheus can delete series and take snapshots; set `admin_api = false` unless you need that",
+            ),
+        );
+    }
+    let storage = raw.storage.as_ref().and_then(|s| {
+        if placement.nodes.is_empty() {
+            ctx.error(
+                Code::PlacementStorage,
+                "/prometheus/storage",
+                Problem::new("local storage needs nodes to live on", "list the nodes that hold the data in `prometheus.nodes`"),
+            );
+        }
+        if !s.path.starts_with('/') {
+            ctx.error(Code::ValuePath, "/prometheus/storage/path", Problem::new(format!("`{}` is not an absolute path", s.path), "give the directory on each node as an absolute path, e.g. `/var/lib/prometheus`"));
+        }
+        ctx.check(Code::ValueQuantity, "/prometheus/storage/size", values::quantity(&s.size))?;
+        Some(model::Storage { path: s.path.clone(), size: s.size.clone() })
+    });
+    Some(model::Prometheus {
+        version: raw.version.clone().unwrap_or_else(|| model::DEFAULT_PROMETHEUS_VERSION.to_owned()),
+        replicas: raw.replicas.unwrap_or(1),
+        retention: duration_or(ctx, "/prometheus/retention", raw.retention.as_ref(), "15d"),
+        evaluation_interval: duration_or(ctx, "/prometheus/evaluation_interval", raw.evaluation_interval.as_ref(), "30s"),
+        scrape_interval: duration_or(ctx, "/prometheus/scrape_interval", raw.scrape_interval.as_ref(), "30s"),
+        placement,
+        external_labels: raw.external_labels.clone(),
+        resources,
+        admin_api: raw.admin_api,
+        query_max_samples: raw.query_max_samples,
+        storage,
+    })
+}
+
+fn resources(ctx: &mut Ctx<'_>, pointer: &str, raw: Option<&raw::Resources>) -> model::Resources {
+    let Some(raw) = raw else { return model::Resources::default() };
+    let mut quantity = |key: &str, value: Option<&String>| {
+        value.and_then(|v| ctx.check(Code::ValueQuantity, &format!("{pointer}/{key}"), values::quantity(v)).map(|()| v.clone()))
+    };
+    model::Resources { cpu: quantity("cpu", raw.cpu.as_ref()), memory: quantity("memory", raw.memory.as_ref()) }
+}
+
+fn alertmanager(ctx: &mut Ctx<'_>, raw: &raw::Alertmanager, nodes: &[model::Node]) -> Option<model::Alertmanager> {
+    let placement = placement(ctx, "/alertmanager/nodes", &raw.nodes, nodes);
+    replicas(ctx, "alertmanager", raw.replicas, &placement, false);
+    let cluster = raw.cluster.as_ref();
+    let smtp = raw.smtp.as_ref().map(|s| {
+        ctx.check(Code::ValueHostPort, "/alertmanager/smtp/smarthost", values::host_port(&s.smarthost));
+        ctx.check(Code::ValueEmail, "/alertmanager/smtp/from", values::email(&s.from));
+        let auth_password = s.auth_password.as_ref().map(|r| secret_ref(ctx, "/alertmanager/smtp/auth_password", r));
+        model::Smtp {
+            smarthost: s.smarthost.clone(),
+            from: s.from.clone(),
+            hello: s.hello.clone(),
+            auth_username: s.auth_username.clone(),
+            auth_password,
+            auth_identity: s.auth_identity.clone(),
+            require_tls: s.require_tls,
+        }
+    });
+    Some(model::Alertmanager {
+        version: raw.version.clone().unwrap_or_else(|| model::DEFAULT_ALERTMANAGER_VERSION.to_owned()),
+        replicas: raw.replicas.unwrap_or(1),
+        placement,
+        log_level: raw.log_level,
+        gossip_interval: duration(ctx, "/alertmanager/cluster/gossip_interval", cluster.and_then(|c| c.gossip_interval.as_ref())),
+        pushpull_interval: duration(ctx, "/alertmanager/cluster/pushpull_interval", cluster.and_then(|c| c.pushpull_interval.as_ref())),
+        peer_timeout: duration(ctx, "/alertmanager/cluster/peer_timeout", cluster.and_then(|c| c.peer_timeout.as_ref())),
+        smtp,
+    })
+}
+
+fn secret_ref(ctx: &mut Ctx<'_>, pointer: &str, raw: &raw::SecretKeyRef) -> model::SecretKeyRef {
+    ctx.check(Code::NameInvalid, &format!("{pointer}/secret"), values::dns_subdomain(&raw.secret));
+    secret_key(ctx, &format!("{pointer}/key"), &raw.key);
+    model::SecretKeyRef { secret: raw.secret.clone(), key: raw.key.clone() }
+}
+
+/// Secret data keys: letters, digits, `-`, `_` and `.` (they become file names when mounted).
+fn secret_key(ctx: &mut Ctx<'_>, pointer: &str, key: &str) {
+    let valid = !key.is_empty() && key.len() <= 253 && key != "." && key != ".." && key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if !valid {
+        ctx.error(Code::NameInvalid, pointer, Problem::new(format!("`{key}` is not a valid Secret key"), "Secret keys are letters, digits, `-`, `_` and `.`"));
+    }
+}
+
+fn receivers(ctx: &mut Ctx<'_>, raw: &[raw::Receiver]) -> Vec<model::Receiver> {
+    unique(ctx, "receiver", raw.iter().enumerate().map(|(i, r)| (format!("/receivers/{i}/name"), r.name.as_str())));
+    let mut receivers: Vec<model::Receiver> = raw
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            if r.name.is_empty() {
+                ctx.error(Code::NameInvalid, &format!("/receivers/{i}/name"), Problem::new("a receiver name cannot be empty", "name the receiver, e.g. `sre-oncall`"));
+            }
+            let email = r
+                .email
+                .iter()
+                .enumerate()
+                .map(|(j, e)| {
+                    ctx.check(Code::ValueEmail, &format!("/receivers/{i}/email/{j}/to"), values::email(&e.to));
+                    model::Email { to: e.to.clone(), send_resolved: e.send_resolved }
+                })
+                .collect();
+            let webhook = r
+                .webhook
+                .iter()
+                .enumerate()
+                .map(|(j, w)| {
+                    ctx.check(Code::ValueUrl, &format!("/receivers/{i}/webhook/{j}/url"), values::http_url(&w.url));
+                    model::Webhook { url: w.url.clone(), send_resolved: w.send_resolved, max_alerts: w.max_alerts }
+                })
+                .collect();
+            model::Receiver { name: r.name.clone(), email, webhook }
+        })
+        .collect();
+    receivers.sort_by(|a, b| a.name.cmp(&b.name));
+    receivers
+}
+
+fn route(ctx: &mut Ctx<'_>, raw: &raw::Route, pointer: &str, receivers: &BTreeSet<&str>, root: bool) -> Option<model::Route> {
+    if root {
+        if raw.receiver.is_none() {
+            ctx.error_at_key(Code::AlertRoute, pointer, Problem::new("the root route has no receiver", "set `receiver` in `[route]`: alerts no child route matches go there"));
+        }
+        if !raw.matchers.is_empty() {
+            ctx.error(Code::AlertRoute, &format!("{pointer}/matchers"), Problem::new("the root route cannot have matchers", "the root route matches every alert; move the matchers to a `[[route.routes]]` entry"));
+        }
+        if raw.continue_matching {
+            ctx.error(Code::AlertRoute, &format!("{pointer}/continue"), Problem::new("the root route cannot set `continue`", "remove `continue` from `[route]`"));
+        }
+    }
+    if let Some(name) = &raw.receiver {
+        if !receivers.contains(name.as_str()) {
+            let known: Vec<&str> = receivers.iter().copied().collect();
+            ctx.error(
+                Code::RefUnknownReceiver,
+                &format!("{pointer}/receiver"),
+                Problem::new(format!("receiver `{name}` is not declared"), format!("declare it in `[[receivers]]`, or use one of: {}", known.join(", "))),
+            );
+        }
+    }
+    let matchers: Vec<model::Matcher> = raw
+        .matchers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| ctx.check(Code::AlertMatcher, &format!("{pointer}/matchers/{i}"), alerting::matcher(m)))
+        .collect();
+    if let Some(group_by) = &raw.group_by {
+        for (i, label) in group_by.iter().enumerate() {
+            if label != "..." {
+                ctx.check(Code::ValueLabelName, &format!("{pointer}/group_by/{i}"), values::label_name(label));
+            }
+        }
+    }
+    let routes: Vec<Option<model::Route>> = raw.routes.iter().enumerate().map(|(i, r)| route(ctx, r, &format!("{pointer}/routes/{i}"), receivers, false)).collect();
+    Some(model::Route {
+        receiver: raw.receiver.clone(),
+        matchers,
+        group_by: raw.group_by.clone(),
+        group_wait: duration(ctx, &format!("{pointer}/group_wait"), raw.group_wait.as_ref()),
+        group_interval: duration(ctx, &format!("{pointer}/group_interval"), raw.group_interval.as_ref()),
+        repeat_interval: duration(ctx, &format!("{pointer}/repeat_interval"), raw.repeat_interval.as_ref()),
+        continue_matching: raw.continue_matching,
+        routes: routes.into_iter().collect::<Option<Vec<_>>>()?,
+    })
+}
+
+fn scrapes(ctx: &mut Ctx<'_>, raw: &[raw::Scrape], site_namespace: &str) -> Vec<model::Scrape> {
+    unique(ctx, "scrape", raw.iter().enumerate().map(|(i, s)| (format!("/scrape/{i}/name"), s.name.as_str())));
+    let mut scrapes: Vec<model::Scrape> = raw
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let at = |key: &str| format!("/scrape/{i}/{key}");
+            ctx.check(Code::NameInvalid, &at("name"), values::dns_subdomain(&s.name));
+            reserved(ctx, &at("name"), &s.name, "ServiceMonitor", RESERVED_SERVICE_MONITORS);
+            if let Some(namespace) = &s.namespace {
+                ctx.check(Code::NameInvalid, &at("namespace"), values::dns_label(namespace));
+            }
+            for (key, value) in &s.selector {
+                let pointer = format!("{}/{}", at("selector"), escape(key));
+                if let Err(problem) = values::k8s_label(key, value) {
+                    ctx.error_at_key(Code::ValueK8sLabel, &pointer, problem);
+                }
+            }
+            if s.port.is_empty() || s.port.len() > 15 || values::dns_label(&s.port).is_err() {
+                ctx.error(Code::NameInvalid, &at("port"), Problem::new(format!("`{}` is not a Service port name", s.port), "name the Service port as it appears in the Service's `ports[].name` (lower-case, at most 15 characters)"));
+            }
+            if let Some(path) = s.path.as_ref().filter(|p| !p.starts_with('/')) {
+                ctx.error(Code::ValuePath, &at("path"), Problem::new(format!("`{path}` is not an absolute URL path"), "start the path with `/`, e.g. `/metrics`"));
+            }
+            model::Scrape {
+                name: s.name.clone(),
+                namespace: s.namespace.clone().unwrap_or_else(|| site_namespace.to_owned()),
+                selector: s.selector.clone(),
+                port: s.port.clone(),
+                path: s.path.clone(),
+                interval: duration(ctx, &at("interval"), s.interval.as_ref()),
+                timeout: duration(ctx, &at("timeout"), s.timeout.as_ref()),
+                scheme: s.scheme,
+            }
+        })
+        .collect();
+    scrapes.sort_by(|a, b| a.name.cmp(&b.name));
+    scrapes
+}
+
+fn reserved(ctx: &mut Ctx<'_>, pointer: &str, name: &str, kind: &str, names: &[&str]) {
+    if names.contains(&name) {
+        ctx.error(Code::NameCollision, pointer, Problem::new(format!("promsite already generates a {kind} named `{name}`"), "choose another name"));
+    }
+}
+
+fn etcd(ctx: &mut Ctx<'_>, raw: &raw::Etcd, nodes: &[model::Node]) -> Option<model::Etcd> {
+    let members: Vec<String> = nodes.iter().filter(|n| n.roles.contains(&NodeRole::Etcd)).map(|n| n.name.clone()).collect();
+    if members.is_empty() {
+        ctx.error_at_key(Code::EtcdNoNodes, "/etcd", Problem::new("`[etcd]` is set but no node has role `etcd`", "add `roles = [\"etcd\"]` to the nodes that run etcd members, or remove `[etcd]`"));
+    }
+    let cert = &raw.client_cert;
+    ctx.check(Code::NameInvalid, "/etcd/client_cert/secret", values::dns_subdomain(&cert.secret));
+    for (key, value) in [("cert", &cert.cert), ("key", &cert.key), ("ca", &cert.ca)] {
+        secret_key(ctx, &format!("/etcd/client_cert/{key}"), value);
+    }
+    Some(model::Etcd {
+        port: u16::try_from(raw.port.unwrap_or(2379)).ok()?,
+        client_cert: model::EtcdClientCert { secret: cert.secret.clone(), cert: cert.cert.clone(), key: cert.key.clone(), ca: cert.ca.clone() },
+        nodes: members,
+    })
+}
+
+fn ingress(ctx: &mut Ctx<'_>, raw: &raw::Ingress) -> model::Ingress {
+    for (key, value) in [("class", &raw.class), ("prometheus", &raw.prometheus), ("alertmanager", &raw.alertmanager), ("tls_secret", &raw.tls_secret)] {
+        if let Some(value) = value {
+            ctx.check(Code::NameInvalid, &format!("/ingress/{key}"), values::dns_subdomain(value));
+        }
+    }
+    model::Ingress { class: raw.class.clone(), prometheus: raw.prometheus.clone(), alertmanager: raw.alertmanager.clone(), tls_secret: raw.tls_secret.clone() }
+}
+
+fn api_clients(ctx: &mut Ctx<'_>, raw: &[raw::ApiClient], site_namespace: &str) -> Vec<model::ApiClient> {
+    let keys: Vec<String> = raw.iter().map(|c| format!("{}/{}", c.namespace, c.name)).collect();
+    unique(ctx, "API client", keys.iter().enumerate().map(|(i, k)| (format!("/api_clients/{i}/name"), k.as_str())));
+    let mut clients: Vec<model::ApiClient> = raw
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            ctx.check(Code::NameInvalid, &format!("/api_clients/{i}/name"), values::dns_subdomain(&c.name));
+            ctx.check(Code::NameInvalid, &format!("/api_clients/{i}/namespace"), values::dns_label(&c.namespace));
+            if c.namespace == site_namespace {
+                reserved(ctx, &format!("/api_clients/{i}/name"), &c.name, "ServiceAccount", RESERVED_SERVICE_ACCOUNTS);
+            }
+            let resources = c
+                .resources
+                .iter()
+                .enumerate()
+                .filter_map(|(j, name)| {
+                    let found = API_RESOURCES.iter().find(|r| r.name == name).copied();
+                    if found.is_none() {
+                        let known: Vec<&str> = API_RESOURCES.iter().map(|r| r.name).collect();
+                        ctx.error(Code::ValueApiResource, &format!("/api_clients/{i}/resources/{j}"), Problem::new(format!("unknown API resource `{name}`"), format!("use the plural resource name of one of: {}", known.join(", "))));
+                    }
+                    found
+                })
+                .collect();
+            model::ApiClient { name: c.name.clone(), namespace: c.namespace.clone(), resources, verbs: c.verbs.iter().copied().collect() }
+        })
+        .collect();
+    clients.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    clients
+}
+
+fn rule_groups(ctx: &mut Ctx<'_>, raw: &[raw::RuleGroup]) -> Vec<model::RuleGroup> {
+    unique(ctx, "rule group", raw.iter().enumerate().map(|(i, g)| (format!("/rule_groups/{i}/name"), g.name.as_str())));
+    let mut groups: Vec<model::RuleGroup> = raw
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            ctx.check(Code::NameInvalid, &format!("/rule_groups/{i}/name"), values::dns_subdomain(&g.name));
+            let rules = g.rules.iter().enumerate().filter_map(|(j, r)| rule(ctx, &format!("/rule_groups/{i}/rules/{j}"), r)).collect();
+            model::RuleGroup { name: g.name.clone(), interval: duration(ctx, &format!("/rule_groups/{i}/interval"), g.interval.as_ref()), rules }
+        })
+        .collect();
+    groups.sort_by(|a, b| a.name.cmp(&b.name));
+    groups
+}
+
+fn rule(ctx: &mut Ctx<'_>, pointer: &str, raw: &raw::Rule) -> Option<model::Rule> {
+    let kind = match (&raw.alert, &raw.record) {
+        (Some(alert), None) => {
+            name_of_rule(ctx, &format!("{pointer}/alert"), alert, "alert");
+            model::RuleKind::Alert(alert.clone())
+        }
+        (None, Some(record)) => {
+            name_of_rule(ctx, &format!("{pointer}/record"), record, "record");
+            for (key, present) in [("for", raw.for_duration.is_some()), ("keep_firing_for", raw.keep_firing_for.is_some()), ("annotations", !raw.annotations.is_empty())] {
+                if present {
+                    ctx.error_at_key(Code::RuleKind, &format!("{pointer}/{key}"), Problem::new(format!("a recording rule cannot have `{key}`"), format!("remove `{key}`, or make this an alerting rule with `alert = \"...\"`")));
+                }
+            }
+            model::RuleKind::Record(record.clone())
+        }
+        (Some(_), Some(_)) => {
+            ctx.error_at_key(Code::RuleKind, &format!("{pointer}/record"), Problem::new("a rule cannot have both `alert` and `record`", "split it into an alerting rule and a recording rule"));
+            return None;
+        }
+        (None, None) => {
+            ctx.error(Code::RuleKind, pointer, Problem::new("a rule needs `alert` or `record`", "add `alert = \"Name\"` for an alerting rule or `record = \"level:metric:operation\"` for a recording rule"));
+            return None;
+        }
+    };
+    ctx.check(Code::PromqlSyntax, &format!("{pointer}/expr"), alerting::promql(&raw.expr));
+    for (section, map) in [("labels", &raw.labels), ("annotations", &raw.annotations)] {
+        for (key, value) in map {
+            let at = format!("{pointer}/{section}/{}", escape(key));
+            if let Err(problem) = values::label_name(key) {
+                ctx.error_at_key(Code::ValueLabelName, &at, problem);
+            }
+            ctx.check(Code::AlertTemplate, &at, alerting::template(value));
+        }
+    }
+    Some(model::Rule {
+        kind,
+        expr: raw.expr.clone(),
+        for_duration: duration(ctx, &format!("{pointer}/for"), raw.for_duration.as_ref()),
+        keep_firing_for: duration(ctx, &format!("{pointer}/keep_firing_for"), raw.keep_firing_for.as_ref()),
+        labels: raw.labels.clone(),
+        annotations: raw.annotations.clone(),
+    })
+}
+
+fn name_of_rule(ctx: &mut Ctx<'_>, pointer: &str, name: &str, what: &str) {
+    if !values::metric_name(name) {
+        ctx.error(Code::RuleName, pointer, Problem::new(format!("`{name}` is not a valid {what} name"), "use letters, digits, `_` and `:`, not starting with a digit, e.g. `OcrPodRestart`"));
+    }
+}
+

@@ -1,0 +1,94 @@
+//! Validation: turns a parsed site into a `model::Site` or reports every problem it has.
+//!
+//! Stages run in a fixed order and later stages never see input an earlier one rejected:
+//! plaintext secrets and the JSON Schema first, then typed deserialization, then the semantic
+//! passes (values, names, references, placement), each collecting all of its findings.
+//! Nothing here does I/O.
+
+mod alerting;
+mod build;
+mod schema;
+mod secrets;
+mod values;
+
+pub use schema::site_schema;
+
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::model::Site;
+use crate::site::{ParsedSite, SpanIndex, raw::RawSite};
+use values::Problem;
+
+/// A valid site with any warnings about it.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The validated model.
+    pub site: Site,
+    /// Warnings (never errors).
+    pub warnings: Diagnostics,
+}
+
+/// Validates a parsed site file.
+pub fn validate(parsed: &ParsedSite) -> Result<Checked, Diagnostics> {
+    let namespace = parsed.json.pointer("/site/namespace").and_then(|v| v.as_str()).unwrap_or("monitoring");
+    let (secret_findings, secret_pointers) = secrets::scan(&parsed.json, &parsed.spans, namespace);
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.extend(secret_findings);
+    diagnostics.extend(schema::validate(&parsed.json, &parsed.spans, &secret_pointers));
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    let raw: RawSite = match serde_json::from_value(parsed.json.clone()) {
+        Ok(raw) => raw,
+        Err(e) => {
+            // The schema is generated from these types, so this means the two disagree: a promsite bug.
+            diagnostics.push(Diagnostic::error(Code::SchemaInvalidValue, 0..0, format!("internal: the site passed the schema but not deserialization: {e}")));
+            return Err(diagnostics);
+        }
+    };
+    let mut ctx = Ctx { spans: &parsed.spans, diagnostics };
+    let site = build::site(&mut ctx, &raw);
+    if ctx.diagnostics.has_errors() {
+        return Err(ctx.diagnostics);
+    }
+    match site {
+        Some(site) => Ok(Checked { site, warnings: ctx.diagnostics }),
+        None => unreachable!("a site that failed to build always has an error"),
+    }
+}
+
+/// State shared by the semantic passes: where things are, and what was found.
+pub(crate) struct Ctx<'a> {
+    spans: &'a SpanIndex,
+    diagnostics: Diagnostics,
+}
+
+impl Ctx<'_> {
+    /// Reports an error at the value at `pointer`.
+    pub(crate) fn error(&mut self, code: Code, pointer: &str, problem: Problem) {
+        self.push(Diagnostic::error(code, self.spans.value(pointer), problem.message).with_help(problem.help));
+    }
+
+    /// Reports an error at the key at `pointer`.
+    pub(crate) fn error_at_key(&mut self, code: Code, pointer: &str, problem: Problem) {
+        self.push(Diagnostic::error(code, self.spans.key(pointer), problem.message).with_help(problem.help));
+    }
+
+    /// Reports a warning at the value at `pointer`.
+    pub(crate) fn warning(&mut self, code: Code, pointer: &str, problem: Problem) {
+        self.push(Diagnostic::warning(code, self.spans.value(pointer), problem.message).with_help(problem.help));
+    }
+
+    fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Keeps a checked value, or reports its problem at `pointer` and yields `None`.
+    pub(crate) fn check<T>(&mut self, code: Code, pointer: &str, result: values::Checked<T>) -> Option<T> {
+        result.map_err(|problem| self.error(code, pointer, problem)).ok()
+    }
+
+    /// Whether any error has been reported so far.
+    pub(crate) fn failed(&self) -> bool {
+        self.diagnostics.has_errors()
+    }
+}

@@ -1,0 +1,192 @@
+//! The JSON Schema of the site file, generated from `site::raw`, and its validation with errors
+//! mapped back onto the TOML text.
+
+use std::sync::OnceLock;
+
+use jsonschema::error::ValidationErrorKind;
+use serde_json::Value;
+
+use crate::diag::{Code, Diagnostic};
+use crate::site::{SpanIndex, raw::RawSite};
+
+/// The site file's JSON Schema (draft 2020-12), as `promsite schema` prints it.
+pub fn site_schema() -> Value {
+    let schema = schemars::generate::SchemaSettings::draft2020_12().into_generator().into_root_schema_for::<RawSite>();
+    let mut value = schema.to_value();
+    drop_null(&mut value);
+    value
+}
+
+/// TOML has no null: an optional key is simply absent. Strip schemars' `null` alternatives so that
+/// editors do not suggest it and type errors name the one type that fits.
+fn drop_null(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    map.insert("type".to_owned(), only);
+                }
+            }
+            for key in ["anyOf", "oneOf"] {
+                if let Some(Value::Array(branches)) = map.get_mut(key) {
+                    branches.retain(|b| b.get("type").is_none_or(|t| t != "null"));
+                    if branches.len() == 1 {
+                        let only = branches.remove(0);
+                        map.remove(key);
+                        if let Value::Object(inner) = only {
+                            map.extend(inner);
+                        }
+                    }
+                }
+            }
+            if map.get("default").is_some_and(Value::is_null) {
+                map.remove("default");
+            }
+            map.values_mut().for_each(drop_null);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_null),
+        _ => {}
+    }
+}
+
+fn validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        jsonschema::options()
+            .should_validate_formats(true)
+            .build(&site_schema())
+            .unwrap_or_else(|e| unreachable!("the generated site schema is a valid JSON Schema: {e}"))
+    })
+}
+
+/// Validates the document against the schema; every error becomes a diagnostic at its key or value.
+/// Errors at `skip` pointers (already reported more precisely, e.g. a plaintext secret) are dropped.
+pub(crate) fn validate(document: &Value, spans: &SpanIndex, skip: &[String]) -> Vec<Diagnostic> {
+    let schema = site_schema();
+    let mut diagnostics = Vec::new();
+    for error in validator().iter_errors(document) {
+        let pointer = error.instance_path().as_str().to_owned();
+        if skip.iter().any(|s| pointer == *s || pointer.starts_with(&format!("{s}/"))) {
+            continue;
+        }
+        let place = toml_path(&pointer);
+        let diagnostic = match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                for key in unexpected {
+                    let child = format!("{pointer}/{}", crate::site::escape(key));
+                    let allowed = allowed_keys(&schema, &pointer, document);
+                    let mut d = Diagnostic::error(Code::SchemaUnknownKey, spans.key(&child), format!("unknown key `{key}` in {place}"))
+                        .with_label("not a key of this table");
+                    d = match closest(key, &allowed) {
+                        Some(suggestion) => d.with_help(format!("did you mean `{suggestion}`?")),
+                        None => d.with_help(format!("the keys allowed here are: {}", allowed.join(", "))),
+                    };
+                    diagnostics.push(d);
+                }
+                continue;
+            }
+            ValidationErrorKind::Required { property } => {
+                let key = property.as_str().unwrap_or_default();
+                Diagnostic::error(Code::SchemaMissingKey, spans.key(&pointer), format!("missing key `{key}` in {place}"))
+                    .with_label(format!("`{key}` is required here"))
+                    .with_help(format!("add `{key} = ...`; see `promsite schema` for its type"))
+            }
+            ValidationErrorKind::Type { kind } => {
+                let expected = format!("{kind:?}").to_lowercase().replace("single(", "").replace(')', "");
+                let found = describe(error.instance());
+                Diagnostic::error(Code::SchemaWrongType, spans.value(&pointer), format!("{place} must be {}, not {found}", article(&expected)))
+                    .with_label(format!("expected {expected}"))
+                    .with_help("see `promsite schema` for the type of every key")
+            }
+            _ => Diagnostic::error(Code::SchemaInvalidValue, spans.value(&pointer), format!("invalid value for {place}: {error}"))
+                .with_label("not allowed here")
+                .with_help("see `promsite schema` for the values allowed"),
+        };
+        diagnostics.push(diagnostic);
+    }
+    diagnostics
+}
+
+/// `/route/routes/0/receiver` → `route.routes[0].receiver`; the root is `the site file`.
+pub(crate) fn toml_path(pointer: &str) -> String {
+    if pointer.is_empty() {
+        return "the site file".to_owned();
+    }
+    let mut out = String::new();
+    for segment in pointer.trim_start_matches('/').split('/') {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        if segment.parse::<usize>().is_ok() {
+            out.push_str(&format!("[{segment}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&segment);
+        }
+    }
+    format!("`{out}`")
+}
+
+fn article(noun: &str) -> String {
+    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} {}", toml_type(noun))
+}
+
+/// JSON Schema type names in TOML's words.
+fn toml_type(json_type: &str) -> &str {
+    match json_type {
+        "object" => "table",
+        "array" => "array",
+        "integer" => "integer",
+        "number" => "number",
+        "boolean" => "boolean",
+        other => other,
+    }
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Object(_) => "a table".to_owned(),
+        Value::Array(_) => "an array".to_owned(),
+        Value::String(s) => format!("the string {s:?}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Null => "nothing".to_owned(),
+    }
+}
+
+/// The property names the schema allows for the table at `pointer`.
+fn allowed_keys(schema: &Value, pointer: &str, document: &Value) -> Vec<String> {
+    let mut node = resolve(schema, schema);
+    let mut instance = document;
+    for segment in pointer.trim_start_matches('/').split('/').filter(|s| !s.is_empty()) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        let next = if instance.is_array() { node.get("items") } else { node.get("properties").and_then(|p| p.get(&segment)) };
+        let Some(next) = next else { return Vec::new() };
+        node = resolve(schema, next);
+        instance = match instance {
+            Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)).unwrap_or(&Value::Null),
+            Value::Object(map) => map.get(&segment).unwrap_or(&Value::Null),
+            _ => &Value::Null,
+        };
+    }
+    node.get("properties").and_then(Value::as_object).map(|p| p.keys().cloned().collect()).unwrap_or_default()
+}
+
+fn resolve<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
+    match node.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#")) {
+        Some(path) => root.pointer(path).unwrap_or(node),
+        None => node,
+    }
+}
+
+fn closest<'a>(key: &str, allowed: &'a [String]) -> Option<&'a String> {
+    allowed
+        .iter()
+        .map(|candidate| (strsim::damerau_levenshtein(key, candidate), candidate))
+        .filter(|(distance, candidate)| *distance <= 2.max(candidate.len() / 4))
+        .min()
+        .map(|(_, candidate)| candidate)
+}

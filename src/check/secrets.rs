@@ -1,0 +1,99 @@
+//! Refuses credentials written into the site file. A site file lives in Git; a password, token or
+//! private key belongs in a Kubernetes Secret that the site names.
+
+use serde_json::Value;
+
+use crate::diag::{Code, Diagnostic};
+use crate::site::{SpanIndex, escape};
+
+/// Keys whose string value can only be a credential.
+const CREDENTIAL_KEYS: &[&str] = &[
+    "access_key", "access_token", "api_key", "api_secret", "api_token", "auth_password", "auth_secret",
+    "auth_token", "bearer_token", "client_secret", "credentials", "passwd", "password", "private_key",
+    "secret_key", "token",
+];
+
+/// URL query parameters that carry tokens (`?access_token=` in DingTalk and Feishu bot URLs).
+const TOKEN_PARAMETERS: &[&str] = &[
+    "access_token", "api_key", "apikey", "auth", "key", "password", "secret", "sig", "signature", "token",
+];
+
+/// Every credential in the document, and the pointers they were found at (so that the schema pass
+/// does not report the same value again as a type error).
+pub(crate) fn scan(document: &Value, spans: &SpanIndex, namespace: &str) -> (Vec<Diagnostic>, Vec<String>) {
+    let mut found = Vec::new();
+    walk(document, "", None, &mut found);
+    let diagnostics = found
+        .iter()
+        .map(|(pointer, key, what)| {
+            let key = key.as_deref().filter(|k| CREDENTIAL_KEYS.contains(k)).unwrap_or("credential");
+            Diagnostic::error(Code::SecretPlaintext, spans.value(pointer), format!("{what} in the site file"))
+                .with_label("credential in plain text")
+                .with_help(format!(
+                    "site files live in Git: put the value in a Secret \
+                     (`kubectl -n {namespace} create secret generic <secret-name> --from-literal={key}=...`) \
+                     and reference it: `{{ secret = \"<secret-name>\", key = \"{key}\" }}`"
+                ))
+        })
+        .collect();
+    (diagnostics, found.into_iter().map(|(pointer, _, _)| pointer).collect())
+}
+
+fn walk(value: &Value, pointer: &str, key: Option<&str>, found: &mut Vec<(String, Option<String>, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                walk(v, &format!("{pointer}/{}", escape(k)), Some(k), found);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk(item, &format!("{pointer}/{i}"), key, found);
+            }
+        }
+        Value::String(text) => {
+            if let Some(what) = credential(key, text) {
+                found.push((pointer.to_owned(), key.map(str::to_owned), what));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What kind of credential `text` is, if it is one.
+fn credential(key: Option<&str>, text: &str) -> Option<String> {
+    if let Some(k) = key.filter(|k| CREDENTIAL_KEYS.contains(k)) {
+        return Some(format!("a plaintext `{k}`"));
+    }
+    if text.contains("-----BEGIN") && text.contains("PRIVATE KEY") {
+        return Some("a private key".to_owned());
+    }
+    let lower = text.to_ascii_lowercase();
+    if lower.starts_with("bearer ") || lower.starts_with("basic ") {
+        return Some("an Authorization header value".to_owned());
+    }
+    let url = url::Url::parse(text).ok().filter(|u| u.has_host())?;
+    if !url.password().unwrap_or_default().is_empty() {
+        return Some("a URL with a password".to_owned());
+    }
+    url.query_pairs()
+        .find(|(name, value)| !value.is_empty() && TOKEN_PARAMETERS.contains(&name.to_ascii_lowercase().as_str()))
+        .map(|(name, _)| format!("a URL with a `{name}` token"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::credential;
+
+    #[test]
+    fn finds_credentials_but_not_references() {
+        assert!(credential(Some("auth_password"), "hunter2").is_some());
+        assert!(credential(Some("url"), "https://user:pw@example.com/").is_some());
+        assert!(credential(Some("url"), "https://oapi.dingtalk.com/robot/send?access_token=abc").is_some());
+        assert!(credential(Some("x"), "-----BEGIN RSA PRIVATE KEY-----\n...").is_some());
+        assert!(credential(Some("url"), "http://172.21.210.98:8082/alarm").is_none());
+        assert!(credential(Some("secret"), "alertmanager-smtp").is_none());
+        assert!(credential(Some("key"), "healthcheck-client.key").is_none());
+        assert!(credential(Some("auth_username"), "sre-monitor@example.com").is_none());
+    }
+}

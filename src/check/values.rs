@@ -1,0 +1,256 @@
+//! Validators for single values. Each is pure: text in, a typed value or a problem out. Where a
+//! field-specific parser exists (PromQL, Kubernetes quantities, e-mail, URLs) it does the work.
+
+use std::net::IpAddr;
+
+use crate::model::{Duration, Taint};
+
+/// A problem with one value: what is wrong, and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Problem {
+    pub(crate) message: String,
+    pub(crate) help: String,
+}
+
+impl Problem {
+    pub(crate) fn new(message: impl Into<String>, help: impl Into<String>) -> Self {
+        Self { message: message.into(), help: help.into() }
+    }
+}
+
+pub(crate) type Checked<T> = Result<T, Problem>;
+
+/// A Prometheus duration: one or more `<integer><unit>` with units `ms s m h d w y` in decreasing order.
+pub(crate) fn duration(text: &str) -> Checked<Duration> {
+    let help = "write a Prometheus duration: an integer and a unit (ms, s, m, h, d, w, y), e.g. `30s`, `5m`, `1h30m`, `15d`";
+    // promql-parser also takes bare numbers as seconds, which Prometheus config and the operator's CRDs reject.
+    let has_unit = text.ends_with(|c: char| c.is_ascii_alphabetic());
+    match promql_parser::util::parse_duration(text) {
+        Ok(length) if has_unit && text.chars().all(|c| c.is_ascii_alphanumeric()) => {
+            let millis = u64::try_from(length.as_millis()).map_err(|_| Problem::new("duration is too long", help))?;
+            Ok(Duration::new(text, millis))
+        }
+        Ok(_) => Err(Problem::new(format!("`{text}` is not a Prometheus duration (a unit is required)"), help)),
+        Err(_) => Err(Problem::new(format!("`{text}` is not a Prometheus duration"), help)),
+    }
+}
+
+/// A Kubernetes resource quantity, e.g. `10Gi`, `500m`, `2`.
+pub(crate) fn quantity(text: &str) -> Checked<()> {
+    let help = "write a Kubernetes quantity: a number with an optional suffix Ki Mi Gi Ti Pi Ei (powers of 1024), \
+                k M G T P E (powers of 1000) or m (milli), e.g. `10Gi`";
+    // kube_quantity is lenient about surrounding spaces; Kubernetes is not.
+    if text.trim() != text || text.is_empty() {
+        return Err(Problem::new(format!("`{text}` is not a Kubernetes quantity"), help));
+    }
+    kube_quantity::ParsedQuantity::try_from(text)
+        .map(|_| ())
+        .map_err(|_| Problem::new(format!("`{text}` is not a Kubernetes quantity"), help))
+}
+
+/// A DNS-1123 label: what Kubernetes requires of namespace, Service and most object names.
+pub(crate) fn dns_label(text: &str) -> Checked<()> {
+    let valid = !text.is_empty()
+        && text.len() <= 63
+        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !text.starts_with('-')
+        && !text.ends_with('-');
+    if valid {
+        Ok(())
+    } else {
+        Err(Problem::new(
+            format!("`{text}` is not a valid Kubernetes name (DNS-1123 label)"),
+            "use at most 63 lower-case letters, digits and `-`, starting and ending with a letter or digit",
+        ))
+    }
+}
+
+/// A DNS-1123 subdomain: what Kubernetes requires of node, Secret and ConfigMap names.
+pub(crate) fn dns_subdomain(text: &str) -> Checked<()> {
+    let valid = !text.is_empty() && text.len() <= 253 && text.split('.').all(|label| dns_label(label).is_ok());
+    if valid {
+        Ok(())
+    } else {
+        Err(Problem::new(
+            format!("`{text}` is not a valid Kubernetes name (DNS-1123 subdomain)"),
+            "use at most 253 lower-case letters, digits, `-` and `.`, each dot-separated part starting and ending with a letter or digit",
+        ))
+    }
+}
+
+/// A Prometheus label name in the classic character set, which every Prometheus and Alertmanager version accepts.
+pub(crate) fn label_name(text: &str) -> Checked<()> {
+    let mut chars = text.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid {
+        return Err(Problem::new(
+            format!("`{text}` is not a valid label name"),
+            "label names are letters, digits and `_`, not starting with a digit, e.g. `product_line`",
+        ));
+    }
+    if text.starts_with("__") {
+        return Err(Problem::new(
+            format!("label name `{text}` is reserved"),
+            "names starting with `__` are reserved for Prometheus' internal use; drop the leading underscores",
+        ));
+    }
+    Ok(())
+}
+
+/// A metric name, as alert and record names must be.
+pub(crate) fn metric_name(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == ':')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+}
+
+/// A Kubernetes label key (optional DNS prefix, `/`, name) and value, as in Service selectors.
+pub(crate) fn k8s_label(key: &str, value: &str) -> Checked<()> {
+    let name_ok = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 63
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && s.ends_with(|c: char| c.is_ascii_alphanumeric())
+    };
+    let key_ok = match key.split_once('/') {
+        Some((prefix, name)) => dns_subdomain(prefix).is_ok() && name_ok(name),
+        None => name_ok(key),
+    };
+    if !key_ok {
+        return Err(Problem::new(
+            format!("`{key}` is not a valid Kubernetes label key"),
+            "a label key is an optional DNS prefix and `/`, then up to 63 letters, digits, `-`, `_` and `.`",
+        ));
+    }
+    if !(value.is_empty() || name_ok(value)) {
+        return Err(Problem::new(
+            format!("`{value}` is not a valid Kubernetes label value"),
+            "a label value is up to 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit",
+        ));
+    }
+    Ok(())
+}
+
+/// An e-mail address (RFC 5322 addr-spec, no display name).
+pub(crate) fn email(text: &str) -> Checked<()> {
+    let options = email_address::Options::default().without_display_text();
+    match email_address::EmailAddress::parse_with_options(text, options) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(Problem::new(
+            format!("`{text}` is not a valid e-mail address: {e}"),
+            "write a plain address such as `sre-oncall@example.com`",
+        )),
+    }
+}
+
+/// An absolute http(s) URL.
+pub(crate) fn http_url(text: &str) -> Checked<url::Url> {
+    let help = "write an absolute URL such as `http://alerts.example.com:8080/hook`";
+    let parsed = url::Url::parse(text).map_err(|e| Problem::new(format!("`{text}` is not a valid URL: {e}"), help))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(Problem::new(format!("`{text}` is not an http(s) URL"), help));
+    }
+    Ok(parsed)
+}
+
+/// `host:port`, as SMTP smarthosts are written.
+pub(crate) fn host_port(text: &str) -> Checked<()> {
+    let help = "write `host:port`, e.g. `mail.example.com:587` or `[2001:db8::1]:25`";
+    let Some((host, port)) = text.rsplit_once(':') else {
+        return Err(Problem::new(format!("`{text}` has no port"), help));
+    };
+    let host_ok = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(v6) => v6.parse::<std::net::Ipv6Addr>().is_ok(),
+        None => host.parse::<IpAddr>().is_ok() || dns_subdomain(&host.to_ascii_lowercase()).is_ok(),
+    };
+    if !host_ok || port.parse::<u16>().map_or(true, |p| p == 0) {
+        return Err(Problem::new(format!("`{text}` is not a valid host:port"), help));
+    }
+    Ok(())
+}
+
+/// An IPv4 or IPv6 address.
+pub(crate) fn address(text: &str) -> Checked<IpAddr> {
+    text.parse::<IpAddr>().map_err(|_| {
+        Problem::new(format!("`{text}` is not an IP address"), "give the node's InternalIP, e.g. `172.31.243.137`")
+    })
+}
+
+/// A taint: `key[=value]:Effect`.
+pub(crate) fn taint(text: &str) -> Checked<Taint> {
+    let help = "write `key[=value]:Effect` with Effect one of NoSchedule, PreferNoSchedule, NoExecute, \
+                e.g. `node-role.kubernetes.io/control-plane:NoSchedule`";
+    let bad = || Problem::new(format!("`{text}` is not a taint"), help);
+    let (key_value, effect) = text.rsplit_once(':').ok_or_else(bad)?;
+    if !matches!(effect, "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
+        return Err(Problem::new(format!("`{effect}` is not a taint effect"), help));
+    }
+    let (key, value) = match key_value.split_once('=') {
+        Some((k, v)) => (k, Some(v)),
+        None => (key_value, None),
+    };
+    k8s_label(key, value.unwrap_or("")).map_err(|_| bad())?;
+    Ok(Taint { key: key.to_owned(), value: value.map(str::to_owned), effect: effect.to_owned() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration("1h30m").map(|d| d.millis()), Ok(5_400_000));
+        assert_eq!(duration("15d").map(|d| d.millis()), Ok(15 * 86_400_000));
+        for bad in ["30 days", "30", "1.5h", "", "5x", "-5m", "1m 30s"] {
+            assert!(duration(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn quantities() {
+        for good in ["10Gi", "500m", "2", "1.5", "1e3", "128974848"] {
+            assert!(quantity(good).is_ok(), "{good:?} rejected");
+        }
+        for bad in ["10GB", "ten", "", " 1Gi", "1Gi "] {
+            assert!(quantity(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn names() {
+        assert!(dns_label("aipaas-japan").is_ok());
+        for bad in ["../x", "Upper", "-a", "a-", "a.b", ""] {
+            assert!(dns_label(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(dns_subdomain("master-01.aipaas.japan").is_ok());
+        assert!(dns_subdomain("a..b").is_err());
+        assert!(label_name("product_line").is_ok());
+        for bad in ["product-line", "1a", "__name__", ""] {
+            assert!(label_name(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn endpoints() {
+        assert!(host_port("mail.example.com:25").is_ok());
+        assert!(host_port("[::1]:25").is_ok());
+        for bad in ["mail.example.com", "mail:0", "mail:x", ":25"] {
+            assert!(host_port(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(email("sre@example.com").is_ok());
+        assert!(email("sre.example.com").is_err());
+        assert!(http_url("http://172.21.210.98:8082/alarm").is_ok());
+        assert!(http_url("ftp://x/").is_err());
+    }
+
+    #[test]
+    fn taints() {
+        let t = taint("node-role.kubernetes.io/control-plane:NoSchedule").expect("valid");
+        assert_eq!((t.key.as_str(), t.value, t.effect.as_str()), ("node-role.kubernetes.io/control-plane", None, "NoSchedule"));
+        assert_eq!(taint("dedicated=monitoring:NoExecute").expect("valid").value.as_deref(), Some("monitoring"));
+        assert!(taint("dedicated:Sometimes").is_err());
+        assert!(taint("no-effect").is_err());
+    }
+}

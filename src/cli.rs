@@ -1,0 +1,343 @@
+//! The command line: argument parsing, reading site files, dispatch, and printing diagnostics
+//! and diffs. Exit codes: 0 success / no difference, 1 invalid site or a difference found,
+//! 2 usage or I/O error.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anstyle::{AnsiColor, Style};
+use clap::{Parser, Subcommand, ValueEnum};
+use miette::{GraphicalReportHandler, GraphicalTheme};
+
+use crate::diag::{Diagnostic, Diagnostics, SiteSource};
+use crate::pipeline::{self, Compiled};
+use crate::{check, diff, emit};
+
+/// Compile TOML site files into Prometheus Operator manifests for on-prem Kubernetes.
+#[derive(Debug, Parser)]
+#[command(name = "promsite", version, about, max_term_width = 100)]
+struct Cli {
+    /// When to use colours in diagnostics and diffs.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    color: ColorChoice,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate site files without writing anything.
+    Check {
+        /// Site files, or directories to search for `*.toml`.
+        #[arg(required = true)]
+        sites: Vec<PathBuf>,
+    },
+    /// Compile site files into `<out>/<site name>/`.
+    Compile {
+        /// Site files, or directories to search for `*.toml`.
+        #[arg(required = true)]
+        sites: Vec<PathBuf>,
+        /// Root of the output tree.
+        #[arg(short, long, default_value = "out")]
+        out: PathBuf,
+        /// Write nothing; exit 1 and print a diff when the output is not what compile would write.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Show how a site's compiled output differs from a directory.
+    Diff {
+        /// The site file.
+        site: PathBuf,
+        /// The directory to compare with, e.g. `out/<site name>`.
+        #[arg(long)]
+        against: PathBuf,
+    },
+    /// Print the JSON Schema of the site file.
+    Schema,
+}
+
+/// Exit codes, decided in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Status {
+    Ok = 0,
+    Failed = 1,
+    Error = 2,
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> Self {
+        ExitCode::from(status as u8)
+    }
+}
+
+pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { Status::Error } else { Status::Ok }.into();
+        }
+    };
+    let out = Output::new(cli.color);
+    let status = match cli.command {
+        Command::Check { sites } => check_sites(&out, &sites),
+        Command::Compile { sites, out: root, check } => compile_sites(&out, &sites, &root, check),
+        Command::Diff { site, against } => diff_site(&out, &site, &against),
+        Command::Schema => print_schema(),
+    };
+    status.into()
+}
+
+/// Where and how things are printed.
+struct Output {
+    color: bool,
+    color_stdout: bool,
+}
+
+impl Output {
+    fn new(choice: ColorChoice) -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let enabled = |terminal: bool| match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && !no_color,
+        };
+        Self { color: enabled(std::io::stderr().is_terminal()), color_stdout: enabled(std::io::stdout().is_terminal()) }
+    }
+
+    fn diagnostics(&self, source: &SiteSource, diagnostics: Diagnostics) {
+        let (errors, warnings) = (diagnostics.error_count(), diagnostics.warning_count());
+        let theme = if self.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+        let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+        let mut text = String::new();
+        for diagnostic in diagnostics.sorted() {
+            render_diagnostic(&handler, source, &diagnostic, &mut text);
+        }
+        if errors + warnings > 0 {
+            text.push_str(&format!("{}: {}\n", source.path, summary(errors, warnings)));
+        }
+        eprint!("{text}");
+    }
+
+    fn error(&self, message: impl std::fmt::Display) {
+        let style = if self.color { Style::new().bold().fg_color(Some(AnsiColor::Red.into())) } else { Style::new() };
+        eprintln!("{style}error{style:#}: {message}");
+    }
+
+    fn diff(&self, diffs: &[diff::FileDiff]) {
+        let mut stdout = std::io::stdout().lock();
+        for file in diffs {
+            for line in file.unified().lines() {
+                let style = match line.as_bytes().first() {
+                    _ if !self.color_stdout => Style::new(),
+                    Some(b'+') if !line.starts_with("+++") => Style::new().fg_color(Some(AnsiColor::Green.into())),
+                    Some(b'-') if !line.starts_with("---") => Style::new().fg_color(Some(AnsiColor::Red.into())),
+                    Some(b'@') => Style::new().fg_color(Some(AnsiColor::Cyan.into())),
+                    _ if line.starts_with("---") || line.starts_with("+++") => Style::new().bold(),
+                    _ => Style::new(),
+                };
+                let _ = writeln!(stdout, "{style}{line}{style:#}");
+            }
+        }
+    }
+}
+
+fn render_diagnostic(handler: &GraphicalReportHandler, source: &SiteSource, diagnostic: &Diagnostic, text: &mut String) {
+    let (line, column) = source.line_col(diagnostic.span.start);
+    text.push_str(&format!("{}:{line}:{column}: ", source.path));
+    if handler.render_report(text, &diagnostic.report(source)).is_err() {
+        text.push_str(&diagnostic.message);
+    }
+    text.push('\n');
+}
+
+fn summary(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+}
+
+/// Expands directories into the `*.toml` files below them, in a stable order.
+fn site_files(out: &Output, paths: &[PathBuf]) -> Option<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let before = files.len();
+            for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
+                match entry {
+                    Ok(entry) if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "toml") => {
+                        files.push(entry.into_path());
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        out.error(format!("cannot read {}: {e}", path.display()));
+                        return None;
+                    }
+                }
+            }
+            if files.len() == before {
+                out.error(format!("no *.toml site files in {}", path.display()));
+                return None;
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Some(files)
+}
+
+fn read_site(out: &Output, path: &Path) -> Option<SiteSource> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Some(SiteSource::new(path.display().to_string(), text)),
+        Err(e) => {
+            out.error(format!("cannot read {}: {e}", path.display()));
+            None
+        }
+    }
+}
+
+/// Reads and compiles each site, printing diagnostics. `Err` carries the worst status so far.
+fn compile_each(out: &Output, paths: &[PathBuf]) -> (Vec<(SiteSource, Compiled)>, Status) {
+    let Some(files) = site_files(out, paths) else { return (Vec::new(), Status::Error) };
+    let mut compiled = Vec::new();
+    let mut status = Status::Ok;
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for file in files {
+        let Some(source) = read_site(out, &file) else {
+            status = status.max(Status::Error);
+            continue;
+        };
+        match pipeline::compile(&source) {
+            Ok(site) => {
+                out.diagnostics(&source, site.warnings.clone());
+                if let Some(first) = names.insert(site.name.clone(), source.path.clone()) {
+                    out.error(format!("{} and {first} both name site `{}`; each site needs its own name", source.path, site.name));
+                    status = status.max(Status::Failed);
+                    continue;
+                }
+                compiled.push((source, site));
+            }
+            Err(diagnostics) => {
+                out.diagnostics(&source, diagnostics);
+                status = status.max(Status::Failed);
+            }
+        }
+    }
+    (compiled, status)
+}
+
+fn check_sites(out: &Output, paths: &[PathBuf]) -> Status {
+    let Some(files) = site_files(out, paths) else { return Status::Error };
+    let mut status = Status::Ok;
+    for file in files {
+        let Some(source) = read_site(out, &file) else {
+            status = status.max(Status::Error);
+            continue;
+        };
+        match pipeline::check(&source) {
+            Ok(checked) => {
+                out.diagnostics(&source, checked.warnings);
+                println!("{}: ok (site `{}`)", source.path, checked.site.name);
+            }
+            Err(diagnostics) => {
+                out.diagnostics(&source, diagnostics);
+                status = status.max(Status::Failed);
+            }
+        }
+    }
+    status
+}
+
+fn compile_sites(out: &Output, paths: &[PathBuf], root: &Path, check_only: bool) -> Status {
+    let (compiled, mut status) = compile_each(out, paths);
+    if status == Status::Error {
+        return status;
+    }
+    for (source, site) in &compiled {
+        let target = root.join(&site.name);
+        if check_only {
+            match diff::read_dir(&target, &site.tree) {
+                Ok(on_disk) => {
+                    let diffs = diff::diff(&on_disk, &site.tree);
+                    if diffs.is_empty() {
+                        println!("{}: {} is up to date", source.path, target.display());
+                    } else {
+                        out.diff(&diffs);
+                        out.error(format!(
+                            "{} is stale: {} file(s) differ from what {} compiles to; run `promsite compile {}`",
+                            target.display(),
+                            diffs.len(),
+                            source.path,
+                            source.path
+                        ));
+                        status = status.max(Status::Failed);
+                    }
+                }
+                Err(e) => {
+                    out.error(e);
+                    status = status.max(Status::Error);
+                }
+            }
+            continue;
+        }
+        match emit::write(&site.tree, root, &site.name) {
+            Ok(report) => {
+                let state = if report.changed { "written" } else { "unchanged" };
+                println!("{}: {} ({} files, {state})", source.path, target.display(), site.tree.len());
+                for kept in report.kept {
+                    println!("  kept {kept}: not generated by promsite (and not in kustomization.yaml)");
+                }
+            }
+            Err(e) => {
+                out.error(e);
+                status = status.max(Status::Error);
+            }
+        }
+    }
+    status
+}
+
+fn diff_site(out: &Output, path: &Path, against: &Path) -> Status {
+    let (compiled, status) = compile_each(out, std::slice::from_ref(&path.to_path_buf()));
+    let Some((_, site)) = compiled.first() else {
+        // An invalid site is an error for `diff`: there is nothing to compare.
+        return status.max(Status::Error);
+    };
+    if !against.is_dir() {
+        out.error(format!("{} is not a directory", against.display()));
+        return Status::Error;
+    }
+    match diff::read_dir(against, &site.tree) {
+        Ok(on_disk) => {
+            let diffs = diff::diff(&on_disk, &site.tree);
+            out.diff(&diffs);
+            if diffs.is_empty() { Status::Ok } else { Status::Failed }
+        }
+        Err(e) => {
+            out.error(e);
+            Status::Error
+        }
+    }
+}
+
+fn print_schema() -> Status {
+    match serde_json::to_string_pretty(&check::site_schema()) {
+        Ok(text) => {
+            println!("{text}");
+            Status::Ok
+        }
+        Err(e) => {
+            eprintln!("error: cannot print the schema: {e}");
+            Status::Error
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The registry of diagnostic codes. Each code is stable: it names a pattern, never a fix, and is
+//! never reused for another meaning. The README lists every code (a test keeps it honest).
+
+/// Every diagnostic promsite can report about a site file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    /// The file is not valid TOML. Fix the syntax at the marked position.
+    TomlSyntax,
+    /// A key that the site format does not define, usually a typo (`retension`).
+    SchemaUnknownKey,
+    /// A value of the wrong TOML type, e.g. a string where a number belongs.
+    SchemaWrongType,
+    /// A required key is absent.
+    SchemaMissingKey,
+    /// A value outside what the format allows (an unknown enum value, a number out of range, an empty list).
+    SchemaInvalidValue,
+    /// A password, token or credential-bearing URL written into the site file. Reference a Secret instead.
+    SecretPlaintext,
+    /// A name that Kubernetes would reject (DNS-1123), or that would write outside `out/`.
+    NameInvalid,
+    /// Two things of one kind share a name.
+    NameDuplicate,
+    /// A node name that no `[[nodes]]` entry declares.
+    RefUnknownNode,
+    /// A route names a receiver that no `[[receivers]]` entry declares.
+    RefUnknownReceiver,
+    /// Not a Prometheus duration such as `30s`, `5m` or `15d`.
+    ValueDuration,
+    /// Not a Kubernetes quantity such as `10Gi`, `500m` or `2`.
+    ValueQuantity,
+    /// Not a valid e-mail address.
+    ValueEmail,
+    /// Not a valid URL, or not an http(s) URL.
+    ValueUrl,
+    /// Not an IP address.
+    ValueAddress,
+    /// Not an absolute path, or not a path a metrics endpoint can have.
+    ValuePath,
+    /// Not a taint of the form `key[=value]:Effect`.
+    ValueTaint,
+    /// Not a valid Prometheus label name (`[a-zA-Z_][a-zA-Z0-9_]*`, no leading `__`).
+    ValueLabelName,
+    /// Not a valid Kubernetes label key or value.
+    ValueK8sLabel,
+    /// A resource name that promsite cannot map to an API group.
+    ValueApiResource,
+    /// Not a valid `host:port`.
+    ValueHostPort,
+    /// The PromQL expression does not parse.
+    PromqlSyntax,
+    /// An alert or record name that Prometheus rejects.
+    RuleName,
+    /// A rule that is neither an alerting nor a recording rule, or is both, or uses alert-only fields.
+    RuleKind,
+    /// Not an Alertmanager matcher such as `severity="critical"` or `team=~"db|web"`.
+    AlertMatcher,
+    /// A Go template in a label or annotation that does not parse.
+    AlertTemplate,
+    /// A route tree that Alertmanager rejects (e.g. matchers on the root route).
+    AlertRoute,
+    /// More replicas than nodes they may run on; the extra pods would never schedule.
+    PlacementReplicas,
+    /// Storage declared without nodes to hold it.
+    PlacementStorage,
+    /// `[etcd]` is set but no node has role `etcd`.
+    EtcdNoNodes,
+    /// Two generated objects would land in the same file.
+    NameCollision,
+    /// The Prometheus admin API is enabled (warning): anyone who reaches Prometheus can delete data.
+    PrometheusAdminApi,
+}
+
+impl Code {
+    /// All codes, in registry order.
+    pub const ALL: &'static [Code] = &[
+        Code::TomlSyntax,
+        Code::SchemaUnknownKey,
+        Code::SchemaWrongType,
+        Code::SchemaMissingKey,
+        Code::SchemaInvalidValue,
+        Code::SecretPlaintext,
+        Code::NameInvalid,
+        Code::NameDuplicate,
+        Code::RefUnknownNode,
+        Code::RefUnknownReceiver,
+        Code::ValueDuration,
+        Code::ValueQuantity,
+        Code::ValueEmail,
+        Code::ValueUrl,
+        Code::ValueAddress,
+        Code::ValuePath,
+        Code::ValueTaint,
+        Code::ValueLabelName,
+        Code::ValueK8sLabel,
+        Code::ValueApiResource,
+        Code::ValueHostPort,
+        Code::PromqlSyntax,
+        Code::RuleName,
+        Code::RuleKind,
+        Code::AlertMatcher,
+        Code::AlertTemplate,
+        Code::AlertRoute,
+        Code::PlacementReplicas,
+        Code::PlacementStorage,
+        Code::EtcdNoNodes,
+        Code::NameCollision,
+        Code::PrometheusAdminApi,
+    ];
+
+    /// The stable, namespaced id printed with every diagnostic.
+    pub fn id(self) -> &'static str {
+        match self {
+            Code::TomlSyntax => "toml::syntax",
+            Code::SchemaUnknownKey => "schema::unknown-key",
+            Code::SchemaWrongType => "schema::wrong-type",
+            Code::SchemaMissingKey => "schema::missing-key",
+            Code::SchemaInvalidValue => "schema::invalid-value",
+            Code::SecretPlaintext => "secret::plaintext",
+            Code::NameInvalid => "name::invalid",
+            Code::NameDuplicate => "name::duplicate",
+            Code::RefUnknownNode => "ref::unknown-node",
+            Code::RefUnknownReceiver => "ref::unknown-receiver",
+            Code::ValueDuration => "value::duration",
+            Code::ValueQuantity => "value::quantity",
+            Code::ValueEmail => "value::email",
+            Code::ValueUrl => "value::url",
+            Code::ValueAddress => "value::address",
+            Code::ValuePath => "value::path",
+            Code::ValueTaint => "value::taint",
+            Code::ValueLabelName => "value::label-name",
+            Code::ValueK8sLabel => "value::k8s-label",
+            Code::ValueApiResource => "value::api-resource",
+            Code::ValueHostPort => "value::host-port",
+            Code::PromqlSyntax => "promql::syntax",
+            Code::RuleName => "rule::name",
+            Code::RuleKind => "rule::kind",
+            Code::AlertMatcher => "alert::matcher",
+            Code::AlertTemplate => "alert::template",
+            Code::AlertRoute => "alert::route",
+            Code::PlacementReplicas => "placement::replicas",
+            Code::PlacementStorage => "placement::storage",
+            Code::EtcdNoNodes => "etcd::no-nodes",
+            Code::NameCollision => "name::collision",
+            Code::PrometheusAdminApi => "prometheus::admin-api",
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! Diagnostics about a site file: a stable code, a severity, a byte span into the TOML and help.
+//! This module formats nothing itself beyond building miette reports; printing is `cli.rs`'s job.
+
+mod code;
+
+use std::fmt;
+use std::sync::Arc;
+
+pub use code::Code;
+use miette::{LabeledSpan, NamedSource, SourceSpan};
+
+/// How bad a diagnostic is. Errors stop compilation; warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The site cannot be compiled.
+    Error,
+    /// The site compiles, but something deserves a look.
+    Warning,
+}
+
+/// A site file as read from disk: its display path and its text.
+#[derive(Debug, Clone)]
+pub struct SiteSource {
+    /// Path as given on the command line (used only for display).
+    pub path: String,
+    /// The file's contents.
+    pub text: Arc<str>,
+}
+
+impl SiteSource {
+    /// Wraps a path and text.
+    pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        Self { path: path.into(), text: text.into() }
+    }
+
+    /// One-based line and column of a byte offset (columns count characters).
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..floor_char_boundary(&self.text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, before[line_start..].chars().count() + 1)
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// One problem found in a site file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// What kind of problem this is.
+    pub code: Code,
+    /// Error or warning.
+    pub severity: Severity,
+    /// One sentence naming the problem.
+    pub message: String,
+    /// Byte range in the site file that the problem is about.
+    pub span: std::ops::Range<usize>,
+    /// Short text shown under the span.
+    pub label: String,
+    /// How to fix it, where a fix is known.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `span`.
+    pub fn error(code: Code, span: std::ops::Range<usize>, message: impl Into<String>) -> Self {
+        Self { code, severity: Severity::Error, message: message.into(), span, label: String::new(), help: None }
+    }
+
+    /// A warning at `span`.
+    pub fn warning(code: Code, span: std::ops::Range<usize>, message: impl Into<String>) -> Self {
+        Self { severity: Severity::Warning, ..Self::error(code, span, message) }
+    }
+
+    /// Sets the text under the span.
+    #[must_use]
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    /// Sets the help text.
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// A miette report of this diagnostic against its source, for printing.
+    pub fn report(&self, source: &SiteSource) -> Report {
+        Report { diagnostic: self.clone(), source: NamedSource::new(&source.path, Arc::clone(&source.text)) }
+    }
+}
+
+/// All diagnostics of one site file, kept in a stable order: by position, then code, then message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Adds one diagnostic.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    /// Adds many diagnostics.
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Number of errors.
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    /// Number of warnings.
+    pub fn warning_count(&self) -> usize {
+        self.0.iter().filter(|d| d.severity == Severity::Warning).count()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The diagnostics sorted by span start, code and message (never by the order checks ran).
+    pub fn sorted(mut self) -> Vec<Diagnostic> {
+        self.0.sort_by(|a, b| {
+            (a.span.start, a.code, &a.message, a.span.end).cmp(&(b.span.start, b.code, &b.message, b.span.end))
+        });
+        self.0.dedup();
+        self.0
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+/// A diagnostic bound to its source text, rendered by miette.
+#[derive(Debug)]
+pub struct Report {
+    diagnostic: Diagnostic,
+    source: NamedSource<Arc<str>>,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl miette::Diagnostic for Report {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.diagnostic.code.id()))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.diagnostic.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = &self.diagnostic.span;
+        let label = (!self.diagnostic.label.is_empty()).then(|| self.diagnostic.label.clone());
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            label,
+            SourceSpan::new(span.start.into(), span.end - span.start),
+        ))))
+    }
+}

@@ -1,0 +1,99 @@
+//! Emitting: `Bundle` → `Tree` (file path → bytes, pure) and writing a tree into `out/<site>/`
+//! atomically. This and `diff/` are the only modules that touch the file system.
+
+mod atomic;
+pub mod layout;
+mod yaml;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use atomic::{WriteError, WriteReport, generated_files, relative_path, write};
+use serde::{Deserialize, Serialize};
+
+use crate::render::{Bundle, MANAGED_BY, MANAGED_BY_LABEL, SITE_LABEL};
+
+/// A compiled site's files: relative path (with `/`) → contents.
+pub type Tree = BTreeMap<String, String>;
+
+/// Serializes the bundle into files: one per object, `alertmanager.yml`, `kustomization.yaml`
+/// and the marker.
+pub fn tree(bundle: &Bundle) -> Result<Tree, serde_saphyr::ser::Error> {
+    let mut files = Tree::new();
+    for (key, object) in &bundle.objects {
+        files.insert(layout::object_path(key), yaml::document(&bundle.site, object)?);
+    }
+    files.insert(layout::ALERTMANAGER_CONFIG.to_owned(), yaml::document(&bundle.site, &bundle.alertmanager_config)?);
+    let resources: Vec<String> = files.keys().filter(|path| path.as_str() != layout::ALERTMANAGER_CONFIG).cloned().collect();
+    files.insert(layout::KUSTOMIZATION.to_owned(), yaml::document(&bundle.site, &kustomization(bundle, resources))?);
+    let marker = Marker {
+        site: bundle.site.clone(),
+        versions: bundle.versions.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect(),
+        required_secrets: bundle.external_secrets.iter().map(|(namespace, name)| format!("{namespace}/{name}")).collect(),
+        files: files.keys().cloned().collect(),
+    };
+    files.insert(layout::MARKER.to_owned(), yaml::document(&bundle.site, &marker)?);
+    Ok(files)
+}
+
+/// `.promsite.yaml`: what promsite generated here, so that it never deletes anything else.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Marker {
+    /// Site name.
+    pub site: String,
+    /// Versions the output targets.
+    pub versions: BTreeMap<String, String>,
+    /// Secrets (`namespace/name`) that must exist in the cluster; promsite never writes their data.
+    pub required_secrets: BTreeSet<String>,
+    /// Files promsite wrote (the marker itself excluded).
+    pub files: BTreeSet<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Kustomization {
+    api_version: &'static str,
+    kind: &'static str,
+    resources: Vec<String>,
+    secret_generator: Vec<SecretGenerator>,
+}
+
+#[derive(Serialize)]
+struct SecretGenerator {
+    name: String,
+    namespace: String,
+    files: Vec<String>,
+    options: GeneratorOptions,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GeneratorOptions {
+    disable_name_suffix_hash: bool,
+    labels: BTreeMap<&'static str, String>,
+}
+
+/// The kustomization: every object file, and the Alertmanager config Secret generated from
+/// `alertmanager.yml`. The Secret keeps its plain name (no hash suffix) because the Alertmanager
+/// resource refers to it in `configSecret`, a field kustomize does not rewrite; the operator
+/// reloads Alertmanager when the Secret changes.
+fn kustomization(bundle: &Bundle, resources: Vec<String>) -> Kustomization {
+    Kustomization {
+        api_version: "kustomize.config.k8s.io/v1beta1",
+        kind: "Kustomization",
+        resources,
+        secret_generator: vec![SecretGenerator {
+            name: bundle.alertmanager_secret.clone(),
+            namespace: bundle.namespace.clone(),
+            files: vec![format!("{}={}", crate::render::ALERTMANAGER_CONFIG_KEY, layout::ALERTMANAGER_CONFIG)],
+            options: GeneratorOptions {
+                disable_name_suffix_hash: true,
+                labels: BTreeMap::from([
+                    ("app.kubernetes.io/name", "alertmanager".to_owned()),
+                    (MANAGED_BY_LABEL, MANAGED_BY.to_owned()),
+                    (SITE_LABEL, bundle.site.clone()),
+                ]),
+            },
+        }],
+    }
+}

@@ -1,0 +1,25 @@
+//! promsite compiles one TOML site file into a complete, validated Prometheus Operator stack for
+//! an on-prem Kubernetes cluster: `out/<site>/`, one object per file, with a kustomization.
+//!
+//! The crate follows the data: `site` (parse TOML, spans) → `check` (schema and semantic checks,
+//! building the span-free `model`) → `render` (pure: model → typed objects) → `emit` (files,
+//! atomic write) and `diff` (compare with a directory). Only `cli`, `emit` and `diff` do I/O;
+//! `diag` carries every user-facing problem with a stable code and a span.
+
+mod cli;
+pub mod check;
+pub mod diag;
+pub mod diff;
+pub mod emit;
+pub mod model;
+pub mod pipeline;
+pub mod render;
+pub mod site;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+/// Runs the command line, returning the process exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    cli::run(args)
+}

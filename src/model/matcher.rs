@@ -1,0 +1,47 @@
+//! An Alertmanager label matcher.
+
+use std::fmt;
+
+/// The comparison a matcher makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchOp {
+    /// `=`
+    Equal,
+    /// `!=`
+    NotEqual,
+    /// `=~` (fully anchored RE2 regex)
+    Regex,
+    /// `!~`
+    NotRegex,
+}
+
+impl MatchOp {
+    /// The operator as written in a matcher.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchOp::Equal => "=",
+            MatchOp::NotEqual => "!=",
+            MatchOp::Regex => "=~",
+            MatchOp::NotRegex => "!~",
+        }
+    }
+}
+
+/// A validated matcher; displays in Alertmanager's canonical form `name="value"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matcher {
+    /// Label name.
+    pub name: String,
+    /// Operator.
+    pub op: MatchOp,
+    /// Value or regex.
+    pub value: String,
+}
+
+impl fmt::Display for Matcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // serde_json's string escaping is the Go-compatible double-quoted form Alertmanager parses.
+        let quoted = serde_json::to_string(&self.value).map_err(|_| fmt::Error)?;
+        write!(f, "{}{}{}", self.name, self.op.as_str(), quoted)
+    }
+}

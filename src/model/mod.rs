@@ -1,0 +1,486 @@
+//! The validated site: typed, span-free and normalized (set-like lists sorted), so that renderers
+//! can be pure and total. Only `check/` constructs these.
+
+mod duration;
+mod matcher;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
+
+pub use duration::Duration;
+pub use matcher::{MatchOp, Matcher};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Prometheus Operator release whose API the output targets.
+pub const OPERATOR_VERSION: &str = "v0.93.0";
+/// Default Prometheus image tag.
+pub const DEFAULT_PROMETHEUS_VERSION: &str = "v3.5.0";
+/// Default Alertmanager image tag.
+pub const DEFAULT_ALERTMANAGER_VERSION: &str = "v0.33.1";
+
+/// A validated site.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Site name, a DNS-1123 label.
+    pub name: String,
+    /// Namespace of the monitoring stack.
+    pub namespace: String,
+    /// Nodes, sorted by name.
+    pub nodes: Vec<Node>,
+    /// The Prometheus server.
+    pub prometheus: Prometheus,
+    /// The Alertmanager cluster.
+    pub alertmanager: Alertmanager,
+    /// Root of the routing tree.
+    pub route: Route,
+    /// Receivers, sorted by name.
+    pub receivers: Vec<Receiver>,
+    /// ServiceMonitors, sorted by name.
+    pub scrapes: Vec<Scrape>,
+    /// etcd scraping, if enabled.
+    pub etcd: Option<Etcd>,
+    /// Ingresses, if any.
+    pub ingress: Option<Ingress>,
+    /// API clients, sorted by namespace and name.
+    pub api_clients: Vec<ApiClient>,
+    /// Rule groups, sorted by name.
+    pub rule_groups: Vec<RuleGroup>,
+}
+
+impl Site {
+    /// The declared node with this name.
+    pub fn node(&self, name: &str) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.name == name)
+    }
+
+    /// Secrets the site references but promsite does not generate (they must exist in the cluster).
+    pub fn external_secrets(&self) -> BTreeSet<(String, String)> {
+        let mut secrets = BTreeSet::new();
+        if let Some(password) = self.alertmanager.smtp.as_ref().and_then(|s| s.auth_password.as_ref()) {
+            secrets.insert((self.namespace.clone(), password.secret.clone()));
+        }
+        if let Some(etcd) = &self.etcd {
+            secrets.insert((self.namespace.clone(), etcd.client_cert.secret.clone()));
+        }
+        if let Some(secret) = self.ingress.as_ref().and_then(|i| i.tls_secret.as_ref()) {
+            secrets.insert((self.namespace.clone(), secret.clone()));
+        }
+        secrets
+    }
+}
+
+/// A role a node plays in the cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum NodeRole {
+    /// Runs the Kubernetes control plane.
+    ControlPlane,
+    /// Runs an etcd member.
+    Etcd,
+    /// Runs ordinary workloads.
+    Worker,
+}
+
+/// A Kubernetes node.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// Node name (its `kubernetes.io/hostname` label).
+    pub name: String,
+    /// Node IP address.
+    pub address: IpAddr,
+    /// Roles of the node.
+    pub roles: BTreeSet<NodeRole>,
+    /// Taints, sorted and without duplicates.
+    pub taints: Vec<Taint>,
+}
+
+/// A node taint.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Taint {
+    /// Taint key.
+    pub key: String,
+    /// Taint value, if any.
+    pub value: Option<String>,
+    /// `NoSchedule`, `PreferNoSchedule` or `NoExecute`.
+    pub effect: String,
+}
+
+/// Where a workload runs: a set of nodes, one replica each.
+#[derive(Debug, Clone, Default)]
+pub struct Placement {
+    /// Node names, sorted. Empty: anywhere.
+    pub nodes: Vec<String>,
+}
+
+/// The Prometheus server.
+#[derive(Debug, Clone)]
+pub struct Prometheus {
+    /// Image tag.
+    pub version: String,
+    /// Replica count.
+    pub replicas: u32,
+    /// Sample retention.
+    pub retention: Duration,
+    /// Rule evaluation interval.
+    pub evaluation_interval: Duration,
+    /// Default scrape interval.
+    pub scrape_interval: Duration,
+    /// Nodes to run on.
+    pub placement: Placement,
+    /// External labels.
+    pub external_labels: BTreeMap<String, String>,
+    /// CPU and memory.
+    pub resources: Resources,
+    /// Whether the TSDB admin API is on.
+    pub admin_api: bool,
+    /// Query sample limit.
+    pub query_max_samples: Option<u64>,
+    /// Local storage, one PersistentVolume per placement node.
+    pub storage: Option<Storage>,
+}
+
+/// CPU and memory for a workload.
+#[derive(Debug, Clone, Default)]
+pub struct Resources {
+    /// CPU request.
+    pub cpu: Option<String>,
+    /// Memory request and limit.
+    pub memory: Option<String>,
+}
+
+/// Local persistent storage.
+#[derive(Debug, Clone)]
+pub struct Storage {
+    /// Host path on each node.
+    pub path: String,
+    /// Capacity of each volume (a Kubernetes quantity).
+    pub size: String,
+}
+
+/// A log level.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    /// Everything, including debug messages.
+    Debug,
+    /// Informational messages and above.
+    Info,
+    /// Warnings and errors.
+    Warn,
+    /// Errors only.
+    Error,
+}
+
+impl LogLevel {
+    /// The spelling Prometheus components use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Debug => "debug",
+            LogLevel::Info => "info",
+            LogLevel::Warn => "warn",
+            LogLevel::Error => "error",
+        }
+    }
+}
+
+/// The Alertmanager cluster.
+#[derive(Debug, Clone)]
+pub struct Alertmanager {
+    /// Image tag.
+    pub version: String,
+    /// Replica count.
+    pub replicas: u32,
+    /// Nodes to run on.
+    pub placement: Placement,
+    /// Log level.
+    pub log_level: Option<LogLevel>,
+    /// Gossip timing.
+    pub gossip_interval: Option<Duration>,
+    /// Full-sync interval.
+    pub pushpull_interval: Option<Duration>,
+    /// Peer timeout.
+    pub peer_timeout: Option<Duration>,
+    /// E-mail settings.
+    pub smtp: Option<Smtp>,
+}
+
+/// A reference to one key of a Secret in the site's namespace.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SecretKeyRef {
+    /// Secret name.
+    pub secret: String,
+    /// Key in the Secret.
+    pub key: String,
+}
+
+/// Outgoing e-mail settings.
+#[derive(Debug, Clone)]
+pub struct Smtp {
+    /// `host:port` of the server.
+    pub smarthost: String,
+    /// Sender address.
+    pub from: String,
+    /// HELO name.
+    pub hello: Option<String>,
+    /// Auth username.
+    pub auth_username: Option<String>,
+    /// Auth password, by Secret reference.
+    pub auth_password: Option<SecretKeyRef>,
+    /// Auth identity.
+    pub auth_identity: Option<String>,
+    /// Require STARTTLS.
+    pub require_tls: Option<bool>,
+}
+
+/// A node of the routing tree.
+#[derive(Debug, Clone)]
+pub struct Route {
+    /// Receiver name.
+    pub receiver: Option<String>,
+    /// Matchers, in the order written (order is part of their meaning to a reader).
+    pub matchers: Vec<Matcher>,
+    /// Grouping labels (`...` means all).
+    pub group_by: Option<Vec<String>>,
+    /// Group wait.
+    pub group_wait: Option<Duration>,
+    /// Group interval.
+    pub group_interval: Option<Duration>,
+    /// Repeat interval.
+    pub repeat_interval: Option<Duration>,
+    /// Continue matching siblings.
+    pub continue_matching: bool,
+    /// Child routes, in order (order matters).
+    pub routes: Vec<Route>,
+}
+
+/// A receiver.
+#[derive(Debug, Clone)]
+pub struct Receiver {
+    /// Name.
+    pub name: String,
+    /// E-mail destinations.
+    pub email: Vec<Email>,
+    /// Webhook destinations.
+    pub webhook: Vec<Webhook>,
+}
+
+/// One e-mail destination.
+#[derive(Debug, Clone)]
+pub struct Email {
+    /// Recipient.
+    pub to: String,
+    /// Notify on resolve.
+    pub send_resolved: Option<bool>,
+}
+
+/// One webhook destination.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// Target URL (checked to carry no credentials).
+    pub url: String,
+    /// Notify on resolve.
+    pub send_resolved: Option<bool>,
+    /// Alerts per message.
+    pub max_alerts: Option<u32>,
+}
+
+/// A URL scheme for scraping.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Scheme {
+    /// Plain HTTP.
+    Http,
+    /// HTTP over TLS.
+    Https,
+}
+
+impl Scheme {
+    /// Lower-case spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Http => "http",
+            Scheme::Https => "https",
+        }
+    }
+}
+
+/// Services to scrape.
+#[derive(Debug, Clone)]
+pub struct Scrape {
+    /// ServiceMonitor name.
+    pub name: String,
+    /// Namespace of the Services.
+    pub namespace: String,
+    /// Service label selector.
+    pub selector: BTreeMap<String, String>,
+    /// Service port name.
+    pub port: String,
+    /// Metrics path.
+    pub path: Option<String>,
+    /// Scrape interval.
+    pub interval: Option<Duration>,
+    /// Scrape timeout.
+    pub timeout: Option<Duration>,
+    /// Scheme.
+    pub scheme: Option<Scheme>,
+}
+
+/// etcd scraping.
+#[derive(Debug, Clone)]
+pub struct Etcd {
+    /// Client port.
+    pub port: u16,
+    /// Client certificate Secret.
+    pub client_cert: EtcdClientCert,
+    /// Names of the nodes with role `etcd`, sorted.
+    pub nodes: Vec<String>,
+}
+
+/// Keys of the etcd client certificate Secret.
+#[derive(Debug, Clone)]
+pub struct EtcdClientCert {
+    /// Secret name.
+    pub secret: String,
+    /// Certificate key.
+    pub cert: String,
+    /// Private key key.
+    pub key: String,
+    /// CA key.
+    pub ca: String,
+}
+
+/// Ingresses for the web UIs.
+#[derive(Debug, Clone)]
+pub struct Ingress {
+    /// IngressClass.
+    pub class: Option<String>,
+    /// Prometheus host.
+    pub prometheus: Option<String>,
+    /// Alertmanager host.
+    pub alertmanager: Option<String>,
+    /// TLS Secret.
+    pub tls_secret: Option<String>,
+}
+
+impl Ingress {
+    /// The external URL of a host under this Ingress configuration.
+    pub fn url(&self, host: &str) -> String {
+        let scheme = if self.tls_secret.is_some() { "https" } else { "http" };
+        format!("{scheme}://{host}/")
+    }
+}
+
+/// A Kubernetes API verb.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(missing_docs)]
+pub enum Verb {
+    Get,
+    List,
+    Watch,
+    Create,
+    Update,
+    Patch,
+    Delete,
+    Deletecollection,
+}
+
+impl Verb {
+    /// Lower-case spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Get => "get",
+            Verb::List => "list",
+            Verb::Watch => "watch",
+            Verb::Create => "create",
+            Verb::Update => "update",
+            Verb::Patch => "patch",
+            Verb::Delete => "delete",
+            Verb::Deletecollection => "deletecollection",
+        }
+    }
+}
+
+/// A namespaced API resource an API client may be granted, with its API group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ApiResource {
+    /// API group (`""` for core).
+    pub group: &'static str,
+    /// Plural resource name.
+    pub name: &'static str,
+}
+
+/// The namespaced resources promsite knows how to grant, by API group.
+pub const API_RESOURCES: &[ApiResource] = &[
+    ApiResource { group: "", name: "configmaps" },
+    ApiResource { group: "", name: "endpoints" },
+    ApiResource { group: "", name: "pods" },
+    ApiResource { group: "", name: "secrets" },
+    ApiResource { group: "", name: "services" },
+    ApiResource { group: "discovery.k8s.io", name: "endpointslices" },
+    ApiResource { group: "monitoring.coreos.com", name: "alertmanagerconfigs" },
+    ApiResource { group: "monitoring.coreos.com", name: "podmonitors" },
+    ApiResource { group: "monitoring.coreos.com", name: "probes" },
+    ApiResource { group: "monitoring.coreos.com", name: "prometheusrules" },
+    ApiResource { group: "monitoring.coreos.com", name: "scrapeconfigs" },
+    ApiResource { group: "monitoring.coreos.com", name: "servicemonitors" },
+    ApiResource { group: "networking.k8s.io", name: "ingresses" },
+];
+
+/// A platform that manages monitoring objects through the API.
+#[derive(Debug, Clone)]
+pub struct ApiClient {
+    /// ServiceAccount name.
+    pub name: String,
+    /// Namespace.
+    pub namespace: String,
+    /// Granted resources, sorted.
+    pub resources: BTreeSet<ApiResource>,
+    /// Granted verbs, sorted.
+    pub verbs: BTreeSet<Verb>,
+}
+
+impl ApiClient {
+    /// Whether the client may create objects of this resource.
+    pub fn manages(&self, resource: &str) -> bool {
+        self.verbs.contains(&Verb::Create) && self.resources.iter().any(|r| r.name == resource)
+    }
+}
+
+/// A rule group.
+#[derive(Debug, Clone)]
+pub struct RuleGroup {
+    /// Group name.
+    pub name: String,
+    /// Evaluation interval.
+    pub interval: Option<Duration>,
+    /// Rules, in order.
+    pub rules: Vec<Rule>,
+}
+
+/// Whether a rule alerts or records.
+#[derive(Debug, Clone)]
+pub enum RuleKind {
+    /// An alerting rule with this alert name.
+    Alert(String),
+    /// A recording rule with this series name.
+    Record(String),
+}
+
+/// One rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Alert or record.
+    pub kind: RuleKind,
+    /// PromQL expression (parsed once in `check/`).
+    pub expr: String,
+    /// `for` duration.
+    pub for_duration: Option<Duration>,
+    /// `keep_firing_for` duration.
+    pub keep_firing_for: Option<Duration>,
+    /// Labels.
+    pub labels: BTreeMap<String, String>,
+    /// Annotations.
+    pub annotations: BTreeMap<String, String>,
+}

@@ -1,0 +1,45 @@
+//! The compiler, end to end and pure: site text → parse → check → model → render → files.
+
+use crate::check::{self, Checked};
+use crate::diag::{Code, Diagnostic, Diagnostics, SiteSource};
+use crate::emit::{self, Tree};
+use crate::render::{self, Bundle};
+use crate::site;
+
+/// A compiled site.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    /// Site name: output goes to `<out>/<name>/`.
+    pub name: String,
+    /// The rendered objects.
+    pub bundle: Bundle,
+    /// The files to write.
+    pub tree: Tree,
+    /// Warnings (the site compiled nonetheless).
+    pub warnings: Diagnostics,
+}
+
+/// Checks a site file without rendering it.
+pub fn check(source: &SiteSource) -> Result<Checked, Diagnostics> {
+    let parsed = site::parse(source)?;
+    check::validate(&parsed)
+}
+
+/// Compiles a site file into its output files.
+pub fn compile(source: &SiteSource) -> Result<Compiled, Diagnostics> {
+    let Checked { site, warnings } = check(source)?;
+    let bundle = render::render(&site);
+    let internal = |message: String| {
+        let mut diagnostics = warnings.clone();
+        diagnostics.push(
+            Diagnostic::error(Code::NameCollision, 0..0, message)
+                .with_help("this is a promsite bug: please report it with the site file"),
+        );
+        diagnostics
+    };
+    if let Some(key) = bundle.collisions.first() {
+        return Err(internal(format!("two generated objects are both {} `{}`", key.kind, key.name)));
+    }
+    let tree = emit::tree(&bundle).map_err(|e| internal(format!("internal: cannot serialize the output: {e}")))?;
+    Ok(Compiled { name: site.name, bundle, tree, warnings })
+}

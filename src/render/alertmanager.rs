@@ -1,0 +1,58 @@
+//! The Alertmanager cluster: its `Alertmanager` resource, ServiceAccount, Service and
+//! self-monitoring. Its configuration file is `alertmanager_config`; kustomize turns that file into
+//! the Secret named here, so the name the resource reads and the name generated cannot drift.
+
+use std::collections::BTreeSet;
+
+use k8s_openapi::api::core::v1::ServiceAccount;
+
+use super::common::{self, meta, operator_pod_labels};
+use super::crd::{AlertmanagerSpec, Custom};
+use super::object::Object;
+use super::prometheus::{web_monitor, web_service};
+use crate::model::Site;
+
+/// Name of the `Alertmanager` resource (kube-prometheus' convention).
+pub(super) const INSTANCE: &str = "main";
+/// Name of its ServiceAccount, Service and ServiceMonitor.
+pub(super) const SERVICE_NAME: &str = "alertmanager-main";
+/// The Secret holding `alertmanager.yaml`; the operator's default name for instance `main`.
+pub const CONFIG_SECRET: &str = "alertmanager-main";
+/// The key the operator reads from that Secret.
+pub const CONFIG_KEY: &str = "alertmanager.yaml";
+const COMPONENT: &str = "alertmanager";
+const PORT: i32 = 9093;
+
+/// All objects of the Alertmanager component.
+pub(super) fn render(site: &Site) -> Vec<Object> {
+    let pod_labels = operator_pod_labels(COMPONENT, INSTANCE);
+    vec![
+        ServiceAccount { metadata: meta(site, &site.namespace, SERVICE_NAME, COMPONENT), ..ServiceAccount::default() }.into(),
+        web_service(site, SERVICE_NAME, COMPONENT, pod_labels, PORT).into(),
+        web_monitor(site, SERVICE_NAME, COMPONENT).into(),
+        Custom::new(meta(site, &site.namespace, INSTANCE, COMPONENT), spec(site)).into(),
+    ]
+}
+
+fn spec(site: &Site) -> AlertmanagerSpec {
+    let alertmanager = &site.alertmanager;
+    let secrets: BTreeSet<String> =
+        alertmanager.smtp.iter().filter_map(|smtp| smtp.auth_password.as_ref()).map(|r| r.secret.clone()).collect();
+    AlertmanagerSpec {
+        version: Some(alertmanager.version.clone()),
+        replicas: Some(alertmanager.replicas),
+        service_account_name: Some(SERVICE_NAME.to_owned()),
+        external_url: site.ingress.as_ref().and_then(|i| i.alertmanager.as_ref().map(|host| i.url(host))),
+        config_secret: Some(CONFIG_SECRET.to_owned()),
+        secrets: (!secrets.is_empty()).then(|| secrets.into_iter().collect()),
+        log_level: alertmanager.log_level.map(|l| l.as_str().to_owned()),
+        // The CRD takes Go durations here, which have no `d` or `w` units.
+        cluster_gossip_interval: alertmanager.gossip_interval.as_ref().map(|d| d.go()),
+        cluster_pushpull_interval: alertmanager.pushpull_interval.as_ref().map(|d| d.go()),
+        cluster_peer_timeout: alertmanager.peer_timeout.as_ref().map(|d| d.go()),
+        resources: None,
+        security_context: Some(common::non_root()),
+        affinity: common::affinity(&alertmanager.placement, &operator_pod_labels(COMPONENT, INSTANCE), alertmanager.replicas),
+        tolerations: common::tolerations(site, &alertmanager.placement),
+    }
+}

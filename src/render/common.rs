@@ -1,0 +1,145 @@
+//! Pieces every renderer shares: metadata and labels, placement (affinity and tolerations) and
+//! namespace selectors.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    Affinity, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, PodAffinityTerm, PodAntiAffinity,
+    PodSecurityContext, ResourceRequirements, Toleration, WeightedPodAffinityTerm,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement, ObjectMeta};
+
+use crate::model::{Placement, Resources, Site};
+
+/// Label on every generated object: who manages it.
+pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
+/// Value of [`MANAGED_BY_LABEL`].
+pub const MANAGED_BY: &str = "promsite";
+/// Label on every generated object: which site it belongs to.
+pub const SITE_LABEL: &str = "promsite.dev/site";
+/// The node label that placement pins to.
+pub(super) const HOSTNAME_LABEL: &str = "kubernetes.io/hostname";
+/// The namespace label Kubernetes sets on every namespace (1.21+).
+pub(super) const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
+
+/// Labels of every object of `site`, plus the component's `app.kubernetes.io/name`.
+pub(super) fn labels(site: &Site, component: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("app.kubernetes.io/name".to_owned(), component.to_owned()),
+        (MANAGED_BY_LABEL.to_owned(), MANAGED_BY.to_owned()),
+        (SITE_LABEL.to_owned(), site.name.clone()),
+    ])
+}
+
+/// Metadata of a namespaced object.
+pub(super) fn meta(site: &Site, namespace: &str, name: &str, component: &str) -> ObjectMeta {
+    ObjectMeta { namespace: Some(namespace.to_owned()), ..cluster_meta(site, name, component) }
+}
+
+/// Metadata of a cluster-scoped object.
+pub(super) fn cluster_meta(site: &Site, name: &str, component: &str) -> ObjectMeta {
+    ObjectMeta { name: Some(name.to_owned()), labels: Some(labels(site, component)), ..ObjectMeta::default() }
+}
+
+/// The labels the operator puts on the pods of a Prometheus or Alertmanager named `instance`.
+pub(super) fn operator_pod_labels(app: &str, instance: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("app.kubernetes.io/instance".to_owned(), instance.to_owned()),
+        ("app.kubernetes.io/name".to_owned(), app.to_owned()),
+    ])
+}
+
+/// Pins pods to the placement's nodes and spreads replicas one per node. Without nodes, replicas
+/// are only asked (not required) to spread, so that small clusters still schedule them.
+pub(super) fn affinity(placement: &Placement, pod_labels: &BTreeMap<String, String>, replicas: u32) -> Option<Affinity> {
+    let spread_term = PodAffinityTerm {
+        label_selector: Some(LabelSelector { match_labels: Some(pod_labels.clone()), ..LabelSelector::default() }),
+        topology_key: HOSTNAME_LABEL.to_owned(),
+        ..PodAffinityTerm::default()
+    };
+    if placement.nodes.is_empty() {
+        return (replicas > 1).then(|| Affinity {
+            pod_anti_affinity: Some(PodAntiAffinity {
+                preferred_during_scheduling_ignored_during_execution: Some(vec![WeightedPodAffinityTerm { pod_affinity_term: spread_term, weight: 100 }]),
+                ..PodAntiAffinity::default()
+            }),
+            ..Affinity::default()
+        });
+    }
+    Some(Affinity {
+        node_affinity: Some(NodeAffinity {
+            required_during_scheduling_ignored_during_execution: Some(hostname_selector(placement.nodes.clone())),
+            ..NodeAffinity::default()
+        }),
+        pod_anti_affinity: Some(PodAntiAffinity {
+            required_during_scheduling_ignored_during_execution: Some(vec![spread_term]),
+            ..PodAntiAffinity::default()
+        }),
+        ..Affinity::default()
+    })
+}
+
+/// Selects the nodes with these hostnames.
+pub(super) fn hostname_selector(nodes: Vec<String>) -> NodeSelector {
+    NodeSelector {
+        node_selector_terms: vec![NodeSelectorTerm {
+            match_expressions: Some(vec![NodeSelectorRequirement { key: HOSTNAME_LABEL.to_owned(), operator: "In".to_owned(), values: Some(nodes) }]),
+            ..NodeSelectorTerm::default()
+        }],
+    }
+}
+
+/// Tolerations for exactly the taints of the nodes a workload may run on.
+pub(super) fn tolerations(site: &Site, placement: &Placement) -> Option<Vec<Toleration>> {
+    let mut taints: Vec<_> = placement.nodes.iter().filter_map(|name| site.node(name)).flat_map(|node| node.taints.iter()).collect();
+    taints.sort();
+    taints.dedup();
+    let tolerations: Vec<Toleration> = taints
+        .into_iter()
+        .map(|taint| Toleration {
+            key: Some(taint.key.clone()),
+            operator: Some(if taint.value.is_some() { "Equal" } else { "Exists" }.to_owned()),
+            value: taint.value.clone(),
+            effect: Some(taint.effect.clone()),
+            ..Toleration::default()
+        })
+        .collect();
+    (!tolerations.is_empty()).then_some(tolerations)
+}
+
+/// Requests for CPU and memory; memory is also the limit (an out-of-memory kill beats swapping the node).
+pub(super) fn resources(resources: &Resources) -> Option<ResourceRequirements> {
+    let mut requests = BTreeMap::new();
+    if let Some(cpu) = &resources.cpu {
+        requests.insert("cpu".to_owned(), Quantity(cpu.clone()));
+    }
+    let limits = resources.memory.as_ref().map(|memory| {
+        requests.insert("memory".to_owned(), Quantity(memory.clone()));
+        BTreeMap::from([("memory".to_owned(), Quantity(memory.clone()))])
+    });
+    (!requests.is_empty()).then(|| ResourceRequirements { requests: Some(requests), limits, ..ResourceRequirements::default() })
+}
+
+/// The non-root identity the upstream images run as (kube-prometheus' values).
+pub(super) fn non_root() -> PodSecurityContext {
+    PodSecurityContext {
+        run_as_non_root: Some(true),
+        run_as_user: Some(1000),
+        run_as_group: Some(2000),
+        fs_group: Some(2000),
+        ..PodSecurityContext::default()
+    }
+}
+
+/// Selects exactly the named namespaces, by the label Kubernetes sets on each.
+pub(super) fn namespaces_selector(namespaces: &[String]) -> LabelSelector {
+    LabelSelector {
+        match_expressions: Some(vec![LabelSelectorRequirement {
+            key: NAMESPACE_NAME_LABEL.to_owned(),
+            operator: "In".to_owned(),
+            values: Some(namespaces.to_vec()),
+        }]),
+        ..LabelSelector::default()
+    }
+}

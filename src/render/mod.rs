@@ -1,0 +1,59 @@
+//! Rendering: `model::Site` → `Bundle`. Every function here is pure, infallible and total: no I/O,
+//! no clock, no environment. Anything that could fail was checked in `check/`.
+
+mod alertmanager;
+mod alertmanager_config;
+mod api_clients;
+mod common;
+pub mod crd;
+mod exposure;
+mod monitors;
+mod object;
+mod prometheus;
+mod rules;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use alertmanager::{CONFIG_KEY as ALERTMANAGER_CONFIG_KEY, CONFIG_SECRET as ALERTMANAGER_CONFIG_SECRET};
+pub use alertmanager_config::AlertmanagerConfig;
+pub use common::{MANAGED_BY, MANAGED_BY_LABEL, SITE_LABEL};
+use k8s_openapi::api::core::v1::Namespace;
+pub use object::{Bundle, Object, ObjectKey};
+
+use crate::model::{self, Site};
+
+/// Renders every component of the site.
+pub fn render(site: &Site) -> Bundle {
+    let mut bundle = Bundle {
+        site: site.name.clone(),
+        namespace: site.namespace.clone(),
+        objects: BTreeMap::new(),
+        alertmanager_config: alertmanager_config::render(site),
+        alertmanager_secret: alertmanager::CONFIG_SECRET.to_owned(),
+        versions: BTreeMap::from([
+            ("alertmanager", site.alertmanager.version.clone()),
+            ("prometheus", site.prometheus.version.clone()),
+            ("prometheus-operator", model::OPERATOR_VERSION.to_owned()),
+        ]),
+        external_secrets: site.external_secrets(),
+        collisions: Vec::new(),
+    };
+    bundle.extend(namespaces(site));
+    bundle.extend(prometheus::render(site));
+    bundle.extend(alertmanager::render(site));
+    bundle.extend(monitors::render(site));
+    bundle.extend(exposure::render(site));
+    bundle.extend(api_clients::render(site));
+    bundle.extend(rules::render(site));
+    bundle
+}
+
+/// The site's namespace and each API client's: promsite owns them. Scraped namespaces belong to
+/// their applications and are not created here.
+fn namespaces(site: &Site) -> Vec<Object> {
+    let names: BTreeSet<&str> = std::iter::once(site.namespace.as_str()).chain(site.api_clients.iter().map(|c| c.namespace.as_str())).collect();
+    names
+        .into_iter()
+        .map(|name| Namespace { metadata: common::cluster_meta(site, name, "namespace"), ..Namespace::default() }.into())
+        .collect()
+}

@@ -1,0 +1,291 @@
+//! The Prometheus server: its `Prometheus` resource, ServiceAccount and discovery RBAC, Service,
+//! self-monitoring, and the local PersistentVolumes that hold its data.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use k8s_openapi::api::core::v1::{
+    LocalVolumeSource, ObjectReference, PersistentVolume,
+    PersistentVolumeClaimSpec, PersistentVolumeSpec, Service, ServiceAccount, ServicePort, ServiceSpec, VolumeNodeAffinity,
+    VolumeResourceRequirements,
+};
+use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
+use k8s_openapi::api::storage::v1::StorageClass;
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::alertmanager::SERVICE_NAME as ALERTMANAGER_SERVICE;
+use super::common::{self, meta, namespaces_selector, operator_pod_labels};
+use super::crd::{
+    AlertingSpec, AlertmanagerEndpoint, Argument, Custom, EmbeddedClaim, Endpoint, PrometheusSpec, QuerySpec, ServiceMonitorSpec,
+    StorageSpec,
+};
+use super::object::Object;
+use crate::model::Site;
+
+/// Name of the `Prometheus` resource (kube-prometheus' convention, so dashboards and runbooks fit).
+pub(super) const INSTANCE: &str = "k8s";
+/// Name of its ServiceAccount, Service, RBAC and ServiceMonitor.
+pub(super) const SERVICE_NAME: &str = "prometheus-k8s";
+/// Where the operator mounts `spec.secrets` in Prometheus pods.
+pub(super) const SECRETS_DIR: &str = "/etc/prometheus/secrets";
+const COMPONENT: &str = "prometheus";
+const PORT: i32 = 9090;
+
+/// All objects of the Prometheus component.
+pub(super) fn render(site: &Site) -> Vec<Object> {
+    let mut objects = vec![
+        ServiceAccount { metadata: meta(site, &site.namespace, SERVICE_NAME, COMPONENT), ..ServiceAccount::default() }.into(),
+        service(site).into(),
+        self_monitor(site).into(),
+        Custom::new(meta(site, &site.namespace, INSTANCE, COMPONENT), spec(site)).into(),
+    ];
+    for namespace in discovery_namespaces(site) {
+        objects.push(discovery_role(site, &namespace).into());
+        objects.push(discovery_binding(site, &namespace).into());
+    }
+    objects.extend(storage(site));
+    objects
+}
+
+fn pod_labels() -> BTreeMap<String, String> {
+    operator_pod_labels(COMPONENT, INSTANCE)
+}
+
+fn spec(site: &Site) -> PrometheusSpec {
+    let prometheus = &site.prometheus;
+    // The CRD's maxSamples is an int32; larger limits go to the flag, which takes an int64.
+    let (query, additional_args) = match prometheus.query_max_samples.map(i32::try_from) {
+        Some(Ok(max_samples)) => (Some(QuerySpec { max_samples }), None),
+        Some(Err(_)) => (
+            None,
+            Some(vec![Argument { name: "query.max-samples".to_owned(), value: prometheus.query_max_samples.map(|n| n.to_string()) }]),
+        ),
+        None => (None, None),
+    };
+    let secrets: BTreeSet<String> = site.etcd.iter().map(|e| e.client_cert.secret.clone()).collect();
+    let selectors = Selectors::of(site);
+    PrometheusSpec {
+        version: Some(prometheus.version.clone()),
+        replicas: Some(prometheus.replicas),
+        service_account_name: Some(SERVICE_NAME.to_owned()),
+        external_url: site.ingress.as_ref().and_then(|i| i.prometheus.as_ref().map(|host| i.url(host))),
+        retention: Some(prometheus.retention.to_string()),
+        evaluation_interval: Some(prometheus.evaluation_interval.to_string()),
+        scrape_interval: Some(prometheus.scrape_interval.to_string()),
+        external_labels: (!prometheus.external_labels.is_empty()).then(|| prometheus.external_labels.clone()),
+        enable_admin_api: prometheus.admin_api.then_some(true),
+        query,
+        additional_args,
+        resources: common::resources(&prometheus.resources),
+        storage: prometheus.storage.as_ref().map(|storage| StorageSpec {
+            volume_claim_template: EmbeddedClaim {
+                spec: PersistentVolumeClaimSpec {
+                    storage_class_name: Some(storage_class_name(site)),
+                    access_modes: Some(vec!["ReadWriteOnce".to_owned()]),
+                    resources: Some(VolumeResourceRequirements {
+                        requests: Some(BTreeMap::from([("storage".to_owned(), Quantity(storage.size.clone()))])),
+                        ..VolumeResourceRequirements::default()
+                    }),
+                    ..PersistentVolumeClaimSpec::default()
+                },
+            },
+        }),
+        secrets: (!secrets.is_empty()).then(|| secrets.into_iter().collect()),
+        security_context: Some(common::non_root()),
+        affinity: common::affinity(&prometheus.placement, &pod_labels(), prometheus.replicas),
+        tolerations: common::tolerations(site, &prometheus.placement),
+        alerting: Some(AlertingSpec {
+            alertmanagers: vec![AlertmanagerEndpoint {
+                namespace: site.namespace.clone(),
+                name: ALERTMANAGER_SERVICE.to_owned(),
+                port: "web".to_owned(),
+                api_version: "v2".to_owned(),
+            }],
+        }),
+        rule_selector: selectors.rules.as_ref().map(|_| LabelSelector::default()),
+        rule_namespace_selector: selectors.rules.as_deref().map(namespaces_selector),
+        service_monitor_selector: selectors.service_monitors.as_ref().map(|_| LabelSelector::default()),
+        service_monitor_namespace_selector: selectors.service_monitors.as_deref().map(namespaces_selector),
+        pod_monitor_selector: selectors.pod_monitors.as_ref().map(|_| LabelSelector::default()),
+        pod_monitor_namespace_selector: selectors.pod_monitors.as_deref().map(namespaces_selector),
+        probe_selector: selectors.probes.as_ref().map(|_| LabelSelector::default()),
+        probe_namespace_selector: selectors.probes.as_deref().map(namespaces_selector),
+        scrape_config_selector: selectors.scrape_configs.as_ref().map(|_| LabelSelector::default()),
+        scrape_config_namespace_selector: selectors.scrape_configs.as_deref().map(namespaces_selector),
+    }
+}
+
+/// For each kind of monitoring object, the namespaces Prometheus takes them from: the site's own
+/// namespace where promsite generates that kind, and the namespace of every API client allowed to
+/// create it. Every object in those namespaces is taken (an empty selector), so a client's objects
+/// never need a promsite label; objects anywhere else never are. `None` selects nothing (the
+/// operator reads a missing selector as "none").
+struct Selectors {
+    rules: Option<Vec<String>>,
+    service_monitors: Option<Vec<String>>,
+    pod_monitors: Option<Vec<String>>,
+    probes: Option<Vec<String>>,
+    scrape_configs: Option<Vec<String>>,
+}
+
+impl Selectors {
+    fn of(site: &Site) -> Self {
+        let namespaces = |resource: &str, generated: bool| {
+            let mut set: BTreeSet<String> = site.api_clients.iter().filter(|c| c.manages(resource)).map(|c| c.namespace.clone()).collect();
+            if generated {
+                set.insert(site.namespace.clone());
+            }
+            (!set.is_empty()).then(|| set.into_iter().collect())
+        };
+        Self {
+            rules: namespaces("prometheusrules", !site.rule_groups.is_empty()),
+            service_monitors: namespaces("servicemonitors", true),
+            pod_monitors: namespaces("podmonitors", false),
+            probes: namespaces("probes", false),
+            scrape_configs: namespaces("scrapeconfigs", false),
+        }
+    }
+}
+
+/// Namespaces Prometheus discovers targets in, each needing a Role: its own (self-monitoring and
+/// etcd), every scraped namespace, and the namespaces of API clients that manage monitors.
+pub(super) fn discovery_namespaces(site: &Site) -> BTreeSet<String> {
+    let mut namespaces = BTreeSet::from([site.namespace.clone()]);
+    namespaces.extend(site.scrapes.iter().map(|s| s.namespace.clone()));
+    namespaces.extend(site.api_clients.iter().filter(|c| c.manages("servicemonitors") || c.manages("podmonitors")).map(|c| c.namespace.clone()));
+    namespaces
+}
+
+fn discovery_role(site: &Site, namespace: &str) -> Role {
+    let read = vec!["get".to_owned(), "list".to_owned(), "watch".to_owned()];
+    Role {
+        metadata: meta(site, namespace, SERVICE_NAME, COMPONENT),
+        rules: Some(vec![
+            PolicyRule {
+                api_groups: Some(vec![String::new()]),
+                resources: Some(vec!["endpoints".to_owned(), "pods".to_owned(), "services".to_owned()]),
+                verbs: read.clone(),
+                ..PolicyRule::default()
+            },
+            PolicyRule {
+                api_groups: Some(vec!["discovery.k8s.io".to_owned()]),
+                resources: Some(vec!["endpointslices".to_owned()]),
+                verbs: read,
+                ..PolicyRule::default()
+            },
+        ]),
+    }
+}
+
+fn discovery_binding(site: &Site, namespace: &str) -> RoleBinding {
+    RoleBinding {
+        metadata: meta(site, namespace, SERVICE_NAME, COMPONENT),
+        role_ref: RoleRef { api_group: "rbac.authorization.k8s.io".to_owned(), kind: "Role".to_owned(), name: SERVICE_NAME.to_owned() },
+        subjects: Some(vec![Subject {
+            kind: "ServiceAccount".to_owned(),
+            name: SERVICE_NAME.to_owned(),
+            namespace: Some(site.namespace.clone()),
+            ..Subject::default()
+        }]),
+    }
+}
+
+fn service(site: &Site) -> Service {
+    web_service(site, SERVICE_NAME, COMPONENT, pod_labels(), PORT)
+}
+
+/// A ClusterIP Service for a web UI on port `web`, sticky per client (the replicas' data differ slightly).
+pub(super) fn web_service(site: &Site, name: &str, component: &str, selector: BTreeMap<String, String>, port: i32) -> Service {
+    Service {
+        metadata: meta(site, &site.namespace, name, component),
+        spec: Some(ServiceSpec {
+            ports: Some(vec![ServicePort {
+                name: Some("web".to_owned()),
+                port,
+                target_port: Some(IntOrString::String("web".to_owned())),
+                ..ServicePort::default()
+            }]),
+            selector: Some(selector),
+            session_affinity: Some("ClientIP".to_owned()),
+            ..ServiceSpec::default()
+        }),
+        ..Service::default()
+    }
+}
+
+fn self_monitor(site: &Site) -> Custom<ServiceMonitorSpec> {
+    web_monitor(site, SERVICE_NAME, COMPONENT)
+}
+
+/// A ServiceMonitor for the `web` port of the promsite Service `name`.
+pub(super) fn web_monitor(site: &Site, name: &str, component: &str) -> Custom<ServiceMonitorSpec> {
+    let mut match_labels = common::labels(site, component);
+    match_labels.remove(common::MANAGED_BY_LABEL);
+    Custom::new(
+        meta(site, &site.namespace, name, component),
+        ServiceMonitorSpec {
+            selector: LabelSelector { match_labels: Some(match_labels), ..LabelSelector::default() },
+            endpoints: vec![Endpoint { port: "web".to_owned(), ..Endpoint::default() }],
+            ..ServiceMonitorSpec::default()
+        },
+    )
+}
+
+/// Name of the StorageClass of the site's local volumes (cluster-scoped, so it carries the site name).
+pub(super) fn storage_class_name(site: &Site) -> String {
+    format!("{}-prometheus-local", site.name)
+}
+
+/// The claim the operator creates for replica `ordinal`: `<template>-<statefulset>-<ordinal>`, where
+/// the template defaults to `prometheus-<name>-db` and the StatefulSet is `prometheus-<name>`.
+fn claim_name(ordinal: usize) -> String {
+    format!("prometheus-{INSTANCE}-db-prometheus-{INSTANCE}-{ordinal}")
+}
+
+/// A StorageClass without a provisioner, and one local PersistentVolume per storage node. Each
+/// volume is pre-bound (`claimRef`) to the claim of one replica: no other claim can take it, and
+/// since the volume is pinned to its node, a rescheduled replica always returns to its own data.
+/// Nodes pair with replica ordinals in name order, so reordering `nodes` in the site changes nothing.
+fn storage(site: &Site) -> Vec<Object> {
+    let Some(storage) = &site.prometheus.storage else { return Vec::new() };
+    let class = storage_class_name(site);
+    let mut objects: Vec<Object> = vec![
+        StorageClass {
+            metadata: common::cluster_meta(site, &class, COMPONENT),
+            provisioner: "kubernetes.io/no-provisioner".to_owned(),
+            reclaim_policy: Some("Retain".to_owned()),
+            volume_binding_mode: Some("WaitForFirstConsumer".to_owned()),
+            ..StorageClass::default()
+        }
+        .into(),
+    ];
+    for (ordinal, node) in site.prometheus.placement.nodes.iter().enumerate() {
+        let claim = claim_name(ordinal);
+        objects.push(
+            PersistentVolume {
+                metadata: common::cluster_meta(site, &format!("{}-{claim}", site.name), COMPONENT),
+                spec: Some(PersistentVolumeSpec {
+                    capacity: Some(BTreeMap::from([("storage".to_owned(), Quantity(storage.size.clone()))])),
+                    access_modes: Some(vec!["ReadWriteOnce".to_owned()]),
+                    persistent_volume_reclaim_policy: Some("Retain".to_owned()),
+                    storage_class_name: Some(class.clone()),
+                    volume_mode: Some("Filesystem".to_owned()),
+                    local: Some(LocalVolumeSource { path: storage.path.clone(), ..LocalVolumeSource::default() }),
+                    claim_ref: Some(ObjectReference {
+                        api_version: Some("v1".to_owned()),
+                        kind: Some("PersistentVolumeClaim".to_owned()),
+                        namespace: Some(site.namespace.clone()),
+                        name: Some(claim),
+                        ..ObjectReference::default()
+                    }),
+                    node_affinity: Some(VolumeNodeAffinity { required: Some(common::hostname_selector(vec![node.clone()])) }),
+                    ..PersistentVolumeSpec::default()
+                }),
+                ..PersistentVolume::default()
+            }
+            .into(),
+        );
+    }
+    objects
+}

@@ -1,0 +1,370 @@
+//! Serde mirror of the site file. Nothing here is validated beyond its shape: `check/` turns it into
+//! `model::Site`. Doc comments become descriptions in `schema/site.schema.json`.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::model::{LogLevel, NodeRole, Scheme, Verb};
+
+/// A promsite site file: one on-prem Kubernetes cluster's monitoring stack.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "promsite site file")]
+pub struct RawSite {
+    /// Identity of the site; its name is the output directory `out/<name>/`.
+    pub site: SiteMeta,
+    /// The cluster's nodes that monitoring workloads run on or scrape.
+    #[serde(default)]
+    pub nodes: Vec<Node>,
+    /// The Prometheus server (a Prometheus Operator `Prometheus` resource).
+    #[serde(default)]
+    pub prometheus: Prometheus,
+    /// The Alertmanager cluster (a Prometheus Operator `Alertmanager` resource).
+    #[serde(default)]
+    pub alertmanager: Alertmanager,
+    /// The root of Alertmanager's routing tree.
+    pub route: Route,
+    /// Where notifications go. Every route names one of these.
+    #[schemars(length(min = 1))]
+    pub receivers: Vec<Receiver>,
+    /// Services to scrape, each becoming a ServiceMonitor.
+    #[serde(default)]
+    pub scrape: Vec<Scrape>,
+    /// Scrape etcd on the nodes with role `etcd`, over HTTPS with a client certificate.
+    pub etcd: Option<Etcd>,
+    /// Expose Prometheus and Alertmanager through Ingresses.
+    pub ingress: Option<Ingress>,
+    /// Other platforms that manage monitoring objects through the Kubernetes API.
+    #[serde(default)]
+    pub api_clients: Vec<ApiClient>,
+    /// Alerting and recording rules, one PrometheusRule per group.
+    #[serde(default)]
+    pub rule_groups: Vec<RuleGroup>,
+}
+
+/// Identity of the site.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SiteMeta {
+    /// Site name (a DNS-1123 label): the output directory and the `promsite.dev/site` label.
+    pub name: String,
+    /// Namespace of the monitoring stack.
+    #[serde(default = "default_namespace")]
+    pub namespace: String,
+}
+
+fn default_namespace() -> String {
+    "monitoring".to_owned()
+}
+
+/// A Kubernetes node.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Node {
+    /// The node's name, as in its `kubernetes.io/hostname` label.
+    pub name: String,
+    /// The node's IP address, used to scrape host services such as etcd.
+    pub address: String,
+    /// What runs on the node.
+    #[serde(default)]
+    pub roles: Vec<NodeRole>,
+    /// The node's taints, as `key[=value]:Effect`. Workloads placed here tolerate exactly these.
+    #[serde(default)]
+    pub taints: Vec<String>,
+}
+
+
+/// The Prometheus server.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Prometheus {
+    /// Prometheus version (image tag), e.g. `v3.5.0`.
+    pub version: Option<String>,
+    /// Number of replicas; each scrapes everything (HA pair). Default 1.
+    #[schemars(range(min = 1, max = 100))]
+    pub replicas: Option<u32>,
+    /// How long to keep samples (Prometheus duration). Default `15d`.
+    pub retention: Option<String>,
+    /// How often rules are evaluated (Prometheus duration). Default `30s`.
+    pub evaluation_interval: Option<String>,
+    /// Default scrape interval (Prometheus duration). Default `30s`.
+    pub scrape_interval: Option<String>,
+    /// Nodes the replicas run on, one replica per node.
+    #[serde(default)]
+    pub nodes: Vec<String>,
+    /// Labels added to every series and alert leaving this Prometheus.
+    #[serde(default)]
+    pub external_labels: BTreeMap<String, String>,
+    /// CPU and memory requests (memory is also the limit).
+    pub resources: Option<Resources>,
+    /// Enable the TSDB admin API (deleting series, snapshots). Default false.
+    #[serde(default)]
+    pub admin_api: bool,
+    /// Upper bound on samples one query may load into memory.
+    #[schemars(range(min = 1))]
+    pub query_max_samples: Option<u64>,
+    /// Local persistent storage on each node in `nodes`.
+    pub storage: Option<Storage>,
+}
+
+/// CPU and memory for a workload.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Resources {
+    /// CPU request (Kubernetes quantity, e.g. `2` or `500m`).
+    pub cpu: Option<String>,
+    /// Memory request and limit (Kubernetes quantity, e.g. `8Gi`).
+    pub memory: Option<String>,
+}
+
+/// A local PersistentVolume on each Prometheus node.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Storage {
+    /// Directory on each node that holds the TSDB. It must exist and be writable by uid 1000 / gid 2000.
+    pub path: String,
+    /// Capacity of each volume (Kubernetes quantity, e.g. `100Gi`).
+    pub size: String,
+}
+
+/// The Alertmanager cluster.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Alertmanager {
+    /// Alertmanager version (image tag), e.g. `v0.33.1`.
+    pub version: Option<String>,
+    /// Number of replicas; they gossip to form one HA cluster. Default 1.
+    #[schemars(range(min = 1, max = 100))]
+    pub replicas: Option<u32>,
+    /// Nodes the replicas run on, one replica per node.
+    #[serde(default)]
+    pub nodes: Vec<String>,
+    /// Log level.
+    pub log_level: Option<LogLevel>,
+    /// Timing of the HA cluster's gossip protocol.
+    pub cluster: Option<AlertmanagerCluster>,
+    /// Outgoing e-mail settings (Alertmanager's `global.smtp_*`).
+    pub smtp: Option<Smtp>,
+}
+
+
+/// Timing of the Alertmanager gossip protocol (Go durations).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlertmanagerCluster {
+    /// Interval between gossip messages, e.g. `200ms`.
+    pub gossip_interval: Option<String>,
+    /// Interval between full state syncs, e.g. `1m`.
+    pub pushpull_interval: Option<String>,
+    /// Time to wait between peers to send notifications, e.g. `15s`.
+    pub peer_timeout: Option<String>,
+}
+
+/// A reference to one key of a Kubernetes Secret in the site's namespace.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecretKeyRef {
+    /// Name of the Secret.
+    pub secret: String,
+    /// Key inside the Secret.
+    pub key: String,
+}
+
+/// Outgoing e-mail settings.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Smtp {
+    /// SMTP server as `host:port`.
+    pub smarthost: String,
+    /// Sender address.
+    pub from: String,
+    /// Hostname sent in HELO/EHLO.
+    pub hello: Option<String>,
+    /// Username for SMTP authentication.
+    pub auth_username: Option<String>,
+    /// Password for SMTP authentication, as a Secret reference (never the password itself).
+    pub auth_password: Option<SecretKeyRef>,
+    /// Identity for SMTP PLAIN authentication.
+    pub auth_identity: Option<String>,
+    /// Require STARTTLS. Default true (Alertmanager's default).
+    pub require_tls: Option<bool>,
+}
+
+/// A node of Alertmanager's routing tree.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    /// Receiver for alerts this route matches.
+    pub receiver: Option<String>,
+    /// Alertmanager matchers, e.g. `severity=~"warning|critical"`. Ignored on the root route.
+    #[serde(default)]
+    pub matchers: Vec<String>,
+    /// Labels that group alerts into one notification.
+    pub group_by: Option<Vec<String>>,
+    /// Wait before the first notification of a new group (Prometheus duration).
+    pub group_wait: Option<String>,
+    /// Wait before notifying about new alerts in a group (Prometheus duration).
+    pub group_interval: Option<String>,
+    /// Wait before repeating a notification (Prometheus duration).
+    pub repeat_interval: Option<String>,
+    /// Keep matching sibling routes after this one matched.
+    #[serde(default, rename = "continue")]
+    pub continue_matching: bool,
+    /// Child routes, tried in order.
+    #[serde(default)]
+    pub routes: Vec<Route>,
+}
+
+/// A notification receiver.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Receiver {
+    /// Receiver name, referenced by routes.
+    pub name: String,
+    /// E-mail notifications.
+    #[serde(default)]
+    pub email: Vec<EmailConfig>,
+    /// Webhook notifications (HTTP POST of the alert group as JSON).
+    #[serde(default)]
+    pub webhook: Vec<WebhookConfig>,
+}
+
+/// One e-mail destination.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailConfig {
+    /// Recipient address.
+    pub to: String,
+    /// Also notify when alerts resolve. Default false (Alertmanager's default for e-mail).
+    pub send_resolved: Option<bool>,
+}
+
+/// One webhook destination.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookConfig {
+    /// URL to POST to. It must not carry credentials.
+    pub url: String,
+    /// Also notify when alerts resolve. Default true (Alertmanager's default for webhooks).
+    pub send_resolved: Option<bool>,
+    /// Most alerts per message; 0 means all.
+    pub max_alerts: Option<u32>,
+}
+
+/// A set of Kubernetes Services to scrape (a ServiceMonitor).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scrape {
+    /// Name of the ServiceMonitor and default job name.
+    pub name: String,
+    /// Namespace of the Services. Default: the site's namespace.
+    pub namespace: Option<String>,
+    /// Labels the Services must carry.
+    #[schemars(length(min = 1))]
+    pub selector: BTreeMap<String, String>,
+    /// Name of the Service port to scrape.
+    pub port: String,
+    /// HTTP path of the metrics. Default `/metrics`.
+    pub path: Option<String>,
+    /// Scrape interval (Prometheus duration). Default: Prometheus' `scrape_interval`.
+    pub interval: Option<String>,
+    /// Scrape timeout (Prometheus duration).
+    pub timeout: Option<String>,
+    /// URL scheme. Default `http`.
+    pub scheme: Option<Scheme>,
+}
+
+
+/// Scraping of etcd on the nodes with role `etcd`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Etcd {
+    /// etcd's client port. Default 2379.
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: Option<u32>,
+    /// The Secret (in the site's namespace) holding a client certificate etcd trusts.
+    pub client_cert: EtcdClientCert,
+}
+
+/// Keys of the etcd client certificate Secret.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EtcdClientCert {
+    /// Name of the Secret, e.g. created from kubeadm's `/etc/kubernetes/pki/etcd/healthcheck-client.*`.
+    pub secret: String,
+    /// Key holding the client certificate.
+    pub cert: String,
+    /// Key holding the client private key.
+    pub key: String,
+    /// Key holding etcd's CA certificate.
+    pub ca: String,
+}
+
+/// Ingresses for the web UIs.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Ingress {
+    /// IngressClass name, e.g. `nginx`.
+    pub class: Option<String>,
+    /// Host name for Prometheus.
+    pub prometheus: Option<String>,
+    /// Host name for Alertmanager.
+    pub alertmanager: Option<String>,
+    /// Secret with a TLS certificate for both hosts; enables HTTPS.
+    pub tls_secret: Option<String>,
+}
+
+/// A platform that manages monitoring objects through the Kubernetes API.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApiClient {
+    /// ServiceAccount name.
+    pub name: String,
+    /// Namespace the client works in; its objects there are picked up by Prometheus.
+    pub namespace: String,
+    /// Resources it may manage, e.g. `prometheusrules`, `servicemonitors`, `services`.
+    #[schemars(length(min = 1))]
+    pub resources: Vec<String>,
+    /// Verbs it may use on them.
+    #[schemars(length(min = 1))]
+    pub verbs: Vec<Verb>,
+}
+
+
+/// A group of rules evaluated together (one PrometheusRule).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleGroup {
+    /// Group name; also the PrometheusRule's name.
+    pub name: String,
+    /// Evaluation interval (Prometheus duration). Default: Prometheus' `evaluation_interval`.
+    pub interval: Option<String>,
+    /// The rules, evaluated in order.
+    #[schemars(length(min = 1))]
+    pub rules: Vec<Rule>,
+}
+
+/// An alerting rule (`alert`) or a recording rule (`record`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Name of the alert. Give either `alert` or `record`.
+    pub alert: Option<String>,
+    /// Name of the recorded series. Give either `alert` or `record`.
+    pub record: Option<String>,
+    /// PromQL expression.
+    pub expr: String,
+    /// How long the condition must hold before the alert fires (Prometheus duration).
+    #[serde(rename = "for")]
+    pub for_duration: Option<String>,
+    /// How long the alert keeps firing after the condition cleared (Prometheus duration).
+    pub keep_firing_for: Option<String>,
+    /// Labels to add or overwrite; values may use Go templates.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// Annotations of the alert; values may use Go templates (`{{ $labels.pod }}`, `{{ $value }}`).
+    #[serde(default)]
+    pub annotations: BTreeMap<String, String>,
+}
