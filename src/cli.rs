@@ -10,9 +10,8 @@ use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Style};
 use clap::{Parser, Subcommand, ValueEnum};
-use miette::{GraphicalReportHandler, GraphicalTheme};
 
-use crate::diag::{Diagnostic, Diagnostics, SiteSource};
+use crate::diag::{self, Diagnostics, SiteSource};
 use crate::pipeline::{self, Compiled};
 use crate::{check, diff, emit};
 
@@ -116,17 +115,7 @@ impl Output {
     }
 
     fn diagnostics(&self, source: &SiteSource, diagnostics: Diagnostics) {
-        let (errors, warnings) = (diagnostics.error_count(), diagnostics.warning_count());
-        let theme = if self.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-        let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
-        let mut text = String::new();
-        for diagnostic in diagnostics.sorted() {
-            render_diagnostic(&handler, source, &diagnostic, &mut text);
-        }
-        if errors + warnings > 0 {
-            text.push_str(&format!("{}: {}\n", source.path, summary(errors, warnings)));
-        }
-        eprint!("{text}");
+        eprint!("{}", diag::render(source, diagnostics, self.color, 100));
     }
 
     fn error(&self, message: impl std::fmt::Display) {
@@ -150,20 +139,6 @@ impl Output {
             }
         }
     }
-}
-
-fn render_diagnostic(handler: &GraphicalReportHandler, source: &SiteSource, diagnostic: &Diagnostic, text: &mut String) {
-    let (line, column) = source.line_col(diagnostic.span.start);
-    text.push_str(&format!("{}:{line}:{column}: ", source.path));
-    if handler.render_report(text, &diagnostic.report(source)).is_err() {
-        text.push_str(&diagnostic.message);
-    }
-    text.push('\n');
-}
-
-fn summary(errors: usize, warnings: usize) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
 }
 
 /// Expands directories into the `*.toml` files below them, in a stable order.

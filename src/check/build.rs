@@ -20,13 +20,14 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
     }));
     ctx.check(Code::NameInvalid, "/site/namespace", values::dns_label(&raw.site.namespace));
     let nodes = nodes(ctx, &raw.nodes);
-    let prometheus = prometheus(ctx, &raw.prometheus, &nodes);
-    let alertmanager = alertmanager(ctx, &raw.alertmanager, &nodes);
+    let declared: Vec<&str> = raw.nodes.iter().map(|n| n.name.as_str()).collect();
+    let prometheus = prometheus(ctx, &raw.prometheus, &declared);
+    let alertmanager = alertmanager(ctx, &raw.alertmanager, &declared);
     let receivers = receivers(ctx, &raw.receivers);
     let receiver_names: BTreeSet<&str> = raw.receivers.iter().map(|r| r.name.as_str()).collect();
     let route = route(ctx, &raw.route, "/route", &receiver_names, true);
     let scrapes = scrapes(ctx, &raw.scrape, &raw.site.namespace);
-    let etcd = raw.etcd.as_ref().and_then(|e| etcd(ctx, e, &nodes));
+    let etcd = raw.etcd.as_ref().and_then(|e| etcd(ctx, e, &raw.nodes));
     let ingress = raw.ingress.as_ref().map(|i| ingress(ctx, i));
     let api_clients = api_clients(ctx, &raw.api_clients, &raw.site.namespace);
     let rule_groups = rule_groups(ctx, &raw.rule_groups);
@@ -91,11 +92,12 @@ fn nodes(ctx: &mut Ctx<'_>, raw: &[raw::Node]) -> Vec<model::Node> {
 }
 
 /// Resolves a list of node names against the declared nodes.
-fn placement(ctx: &mut Ctx<'_>, pointer: &str, names: &[String], nodes: &[model::Node]) -> Placement {
+/// `declared` are the names in `[[nodes]]`, whether or not the rest of each node checked out, so
+/// that one bad address does not also report every reference to that node.
+fn placement(ctx: &mut Ctx<'_>, pointer: &str, names: &[String], declared: &[&str]) -> Placement {
     unique(ctx, "node", names.iter().enumerate().map(|(i, n)| (format!("{pointer}/{i}"), n.as_str())));
     for (i, name) in names.iter().enumerate() {
-        if !nodes.iter().any(|n| &n.name == name) {
-            let declared: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
+        if !declared.contains(&name.as_str()) {
             let help = if declared.is_empty() {
                 "declare it in a `[[nodes]]` table with its name and address".to_owned()
             } else {
@@ -125,8 +127,8 @@ fn replicas(ctx: &mut Ctx<'_>, section: &str, replicas: Option<u32>, placement: 
     }
 }
 
-fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, nodes: &[model::Node]) -> Option<model::Prometheus> {
-    let placement = placement(ctx, "/prometheus/nodes", &raw.nodes, nodes);
+fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, declared: &[&str]) -> Option<model::Prometheus> {
+    let placement = placement(ctx, "/prometheus/nodes", &raw.nodes, declared);
     replicas(ctx, "prometheus", raw.replicas, &placement, raw.storage.is_some());
     for (key, _) in &raw.external_labels {
         let pointer = format!("/prometheus/external_labels/{}", escape(key));
@@ -182,8 +184,8 @@ fn resources(ctx: &mut Ctx<'_>, pointer: &str, raw: Option<&raw::Resources>) -> 
     model::Resources { cpu: quantity("cpu", raw.cpu.as_ref()), memory: quantity("memory", raw.memory.as_ref()) }
 }
 
-fn alertmanager(ctx: &mut Ctx<'_>, raw: &raw::Alertmanager, nodes: &[model::Node]) -> Option<model::Alertmanager> {
-    let placement = placement(ctx, "/alertmanager/nodes", &raw.nodes, nodes);
+fn alertmanager(ctx: &mut Ctx<'_>, raw: &raw::Alertmanager, declared: &[&str]) -> Option<model::Alertmanager> {
+    let placement = placement(ctx, "/alertmanager/nodes", &raw.nodes, declared);
     replicas(ctx, "alertmanager", raw.replicas, &placement, false);
     let cluster = raw.cluster.as_ref();
     let smtp = raw.smtp.as_ref().map(|s| {
@@ -354,8 +356,10 @@ fn reserved(ctx: &mut Ctx<'_>, pointer: &str, name: &str, kind: &str, names: &[&
     }
 }
 
-fn etcd(ctx: &mut Ctx<'_>, raw: &raw::Etcd, nodes: &[model::Node]) -> Option<model::Etcd> {
-    let members: Vec<String> = nodes.iter().filter(|n| n.roles.contains(&NodeRole::Etcd)).map(|n| n.name.clone()).collect();
+fn etcd(ctx: &mut Ctx<'_>, raw: &raw::Etcd, nodes: &[raw::Node]) -> Option<model::Etcd> {
+    let mut members: Vec<String> = nodes.iter().filter(|n| n.roles.contains(&NodeRole::Etcd)).map(|n| n.name.clone()).collect();
+    members.sort();
+    members.dedup();
     if members.is_empty() {
         ctx.error_at_key(Code::EtcdNoNodes, "/etcd", Problem::new("`[etcd]` is set but no node has role `etcd`", "add `roles = [\"etcd\"]` to the nodes that run etcd members, or remove `[etcd]`"));
     }

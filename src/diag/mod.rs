@@ -151,6 +151,28 @@ impl IntoIterator for Diagnostics {
     }
 }
 
+/// Renders diagnostics as text: each as `path:line:column: code` followed by miette's report
+/// (source excerpt, label, help), then a summary line. Pure: the caller prints it.
+pub fn render(source: &SiteSource, diagnostics: Diagnostics, color: bool, width: usize) -> String {
+    let (errors, warnings) = (diagnostics.error_count(), diagnostics.warning_count());
+    let theme = if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(width);
+    let mut text = String::new();
+    for diagnostic in diagnostics.sorted() {
+        let (line, column) = source.line_col(diagnostic.span.start);
+        text.push_str(&format!("{}:{line}:{column}: ", source.path));
+        if handler.render_report(&mut text, &diagnostic.report(source)).is_err() {
+            text.push_str(&diagnostic.message);
+        }
+        text.push('\n');
+    }
+    if errors + warnings > 0 {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        text.push_str(&format!("{}: {}, {}\n", source.path, plural(errors, "error"), plural(warnings, "warning")));
+    }
+    text
+}
+
 /// A diagnostic bound to its source text, rendered by miette.
 #[derive(Debug)]
 pub struct Report {

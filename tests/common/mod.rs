@@ -1,0 +1,102 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use promsite::diag::SiteSource;
+use promsite::emit::Tree;
+use promsite::pipeline::{self, Compiled};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Reads a site file relative to the repository root.
+pub fn source(relative: &str) -> SiteSource {
+    let path = root().join(relative);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    SiteSource::new(relative, text)
+}
+
+/// Compiles a site file that must be valid.
+pub fn compile(relative: &str) -> Compiled {
+    compile_text(relative, &source(relative).text)
+}
+
+/// Compiles site text that must be valid.
+pub fn compile_text(name: &str, text: &str) -> Compiled {
+    match pipeline::compile(&SiteSource::new(name, text)) {
+        Ok(compiled) => compiled,
+        Err(diagnostics) => panic!("{name} does not compile: {diagnostics:#?}"),
+    }
+}
+
+/// Every `*.toml` directly in `dir` (relative to the root), sorted.
+pub fn tomls(dir: &str) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(root().join(dir))
+        .unwrap_or_else(|e| panic!("cannot list {dir}: {e}"))
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".toml"))
+        .map(|name| format!("{dir}/{name}"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The sites the real-tool tests run on: the example sites and the valid fixture sites.
+pub fn valid_sites() -> Vec<String> {
+    let mut sites = tomls("sites");
+    let mut cases: Vec<String> = std::fs::read_dir(root().join("tests/fixtures"))
+        .expect("tests/fixtures exists")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("site.toml").is_file())
+        .map(|e| format!("tests/fixtures/{}/site.toml", e.file_name().to_string_lossy()))
+        .collect();
+    cases.sort();
+    sites.extend(cases);
+    sites
+}
+
+/// Writes a tree into a fresh directory.
+pub fn write_tree(tree: &Tree, dir: &Path) {
+    for (path, contents) in tree {
+        let file = dir.join(path);
+        std::fs::create_dir_all(file.parent().expect("files have a parent")).expect("create dir");
+        std::fs::write(&file, contents).expect("write file");
+    }
+}
+
+/// Finds an external tool. In CI (`CI=true`) a missing tool fails the test; locally the test is
+/// skipped with a printed reason.
+pub fn tool(name: &str) -> Option<PathBuf> {
+    let env_override = format!("PROMSITE_{}", name.to_ascii_uppercase().replace('-', "_"));
+    if let Some(path) = std::env::var_os(&env_override) {
+        return Some(PathBuf::from(path));
+    }
+    let found = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file());
+    if found.is_none() {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "{name} is required in CI but is not on PATH (set {env_override} or install it)");
+        eprintln!("SKIPPED: {name} is not installed; `bash .ci/run` installs it");
+    }
+    found
+}
+
+/// Runs a command, panicking with its output when it fails.
+pub fn run_ok(command: &mut Command) -> String {
+    let output = command.output().unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{command:?} failed ({}):\n{stdout}\n{}", output.status, String::from_utf8_lossy(&output.stderr));
+    stdout
+}
+
+/// Parses a YAML document (as promsite writes it) into JSON.
+pub fn yaml(text: &str) -> serde_json::Value {
+    serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("unparsable YAML: {e}\n{text}"))
+}

@@ -1,0 +1,104 @@
+//! Bad input: every `tests/invalid/<case>.toml` names the diagnostic it must produce on its first
+//! line (`# expect: <code> at line <n>`). Each case must yield exactly that code at that line, and
+//! its full report (code, span, label, help) is pinned by a snapshot. Every code has a case.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use promsite::diag::{self, Code, Diagnostics, Severity, SiteSource};
+use promsite::pipeline;
+
+struct Case {
+    name: String,
+    source: SiteSource,
+    code: String,
+    line: usize,
+}
+
+fn cases() -> Vec<Case> {
+    common::tomls("tests/invalid")
+        .into_iter()
+        .map(|path| {
+            let source = common::source(&path);
+            let header = source.text.lines().next().unwrap_or_default().to_owned();
+            let expectation = header.strip_prefix("# expect: ").unwrap_or_else(|| panic!("{path}: first line must be `# expect: <code> at line <n>`"));
+            let (code, line) = expectation.split_once(" at line ").unwrap_or_else(|| panic!("{path}: malformed expectation {expectation:?}"));
+            let name = path.trim_start_matches("tests/invalid/").trim_end_matches(".toml").to_owned();
+            Case { name, code: code.to_owned(), line: line.parse().unwrap_or_else(|_| panic!("{path}: bad line number")), source }
+        })
+        .collect()
+}
+
+fn diagnostics(source: &SiteSource) -> (Diagnostics, bool) {
+    match pipeline::compile(source) {
+        Ok(compiled) => (compiled.warnings, true),
+        Err(diagnostics) => (diagnostics, false),
+    }
+}
+
+#[test]
+fn each_bad_site_reports_its_code_at_its_line() {
+    let cases = cases();
+    assert!(cases.len() >= 30, "too few invalid cases: {}", cases.len());
+    for case in cases {
+        let (found, compiled) = diagnostics(&case.source);
+        let warning_only = Code::ALL.iter().any(|c| c.id() == case.code && matches!(c, Code::PrometheusAdminApi));
+        assert_eq!(compiled, warning_only, "{}: compiled={compiled}, but expected {}", case.name, case.code);
+        let sorted = found.clone().sorted();
+        let hits: Vec<_> = sorted.iter().filter(|d| d.code.id() == case.code && case.source.line_col(d.span.start).0 == case.line).collect();
+        assert!(
+            !hits.is_empty(),
+            "{}: expected {} at line {}, got {:?}",
+            case.name,
+            case.code,
+            case.line,
+            sorted.iter().map(|d| (d.code.id(), case.source.line_col(d.span.start))).collect::<Vec<_>>()
+        );
+        assert!(hits.iter().all(|d| d.help.is_some()), "{}: diagnostics must carry help", case.name);
+        if !warning_only {
+            assert!(hits.iter().any(|d| d.severity == Severity::Error));
+        }
+        let report = diag::render(&case.source, found, false, 80);
+        insta::with_settings!({ snapshot_path => "invalid/snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(case.name.clone(), report);
+        });
+    }
+}
+
+#[test]
+fn every_code_has_an_invalid_case() {
+    let covered: BTreeSet<String> = cases().into_iter().map(|c| c.code).collect();
+    let missing: Vec<&str> = Code::ALL.iter().map(|c| c.id()).filter(|id| !covered.contains(*id)).collect();
+    assert!(missing.is_empty(), "codes without a case in tests/invalid/: {missing:?}");
+}
+
+#[test]
+fn every_code_is_documented_in_the_readme() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README.md exists");
+    let missing: Vec<&str> = Code::ALL.iter().map(|c| c.id()).filter(|id| !readme.contains(&format!("`{id}`"))).collect();
+    assert!(missing.is_empty(), "codes missing from the README's table: {missing:?}");
+}
+
+/// All problems of a file are reported in one run, not just the first.
+#[test]
+fn all_problems_of_a_file_are_reported_together() {
+    let text = r#"[site]
+name = "Bad_Name"
+
+[prometheus]
+retention = "30 days"
+scrape_interval = "soon"
+
+[route]
+receiver = "nobody"
+
+[[receivers]]
+name = "team"
+email = [{ to = "not-an-address" }]
+"#;
+    let (found, compiled) = diagnostics(&SiteSource::new("many.toml", text));
+    assert!(!compiled);
+    let codes: Vec<&str> = found.sorted().iter().map(|d| d.code.id()).collect();
+    assert_eq!(codes, ["name::invalid", "value::duration", "value::duration", "ref::unknown-receiver", "value::email"]);
+}

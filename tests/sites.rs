@@ -1,0 +1,89 @@
+//! Repository-level guarantees: the example sites compile, their committed output is fresh, the
+//! committed schema is what the code generates, and compiling is deterministic.
+
+mod common;
+
+use promsite::{check, diff};
+
+#[test]
+fn committed_output_of_every_example_site_is_fresh() {
+    let sites = common::tomls("sites");
+    assert!(sites.iter().any(|s| s == "sites/example.toml"), "sites/example.toml is missing");
+    for site in sites {
+        let compiled = common::compile(&site);
+        let dir = common::root().join("out").join(&compiled.name);
+        let on_disk = diff::read_dir(&dir, &compiled.tree).expect("out/ is readable");
+        let diffs = diff::diff(&on_disk, &compiled.tree);
+        assert!(
+            diffs.is_empty(),
+            "out/{} is stale; run `cargo run -- compile {site}`:\n{}",
+            compiled.name,
+            diffs.iter().map(diff::FileDiff::unified).collect::<String>()
+        );
+    }
+}
+
+#[test]
+fn the_example_is_the_unchanged_seed_site() {
+    let seed = common::root().join("../shared/sites/seed.toml");
+    match std::fs::read_to_string(&seed) {
+        Ok(seed) => assert_eq!(common::source("sites/example.toml").text.as_ref(), seed, "sites/example.toml must stay a copy of the seed site"),
+        Err(e) => eprintln!("SKIPPED: {} not readable ({e})", seed.display()),
+    }
+}
+
+#[test]
+fn committed_schema_is_generated_from_the_types() {
+    let committed = std::fs::read_to_string(common::root().join("schema/site.schema.json")).expect("schema/site.schema.json exists");
+    let generated = format!("{}\n", serde_json::to_string_pretty(&check::site_schema()).expect("schema serializes"));
+    assert!(committed == generated, "schema/site.schema.json is stale; run `cargo run -- schema > schema/site.schema.json`");
+}
+
+#[test]
+fn every_site_validates_against_the_committed_schema() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(common::root().join("schema/site.schema.json")).expect("schema exists")).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    for site in common::valid_sites() {
+        let document: serde_json::Value = toml::from_str(&common::source(&site).text).expect("site is TOML");
+        let errors: Vec<String> = validator.iter_errors(&document).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{site} does not validate against schema/site.schema.json: {errors:?}");
+    }
+}
+
+#[test]
+fn compiling_twice_gives_identical_bytes() {
+    for site in common::valid_sites() {
+        assert_eq!(common::compile(&site).tree, common::compile(&site).tree, "{site} compiled differently twice");
+    }
+}
+
+/// Reordering set-like lists (nodes, receivers, node lists, verbs, resources, tables) must not
+/// change a byte of the output.
+#[test]
+fn reordering_set_like_input_changes_nothing() {
+    let original = common::source("tests/fixtures/multi-node/site.toml").text.to_string();
+    let mut document: toml::Table = toml::from_str(&original).expect("TOML");
+    for key in ["nodes", "receivers", "api_clients", "rule_groups"] {
+        if let Some(toml::Value::Array(items)) = document.get_mut(key) {
+            items.reverse();
+        }
+    }
+    for (section, key) in [("prometheus", "nodes"), ("alertmanager", "nodes")] {
+        if let Some(toml::Value::Array(items)) = document.get_mut(section).and_then(|s| s.get_mut(key)) {
+            items.reverse();
+        }
+    }
+    if let Some(toml::Value::Array(clients)) = document.get_mut("api_clients") {
+        for client in clients {
+            for key in ["verbs", "resources"] {
+                if let Some(toml::Value::Array(items)) = client.get_mut(key) {
+                    items.reverse();
+                }
+            }
+        }
+    }
+    let reordered = toml::to_string(&document).expect("TOML serializes");
+    assert_ne!(original, reordered);
+    assert_eq!(common::compile_text("original", &original).tree, common::compile_text("reordered", &reordered).tree);
+}
