@@ -1,0 +1,167 @@
+//! The compiled output judged by the real tools: `kubectl kustomize`, the Prometheus Operator CRD
+//! JSON Schemas, Kubernetes' own schemas (kubernetes-validate), `promtool check rules` and
+//! `amtool check-config`; and every file read back by a YAML 1.1 reader (PyYAML, as Kubernetes'
+//! YAML 1.1 heritage reads it) as exactly the values that were serialized.
+//! A missing tool skips locally with a printed reason and fails in CI (`CI=true`).
+
+mod common;
+
+use std::process::Command;
+
+use promsite::render::{ALERTMANAGER_CONFIG_KEY, ALERTMANAGER_CONFIG_SECRET};
+
+const CRD_SCHEMAS: &str = "../shared/schemas/prometheus-operator/v0.93.0";
+
+/// Each valid site compiled into a temporary directory.
+fn compiled_sites() -> Vec<(String, promsite::pipeline::Compiled, tempfile::TempDir)> {
+    common::valid_sites()
+        .into_iter()
+        .map(|site| {
+            let compiled = common::compile(&site);
+            let dir = tempfile::tempdir().expect("tempdir");
+            common::write_tree(&compiled.tree, dir.path());
+            (site, compiled, dir)
+        })
+        .collect()
+}
+
+/// Splits `kubectl kustomize` output into documents.
+fn documents(stream: &str) -> Vec<serde_json::Value> {
+    stream.split("\n---\n").filter(|d| !d.trim().is_empty()).map(common::yaml).collect()
+}
+
+#[test]
+fn kustomize_builds_every_site_and_the_alertmanager_secret_lines_up() {
+    let Some(kubectl) = common::tool("kubectl") else { return };
+    for (site, compiled, dir) in compiled_sites() {
+        let built = common::run_ok(Command::new(&kubectl).arg("kustomize").arg(dir.path()));
+        let objects = documents(&built);
+        assert_eq!(objects.len(), compiled.bundle.objects.len() + 1, "{site}: every object plus the generated Secret");
+        let alertmanager = objects.iter().find(|o| o["kind"] == "Alertmanager").expect("an Alertmanager");
+        let secret_name = alertmanager["spec"]["configSecret"].as_str().expect("configSecret is set");
+        assert_eq!(secret_name, ALERTMANAGER_CONFIG_SECRET);
+        let secret = objects
+            .iter()
+            .find(|o| o["kind"] == "Secret" && o["metadata"]["name"] == secret_name && o["metadata"]["namespace"] == alertmanager["metadata"]["namespace"])
+            .unwrap_or_else(|| panic!("{site}: kustomize generated no Secret {secret_name} beside the Alertmanager"));
+        let encoded = secret["data"][ALERTMANAGER_CONFIG_KEY].as_str().unwrap_or_else(|| panic!("{site}: the Secret lacks key {ALERTMANAGER_CONFIG_KEY}"));
+        let decoded = base64_decode(encoded);
+        assert_eq!(decoded, compiled.tree["alertmanager.yml"], "{site}: the Secret must hold alertmanager.yml byte for byte");
+        for object in &objects {
+            let labels = &object["metadata"]["labels"];
+            assert_eq!(labels["app.kubernetes.io/managed-by"], "promsite", "{site}: unlabelled object {}", object["metadata"]["name"]);
+            assert_eq!(labels["promsite.dev/site"], compiled.name.as_str());
+        }
+    }
+}
+
+/// Decodes a Secret's data value (kubectl may fold it over several lines).
+fn base64_decode(text: &str) -> String {
+    use base64::Engine;
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let bytes = base64::engine::general_purpose::STANDARD.decode(compact).expect("valid base64");
+    String::from_utf8(bytes).expect("UTF-8")
+}
+
+#[test]
+fn operator_objects_match_the_crd_schemas() {
+    let dir = common::root().join(CRD_SCHEMAS);
+    if !dir.is_dir() {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "{} is required in CI", dir.display());
+        eprintln!("SKIPPED: {} not found", dir.display());
+        return;
+    }
+    let mut checked = 0;
+    for (site, compiled, _dir) in compiled_sites() {
+        for (path, text) in &compiled.tree {
+            let object = common::yaml(text);
+            if object["apiVersion"].as_str().is_none_or(|v| !v.starts_with("monitoring.coreos.com/")) {
+                continue;
+            }
+            let kind = object["kind"].as_str().expect("kind").to_ascii_lowercase();
+            let version = object["apiVersion"].as_str().and_then(|v| v.split('/').nth(1)).expect("version");
+            let schema_path = dir.join(format!("{kind}-{version}.json"));
+            let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&schema_path).expect("schema file")).expect("JSON");
+            let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+            let errors: Vec<String> = validator.iter_errors(&object).map(|e| format!("{}: {e}", e.instance_path().as_str())).collect();
+            assert!(errors.is_empty(), "{site}: {path} violates the {kind} CRD schema: {errors:#?}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "only {checked} operator objects were checked");
+}
+
+#[test]
+fn core_objects_match_the_kubernetes_schemas() {
+    let Some(validate) = common::tool("kubernetes-validate") else { return };
+    for (site, compiled, dir) in compiled_sites() {
+        let core: Vec<&String> = compiled
+            .tree
+            .iter()
+            .filter(|(path, text)| path.ends_with(".yaml") && path.as_str() != "kustomization.yaml" && !path.starts_with('.') && !text.contains("apiVersion: monitoring.coreos.com/"))
+            .map(|(path, _)| path)
+            .collect();
+        assert!(!core.is_empty());
+        let output = Command::new(&validate)
+            .args(["--kubernetes-version", "1.33.0", "--strict", "--quiet"])
+            .args(core.iter().map(|p| dir.path().join(p)))
+            .output()
+            .expect("kubernetes-validate runs");
+        let report = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert!(output.status.success() && !report.contains("ERROR"), "{site}: kubernetes-validate rejected the output:\n{report}");
+    }
+}
+
+#[test]
+fn promtool_accepts_every_rule_group() {
+    let Some(promtool) = common::tool("promtool") else { return };
+    let mut checked = 0;
+    for (site, compiled, dir) in compiled_sites() {
+        for (path, text) in &compiled.tree {
+            let object = common::yaml(text);
+            if object["kind"] != "PrometheusRule" {
+                continue;
+            }
+            // A PrometheusRule's spec is a Prometheus rule file; JSON is YAML, so promtool reads it as is.
+            let rule_file = dir.path().join(format!("{}.rules.json", path.replace('/', "_")));
+            std::fs::write(&rule_file, serde_json::to_string(&object["spec"]).expect("JSON")).expect("write");
+            let output = common::run_ok(Command::new(&promtool).args(["check", "rules"]).arg(&rule_file));
+            assert!(output.contains("SUCCESS"), "{site}: {path}: {output}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "only {checked} rule groups checked");
+}
+
+#[test]
+fn amtool_accepts_every_alertmanager_config() {
+    let Some(amtool) = common::tool("amtool") else { return };
+    for (site, _compiled, dir) in compiled_sites() {
+        let output = common::run_ok(Command::new(&amtool).args(["check-config"]).arg(dir.path().join("alertmanager.yml")));
+        assert!(output.contains("SUCCESS"), "{site}: {output}");
+    }
+}
+
+/// Every emitted file, read by PyYAML (a YAML 1.1 reader: `on`, `yes`, `0755`, `12:30`, dates are
+/// typed there), must give back exactly the JSON of what promsite serialized.
+#[test]
+fn a_yaml_1_1_reader_reads_back_exactly_what_was_written() {
+    let Some(python) = common::tool("python3") else { return };
+    let script = "import sys, json, yaml\nprint(json.dumps([yaml.safe_load(open(p, encoding='utf-8')) for p in sys.argv[1:]]))";
+    for (site, compiled, dir) in compiled_sites() {
+        let paths: Vec<&String> = compiled.tree.keys().collect();
+        let output = common::run_ok(Command::new(&python).arg("-c").arg(script).args(paths.iter().map(|p| dir.path().join(p))));
+        let read_back: Vec<serde_json::Value> = serde_json::from_str(&output).expect("python printed JSON");
+        for (path, yaml_1_1) in paths.iter().zip(read_back) {
+            let key = compiled.bundle.objects.keys().find(|k| promsite::emit::layout::object_path(k) == **path);
+            let Some(key) = key else { continue };
+            let expected = serde_json::to_value(&compiled.bundle.objects[key]).expect("object serializes");
+            assert_eq!(yaml_1_1, expected, "{site}: {path} reads back differently in YAML 1.1");
+        }
+        let config = serde_json::to_value(&compiled.bundle.alertmanager_config).expect("config serializes");
+        let read = common::run_ok(Command::new(&python).arg("-c").arg(script).arg(dir.path().join("alertmanager.yml")));
+        let read: Vec<serde_json::Value> = serde_json::from_str(&read).expect("JSON");
+        assert_eq!(read[0], config, "{site}: alertmanager.yml reads back differently in YAML 1.1");
+    }
+}
+
