@@ -1,0 +1,171 @@
+//! The binary end to end: every command and exit code, atomic replacement, and refusal to touch
+//! what promsite did not generate.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn promsite(dir: &Path) -> Command {
+    let mut command = Command::cargo_bin("promsite").expect("binary is built");
+    command.current_dir(dir).env("NO_COLOR", "1").env_remove("CI");
+    command
+}
+
+/// A temporary working directory holding `sites/example.toml`.
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::create_dir(dir.path().join("sites")).expect("mkdir");
+    fs::copy(common::root().join("sites/example.toml"), dir.path().join("sites/example.toml")).expect("copy");
+    dir
+}
+
+const SITE_DIR: &str = "out/aipaas-japan";
+
+#[test]
+fn check_reports_valid_and_invalid_sites() {
+    let dir = workspace();
+    promsite(dir.path()).args(["check", "sites/example.toml"]).assert().success().stdout(predicate::str::contains("ok (site `aipaas-japan`)"));
+    fs::write(dir.path().join("sites/bad.toml"), "[site]\nname = \"bad\"\nretension = 1\n").expect("write");
+    promsite(dir.path())
+        .args(["check", "sites"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("sites/bad.toml:3:1: schema::unknown-key"))
+        .stderr(predicate::str::contains("missing key `route`"));
+    promsite(dir.path()).args(["check", "sites/missing.toml"]).assert().code(2).stderr(predicate::str::contains("cannot read sites/missing.toml"));
+    promsite(dir.path()).args(["check"]).assert().code(2);
+    promsite(dir.path()).args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn compile_writes_once_then_reports_unchanged() {
+    let dir = workspace();
+    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().success().stdout(predicate::str::contains("written"));
+    assert!(dir.path().join(SITE_DIR).join("kustomization.yaml").is_file());
+    assert!(dir.path().join(SITE_DIR).join(".promsite.yaml").is_file());
+    promsite(dir.path()).args(["compile", "sites"]).assert().success().stdout(predicate::str::contains("unchanged"));
+    let committed = promsite::diff::read_dir(&common::root().join(SITE_DIR), &Default::default()).expect("committed output");
+    let written = promsite::diff::read_dir(&dir.path().join(SITE_DIR), &Default::default()).expect("written output");
+    assert_eq!(committed, written, "the binary writes what is committed");
+}
+
+#[test]
+fn compile_check_fails_on_stale_output_with_a_diff() {
+    let dir = workspace();
+    promsite(dir.path()).args(["compile", "--check", "sites/example.toml"]).assert().code(1).stdout(predicate::str::contains("+++ b/kustomization.yaml"));
+    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().success();
+    promsite(dir.path()).args(["compile", "--check", "sites/example.toml"]).assert().success().stdout(predicate::str::contains("is up to date"));
+    let site = dir.path().join("sites/example.toml");
+    let text = fs::read_to_string(&site).expect("read").replace("retention = \"30d\"", "retention = \"45d\"");
+    fs::write(&site, text).expect("write");
+    promsite(dir.path())
+        .args(["compile", "--check", "sites/example.toml"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("-  retention: 30d\n+  retention: 45d"))
+        .stderr(predicate::str::contains("is stale"));
+}
+
+#[test]
+fn diff_against_a_directory() {
+    let dir = workspace();
+    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().success();
+    promsite(dir.path()).args(["diff", "sites/example.toml", "--against", SITE_DIR]).assert().success().stdout("");
+    let alertmanager = dir.path().join(SITE_DIR).join("alertmanager.yml");
+    let edited = fs::read_to_string(&alertmanager).expect("read").replace("group_wait: 60s", "group_wait: 10s");
+    fs::write(&alertmanager, edited).expect("write");
+    promsite(dir.path())
+        .args(["diff", "sites/example.toml", "--against", SITE_DIR])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("--- a/alertmanager.yml\n+++ b/alertmanager.yml"))
+        .stdout(predicate::str::contains("-  group_wait: 10s\n+  group_wait: 60s"));
+    promsite(dir.path()).args(["diff", "sites/example.toml", "--against", "nowhere"]).assert().code(2);
+    fs::write(dir.path().join("sites/bad.toml"), "[site\n").expect("write");
+    promsite(dir.path()).args(["diff", "sites/bad.toml", "--against", SITE_DIR]).assert().code(2).stderr(predicate::str::contains("toml::syntax"));
+}
+
+#[test]
+fn schema_prints_the_committed_schema() {
+    let dir = workspace();
+    let committed = fs::read_to_string(common::root().join("schema/site.schema.json")).expect("schema");
+    promsite(dir.path()).arg("schema").assert().success().stdout(committed);
+}
+
+#[test]
+fn an_invalid_site_leaves_the_previous_output_untouched() {
+    let dir = workspace();
+    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().success();
+    let before = promsite::diff::read_dir(&dir.path().join(SITE_DIR), &Default::default()).expect("output");
+    let site = dir.path().join("sites/example.toml");
+    fs::write(&site, fs::read_to_string(&site).expect("read").replace("receiver = \"ocr-team\"", "receiver = \"nobody\"")).expect("write");
+    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().code(1).stderr(predicate::str::contains("ref::unknown-receiver"));
+    let after = promsite::diff::read_dir(&dir.path().join(SITE_DIR), &Default::default()).expect("output");
+    assert_eq!(before, after);
+}
+
+#[test]
+fn a_directory_promsite_did_not_generate_is_never_overwritten() {
+    let dir = workspace();
+    let foreign = dir.path().join(SITE_DIR);
+    fs::create_dir_all(&foreign).expect("mkdir");
+    fs::write(foreign.join("precious.yaml"), "kind: Mine\n").expect("write");
+    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().code(2).stderr(predicate::str::contains("was not generated by promsite"));
+    assert_eq!(fs::read_to_string(foreign.join("precious.yaml")).expect("still there"), "kind: Mine\n");
+    assert_eq!(fs::read_dir(&foreign).expect("list").count(), 1);
+}
+
+#[test]
+fn files_the_user_added_are_kept_and_stale_generated_files_removed() {
+    let dir = workspace();
+    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().success();
+    let out = dir.path().join(SITE_DIR);
+    fs::write(out.join("NOTES.md"), "ours\n").expect("write");
+    let site = dir.path().join("sites/example.toml");
+    let without_ingress = fs::read_to_string(&site).expect("read").replace("prometheus = \"prometheus.minikube.local.com\"\n", "");
+    fs::write(&site, without_ingress).expect("write");
+    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().success().stdout(predicate::str::contains("kept NOTES.md"));
+    assert_eq!(fs::read_to_string(out.join("NOTES.md")).expect("kept"), "ours\n");
+    assert!(!out.join("monitoring/ingress-prometheus-k8s.yaml").exists(), "a file promsite no longer generates is removed");
+    assert!(out.join("monitoring/ingress-alertmanager-main.yaml").is_file());
+    let leftovers: Vec<_> = fs::read_dir(dir.path().join("out")).expect("list").filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    assert_eq!(leftovers, ["aipaas-japan"], "no temporary directories are left behind");
+}
+
+#[test]
+fn a_failed_write_leaves_the_previous_output_intact() {
+    let dir = workspace();
+    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().success();
+    let before = promsite::diff::read_dir(&dir.path().join(SITE_DIR), &Default::default()).expect("output");
+    // A user's file where promsite now wants to write: the compile must fail before touching anything.
+    let site = dir.path().join("sites/example.toml");
+    fs::write(&site, fs::read_to_string(&site).expect("read").replace("name = \"ocr-pod-restart\"", "name = \"ocr-restarts\"")).expect("write");
+    fs::write(dir.path().join(SITE_DIR).join("monitoring/prometheusrule-ocr-restarts.yaml"), "mine\n").expect("write");
+    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().code(2).stderr(predicate::str::contains("was not generated by promsite"));
+    let after = promsite::diff::read_dir(&dir.path().join(SITE_DIR), &Default::default()).expect("output");
+    assert_eq!(before, after);
+    let users = dir.path().join(SITE_DIR).join("monitoring/prometheusrule-ocr-restarts.yaml");
+    assert_eq!(fs::read_to_string(users).expect("the user's file is still there"), "mine\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_output_is_refused() {
+    let dir = workspace();
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    fs::create_dir(dir.path().join("out")).expect("mkdir");
+    std::os::unix::fs::symlink(elsewhere.path(), dir.path().join(SITE_DIR)).expect("symlink");
+    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().code(2).stderr(predicate::str::contains("symbolic link"));
+    assert_eq!(fs::read_dir(elsewhere.path()).expect("list").count(), 0, "nothing was written through the link");
+}
+
+#[test]
+fn two_sites_with_one_name_are_refused() {
+    let dir = workspace();
+    fs::copy(dir.path().join("sites/example.toml"), dir.path().join("sites/copy.toml")).expect("copy");
+    promsite(dir.path()).args(["compile", "sites"]).assert().code(1).stderr(predicate::str::contains("both name site `aipaas-japan`"));
+}
