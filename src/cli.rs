@@ -2,6 +2,8 @@
 //! and diffs. Exit codes: 0 success / no difference, 1 invalid site or a difference found,
 //! 2 usage or I/O error.
 
+#![allow(clippy::print_stdout, clippy::print_stderr, reason = "the command line prints")]
+
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};

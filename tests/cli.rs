@@ -132,7 +132,7 @@ fn files_the_user_added_are_kept_and_stale_generated_files_removed() {
     assert_eq!(fs::read_to_string(out.join("NOTES.md")).expect("kept"), "ours\n");
     assert!(!out.join("monitoring/ingress-prometheus-k8s.yaml").exists(), "a file promsite no longer generates is removed");
     assert!(out.join("monitoring/ingress-alertmanager-main.yaml").is_file());
-    let leftovers: Vec<_> = fs::read_dir(dir.path().join("out")).expect("list").filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    let leftovers: Vec<_> = fs::read_dir(dir.path().join("out")).expect("list").filter_map(std::result::Result::ok).map(|e| e.file_name()).collect();
     assert_eq!(leftovers, ["aipaas-japan"], "no temporary directories are left behind");
 }
 

@@ -1,6 +1,6 @@
 //! The compiled output judged by the real tools: `kubectl kustomize`, the Prometheus Operator CRD
 //! JSON Schemas, Kubernetes' own schemas (kubernetes-validate), `promtool check rules` and
-//! `amtool check-config`; and every file read back by a YAML 1.1 reader (PyYAML, as Kubernetes'
+//! `amtool check-config`; and every file read back by a YAML 1.1 reader (`PyYAML`, as Kubernetes'
 //! YAML 1.1 heritage reads it) as exactly the values that were serialized.
 //! A missing tool skips locally with a printed reason and fails in CI (`CI=true`).
 
@@ -142,7 +142,7 @@ fn amtool_accepts_every_alertmanager_config() {
     }
 }
 
-/// Every emitted file, read by PyYAML (a YAML 1.1 reader: `on`, `yes`, `0755`, `12:30`, dates are
+/// Every emitted file, read by `PyYAML` (a YAML 1.1 reader: `on`, `yes`, `0755`, `12:30`, dates are
 /// typed there), must give back exactly the JSON of what promsite serialized.
 #[test]
 fn a_yaml_1_1_reader_reads_back_exactly_what_was_written() {

@@ -38,8 +38,8 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
         name: raw.site.name.clone(),
         namespace: raw.site.namespace.clone(),
         nodes,
-        prometheus: prometheus?,
-        alertmanager: alertmanager?,
+        prometheus,
+        alertmanager,
         route: route?,
         receivers,
         scrapes,
@@ -127,10 +127,10 @@ fn replicas(ctx: &mut Ctx<'_>, section: &str, replicas: Option<u32>, placement: 
     }
 }
 
-fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, declared: &[&str]) -> Option<model::Prometheus> {
+fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, declared: &[&str]) -> model::Prometheus {
     let placement = placement(ctx, "/prometheus/nodes", &raw.nodes, declared);
     replicas(ctx, "prometheus", raw.replicas, &placement, raw.storage.is_some());
-    for (key, _) in &raw.external_labels {
+    for key in raw.external_labels.keys() {
         let pointer = format!("/prometheus/external_labels/{}", escape(key));
         if let Err(problem) = values::label_name(key) {
             ctx.error_at_key(Code::ValueLabelName, &pointer, problem);
@@ -161,7 +161,7 @@ fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, declared: &[&str]) -> Op
         ctx.check(Code::ValueQuantity, "/prometheus/storage/size", values::quantity(&s.size))?;
         Some(model::Storage { path: s.path.clone(), size: s.size.clone() })
     });
-    Some(model::Prometheus {
+    model::Prometheus {
         version: raw.version.clone().unwrap_or_else(|| model::DEFAULT_PROMETHEUS_VERSION.to_owned()),
         replicas: raw.replicas.unwrap_or(1),
         retention: duration_or(ctx, "/prometheus/retention", raw.retention.as_ref(), "15d"),
@@ -173,7 +173,7 @@ fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, declared: &[&str]) -> Op
         admin_api: raw.admin_api,
         query_max_samples: raw.query_max_samples,
         storage,
-    })
+    }
 }
 
 fn resources(ctx: &mut Ctx<'_>, pointer: &str, raw: Option<&raw::Resources>) -> model::Resources {
@@ -184,7 +184,7 @@ fn resources(ctx: &mut Ctx<'_>, pointer: &str, raw: Option<&raw::Resources>) -> 
     model::Resources { cpu: quantity("cpu", raw.cpu.as_ref()), memory: quantity("memory", raw.memory.as_ref()) }
 }
 
-fn alertmanager(ctx: &mut Ctx<'_>, raw: &raw::Alertmanager, declared: &[&str]) -> Option<model::Alertmanager> {
+fn alertmanager(ctx: &mut Ctx<'_>, raw: &raw::Alertmanager, declared: &[&str]) -> model::Alertmanager {
     let placement = placement(ctx, "/alertmanager/nodes", &raw.nodes, declared);
     replicas(ctx, "alertmanager", raw.replicas, &placement, false);
     let cluster = raw.cluster.as_ref();
@@ -202,7 +202,7 @@ fn alertmanager(ctx: &mut Ctx<'_>, raw: &raw::Alertmanager, declared: &[&str]) -
             require_tls: s.require_tls,
         }
     });
-    Some(model::Alertmanager {
+    model::Alertmanager {
         version: raw.version.clone().unwrap_or_else(|| model::DEFAULT_ALERTMANAGER_VERSION.to_owned()),
         replicas: raw.replicas.unwrap_or(1),
         placement,
@@ -211,7 +211,7 @@ fn alertmanager(ctx: &mut Ctx<'_>, raw: &raw::Alertmanager, declared: &[&str]) -
         pushpull_interval: duration(ctx, "/alertmanager/cluster/pushpull_interval", cluster.and_then(|c| c.pushpull_interval.as_ref())),
         peer_timeout: duration(ctx, "/alertmanager/cluster/peer_timeout", cluster.and_then(|c| c.peer_timeout.as_ref())),
         smtp,
-    })
+    }
 }
 
 fn secret_ref(ctx: &mut Ctx<'_>, pointer: &str, raw: &raw::SecretKeyRef) -> model::SecretKeyRef {

@@ -72,7 +72,7 @@ fn credential(key: Option<&str>, text: &str) -> Option<String> {
     if lower.starts_with("bearer ") || lower.starts_with("basic ") {
         return Some("an Authorization header value".to_owned());
     }
-    let url = url::Url::parse(text).ok().filter(|u| u.has_host())?;
+    let url = url::Url::parse(text).ok().filter(url::Url::has_host)?;
     if !url.password().unwrap_or_default().is_empty() {
         return Some("a URL with a password".to_owned());
     }

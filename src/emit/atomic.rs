@@ -79,7 +79,7 @@ pub fn write(tree: &Tree, root: &Path, site: &str) -> Result<WriteReport, WriteE
     if let Some(conflict) = kept.iter().find(|path| tree.contains_key(*path)) {
         return Err(WriteError::Conflict(target.join(conflict)));
     }
-    if previous.is_some() && kept.is_empty() && unchanged(tree, &target, previous.as_ref())? {
+    if previous.is_some() && kept.is_empty() && unchanged(tree, &target, previous.as_ref()) {
         return Ok(WriteReport { changed: false, kept });
     }
     let staging = tempfile::Builder::new()
@@ -107,17 +107,9 @@ pub fn write(tree: &Tree, root: &Path, site: &str) -> Result<WriteReport, WriteE
 }
 
 /// Whether the generated files on disk already equal `tree`.
-fn unchanged(tree: &Tree, target: &Path, previous: Option<&BTreeSet<String>>) -> Result<bool, WriteError> {
-    if previous.is_some_and(|files| files.len() + 1 != tree.len() || files.iter().any(|f| !tree.contains_key(f))) {
-        return Ok(false);
-    }
-    for (path, contents) in tree {
-        match fs::read(target.join(path)) {
-            Ok(bytes) if bytes == contents.as_bytes() => {}
-            _ => return Ok(false),
-        }
-    }
-    Ok(true)
+fn unchanged(tree: &Tree, target: &Path, previous: Option<&BTreeSet<String>>) -> bool {
+    let same_files = previous.is_none_or(|files| files.len() + 1 == tree.len() && files.iter().all(|f| tree.contains_key(f)));
+    same_files && tree.iter().all(|(path, contents)| fs::read(target.join(path)).is_ok_and(|bytes| bytes == contents.as_bytes()))
 }
 
 /// Old output aside, new output in, old output removed; on failure the old output goes back.

@@ -47,9 +47,9 @@ fn spec(site: &Site) -> AlertmanagerSpec {
         secrets: (!secrets.is_empty()).then(|| secrets.into_iter().collect()),
         log_level: alertmanager.log_level.map(|l| l.as_str().to_owned()),
         // The CRD takes Go durations here, which have no `d` or `w` units.
-        cluster_gossip_interval: alertmanager.gossip_interval.as_ref().map(|d| d.go()),
-        cluster_pushpull_interval: alertmanager.pushpull_interval.as_ref().map(|d| d.go()),
-        cluster_peer_timeout: alertmanager.peer_timeout.as_ref().map(|d| d.go()),
+        cluster_gossip_interval: alertmanager.gossip_interval.as_ref().map(crate::model::Duration::go),
+        cluster_pushpull_interval: alertmanager.pushpull_interval.as_ref().map(crate::model::Duration::go),
+        cluster_peer_timeout: alertmanager.peer_timeout.as_ref().map(crate::model::Duration::go),
         resources: None,
         security_context: Some(common::non_root()),
         affinity: common::affinity(&alertmanager.placement, &operator_pod_labels(COMPONENT, INSTANCE), alertmanager.replicas),

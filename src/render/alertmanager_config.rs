@@ -18,10 +18,10 @@ pub struct AlertmanagerConfig {
     pub receivers: Vec<Receiver>,
 }
 
-/// `global:` settings.
+/// `global:` settings (Alertmanager names them all `smtp_*`).
 #[skip_serializing_none]
 #[derive(Debug, Clone, Serialize)]
-#[allow(missing_docs)]
+#[allow(missing_docs, clippy::struct_field_names)]
 pub struct Global {
     pub smtp_smarthost: Option<String>,
     pub smtp_from: Option<String>,

@@ -133,10 +133,11 @@ impl Bundle {
     pub fn extend(&mut self, objects: impl IntoIterator<Item = Object>) {
         for object in objects {
             let key = object.key();
-            if self.objects.contains_key(&key) {
-                self.collisions.push(key);
-            } else {
-                self.objects.insert(key, object);
+            match self.objects.entry(key) {
+                std::collections::btree_map::Entry::Occupied(taken) => self.collisions.push(taken.key().clone()),
+                std::collections::btree_map::Entry::Vacant(free) => {
+                    free.insert(object);
+                }
             }
         }
     }

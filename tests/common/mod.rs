@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests.
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, clippy::print_stderr, clippy::case_sensitive_file_extension_comparisons)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -37,7 +37,7 @@ pub fn compile_text(name: &str, text: &str) -> Compiled {
 pub fn tomls(dir: &str) -> Vec<String> {
     let mut files: Vec<String> = std::fs::read_dir(root().join(dir))
         .unwrap_or_else(|e| panic!("cannot list {dir}: {e}"))
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|name| name.ends_with(".toml"))
         .map(|name| format!("{dir}/{name}"))
@@ -51,7 +51,7 @@ pub fn valid_sites() -> Vec<String> {
     let mut sites = tomls("sites");
     let mut cases: Vec<String> = std::fs::read_dir(root().join("tests/fixtures"))
         .expect("tests/fixtures exists")
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .filter(|e| e.path().join("site.toml").is_file())
         .map(|e| format!("tests/fixtures/{}/site.toml", e.file_name().to_string_lossy()))
         .collect();
