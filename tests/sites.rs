@@ -1,6 +1,8 @@
 //! Repository-level guarantees: the example sites compile, their committed output is fresh, the
 //! committed schema is what the code generates, and compiling is deterministic.
 
+#![allow(clippy::print_stderr, clippy::case_sensitive_file_extension_comparisons)]
+
 mod common;
 
 use promsite::{check, diff};

@@ -4,6 +4,8 @@
 //! YAML 1.1 heritage reads it) as exactly the values that were serialized.
 //! A missing tool skips locally with a printed reason and fails in CI (`CI=true`).
 
+#![allow(clippy::print_stderr, clippy::case_sensitive_file_extension_comparisons)]
+
 mod common;
 
 use std::process::Command;

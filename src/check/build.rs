@@ -9,10 +9,24 @@ use crate::diag::Code;
 use crate::model::{self, API_RESOURCES, NodeRole, Placement};
 use crate::site::{escape, raw};
 
-/// Names of generated objects a site must not reuse, by kind.
-pub(crate) const RESERVED_SERVICE_MONITORS: &[&str] = &["alertmanager-main", "etcd", "prometheus-k8s"];
-/// ServiceAccounts promsite creates in the site's namespace.
-pub(crate) const RESERVED_SERVICE_ACCOUNTS: &[&str] = &["alertmanager-main", "prometheus-k8s"];
+/// ServiceMonitors promsite may generate in the site's namespace; `[[scrape]]` names must differ
+/// (whether or not the component is enabled, so that switching one on never breaks a site).
+/// `tests/invalid.rs` checks this list against what the renderers produce.
+pub(crate) const RESERVED_SERVICE_MONITORS: &[&str] = &[
+    "alertmanager-main",
+    "coredns",
+    "etcd",
+    "kube-apiserver",
+    "kube-controller-manager",
+    "kube-scheduler",
+    "kube-state-metrics",
+    "kubelet",
+    "node-exporter",
+    "prometheus-k8s",
+    "prometheus-operator",
+];
+/// ServiceAccounts promsite may create in the site's namespace.
+pub(crate) const RESERVED_SERVICE_ACCOUNTS: &[&str] = &["alertmanager-main", "kube-state-metrics", "prometheus-k8s", "prometheus-operator"];
 
 pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site> {
     ctx.check(Code::NameInvalid, "/site/name", values::dns_label(&raw.site.name).map_err(|p| {
@@ -31,6 +45,9 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
     let ingress = raw.ingress.as_ref().map(|i| ingress(ctx, i));
     let api_clients = api_clients(ctx, &raw.api_clients, &raw.site.namespace);
     let rule_groups = rule_groups(ctx, &raw.rule_groups);
+    let operator = operator(ctx, &raw.operator, &declared);
+    let kube_state_metrics = kube_state_metrics(ctx, &raw.kube_state_metrics, &declared);
+    ports(ctx, raw);
     if ctx.failed() {
         return None;
     }
@@ -47,7 +64,39 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
         ingress,
         api_clients,
         rule_groups,
+        operator,
+        node_exporter: raw.node_exporter.enabled.unwrap_or(true).then(|| model::NodeExporter {
+            version: raw.node_exporter.version.clone().unwrap_or_else(|| model::DEFAULT_NODE_EXPORTER_VERSION.to_owned()),
+        }),
+        kube_state_metrics,
+        control_plane: raw.control_plane.enabled.unwrap_or(true),
     })
+}
+
+fn operator(ctx: &mut Ctx<'_>, raw: &raw::Operator, declared: &[&str]) -> Option<model::Operator> {
+    let placement = placement(ctx, "/operator/nodes", &raw.nodes, declared);
+    raw.enabled.unwrap_or(true).then(|| model::Operator { placement, crds: raw.crds.unwrap_or(model::CrdSource::Upstream) })
+}
+
+fn kube_state_metrics(ctx: &mut Ctx<'_>, raw: &raw::KubeStateMetrics, declared: &[&str]) -> Option<model::KubeStateMetrics> {
+    let placement = placement(ctx, "/kube_state_metrics/nodes", &raw.nodes, declared);
+    raw.enabled.unwrap_or(true).then(|| model::KubeStateMetrics {
+        version: raw.version.clone().unwrap_or_else(|| model::DEFAULT_KUBE_STATE_METRICS_VERSION.to_owned()),
+        placement,
+    })
+}
+
+/// NodePorts are cluster-wide: two Services cannot share one.
+fn ports(ctx: &mut Ctx<'_>, raw: &raw::RawSite) {
+    if let (Some(prometheus), Some(alertmanager)) = (raw.prometheus.node_port, raw.alertmanager.node_port) {
+        if prometheus == alertmanager {
+            ctx.error(
+                Code::PortClash,
+                "/alertmanager/node_port",
+                Problem::new(format!("NodePort {alertmanager} is already Prometheus' `node_port`"), "give Alertmanager another port in 30000-32767"),
+            );
+        }
+    }
 }
 
 /// Reports the second and later uses of each name.
@@ -114,6 +163,17 @@ fn placement(ctx: &mut Ctx<'_>, pointer: &str, names: &[String], declared: &[&st
 fn replicas(ctx: &mut Ctx<'_>, section: &str, replicas: Option<u32>, placement: &Placement, storage: bool) {
     let count = replicas.unwrap_or(1);
     let nodes = placement.nodes.len();
+    if nodes > 0 && count == 1 {
+        let pointer = if replicas.is_some() { format!("/{section}/replicas") } else { format!("/{section}/nodes") };
+        ctx.warning(
+            Code::PlacementSingleNode,
+            &pointer,
+            Problem::new(
+                format!("{section} runs one replica pinned to its nodes: losing that node stops it"),
+                format!("set `replicas = 2` (or more) with as many nodes in `{section}.nodes` for high availability"),
+            ),
+        );
+    }
     if nodes > 0 && count as usize > nodes {
         let what = if storage { "nodes with storage" } else { "nodes" };
         ctx.error(
@@ -173,6 +233,7 @@ fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, declared: &[&str]) -> mo
         admin_api: raw.admin_api,
         query_max_samples: raw.query_max_samples,
         storage,
+        node_port: raw.node_port,
     }
 }
 
@@ -211,6 +272,8 @@ fn alertmanager(ctx: &mut Ctx<'_>, raw: &raw::Alertmanager, declared: &[&str]) -
         pushpull_interval: duration(ctx, "/alertmanager/cluster/pushpull_interval", cluster.and_then(|c| c.pushpull_interval.as_ref())),
         peer_timeout: duration(ctx, "/alertmanager/cluster/peer_timeout", cluster.and_then(|c| c.peer_timeout.as_ref())),
         smtp,
+        node_port: raw.node_port,
+        host_network: raw.host_network,
     }
 }
 

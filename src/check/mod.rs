@@ -75,6 +75,7 @@ impl Ctx<'_> {
 
     /// Reports a warning at the value at `pointer`.
     pub(crate) fn warning(&mut self, code: Code, pointer: &str, problem: Problem) {
+        debug_assert!(code.is_warning(), "{code:?} is an error code");
         self.push(Diagnostic::warning(code, self.spans.value(pointer), problem.message).with_help(problem.help));
     }
 

@@ -68,6 +68,10 @@ pub enum Code {
     NameCollision,
     /// The Prometheus admin API is enabled (warning): anyone who reaches Prometheus can delete data.
     PrometheusAdminApi,
+    /// Two components want the same port (NodePorts, or host ports on a shared node).
+    PortClash,
+    /// A pinned workload with one replica: losing its node stops it (warning).
+    PlacementSingleNode,
 }
 
 impl Code {
@@ -105,7 +109,14 @@ impl Code {
         Code::EtcdNoNodes,
         Code::NameCollision,
         Code::PrometheusAdminApi,
+        Code::PortClash,
+        Code::PlacementSingleNode,
     ];
+
+    /// Whether this code reports a warning (the site still compiles) rather than an error.
+    pub fn is_warning(self) -> bool {
+        matches!(self, Code::PrometheusAdminApi | Code::PlacementSingleNode)
+    }
 
     /// The stable, namespaced id printed with every diagnostic.
     pub fn id(self) -> &'static str {
@@ -142,6 +153,8 @@ impl Code {
             Code::EtcdNoNodes => "etcd::no-nodes",
             Code::NameCollision => "name::collision",
             Code::PrometheusAdminApi => "prometheus::admin-api",
+            Code::PortClash => "port::clash",
+            Code::PlacementSingleNode => "placement::single-node",
         }
     }
 }

@@ -9,6 +9,8 @@ pub const CLUSTER_DIR: &str = "_cluster";
 pub const ALERTMANAGER_CONFIG: &str = "alertmanager.yml";
 /// The kustomization that lists everything.
 pub const KUSTOMIZATION: &str = "kustomization.yaml";
+/// The kustomization of the CRDs, applied first; not part of the main one, which builds offline.
+pub const SETUP_KUSTOMIZATION: &str = "setup/kustomization.yaml";
 /// The marker that says promsite generated this directory, and which files it wrote.
 pub const MARKER: &str = ".promsite.yaml";
 

@@ -25,6 +25,9 @@ pub fn tree(bundle: &Bundle) -> Result<Tree, serde_saphyr::ser::Error> {
     files.insert(layout::ALERTMANAGER_CONFIG.to_owned(), yaml::document(&bundle.site, &bundle.alertmanager_config)?);
     let resources: Vec<String> = files.keys().filter(|path| path.as_str() != layout::ALERTMANAGER_CONFIG).cloned().collect();
     files.insert(layout::KUSTOMIZATION.to_owned(), yaml::document(&bundle.site, &kustomization(bundle, resources))?);
+    if !bundle.crd_urls.is_empty() {
+        files.insert(layout::SETUP_KUSTOMIZATION.to_owned(), yaml::document(&bundle.site, &setup_kustomization(bundle))?);
+    }
     let marker = Marker {
         site: bundle.site.clone(),
         versions: bundle.versions.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect(),
@@ -56,6 +59,29 @@ struct Kustomization {
     kind: &'static str,
     resources: Vec<String>,
     secret_generator: Vec<SecretGenerator>,
+}
+
+/// `setup/kustomization.yaml`: the operator's CRDs, applied before the main kustomization.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SetupKustomization {
+    api_version: &'static str,
+    kind: &'static str,
+    common_annotations: BTreeMap<&'static str, &'static str>,
+    resources: Vec<String>,
+}
+
+/// The CRDs are too large for client-side apply's last-applied annotation (the `prometheuses` CRD
+/// alone is far past 262,144 bytes), so Argo CD must apply them server-side, and in an earlier
+/// sync wave than the resources that use them. Flux applies server-side already; its
+/// Kustomization for the stack `dependsOn` the one for `setup/` (see the README).
+fn setup_kustomization(bundle: &Bundle) -> SetupKustomization {
+    SetupKustomization {
+        api_version: "kustomize.config.k8s.io/v1beta1",
+        kind: "Kustomization",
+        common_annotations: BTreeMap::from([("argocd.argoproj.io/sync-options", "ServerSideApply=true"), ("argocd.argoproj.io/sync-wave", "-1")]),
+        resources: bundle.crd_urls.clone(),
+    }
 }
 
 #[derive(Serialize)]

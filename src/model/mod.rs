@@ -18,6 +18,10 @@ pub const OPERATOR_VERSION: &str = "v0.93.0";
 pub const DEFAULT_PROMETHEUS_VERSION: &str = "v3.5.0";
 /// Default Alertmanager image tag.
 pub const DEFAULT_ALERTMANAGER_VERSION: &str = "v0.33.1";
+/// Default node-exporter image tag.
+pub const DEFAULT_NODE_EXPORTER_VERSION: &str = "v1.9.1";
+/// Default kube-state-metrics image tag.
+pub const DEFAULT_KUBE_STATE_METRICS_VERSION: &str = "v2.16.0";
 
 /// A validated site.
 #[derive(Debug, Clone)]
@@ -46,6 +50,49 @@ pub struct Site {
     pub api_clients: Vec<ApiClient>,
     /// Rule groups, sorted by name.
     pub rule_groups: Vec<RuleGroup>,
+    /// The operator, unless disabled.
+    pub operator: Option<Operator>,
+    /// node-exporter, unless disabled.
+    pub node_exporter: Option<NodeExporter>,
+    /// kube-state-metrics, unless disabled.
+    pub kube_state_metrics: Option<KubeStateMetrics>,
+    /// Whether the control plane is scraped.
+    pub control_plane: bool,
+}
+
+/// Where the operator's CRDs come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CrdSource {
+    /// The operator release's CRD files, pinned to its version.
+    Upstream,
+    /// Not managed by promsite (the cluster admin installs them).
+    None,
+}
+
+/// The Prometheus Operator deployment.
+#[derive(Debug, Clone)]
+pub struct Operator {
+    /// Nodes it may run on.
+    pub placement: Placement,
+    /// Where its CRDs come from.
+    pub crds: CrdSource,
+}
+
+/// node-exporter.
+#[derive(Debug, Clone)]
+pub struct NodeExporter {
+    /// Image tag.
+    pub version: String,
+}
+
+/// kube-state-metrics.
+#[derive(Debug, Clone)]
+pub struct KubeStateMetrics {
+    /// Image tag.
+    pub version: String,
+    /// Nodes it may run on.
+    pub placement: Placement,
 }
 
 impl Site {
@@ -138,6 +185,8 @@ pub struct Prometheus {
     pub query_max_samples: Option<u64>,
     /// Local storage, one PersistentVolume per placement node.
     pub storage: Option<Storage>,
+    /// NodePort for the web UI.
+    pub node_port: Option<u16>,
 }
 
 /// CPU and memory for a workload.
@@ -203,6 +252,10 @@ pub struct Alertmanager {
     pub peer_timeout: Option<Duration>,
     /// E-mail settings.
     pub smtp: Option<Smtp>,
+    /// NodePort for the web UI.
+    pub node_port: Option<u16>,
+    /// Whether pods use the host network.
+    pub host_network: bool,
 }
 
 /// A reference to one key of a Secret in the site's namespace.

@@ -9,7 +9,7 @@ use k8s_openapi::api::core::v1::ServiceAccount;
 use super::common::{self, meta, operator_pod_labels};
 use super::crd::{AlertmanagerSpec, Custom};
 use super::object::Object;
-use super::prometheus::{web_monitor, web_service};
+use super::workload::{web_monitor, web_service};
 use crate::model::Site;
 
 /// Name of the `Alertmanager` resource (kube-prometheus' convention).
@@ -26,12 +26,15 @@ const PORT: i32 = 9093;
 /// All objects of the Alertmanager component.
 pub(super) fn render(site: &Site) -> Vec<Object> {
     let pod_labels = operator_pod_labels(COMPONENT, INSTANCE);
-    vec![
+    let budget = common::disruption_budget(site, SERVICE_NAME, COMPONENT, pod_labels.clone(), site.alertmanager.replicas);
+    let mut objects: Vec<Object> = vec![
         ServiceAccount { metadata: meta(site, &site.namespace, SERVICE_NAME, COMPONENT), ..ServiceAccount::default() }.into(),
-        web_service(site, SERVICE_NAME, COMPONENT, pod_labels, PORT).into(),
+        web_service(site, SERVICE_NAME, COMPONENT, pod_labels, PORT, site.alertmanager.node_port).into(),
         web_monitor(site, SERVICE_NAME, COMPONENT).into(),
         Custom::new(meta(site, &site.namespace, INSTANCE, COMPONENT), spec(site)).into(),
-    ]
+    ];
+    objects.extend(budget);
+    objects
 }
 
 fn spec(site: &Site) -> AlertmanagerSpec {
@@ -46,6 +49,7 @@ fn spec(site: &Site) -> AlertmanagerSpec {
         config_secret: Some(CONFIG_SECRET.to_owned()),
         secrets: (!secrets.is_empty()).then(|| secrets.into_iter().collect()),
         log_level: alertmanager.log_level.map(|l| l.as_str().to_owned()),
+        host_network: alertmanager.host_network.then_some(true),
         // The CRD takes Go durations here, which have no `d` or `w` units.
         cluster_gossip_interval: alertmanager.gossip_interval.as_ref().map(crate::model::Duration::go),
         cluster_pushpull_interval: alertmanager.pushpull_interval.as_ref().map(crate::model::Duration::go),

@@ -8,7 +8,11 @@ use k8s_openapi::api::core::v1::{
     PodSecurityContext, ResourceRequirements, Toleration, WeightedPodAffinityTerm,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::object::Object;
 
 use crate::model::{Placement, Resources, Site};
 
@@ -50,7 +54,7 @@ pub(super) fn operator_pod_labels(app: &str, instance: &str) -> BTreeMap<String,
     ])
 }
 
-/// Pins pods to the placement's nodes and spreads replicas one per node. Without nodes, replicas
+/// Pins pods to the placement's nodes and spreads replicas one per node (required). Without nodes, replicas
 /// are only asked (not required) to spread, so that small clusters still schedule them.
 pub(super) fn affinity(placement: &Placement, pod_labels: &BTreeMap<String, String>, replicas: u32) -> Option<Affinity> {
     let spread_term = PodAffinityTerm {
@@ -72,7 +76,9 @@ pub(super) fn affinity(placement: &Placement, pod_labels: &BTreeMap<String, Stri
             required_during_scheduling_ignored_during_execution: Some(hostname_selector(placement.nodes.clone())),
             ..NodeAffinity::default()
         }),
-        pod_anti_affinity: Some(PodAntiAffinity {
+        // A single replica needs no spreading, and required anti-affinity would stall a
+        // Deployment's rolling update on a one-node placement.
+        pod_anti_affinity: (replicas > 1).then(|| PodAntiAffinity {
             required_during_scheduling_ignored_during_execution: Some(vec![spread_term]),
             ..PodAntiAffinity::default()
         }),
@@ -130,6 +136,22 @@ pub(super) fn non_root() -> PodSecurityContext {
         fs_group: Some(2000),
         ..PodSecurityContext::default()
     }
+}
+
+/// A PodDisruptionBudget letting one replica at a time go (drains, upgrades), for replicated workloads.
+pub(super) fn disruption_budget(site: &Site, name: &str, component: &str, pod_labels: BTreeMap<String, String>, replicas: u32) -> Option<Object> {
+    (replicas > 1).then(|| {
+        PodDisruptionBudget {
+            metadata: meta(site, &site.namespace, name, component),
+            spec: Some(PodDisruptionBudgetSpec {
+                max_unavailable: Some(IntOrString::Int(1)),
+                selector: Some(LabelSelector { match_labels: Some(pod_labels), ..LabelSelector::default() }),
+                ..PodDisruptionBudgetSpec::default()
+            }),
+            ..PodDisruptionBudget::default()
+        }
+        .into()
+    })
 }
 
 /// Selects exactly the named namespaces, by the label Kubernetes sets on each.

@@ -51,6 +51,7 @@ pub struct PrometheusSpec {
     pub retention: Option<String>,
     pub evaluation_interval: Option<String>,
     pub scrape_interval: Option<String>,
+    pub replica_external_label_name: Option<String>,
     pub external_labels: Option<BTreeMap<String, String>>,
     #[serde(rename = "enableAdminAPI")]
     pub enable_admin_api: Option<bool>,
@@ -143,6 +144,7 @@ pub struct AlertmanagerSpec {
     pub config_secret: Option<String>,
     pub secrets: Option<Vec<String>>,
     pub log_level: Option<String>,
+    pub host_network: Option<bool>,
     pub cluster_gossip_interval: Option<String>,
     pub cluster_pushpull_interval: Option<String>,
     pub cluster_peer_timeout: Option<String>,
@@ -191,18 +193,23 @@ pub struct Endpoint {
     pub scheme: Option<String>,
     pub interval: Option<String>,
     pub scrape_timeout: Option<String>,
+    pub honor_labels: Option<bool>,
+    pub bearer_token_file: Option<String>,
     pub tls_config: Option<TlsConfig>,
     pub relabelings: Option<Vec<Relabeling>>,
 }
 
 /// TLS client settings with files mounted into Prometheus.
-#[derive(Debug, Clone, Serialize)]
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct TlsConfig {
-    pub ca_file: String,
-    pub cert_file: String,
-    pub key_file: String,
+    pub ca_file: Option<String>,
+    pub cert_file: Option<String>,
+    pub key_file: Option<String>,
+    pub server_name: Option<String>,
+    pub insecure_skip_verify: Option<bool>,
 }
 
 /// A relabeling step.

@@ -5,12 +5,16 @@ mod alertmanager;
 mod alertmanager_config;
 mod api_clients;
 mod common;
+mod control_plane;
 pub mod crd;
+mod exporters;
 mod exposure;
 mod monitors;
 mod object;
+mod operator;
 mod prometheus;
 mod rules;
+mod workload;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -35,6 +39,7 @@ pub fn render(site: &Site) -> Bundle {
             ("prometheus", site.prometheus.version.clone()),
             ("prometheus-operator", model::OPERATOR_VERSION.to_owned()),
         ]),
+        crd_urls: operator::crd_urls(site),
         external_secrets: site.external_secrets(),
         collisions: Vec::new(),
     };
@@ -45,6 +50,9 @@ pub fn render(site: &Site) -> Bundle {
     bundle.extend(exposure::render(site));
     bundle.extend(api_clients::render(site));
     bundle.extend(rules::render(site));
+    bundle.extend(operator::render(site));
+    bundle.extend(exporters::render(site));
+    bundle.extend(control_plane::render(site));
     bundle
 }
 

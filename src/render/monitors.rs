@@ -2,15 +2,12 @@
 //! with no Service, so promsite adds a selector-less Service with Endpoints at the etcd nodes'
 //! addresses, scraped over HTTPS with a client certificate mounted into Prometheus.
 
-use std::collections::BTreeMap;
-
-use k8s_openapi::api::core::v1::{EndpointAddress, EndpointPort, EndpointSubset, Endpoints, Service, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::common::{self, meta};
+use super::common::meta;
 use super::crd::{Custom, Endpoint, NamespaceSelector, Relabeling, ServiceMonitorSpec, TlsConfig};
 use super::object::Object;
+use super::workload::{host_service, monitor, service_selector};
 use super::prometheus::SECRETS_DIR;
 use crate::model::{Etcd, Scrape, Site};
 
@@ -45,57 +42,33 @@ fn scrape_monitor(site: &Site, scrape: &Scrape) -> Custom<ServiceMonitorSpec> {
 }
 
 fn etcd_objects(site: &Site, etcd: &Etcd) -> Vec<Object> {
-    let port = i32::from(etcd.port);
-    let service = Service {
-        metadata: meta(site, &site.namespace, ETCD, ETCD),
-        spec: Some(ServiceSpec {
-            cluster_ip: Some("None".to_owned()),
-            ports: Some(vec![ServicePort {
-                name: Some("metrics".to_owned()),
-                port,
-                target_port: Some(IntOrString::Int(port)),
-                ..ServicePort::default()
-            }]),
-            ..ServiceSpec::default()
-        }),
-        ..Service::default()
-    };
-    let addresses = etcd
-        .nodes
-        .iter()
-        .filter_map(|name| site.node(name))
-        .map(|node| EndpointAddress { ip: node.address.to_string(), node_name: Some(node.name.clone()), ..EndpointAddress::default() })
-        .collect();
-    let endpoints = Endpoints {
-        metadata: meta(site, &site.namespace, ETCD, ETCD),
-        subsets: Some(vec![EndpointSubset {
-            addresses: Some(addresses),
-            ports: Some(vec![EndpointPort { name: Some("metrics".to_owned()), port, protocol: Some("TCP".to_owned()), ..EndpointPort::default() }]),
-            ..EndpointSubset::default()
-        }]),
-    };
+    let members: Vec<_> = etcd.nodes.iter().filter_map(|name| site.node(name)).collect();
+    let mut objects = host_service(site, &site.namespace, ETCD, "metrics", etcd.port, &members);
     let cert = &etcd.client_cert;
     let file = |key: &str| format!("{SECRETS_DIR}/{}/{key}", cert.secret);
-    let mut match_labels: BTreeMap<String, String> = common::labels(site, ETCD);
-    match_labels.remove(common::MANAGED_BY_LABEL);
-    let monitor = Custom::new(
-        meta(site, &site.namespace, ETCD, ETCD),
-        ServiceMonitorSpec {
-            job_label: Some("app.kubernetes.io/name".to_owned()),
-            selector: LabelSelector { match_labels: Some(match_labels), ..LabelSelector::default() },
-            namespace_selector: None,
-            endpoints: vec![Endpoint {
+    let monitor = monitor(
+        site,
+        ETCD,
+        ETCD,
+        service_selector(site, ETCD),
+        None,
+        vec![Endpoint {
                 port: "metrics".to_owned(),
                 scheme: Some("https".to_owned()),
-                tls_config: Some(TlsConfig { ca_file: file(&cert.ca), cert_file: file(&cert.cert), key_file: file(&cert.key) }),
+                tls_config: Some(TlsConfig {
+                    ca_file: Some(file(&cert.ca)),
+                    cert_file: Some(file(&cert.cert)),
+                    key_file: Some(file(&cert.key)),
+                    ..TlsConfig::default()
+                }),
                 relabelings: Some(vec![Relabeling {
                     source_labels: vec!["__meta_kubernetes_endpoint_node_name".to_owned()],
                     target_label: "node".to_owned(),
                     action: "replace".to_owned(),
                 }]),
-                ..Endpoint::default()
-            }],
-        },
+            ..Endpoint::default()
+        }],
     );
-    vec![service.into(), endpoints.into(), monitor.into()]
+    objects.push(monitor.into());
+    objects
 }

@@ -3,9 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment};
 use k8s_openapi::api::core::v1::{Endpoints, Namespace, PersistentVolume, Secret, Service, ServiceAccount};
 use k8s_openapi::api::networking::v1::Ingress;
-use k8s_openapi::api::rbac::v1::{Role, RoleBinding};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
@@ -41,6 +43,11 @@ pub enum Object {
     Ingress(Ingress),
     Role(Role),
     RoleBinding(RoleBinding),
+    ClusterRole(ClusterRole),
+    ClusterRoleBinding(ClusterRoleBinding),
+    Deployment(Deployment),
+    DaemonSet(DaemonSet),
+    PodDisruptionBudget(PodDisruptionBudget),
     Prometheus(Custom<PrometheusSpec>),
     Alertmanager(Custom<AlertmanagerSpec>),
     ServiceMonitor(Custom<ServiceMonitorSpec>),
@@ -68,6 +75,11 @@ object_from!(
     Ingress(Ingress),
     Role(Role),
     RoleBinding(RoleBinding),
+    ClusterRole(ClusterRole),
+    ClusterRoleBinding(ClusterRoleBinding),
+    Deployment(Deployment),
+    DaemonSet(DaemonSet),
+    PodDisruptionBudget(PodDisruptionBudget),
     Prometheus(Custom<PrometheusSpec>),
     Alertmanager(Custom<AlertmanagerSpec>),
     ServiceMonitor(Custom<ServiceMonitorSpec>),
@@ -94,6 +106,11 @@ impl Object {
             Object::Ingress(o) => of(o),
             Object::Role(o) => of(o),
             Object::RoleBinding(o) => of(o),
+            Object::ClusterRole(o) => of(o),
+            Object::ClusterRoleBinding(o) => of(o),
+            Object::Deployment(o) => of(o),
+            Object::DaemonSet(o) => of(o),
+            Object::PodDisruptionBudget(o) => of(o),
             Object::Prometheus(o) => custom(o),
             Object::Alertmanager(o) => custom(o),
             Object::ServiceMonitor(o) => custom(o),
@@ -121,6 +138,8 @@ pub struct Bundle {
     pub alertmanager_secret: String,
     /// Versions the output was compiled for (component → version).
     pub versions: BTreeMap<&'static str, String>,
+    /// Remote CRD files for `setup/kustomization.yaml`; empty when promsite does not manage CRDs.
+    pub crd_urls: Vec<String>,
     /// Secrets the output references but does not contain (namespace, name).
     pub external_secrets: BTreeSet<(String, String)>,
     /// Keys that two renderers produced. `check/` reserves generated names, so this stays empty

@@ -4,23 +4,22 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{
-    LocalVolumeSource, ObjectReference, PersistentVolume,
-    PersistentVolumeClaimSpec, PersistentVolumeSpec, Service, ServiceAccount, ServicePort, ServiceSpec, VolumeNodeAffinity,
-    VolumeResourceRequirements,
+    LocalVolumeSource, ObjectReference, PersistentVolume, PersistentVolumeClaimSpec, PersistentVolumeSpec, Service,
+    ServiceAccount, VolumeNodeAffinity, VolumeResourceRequirements,
 };
-use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
+use k8s_openapi::api::rbac::v1::{Role, RoleBinding, RoleRef, Subject};
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::alertmanager::SERVICE_NAME as ALERTMANAGER_SERVICE;
 use super::common::{self, meta, namespaces_selector, operator_pod_labels};
 use super::crd::{
-    AlertingSpec, AlertmanagerEndpoint, Argument, Custom, EmbeddedClaim, Endpoint, PrometheusSpec, QuerySpec, ServiceMonitorSpec,
+    AlertingSpec, AlertmanagerEndpoint, Argument, Custom, EmbeddedClaim, PrometheusSpec, QuerySpec,
     StorageSpec,
 };
 use super::object::Object;
+use super::workload::{cluster_grant, rule, url_rule, web_monitor, web_service};
 use crate::model::Site;
 
 /// Name of the `Prometheus` resource (kube-prometheus' convention, so dashboards and runbooks fit).
@@ -37,15 +36,25 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
     let mut objects = vec![
         ServiceAccount { metadata: meta(site, &site.namespace, SERVICE_NAME, COMPONENT), ..ServiceAccount::default() }.into(),
         service(site).into(),
-        self_monitor(site).into(),
+        web_monitor(site, SERVICE_NAME, COMPONENT).into(),
         Custom::new(meta(site, &site.namespace, INSTANCE, COMPONENT), spec(site)).into(),
     ];
     for namespace in discovery_namespaces(site) {
         objects.push(discovery_role(site, &namespace).into());
         objects.push(discovery_binding(site, &namespace).into());
     }
+    if site.control_plane {
+        objects.extend(node_metrics_access(site));
+    }
+    objects.extend(common::disruption_budget(site, SERVICE_NAME, COMPONENT, pod_labels(), site.prometheus.replicas));
     objects.extend(storage(site));
     objects
+}
+
+/// Kubelet and cAdvisor metrics are read through the node proxy and `/metrics` URLs, which only a
+/// ClusterRole can grant.
+fn node_metrics_access(site: &Site) -> Vec<Object> {
+    cluster_grant(site, SERVICE_NAME, COMPONENT, vec![rule(&[""], &["nodes", "nodes/metrics"], &["get", "list", "watch"]), url_rule(&["/metrics", "/metrics/slis"], &["get"])])
 }
 
 fn pod_labels() -> BTreeMap<String, String> {
@@ -73,6 +82,9 @@ fn spec(site: &Site) -> PrometheusSpec {
         retention: Some(prometheus.retention.to_string()),
         evaluation_interval: Some(prometheus.evaluation_interval.to_string()),
         scrape_interval: Some(prometheus.scrape_interval.to_string()),
+        // The operator's default, written out: alerts and series from the replicas differ only in it,
+        // which is how Alertmanager and Thanos deduplicate them.
+        replica_external_label_name: Some("prometheus_replica".to_owned()),
         external_labels: (!prometheus.external_labels.is_empty()).then(|| prometheus.external_labels.clone()),
         enable_admin_api: prometheus.admin_api.then_some(true),
         query,
@@ -154,27 +166,18 @@ pub(super) fn discovery_namespaces(site: &Site) -> BTreeSet<String> {
     let mut namespaces = BTreeSet::from([site.namespace.clone()]);
     namespaces.extend(site.scrapes.iter().map(|s| s.namespace.clone()));
     namespaces.extend(site.api_clients.iter().filter(|c| c.manages("servicemonitors") || c.manages("podmonitors")).map(|c| c.namespace.clone()));
+    if site.control_plane {
+        // The kubelet, CoreDNS, controller-manager and scheduler Services live in kube-system; the API server's in default.
+        namespaces.extend(["default".to_owned(), "kube-system".to_owned()]);
+    }
     namespaces
 }
 
 fn discovery_role(site: &Site, namespace: &str) -> Role {
-    let read = vec!["get".to_owned(), "list".to_owned(), "watch".to_owned()];
+    let read = ["get", "list", "watch"];
     Role {
         metadata: meta(site, namespace, SERVICE_NAME, COMPONENT),
-        rules: Some(vec![
-            PolicyRule {
-                api_groups: Some(vec![String::new()]),
-                resources: Some(vec!["endpoints".to_owned(), "pods".to_owned(), "services".to_owned()]),
-                verbs: read.clone(),
-                ..PolicyRule::default()
-            },
-            PolicyRule {
-                api_groups: Some(vec!["discovery.k8s.io".to_owned()]),
-                resources: Some(vec!["endpointslices".to_owned()]),
-                verbs: read,
-                ..PolicyRule::default()
-            },
-        ]),
+        rules: Some(vec![rule(&[""], &["endpoints", "pods", "services"], &read), rule(&["discovery.k8s.io"], &["endpointslices"], &read)]),
     }
 }
 
@@ -192,44 +195,7 @@ fn discovery_binding(site: &Site, namespace: &str) -> RoleBinding {
 }
 
 fn service(site: &Site) -> Service {
-    web_service(site, SERVICE_NAME, COMPONENT, pod_labels(), PORT)
-}
-
-/// A ClusterIP Service for a web UI on port `web`, sticky per client (the replicas' data differ slightly).
-pub(super) fn web_service(site: &Site, name: &str, component: &str, selector: BTreeMap<String, String>, port: i32) -> Service {
-    Service {
-        metadata: meta(site, &site.namespace, name, component),
-        spec: Some(ServiceSpec {
-            ports: Some(vec![ServicePort {
-                name: Some("web".to_owned()),
-                port,
-                target_port: Some(IntOrString::String("web".to_owned())),
-                ..ServicePort::default()
-            }]),
-            selector: Some(selector),
-            session_affinity: Some("ClientIP".to_owned()),
-            ..ServiceSpec::default()
-        }),
-        ..Service::default()
-    }
-}
-
-fn self_monitor(site: &Site) -> Custom<ServiceMonitorSpec> {
-    web_monitor(site, SERVICE_NAME, COMPONENT)
-}
-
-/// A ServiceMonitor for the `web` port of the promsite Service `name`.
-pub(super) fn web_monitor(site: &Site, name: &str, component: &str) -> Custom<ServiceMonitorSpec> {
-    let mut match_labels = common::labels(site, component);
-    match_labels.remove(common::MANAGED_BY_LABEL);
-    Custom::new(
-        meta(site, &site.namespace, name, component),
-        ServiceMonitorSpec {
-            selector: LabelSelector { match_labels: Some(match_labels), ..LabelSelector::default() },
-            endpoints: vec![Endpoint { port: "web".to_owned(), ..Endpoint::default() }],
-            ..ServiceMonitorSpec::default()
-        },
-    )
+    web_service(site, SERVICE_NAME, COMPONENT, pod_labels(), PORT, site.prometheus.node_port)
 }
 
 /// Name of the StorageClass of the site's local volumes (cluster-scoped, so it carries the site name).

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::model::{LogLevel, NodeRole, Scheme, Verb};
+use crate::model::{CrdSource, LogLevel, NodeRole, Scheme, Verb};
 
 /// A promsite site file: one on-prem Kubernetes cluster's monitoring stack.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -42,6 +42,65 @@ pub struct RawSite {
     /// Alerting and recording rules, one PrometheusRule per group.
     #[serde(default)]
     pub rule_groups: Vec<RuleGroup>,
+    /// The Prometheus Operator itself (on by default).
+    #[serde(default)]
+    pub operator: Operator,
+    /// node-exporter on every declared node (on by default).
+    #[serde(default)]
+    pub node_exporter: NodeExporter,
+    /// kube-state-metrics (on by default).
+    #[serde(default)]
+    pub kube_state_metrics: KubeStateMetrics,
+    /// Scraping of the kubeadm control plane and the kubelets (on by default).
+    #[serde(default)]
+    pub control_plane: ControlPlane,
+}
+
+/// The Prometheus Operator: a Deployment with its RBAC, Service and ServiceMonitor. Its CRDs go to
+/// a separate kustomization in `out/<site>/setup/`, applied before the rest.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Operator {
+    /// Deploy the operator. Default true; set false when the cluster already runs one.
+    pub enabled: Option<bool>,
+    /// Nodes the operator may run on (any one of them). Default: anywhere.
+    #[serde(default)]
+    pub nodes: Vec<String>,
+    /// Where the CRDs come from: `upstream` (the operator release's CRD files, pinned to its version)
+    /// or `none` (the cluster admin installs them). Default `upstream`.
+    pub crds: Option<CrdSource>,
+}
+
+/// node-exporter, a DaemonSet on every declared node (tolerating all their taints).
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NodeExporter {
+    /// Deploy node-exporter. Default true.
+    pub enabled: Option<bool>,
+    /// node-exporter version (image tag). Default `v1.9.1`.
+    pub version: Option<String>,
+}
+
+/// kube-state-metrics, one Deployment.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KubeStateMetrics {
+    /// Deploy kube-state-metrics. Default true.
+    pub enabled: Option<bool>,
+    /// kube-state-metrics version (image tag). Default `v2.16.0`.
+    pub version: Option<String>,
+    /// Nodes it may run on (any one of them). Default: anywhere.
+    #[serde(default)]
+    pub nodes: Vec<String>,
+}
+
+/// Scraping of the Kubernetes control plane: kubelets (with cAdvisor), the API server, CoreDNS,
+/// kube-controller-manager and kube-scheduler.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ControlPlane {
+    /// Scrape the control plane. Default true.
+    pub enabled: Option<bool>,
 }
 
 /// Identity of the site.
@@ -107,6 +166,9 @@ pub struct Prometheus {
     pub query_max_samples: Option<u64>,
     /// Local persistent storage on each node in `nodes`.
     pub storage: Option<Storage>,
+    /// Also expose the web UI on this port of every node (a NodePort Service, 30000-32767).
+    #[schemars(range(min = 30000, max = 32767))]
+    pub node_port: Option<u16>,
 }
 
 /// CPU and memory for a workload.
@@ -147,6 +209,12 @@ pub struct Alertmanager {
     pub cluster: Option<AlertmanagerCluster>,
     /// Outgoing e-mail settings (Alertmanager's `global.smtp_*`).
     pub smtp: Option<Smtp>,
+    /// Also expose the web UI on this port of every node (a NodePort Service, 30000-32767).
+    #[schemars(range(min = 30000, max = 32767))]
+    pub node_port: Option<u16>,
+    /// Run on the host network (ports 9093 and 9094 of each node), as some on-prem networks need.
+    #[serde(default)]
+    pub host_network: bool,
 }
 
 

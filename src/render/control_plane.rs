@@ -1,0 +1,91 @@
+//! Scraping the kubeadm control plane: kubelets (and their cAdvisor and probe metrics), the API
+//! server, CoreDNS, kube-controller-manager and kube-scheduler.
+//!
+//! kubeadm creates no Services for the controller-manager and the scheduler (the cause of the
+//! classic `KubeControllerManagerDown` after a kube-prometheus install), so promsite adds
+//! selector-less Services with Endpoints at the control-plane nodes' addresses. Both serve HTTPS
+//! with self-signed certificates and require a bearer token, and kubeadm binds them to 127.0.0.1
+//! unless `--bind-address=0.0.0.0` is set (see the README).
+
+use std::collections::BTreeMap;
+
+use super::crd::{Endpoint, Relabeling, TlsConfig};
+use super::object::Object;
+use super::workload::{host_service, monitor, service_selector};
+use crate::model::{NodeRole, Site};
+
+const COMPONENT: &str = "control-plane";
+const TOKEN: &str = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+const CA: &str = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt";
+const KUBE_SYSTEM: &str = "kube-system";
+
+/// ServiceMonitors for every control-plane component, and Services for those kubeadm lacks.
+pub(super) fn render(site: &Site) -> Vec<Object> {
+    if !site.control_plane {
+        return Vec::new();
+    }
+    let label = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> { pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect() };
+    let kube_system = || Some(vec![KUBE_SYSTEM.to_owned()]);
+    let mut objects: Vec<Object> = vec![
+        // The Service the operator maintains for `--kubelet-service=kube-system/kubelet`.
+        monitor(site, "kubelet", "kubelet", label(&[("app.kubernetes.io/name", "kubelet")]), kube_system(), kubelet_endpoints()).into(),
+        monitor(
+            site,
+            "kube-apiserver",
+            "apiserver",
+            label(&[("component", "apiserver"), ("provider", "kubernetes")]),
+            Some(vec!["default".to_owned()]),
+            vec![Endpoint {
+                port: "https".to_owned(),
+                scheme: Some("https".to_owned()),
+                bearer_token_file: Some(TOKEN.to_owned()),
+                tls_config: Some(TlsConfig { ca_file: Some(CA.to_owned()), server_name: Some("kubernetes".to_owned()), ..TlsConfig::default() }),
+                ..Endpoint::default()
+            }],
+        )
+        .into(),
+        monitor(site, "coredns", "coredns", label(&[("k8s-app", "kube-dns")]), kube_system(), vec![Endpoint { port: "metrics".to_owned(), ..Endpoint::default() }]).into(),
+    ];
+    let control_plane: Vec<_> = site.nodes.iter().filter(|n| n.roles.contains(&NodeRole::ControlPlane)).collect();
+    if !control_plane.is_empty() {
+        for (name, port) in [("kube-controller-manager", 10257), ("kube-scheduler", 10259)] {
+            objects.extend(host_service(site, KUBE_SYSTEM, name, "https-metrics", port, &control_plane));
+            objects.push(monitor(site, name, name, service_selector(site, name), kube_system(), vec![self_signed_https()]).into());
+        }
+    }
+    for object in &mut objects {
+        if let Object::ServiceMonitor(monitor) = object {
+            monitor.metadata.labels.get_or_insert_with(BTreeMap::new).insert("app.kubernetes.io/component".to_owned(), COMPONENT.to_owned());
+        }
+    }
+    objects
+}
+
+/// HTTPS with the ServiceAccount token; kubeadm's serving certificates are self-signed.
+fn self_signed_https() -> Endpoint {
+    Endpoint {
+        port: "https-metrics".to_owned(),
+        scheme: Some("https".to_owned()),
+        bearer_token_file: Some(TOKEN.to_owned()),
+        tls_config: Some(TlsConfig { insecure_skip_verify: Some(true), ..TlsConfig::default() }),
+        ..Endpoint::default()
+    }
+}
+
+/// The kubelet's own metrics, cAdvisor's container metrics and probe results, each labelled with
+/// its path so that the three are told apart.
+fn kubelet_endpoints() -> Vec<Endpoint> {
+    ["/metrics", "/metrics/cadvisor", "/metrics/probes"]
+        .into_iter()
+        .map(|path| Endpoint {
+            path: Some(path.to_owned()),
+            honor_labels: Some(true),
+            relabelings: Some(vec![Relabeling {
+                source_labels: vec!["__metrics_path__".to_owned()],
+                target_label: "metrics_path".to_owned(),
+                action: "replace".to_owned(),
+            }]),
+            ..self_signed_https()
+        })
+        .collect()
+}

@@ -1,0 +1,136 @@
+//! The Prometheus Operator: a Deployment with the RBAC it needs to manage Prometheus and
+//! Alertmanager, a Service and a ServiceMonitor. Its CRDs are not objects of the main
+//! kustomization: they are listed in `setup/` (see `crd_urls`), applied before everything else.
+
+use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
+use k8s_openapi::api::core::v1::{PodSecurityContext, PodSpec, SecurityContext};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+
+use super::common::{self, meta};
+use super::crd::Endpoint;
+use super::object::Object;
+use super::workload::{cluster_identity, container, monitor, pod_template, rule, service, service_selector};
+use crate::model::{CrdSource, OPERATOR_VERSION, Operator, Site};
+
+const NAME: &str = "prometheus-operator";
+const PORT: i32 = 8080;
+/// The CRDs of the operator version promsite targets, in the layout of its repository.
+const CRDS: &[&str] = &[
+    "alertmanagerconfigs",
+    "alertmanagers",
+    "podmonitors",
+    "probes",
+    "prometheusagents",
+    "prometheuses",
+    "prometheusrules",
+    "scrapeconfigs",
+    "servicemonitors",
+    "thanosrulers",
+];
+
+/// The operator's objects, if it is enabled.
+pub(super) fn render(site: &Site) -> Vec<Object> {
+    let Some(operator) = &site.operator else { return Vec::new() };
+    let mut objects = cluster_identity(site, NAME, NAME, rules());
+    objects.push(deployment(site, operator).into());
+    objects.push(service(site, NAME, NAME, pod_labels(), "http", PORT).into());
+    objects.push(monitor(site, NAME, NAME, service_selector(site, NAME), None, vec![Endpoint { port: "http".to_owned(), honor_labels: Some(true), ..Endpoint::default() }]).into());
+    objects
+}
+
+/// The remote CRD files for `setup/kustomization.yaml`, pinned to the operator version.
+pub(super) fn crd_urls(site: &Site) -> Vec<String> {
+    match &site.operator {
+        Some(Operator { crds: CrdSource::Upstream, .. }) => CRDS
+            .iter()
+            .map(|crd| {
+                format!(
+                    "https://raw.githubusercontent.com/prometheus-operator/prometheus-operator/{OPERATOR_VERSION}/example/prometheus-operator-crd/monitoring.coreos.com_{crd}.yaml"
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn pod_labels() -> std::collections::BTreeMap<String, String> {
+    std::collections::BTreeMap::from([("app.kubernetes.io/name".to_owned(), NAME.to_owned())])
+}
+
+/// What the operator manages (the upstream operator's ClusterRole, minus the webhook parts).
+fn rules() -> Vec<k8s_openapi::api::rbac::v1::PolicyRule> {
+    vec![
+        rule(
+            &["monitoring.coreos.com"],
+            &[
+                "alertmanagerconfigs",
+                "alertmanagers",
+                "alertmanagers/finalizers",
+                "alertmanagers/status",
+                "podmonitors",
+                "podmonitors/status",
+                "probes",
+                "probes/status",
+                "prometheusagents",
+                "prometheusagents/finalizers",
+                "prometheusagents/status",
+                "prometheuses",
+                "prometheuses/finalizers",
+                "prometheuses/status",
+                "prometheusrules",
+                "prometheusrules/status",
+                "scrapeconfigs",
+                "scrapeconfigs/status",
+                "servicemonitors",
+                "servicemonitors/status",
+                "thanosrulers",
+                "thanosrulers/finalizers",
+                "thanosrulers/status",
+            ],
+            &["*"],
+        ),
+        rule(&["apps"], &["statefulsets"], &["*"]),
+        rule(&[""], &["configmaps", "secrets"], &["*"]),
+        rule(&[""], &["pods"], &["list", "delete"]),
+        rule(&[""], &["services", "services/finalizers"], &["get", "create", "update", "delete"]),
+        rule(&[""], &["endpoints"], &["get", "create", "update", "delete"]),
+        rule(&["discovery.k8s.io"], &["endpointslices"], &["get", "list", "create", "update", "delete"]),
+        rule(&[""], &["nodes"], &["list", "watch"]),
+        rule(&[""], &["namespaces"], &["get", "list", "watch"]),
+        rule(&["", "events.k8s.io"], &["events"], &["create", "patch"]),
+        rule(&["networking.k8s.io"], &["ingresses"], &["get", "list", "watch"]),
+        rule(&["storage.k8s.io"], &["storageclasses"], &["get"]),
+    ]
+}
+
+fn deployment(site: &Site, operator: &Operator) -> Deployment {
+    let reloader = format!("--prometheus-config-reloader=quay.io/prometheus-operator/prometheus-config-reloader:{OPERATOR_VERSION}");
+    // The operator keeps a kubelet Service up to date in kube-system for the kubelet ServiceMonitor.
+    let args = ["--kubelet-service=kube-system/kubelet", reloader.as_str()];
+    let mut main = container(NAME, format!("quay.io/prometheus-operator/prometheus-operator:{OPERATOR_VERSION}"), &args, &[("http", PORT)]);
+    main.security_context = Some(SecurityContext {
+        allow_privilege_escalation: Some(false),
+        read_only_root_filesystem: Some(true),
+        ..SecurityContext::default()
+    });
+    Deployment {
+        metadata: meta(site, &site.namespace, NAME, NAME),
+        spec: Some(DeploymentSpec {
+            replicas: Some(1),
+            selector: LabelSelector { match_labels: Some(pod_labels()), ..LabelSelector::default() },
+            template: pod_template(
+                pod_labels(),
+                PodSpec {
+                    service_account_name: Some(NAME.to_owned()),
+                    containers: vec![main],
+                    security_context: Some(PodSecurityContext { run_as_non_root: Some(true), run_as_user: Some(65534), ..PodSecurityContext::default() }),
+                    affinity: common::affinity(&operator.placement, &pod_labels(), 1),
+                    tolerations: common::tolerations(site, &operator.placement),
+                    ..PodSpec::default()
+                },
+            ),
+            ..DeploymentSpec::default()
+        }),
+        ..Deployment::default()
+    }
+}

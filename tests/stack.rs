@@ -1,0 +1,67 @@
+//! The complete stack: the operator's CRDs in `setup/`, components switched on and off, and names
+//! promsite generates being reserved.
+
+mod common;
+
+use promsite::diag::SiteSource;
+use promsite::pipeline;
+
+#[test]
+fn crds_are_a_separate_pinned_kustomization_outside_the_offline_build() {
+    let compiled = common::compile("sites/example.toml");
+    let setup = common::yaml(&compiled.tree["setup/kustomization.yaml"]);
+    let version = &compiled.bundle.versions["prometheus-operator"];
+    let resources = setup["resources"].as_array().expect("resources");
+    assert_eq!(resources.len(), 10, "one file per operator CRD");
+    for url in resources {
+        let url = url.as_str().expect("URL");
+        assert!(url.starts_with("https://") && url.contains(&format!("/{version}/")), "{url} is not pinned to {version}");
+    }
+    assert_eq!(setup["commonAnnotations"]["argocd.argoproj.io/sync-options"], "ServerSideApply=true");
+    assert_eq!(setup["commonAnnotations"]["argocd.argoproj.io/sync-wave"], "-1");
+    let main = common::yaml(&compiled.tree["kustomization.yaml"]);
+    let listed: Vec<&str> = main["resources"].as_array().expect("resources").iter().filter_map(|r| r.as_str()).collect();
+    assert!(listed.iter().all(|r| !r.starts_with("setup/") && !r.contains("://")), "the main kustomization must build offline");
+    let marker = common::yaml(&compiled.tree[".promsite.yaml"]);
+    assert!(marker["files"].as_array().expect("files").iter().any(|f| f == "setup/kustomization.yaml"));
+}
+
+#[test]
+fn switched_off_components_are_not_generated() {
+    let compiled = common::compile("tests/fixtures/components-off/site.toml");
+    let kinds: Vec<String> = compiled.bundle.objects.keys().map(|k| format!("{}/{}", k.kind, k.name)).collect();
+    for absent in ["Deployment/prometheus-operator", "DaemonSet/node-exporter", "Deployment/kube-state-metrics", "ServiceMonitor/kubelet", "ServiceMonitor/coredns"] {
+        assert!(!kinds.contains(&absent.to_owned()), "{absent} was generated although switched off");
+    }
+    assert!(!compiled.tree.contains_key("setup/kustomization.yaml"), "crds = \"none\" writes no setup/");
+    let on = common::compile("tests/fixtures/minimal/site.toml");
+    let on_kinds: Vec<String> = on.bundle.objects.keys().map(|k| format!("{}/{}", k.kind, k.name)).collect();
+    for present in ["Deployment/prometheus-operator", "DaemonSet/node-exporter", "Deployment/kube-state-metrics", "ServiceMonitor/kubelet"] {
+        assert!(on_kinds.contains(&present.to_owned()), "{present} is on by default");
+    }
+}
+
+/// Every ServiceMonitor promsite generates for itself is a name a `[[scrape]]` entry cannot take.
+#[test]
+fn generated_service_monitor_names_are_reserved() {
+    let compiled = common::compile("tests/fixtures/multi-node/site.toml");
+    let scraped = ["smartctl-exporter"];
+    let generated: Vec<&str> = compiled
+        .bundle
+        .objects
+        .keys()
+        .filter(|k| k.kind == "ServiceMonitor" && !scraped.contains(&k.name.as_str()))
+        .map(|k| k.name.as_str())
+        .collect();
+    assert!(generated.len() >= 10, "{generated:?}");
+    for name in generated {
+        let text = format!(
+            "[site]\nname = \"reserved\"\n\n[route]\nreceiver = \"r\"\n\n[[receivers]]\nname = \"r\"\n\n[[scrape]]\nname = \"{name}\"\nselector = {{ app = \"x\" }}\nport = \"metrics\"\n"
+        );
+        let codes: Vec<&str> = match pipeline::check(&SiteSource::new("reserved.toml", text)) {
+            Ok(_) => Vec::new(),
+            Err(diagnostics) => diagnostics.sorted().iter().map(|d| d.code.id()).collect(),
+        };
+        assert_eq!(codes, ["name::collision"], "a scrape named {name} must be refused");
+    }
+}
