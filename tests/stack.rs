@@ -65,3 +65,26 @@ fn generated_service_monitor_names_are_reserved() {
         assert_eq!(codes, ["name::collision"], "a scrape named {name} must be refused");
     }
 }
+
+/// Grafana's data source is the site's Prometheus Service, and its admin credentials come only
+/// from the named Secret.
+#[test]
+fn grafana_points_at_the_prometheus_service_and_reads_its_admin_from_a_secret() {
+    let compiled = common::compile("tests/fixtures/multi-node/site.toml");
+    let object = |path: &str| common::yaml(compiled.tree.get(path).unwrap_or_else(|| panic!("{path} is generated")));
+    let datasources = object("observability/configmap-grafana-datasources.yaml");
+    let provisioning = common::yaml(datasources["data"]["prometheus.yaml"].as_str().expect("provisioning file"));
+    let url = provisioning["datasources"][0]["url"].as_str().expect("url");
+    let service = object("observability/service-prometheus-k8s.yaml");
+    let port = service["spec"]["ports"][0]["port"].as_u64().expect("port");
+    assert_eq!(url, format!("http://prometheus-k8s.observability.svc:{port}"));
+    let deployment = object("observability/deployment-grafana.yaml");
+    let env = deployment["spec"]["template"]["spec"]["containers"][0]["env"].as_array().expect("env");
+    for (name, key) in [("GF_SECURITY_ADMIN_USER", "user"), ("GF_SECURITY_ADMIN_PASSWORD", "password")] {
+        let var = env.iter().find(|v| v["name"] == name).unwrap_or_else(|| panic!("{name} is set"));
+        assert!(var.get("value").is_none(), "{name} must not be a literal");
+        assert_eq!(var["valueFrom"]["secretKeyRef"], serde_json::json!({"name": "grafana-credentials", "key": key}));
+    }
+    let marker = common::yaml(&compiled.tree[".promsite.yaml"]);
+    assert!(marker["required-secrets"].as_array().expect("secrets").iter().any(|s| s == "observability/grafana-credentials"));
+}

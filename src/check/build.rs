@@ -16,6 +16,7 @@ pub(crate) const RESERVED_SERVICE_MONITORS: &[&str] = &[
     "alertmanager-main",
     "coredns",
     "etcd",
+    "grafana",
     "kube-apiserver",
     "kube-controller-manager",
     "kube-scheduler",
@@ -26,7 +27,7 @@ pub(crate) const RESERVED_SERVICE_MONITORS: &[&str] = &[
     "prometheus-operator",
 ];
 /// ServiceAccounts promsite may create in the site's namespace.
-pub(crate) const RESERVED_SERVICE_ACCOUNTS: &[&str] = &["alertmanager-main", "kube-state-metrics", "prometheus-k8s", "prometheus-operator"];
+pub(crate) const RESERVED_SERVICE_ACCOUNTS: &[&str] = &["alertmanager-main", "grafana", "kube-state-metrics", "prometheus-k8s", "prometheus-operator"];
 
 pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site> {
     ctx.check(Code::NameInvalid, "/site/name", values::dns_label(&raw.site.name).map_err(|p| {
@@ -47,6 +48,7 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
     let rule_groups = rule_groups(ctx, &raw.rule_groups);
     let operator = operator(ctx, &raw.operator, &declared);
     let kube_state_metrics = kube_state_metrics(ctx, &raw.kube_state_metrics, &declared);
+    let grafana = grafana(ctx, &raw.grafana, &declared);
     ports(ctx, raw);
     if ctx.failed() {
         return None;
@@ -70,6 +72,30 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
         }),
         kube_state_metrics,
         control_plane: raw.control_plane.enabled.unwrap_or(true),
+        grafana,
+    })
+}
+
+fn grafana(ctx: &mut Ctx<'_>, raw: &raw::Grafana, declared: &[&str]) -> Option<model::Grafana> {
+    let placement = placement(ctx, "/grafana/nodes", &raw.nodes, declared);
+    replicas(ctx, "grafana", raw.replicas, &placement, false);
+    let (admin_secret, admin_user_key, admin_password_key) = match &raw.admin {
+        Some(admin) => {
+            ctx.check(Code::NameInvalid, "/grafana/admin/secret", values::dns_subdomain(&admin.secret));
+            secret_key(ctx, "/grafana/admin/user_key", &admin.user_key);
+            secret_key(ctx, "/grafana/admin/password_key", &admin.password_key);
+            (admin.secret.clone(), admin.user_key.clone(), admin.password_key.clone())
+        }
+        None => ("grafana-admin".to_owned(), "admin-user".to_owned(), "admin-password".to_owned()),
+    };
+    raw.enabled.unwrap_or(true).then(|| model::Grafana {
+        version: raw.version.clone().unwrap_or_else(|| model::DEFAULT_GRAFANA_VERSION.to_owned()),
+        replicas: raw.replicas.unwrap_or(1),
+        placement,
+        admin_secret,
+        admin_user_key,
+        admin_password_key,
+        node_port: raw.node_port,
     })
 }
 
@@ -88,14 +114,18 @@ fn kube_state_metrics(ctx: &mut Ctx<'_>, raw: &raw::KubeStateMetrics, declared: 
 
 /// NodePorts are cluster-wide: two Services cannot share one.
 fn ports(ctx: &mut Ctx<'_>, raw: &raw::RawSite) {
-    if let (Some(prometheus), Some(alertmanager)) = (raw.prometheus.node_port, raw.alertmanager.node_port) {
-        if prometheus == alertmanager {
+    let claims = [("prometheus", raw.prometheus.node_port), ("alertmanager", raw.alertmanager.node_port), ("grafana", raw.grafana.node_port)];
+    let mut taken: Vec<(&str, u16)> = Vec::new();
+    for (section, port) in claims {
+        let Some(port) = port else { continue };
+        if let Some((owner, _)) = taken.iter().find(|(_, p)| *p == port) {
             ctx.error(
                 Code::PortClash,
-                "/alertmanager/node_port",
-                Problem::new(format!("NodePort {alertmanager} is already Prometheus' `node_port`"), "give Alertmanager another port in 30000-32767"),
+                &format!("/{section}/node_port"),
+                Problem::new(format!("NodePort {port} is already `{owner}.node_port`"), format!("give {section} another port in 30000-32767")),
             );
         }
+        taken.push((section, port));
     }
 }
 
@@ -439,12 +469,18 @@ fn etcd(ctx: &mut Ctx<'_>, raw: &raw::Etcd, nodes: &[raw::Node]) -> Option<model
 }
 
 fn ingress(ctx: &mut Ctx<'_>, raw: &raw::Ingress) -> model::Ingress {
-    for (key, value) in [("class", &raw.class), ("prometheus", &raw.prometheus), ("alertmanager", &raw.alertmanager), ("tls_secret", &raw.tls_secret)] {
+    for (key, value) in [("class", &raw.class), ("prometheus", &raw.prometheus), ("alertmanager", &raw.alertmanager), ("grafana", &raw.grafana), ("tls_secret", &raw.tls_secret)] {
         if let Some(value) = value {
             ctx.check(Code::NameInvalid, &format!("/ingress/{key}"), values::dns_subdomain(value));
         }
     }
-    model::Ingress { class: raw.class.clone(), prometheus: raw.prometheus.clone(), alertmanager: raw.alertmanager.clone(), tls_secret: raw.tls_secret.clone() }
+    model::Ingress {
+        class: raw.class.clone(),
+        prometheus: raw.prometheus.clone(),
+        alertmanager: raw.alertmanager.clone(),
+        grafana: raw.grafana.clone(),
+        tls_secret: raw.tls_secret.clone(),
+    }
 }
 
 fn api_clients(ctx: &mut Ctx<'_>, raw: &[raw::ApiClient], site_namespace: &str) -> Vec<model::ApiClient> {

@@ -58,6 +58,30 @@ pub struct Site {
     pub kube_state_metrics: Option<KubeStateMetrics>,
     /// Whether the control plane is scraped.
     pub control_plane: bool,
+    /// Grafana, unless disabled.
+    pub grafana: Option<Grafana>,
+}
+
+/// Default Grafana image tag.
+pub const DEFAULT_GRAFANA_VERSION: &str = "12.1.0";
+
+/// Grafana.
+#[derive(Debug, Clone)]
+pub struct Grafana {
+    /// Image tag.
+    pub version: String,
+    /// Replica count.
+    pub replicas: u32,
+    /// Nodes to run on.
+    pub placement: Placement,
+    /// The admin credentials Secret.
+    pub admin_secret: String,
+    /// Key of the admin user name.
+    pub admin_user_key: String,
+    /// Key of the admin password.
+    pub admin_password_key: String,
+    /// NodePort for the web UI.
+    pub node_port: Option<u16>,
 }
 
 /// Where the operator's CRDs come from.
@@ -109,6 +133,9 @@ impl Site {
         }
         if let Some(etcd) = &self.etcd {
             secrets.insert((self.namespace.clone(), etcd.client_cert.secret.clone()));
+        }
+        if let Some(grafana) = &self.grafana {
+            secrets.insert((self.namespace.clone(), grafana.admin_secret.clone()));
         }
         if let Some(secret) = self.ingress.as_ref().and_then(|i| i.tls_secret.as_ref()) {
             secrets.insert((self.namespace.clone(), secret.clone()));
@@ -412,6 +439,8 @@ pub struct Ingress {
     pub prometheus: Option<String>,
     /// Alertmanager host.
     pub alertmanager: Option<String>,
+    /// Grafana host.
+    pub grafana: Option<String>,
     /// TLS Secret.
     pub tls_secret: Option<String>,
 }

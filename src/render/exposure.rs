@@ -7,13 +7,17 @@ use k8s_openapi::api::networking::v1::{
 
 use super::common::meta;
 use super::object::Object;
-use super::{alertmanager, prometheus};
+use super::{alertmanager, grafana, prometheus};
 use crate::model::Site;
 
 /// One Ingress per configured host.
 pub(super) fn render(site: &Site) -> Vec<Object> {
     let Some(ingress) = &site.ingress else { return Vec::new() };
-    [(&ingress.prometheus, prometheus::SERVICE_NAME, "prometheus"), (&ingress.alertmanager, alertmanager::SERVICE_NAME, "alertmanager")]
+    [
+        (&ingress.prometheus, prometheus::SERVICE_NAME, "prometheus"),
+        (&ingress.alertmanager, alertmanager::SERVICE_NAME, "alertmanager"),
+        (if site.grafana.is_some() { &ingress.grafana } else { &None }, grafana::NAME, "grafana"),
+    ]
         .into_iter()
         .filter_map(|(host, service, component)| {
             let host = host.as_ref()?;

@@ -9,6 +9,7 @@ mod control_plane;
 pub mod crd;
 mod exporters;
 mod exposure;
+mod grafana;
 mod monitors;
 mod object;
 mod operator;
@@ -53,6 +54,7 @@ pub fn render(site: &Site) -> Bundle {
     bundle.extend(operator::render(site));
     bundle.extend(exporters::render(site));
     bundle.extend(control_plane::render(site));
+    bundle.extend(grafana::render(site));
     bundle
 }
 

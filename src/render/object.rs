@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment};
-use k8s_openapi::api::core::v1::{Endpoints, Namespace, PersistentVolume, Secret, Service, ServiceAccount};
+use k8s_openapi::api::core::v1::{ConfigMap, Endpoints, Namespace, PersistentVolume, Secret, Service, ServiceAccount};
 use k8s_openapi::api::networking::v1::Ingress;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
@@ -36,6 +36,7 @@ pub enum Object {
     Namespace(Namespace),
     ServiceAccount(ServiceAccount),
     Secret(Secret),
+    ConfigMap(ConfigMap),
     Service(Service),
     Endpoints(Endpoints),
     PersistentVolume(PersistentVolume),
@@ -68,6 +69,7 @@ object_from!(
     Namespace(Namespace),
     ServiceAccount(ServiceAccount),
     Secret(Secret),
+    ConfigMap(ConfigMap),
     Service(Service),
     Endpoints(Endpoints),
     PersistentVolume(PersistentVolume),
@@ -99,6 +101,7 @@ impl Object {
             Object::Namespace(o) => of(o),
             Object::ServiceAccount(o) => of(o),
             Object::Secret(o) => of(o),
+            Object::ConfigMap(o) => of(o),
             Object::Service(o) => of(o),
             Object::Endpoints(o) => of(o),
             Object::PersistentVolume(o) => of(o),

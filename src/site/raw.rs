@@ -54,6 +54,43 @@ pub struct RawSite {
     /// Scraping of the kubeadm control plane and the kubelets (on by default).
     #[serde(default)]
     pub control_plane: ControlPlane,
+    /// Grafana with Prometheus as its data source (on by default).
+    #[serde(default)]
+    pub grafana: Grafana,
+}
+
+/// Grafana, provisioned with the site's Prometheus as its default data source.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Grafana {
+    /// Deploy Grafana. Default true.
+    pub enabled: Option<bool>,
+    /// Grafana version (image tag). Default `12.1.0`.
+    pub version: Option<String>,
+    /// Number of replicas. Default 1.
+    #[schemars(range(min = 1, max = 10))]
+    pub replicas: Option<u32>,
+    /// Nodes the replicas run on, one replica per node.
+    #[serde(default)]
+    pub nodes: Vec<String>,
+    /// The Secret holding the admin user name and password. Default
+    /// `{ secret = "grafana-admin", user_key = "admin-user", password_key = "admin-password" }`.
+    pub admin: Option<GrafanaAdmin>,
+    /// Also expose the web UI on this port of every node (a NodePort Service, 30000-32767).
+    #[schemars(range(min = 30000, max = 32767))]
+    pub node_port: Option<u16>,
+}
+
+/// Where Grafana's admin credentials are.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrafanaAdmin {
+    /// Name of the Secret in the site's namespace.
+    pub secret: String,
+    /// Key holding the admin user name.
+    pub user_key: String,
+    /// Key holding the admin password.
+    pub password_key: String,
 }
 
 /// The Prometheus Operator: a Deployment with its RBAC, Service and ServiceMonitor. Its CRDs go to
@@ -380,6 +417,8 @@ pub struct Ingress {
     pub prometheus: Option<String>,
     /// Host name for Alertmanager.
     pub alertmanager: Option<String>,
+    /// Host name for Grafana.
+    pub grafana: Option<String>,
     /// Secret with a TLS certificate for both hosts; enables HTTPS.
     pub tls_secret: Option<String>,
 }

@@ -1,0 +1,137 @@
+//! Grafana: a Deployment provisioned with the site's Prometheus as its default data source, its
+//! admin credentials read from a Secret (never from the site file), a Service and a ServiceMonitor.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
+use k8s_openapi::api::core::v1::{
+    ConfigMap, ConfigMapVolumeSource, EmptyDirVolumeSource, EnvVar, EnvVarSource, HTTPGetAction, PodSecurityContext, PodSpec, Probe,
+    SecretKeySelector, ServiceAccount, Volume, VolumeMount,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use serde::Serialize;
+
+use super::common::{self, meta};
+use super::object::Object;
+use super::prometheus;
+use super::workload::{container, pod_template, web_monitor, web_service};
+use crate::model::{Grafana, Site};
+
+/// Name of Grafana's Deployment, Service and ServiceAccount.
+pub(super) const NAME: &str = "grafana";
+const PORT: i32 = 3000;
+const DATASOURCES: &str = "grafana-datasources";
+
+/// Grafana's objects, if it is enabled.
+pub(super) fn render(site: &Site) -> Vec<Object> {
+    let Some(grafana) = &site.grafana else { return Vec::new() };
+    let mut objects: Vec<Object> = vec![
+        ServiceAccount { metadata: meta(site, &site.namespace, NAME, NAME), ..ServiceAccount::default() }.into(),
+        datasources(site).into(),
+        deployment(site, grafana).into(),
+        web_service(site, NAME, NAME, pod_labels(), PORT, grafana.node_port).into(),
+        web_monitor(site, NAME, NAME).into(),
+    ];
+    objects.extend(common::disruption_budget(site, NAME, NAME, pod_labels(), grafana.replicas));
+    objects
+}
+
+fn pod_labels() -> BTreeMap<String, String> {
+    BTreeMap::from([("app.kubernetes.io/name".to_owned(), NAME.to_owned())])
+}
+
+/// Grafana's data source provisioning file.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Provisioning {
+    api_version: u32,
+    datasources: Vec<DataSource>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DataSource {
+    name: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    uid: &'static str,
+    access: &'static str,
+    url: String,
+    is_default: bool,
+    editable: bool,
+}
+
+fn datasources(site: &Site) -> ConfigMap {
+    let provisioning = Provisioning {
+        api_version: 1,
+        datasources: vec![DataSource {
+            name: "Prometheus",
+            kind: "prometheus",
+            uid: "prometheus",
+            access: "proxy",
+            url: format!("http://{}.{}.svc:9090", prometheus::SERVICE_NAME, site.namespace),
+            is_default: true,
+            editable: false,
+        }],
+    };
+    ConfigMap {
+        metadata: meta(site, &site.namespace, DATASOURCES, NAME),
+        data: Some(BTreeMap::from([("prometheus.yaml".to_owned(), common::config_file(&provisioning))])),
+        ..ConfigMap::default()
+    }
+}
+
+fn deployment(site: &Site, grafana: &Grafana) -> Deployment {
+    let secret_env = |name: &str, key: &str| EnvVar {
+        name: name.to_owned(),
+        value_from: Some(EnvVarSource {
+            secret_key_ref: Some(SecretKeySelector { name: grafana.admin_secret.clone(), key: key.to_owned(), ..SecretKeySelector::default() }),
+            ..EnvVarSource::default()
+        }),
+        ..EnvVar::default()
+    };
+    let mut env = vec![secret_env("GF_SECURITY_ADMIN_USER", &grafana.admin_user_key), secret_env("GF_SECURITY_ADMIN_PASSWORD", &grafana.admin_password_key)];
+    if let Some(url) = site.ingress.as_ref().and_then(|i| i.grafana.as_ref().map(|host| i.url(host))) {
+        env.push(EnvVar { name: "GF_SERVER_ROOT_URL".to_owned(), value: Some(url), ..EnvVar::default() });
+    }
+    let mut main = container(NAME, format!("docker.io/grafana/grafana:{}", grafana.version), &[], &[("web", PORT)]);
+    main.env = Some(env);
+    main.readiness_probe = Some(Probe {
+        http_get: Some(HTTPGetAction { path: Some("/api/health".to_owned()), port: IntOrString::String("web".to_owned()), ..HTTPGetAction::default() }),
+        ..Probe::default()
+    });
+    main.volume_mounts = Some(vec![
+        VolumeMount { name: "data".to_owned(), mount_path: "/var/lib/grafana".to_owned(), ..VolumeMount::default() },
+        VolumeMount { name: "datasources".to_owned(), mount_path: "/etc/grafana/provisioning/datasources".to_owned(), read_only: Some(true), ..VolumeMount::default() },
+    ]);
+    Deployment {
+        metadata: meta(site, &site.namespace, NAME, NAME),
+        spec: Some(DeploymentSpec {
+            replicas: Some(i32::try_from(grafana.replicas).unwrap_or(1)),
+            selector: LabelSelector { match_labels: Some(pod_labels()), ..LabelSelector::default() },
+            template: pod_template(
+                pod_labels(),
+                PodSpec {
+                    service_account_name: Some(NAME.to_owned()),
+                    containers: vec![main],
+                    volumes: Some(vec![
+                        // Everything Grafana needs is provisioned, so its database may start empty.
+                        Volume { name: "data".to_owned(), empty_dir: Some(EmptyDirVolumeSource::default()), ..Volume::default() },
+                        Volume {
+                            name: "datasources".to_owned(),
+                            config_map: Some(ConfigMapVolumeSource { name: DATASOURCES.to_owned(), ..ConfigMapVolumeSource::default() }),
+                            ..Volume::default()
+                        },
+                    ]),
+                    security_context: Some(PodSecurityContext { run_as_non_root: Some(true), run_as_user: Some(472), fs_group: Some(472), ..PodSecurityContext::default() }),
+                    affinity: common::affinity(&grafana.placement, &pod_labels(), grafana.replicas),
+                    tolerations: common::tolerations(site, &grafana.placement),
+                    ..PodSpec::default()
+                },
+            ),
+            ..DeploymentSpec::default()
+        }),
+        ..Deployment::default()
+    }
+}
