@@ -93,6 +93,53 @@ pub(crate) fn matcher(text: &str) -> Checked<Matcher> {
     Ok(Matcher { name: name.to_owned(), op, value: matcher.value })
 }
 
+/// The placeholders prometheus-adapter fills into a metrics query.
+const ADAPTER_QUERY_PLACEHOLDERS: &[(&str, &str)] = &[("Series", "placeholder_series"), ("LabelMatchers", "placeholder=\"x\""), ("GroupBy", "placeholder")];
+/// The placeholders of a resource template.
+const ADAPTER_RESOURCE_PLACEHOLDERS: &[(&str, &str)] = &[("Resource", "resource"), ("Group", "group")];
+
+/// Replaces prometheus-adapter's `<<.Name>>` placeholders with sample values, refusing unknown ones.
+fn fill_placeholders(text: &str, known: &[(&str, &str)]) -> Checked<String> {
+    let names: Vec<&str> = known.iter().map(|(name, _)| *name).collect();
+    let help = format!("use only {}", names.iter().map(|n| format!("`<<.{n}>>`")).collect::<Vec<_>>().join(", "));
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("<<") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after.find(">>").ok_or_else(|| Problem::new("unclosed `<<` in the template", help.clone()))?;
+        let name = after[..end].trim().trim_start_matches('.');
+        let value = known.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).ok_or_else(|| Problem::new(format!("unknown placeholder `<<{}>>`", &after[..end]), help.clone()))?;
+        out.push_str(value);
+        rest = &after[end + 2..];
+    }
+    if rest.contains(">>") {
+        return Err(Problem::new("`>>` without `<<` in the template", help));
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// A prometheus-adapter metrics query: known placeholders, and valid PromQL once they are filled in.
+pub(crate) fn adapter_query(text: &str) -> Result<(), (bool, Problem)> {
+    let filled = fill_placeholders(text, ADAPTER_QUERY_PLACEHOLDERS).map_err(|p| (true, p))?;
+    promql(&filled).map_err(|p| (false, p))
+}
+
+/// A prometheus-adapter resource template: known placeholders, and a label name once filled in.
+pub(crate) fn adapter_resource_template(text: &str) -> Checked<()> {
+    let filled = fill_placeholders(text, ADAPTER_RESOURCE_PLACEHOLDERS)?;
+    label_name(&filled).map_err(|_| Problem::new(format!("`{text}` does not make a label name"), "write a label name around `<<.Resource>>`, e.g. `kube_<<.Resource>>`"))
+}
+
+/// A regular expression (RE2 syntax, as Go and prometheus-adapter use).
+pub(crate) fn regex(text: &str) -> Checked<()> {
+    regex::Regex::new(text).map(|_| ()).map_err(|e| {
+        let detail = e.to_string();
+        Problem::new(format!("invalid regular expression: {}", detail.lines().last().unwrap_or(&detail).trim()), "fix the expression (RE2 syntax)")
+    })
+}
+
 /// Prometheus' template functions, so the parser knows them (bodies are never run).
 const TEMPLATE_FUNCTIONS: &[&str] = &[
     "args", "externalURL", "first", "graphLink", "humanize", "humanize1024", "humanizeDuration",
@@ -151,6 +198,18 @@ mod tests {
         for bad in ["severity", r#"severity=~"(""#, r#"bad-name="x""#, r#"a=="x""#, r#"a="x"#] {
             assert!(matcher(bad).is_err(), "{bad:?} accepted");
         }
+    }
+
+    #[test]
+    fn adapter_templates() {
+        assert!(adapter_query("sum(rate(<<.Series>>{<<.LabelMatchers>>}[2m])) by (<<.GroupBy>>)").is_ok());
+        assert!(matches!(adapter_query("sum(<<.Serie>>)"), Err((true, _))));
+        assert!(matches!(adapter_query("sum(<<.Series>>"), Err((false, _))));
+        assert!(matches!(adapter_query("sum(<<.Series)"), Err((true, _))));
+        assert!(adapter_resource_template("kube_<<.Resource>>").is_ok());
+        assert!(adapter_resource_template("<<.Namespace>>").is_err());
+        assert!(regex("^(.*)_total$").is_ok());
+        assert!(regex("^(.*_total$").is_err());
     }
 
     #[test]

@@ -27,7 +27,8 @@ pub(crate) const RESERVED_SERVICE_MONITORS: &[&str] = &[
     "prometheus-operator",
 ];
 /// ServiceAccounts promsite may create in the site's namespace.
-pub(crate) const RESERVED_SERVICE_ACCOUNTS: &[&str] = &["alertmanager-main", "grafana", "kube-state-metrics", "prometheus-k8s", "prometheus-operator"];
+pub(crate) const RESERVED_SERVICE_ACCOUNTS: &[&str] =
+    &["alertmanager-main", "grafana", "kube-state-metrics", "prometheus-adapter", "prometheus-k8s", "prometheus-operator"];
 
 pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site> {
     ctx.check(Code::NameInvalid, "/site/name", values::dns_label(&raw.site.name).map_err(|p| {
@@ -49,6 +50,7 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
     let operator = operator(ctx, &raw.operator, &declared);
     let kube_state_metrics = kube_state_metrics(ctx, &raw.kube_state_metrics, &declared);
     let grafana = grafana(ctx, &raw.grafana, &declared);
+    let adapter = adapter(ctx, &raw.adapter, &declared);
     ports(ctx, raw);
     if ctx.failed() {
         return None;
@@ -73,6 +75,57 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
         kube_state_metrics,
         control_plane: raw.control_plane.enabled.unwrap_or(true),
         grafana,
+        adapter,
+    })
+}
+
+/// Kubernetes resources an adapter rule can name (the ones HPAs target and their containers).
+const ADAPTER_RESOURCES: &[&str] = &["daemonset", "deployment", "job", "namespace", "node", "pod", "replicaset", "service", "statefulset"];
+
+fn adapter(ctx: &mut Ctx<'_>, raw: &raw::Adapter, declared: &[&str]) -> Option<model::Adapter> {
+    let placement = placement(ctx, "/adapter/nodes", &raw.nodes, declared);
+    let rules = raw
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, rule)| {
+            let at = |key: &str| format!("/adapter/rules/{i}/{key}");
+            ctx.check(Code::PromqlSyntax, &at("series_query"), alerting::promql(&rule.series_query));
+            if let Err((placeholder, problem)) = alerting::adapter_query(&rule.metrics_query) {
+                ctx.error(if placeholder { Code::AdapterTemplate } else { Code::PromqlSyntax }, &at("metrics_query"), problem);
+            }
+            for (label, resource) in &rule.resources.overrides {
+                let pointer = format!("{}/{}", at("resources/overrides"), escape(label));
+                if let Err(problem) = values::label_name(label) {
+                    ctx.error_at_key(Code::ValueLabelName, &pointer, problem);
+                }
+                if !ADAPTER_RESOURCES.contains(&resource.to_ascii_lowercase().as_str()) {
+                    ctx.error(Code::ValueApiResource, &pointer, Problem::new(format!("`{resource}` is not a resource prometheus-adapter can associate"), format!("use one of: {}", ADAPTER_RESOURCES.join(", "))));
+                }
+            }
+            if let Some(template) = &rule.resources.template {
+                ctx.check(Code::AdapterTemplate, &at("resources/template"), alerting::adapter_resource_template(template));
+            }
+            if rule.resources.overrides.is_empty() && rule.resources.template.is_none() {
+                ctx.error_at_key(Code::SchemaMissingKey, &at("resources"), Problem::new("the rule associates no resources", "add `overrides = { namespace = \"namespace\", pod = \"pod\" }` or a `template`"));
+            }
+            if let Some(name) = &rule.name {
+                ctx.check(Code::ValueRegex, &at("name/matches"), alerting::regex(&name.matches));
+            }
+            model::AdapterRule {
+                series_query: rule.series_query.clone(),
+                overrides: rule.resources.overrides.clone(),
+                template: rule.resources.template.clone(),
+                name_matches: rule.name.as_ref().map(|n| n.matches.clone()),
+                name_as: rule.name.as_ref().and_then(|n| n.as_name.clone()),
+                metrics_query: rule.metrics_query.clone(),
+            }
+        })
+        .collect();
+    raw.enabled.unwrap_or(true).then(|| model::Adapter {
+        version: raw.version.clone().unwrap_or_else(|| model::DEFAULT_ADAPTER_VERSION.to_owned()),
+        placement,
+        rules,
     })
 }
 

@@ -72,6 +72,10 @@ pub enum Code {
     PortClash,
     /// A pinned workload with one replica: losing its node stops it (warning).
     PlacementSingleNode,
+    /// A prometheus-adapter template with an unknown or malformed `<<.Placeholder>>`.
+    AdapterTemplate,
+    /// Not a valid regular expression.
+    ValueRegex,
 }
 
 impl Code {
@@ -111,6 +115,8 @@ impl Code {
         Code::PrometheusAdminApi,
         Code::PortClash,
         Code::PlacementSingleNode,
+        Code::AdapterTemplate,
+        Code::ValueRegex,
     ];
 
     /// Whether this code reports a warning (the site still compiles) rather than an error.
@@ -155,6 +161,8 @@ impl Code {
             Code::PrometheusAdminApi => "prometheus::admin-api",
             Code::PortClash => "port::clash",
             Code::PlacementSingleNode => "placement::single-node",
+            Code::AdapterTemplate => "adapter::template",
+            Code::ValueRegex => "value::regex",
         }
     }
 }

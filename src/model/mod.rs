@@ -60,6 +60,39 @@ pub struct Site {
     pub control_plane: bool,
     /// Grafana, unless disabled.
     pub grafana: Option<Grafana>,
+    /// prometheus-adapter, unless disabled.
+    pub adapter: Option<Adapter>,
+}
+
+/// Default prometheus-adapter image tag.
+pub const DEFAULT_ADAPTER_VERSION: &str = "v0.12.0";
+
+/// prometheus-adapter.
+#[derive(Debug, Clone)]
+pub struct Adapter {
+    /// Image tag.
+    pub version: String,
+    /// Nodes it may run on.
+    pub placement: Placement,
+    /// Rules, in order.
+    pub rules: Vec<AdapterRule>,
+}
+
+/// A validated prometheus-adapter rule.
+#[derive(Debug, Clone)]
+pub struct AdapterRule {
+    /// Series selector.
+    pub series_query: String,
+    /// Label → resource.
+    pub overrides: BTreeMap<String, String>,
+    /// Resource → label template.
+    pub template: Option<String>,
+    /// Name regex.
+    pub name_matches: Option<String>,
+    /// Name replacement.
+    pub name_as: Option<String>,
+    /// Query template.
+    pub metrics_query: String,
 }
 
 /// Default Grafana image tag.

@@ -1,6 +1,7 @@
 //! Rendering: `model::Site` → `Bundle`. Every function here is pure, infallible and total: no I/O,
 //! no clock, no environment. Anything that could fail was checked in `check/`.
 
+mod adapter;
 mod alertmanager;
 mod alertmanager_config;
 mod api_clients;
@@ -55,6 +56,7 @@ pub fn render(site: &Site) -> Bundle {
     bundle.extend(exporters::render(site));
     bundle.extend(control_plane::render(site));
     bundle.extend(grafana::render(site));
+    bundle.extend(adapter::render(site));
     bundle
 }
 

@@ -9,6 +9,7 @@ use k8s_openapi::api::networking::v1::Ingress;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use k8s_openapi::api::storage::v1::StorageClass;
+use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
@@ -49,6 +50,7 @@ pub enum Object {
     Deployment(Deployment),
     DaemonSet(DaemonSet),
     PodDisruptionBudget(PodDisruptionBudget),
+    ApiService(APIService),
     Prometheus(Custom<PrometheusSpec>),
     Alertmanager(Custom<AlertmanagerSpec>),
     ServiceMonitor(Custom<ServiceMonitorSpec>),
@@ -82,6 +84,7 @@ object_from!(
     Deployment(Deployment),
     DaemonSet(DaemonSet),
     PodDisruptionBudget(PodDisruptionBudget),
+    ApiService(APIService),
     Prometheus(Custom<PrometheusSpec>),
     Alertmanager(Custom<AlertmanagerSpec>),
     ServiceMonitor(Custom<ServiceMonitorSpec>),
@@ -114,6 +117,7 @@ impl Object {
             Object::Deployment(o) => of(o),
             Object::DaemonSet(o) => of(o),
             Object::PodDisruptionBudget(o) => of(o),
+            Object::ApiService(o) => of(o),
             Object::Prometheus(o) => custom(o),
             Object::Alertmanager(o) => custom(o),
             Object::ServiceMonitor(o) => custom(o),

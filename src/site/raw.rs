@@ -57,6 +57,62 @@ pub struct RawSite {
     /// Grafana with Prometheus as its data source (on by default).
     #[serde(default)]
     pub grafana: Grafana,
+    /// prometheus-adapter, serving Prometheus series through the custom metrics API (on by default).
+    #[serde(default)]
+    pub adapter: Adapter,
+}
+
+/// prometheus-adapter: the custom metrics API (`custom.metrics.k8s.io`) backed by Prometheus, for
+/// HorizontalPodAutoscalers.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Adapter {
+    /// Deploy prometheus-adapter. Default true.
+    pub enabled: Option<bool>,
+    /// prometheus-adapter version (image tag). Default `v0.12.0`.
+    pub version: Option<String>,
+    /// Nodes it may run on (any one of them). Default: anywhere.
+    #[serde(default)]
+    pub nodes: Vec<String>,
+    /// Rules turning Prometheus series into custom metrics.
+    #[serde(default)]
+    pub rules: Vec<AdapterRule>,
+}
+
+/// One prometheus-adapter rule: discovery, association, naming and querying.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdapterRule {
+    /// Discovery: a PromQL series selector, e.g. `http_requests_total{namespace!="",pod!=""}`.
+    pub series_query: String,
+    /// Association: which series labels name which Kubernetes resources.
+    pub resources: AdapterResources,
+    /// Naming: how series names become metric names.
+    pub name: Option<AdapterName>,
+    /// Querying: a PromQL template with `<<.Series>>`, `<<.LabelMatchers>>` and `<<.GroupBy>>`.
+    pub metrics_query: String,
+}
+
+/// How series labels map to Kubernetes resources.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdapterResources {
+    /// Label → resource, e.g. `{ namespace = "namespace", pod = "pod" }`.
+    #[serde(default)]
+    pub overrides: std::collections::BTreeMap<String, String>,
+    /// A template turning a resource into a label name, e.g. `kube_<<.Resource>>`.
+    pub template: Option<String>,
+}
+
+/// How series names become metric names.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdapterName {
+    /// A regular expression over the series name.
+    pub matches: String,
+    /// The metric name, with `${1}`-style references to the groups of `matches`.
+    #[serde(rename = "as")]
+    pub as_name: Option<String>,
 }
 
 /// Grafana, provisioned with the site's Prometheus as its default data source.
