@@ -15,6 +15,7 @@ pub mod model;
 pub mod pipeline;
 pub mod render;
 pub mod site;
+pub mod yaml;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

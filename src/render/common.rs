@@ -157,7 +157,7 @@ pub(super) fn disruption_budget(site: &Site, name: &str, component: &str, pod_la
 /// A configuration file for a ConfigMap, as YAML. Serializing these plain structs cannot fail; if
 /// it ever did, the file would be empty and the real-tool tests would reject the output.
 pub(super) fn config_file<T: serde::Serialize>(value: &T) -> String {
-    serde_saphyr::to_string(value).unwrap_or_default()
+    crate::yaml::to_string(value).unwrap_or_default()
 }
 
 /// Selects exactly the named namespaces, by the label Kubernetes sets on each.
