@@ -88,3 +88,24 @@ fn grafana_points_at_the_prometheus_service_and_reads_its_admin_from_a_secret() 
     let marker = common::yaml(&compiled.tree[".promsite.yaml"]);
     assert!(marker["required-secrets"].as_array().expect("secrets").iter().any(|s| s == "observability/grafana-credentials"));
 }
+
+/// Each NetworkPolicy selects the pods behind one of the generated Services (so none is dangling),
+/// and policies exist only when switched on.
+#[test]
+fn network_policies_select_the_stacks_pods() {
+    let compiled = common::compile("tests/fixtures/multi-node/site.toml");
+    let objects: Vec<serde_json::Value> = compiled.tree.values().map(|t| common::yaml(t)).collect();
+    let selectors: Vec<&serde_json::Value> = objects.iter().filter(|o| o["kind"] == "Service").map(|s| &s["spec"]["selector"]).collect();
+    let policies: Vec<&serde_json::Value> = objects.iter().filter(|o| o["kind"] == "NetworkPolicy").collect();
+    assert_eq!(policies.len(), 5, "Prometheus, Alertmanager, Grafana, kube-state-metrics, operator");
+    for policy in &policies {
+        let pods = &policy["spec"]["podSelector"]["matchLabels"];
+        assert!(selectors.contains(&pods), "{} selects pods no Service selects: {pods}", policy["metadata"]["name"]);
+        assert_eq!(policy["spec"]["policyTypes"], serde_json::json!(["Ingress"]), "egress stays open so Prometheus reaches its targets");
+    }
+    let alertmanager = policies.iter().find(|p| p["metadata"]["name"] == "alertmanager-main").expect("Alertmanager policy");
+    let mesh = &alertmanager["spec"]["ingress"][1];
+    assert_eq!(mesh["from"][0]["podSelector"]["matchLabels"], alertmanager["spec"]["podSelector"]["matchLabels"], "the mesh is between replicas");
+    let default = common::compile("tests/fixtures/minimal/site.toml");
+    assert!(default.bundle.objects.keys().all(|k| k.kind != "NetworkPolicy"), "off by default");
+}

@@ -51,6 +51,9 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
     let kube_state_metrics = kube_state_metrics(ctx, &raw.kube_state_metrics, &declared);
     let grafana = grafana(ctx, &raw.grafana, &declared);
     let adapter = adapter(ctx, &raw.adapter, &declared);
+    for (i, namespace) in raw.network_policies.ingress_namespaces.iter().flatten().enumerate() {
+        ctx.check(Code::NameInvalid, &format!("/network_policies/ingress_namespaces/{i}"), values::dns_label(namespace));
+    }
     ports(ctx, raw);
     if ctx.failed() {
         return None;
@@ -76,6 +79,12 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
         control_plane: raw.control_plane.enabled.unwrap_or(true),
         grafana,
         adapter,
+        network_policies: raw.network_policies.enabled.unwrap_or(false).then(|| {
+            let mut namespaces = raw.network_policies.ingress_namespaces.clone().unwrap_or_else(|| vec!["ingress-nginx".to_owned()]);
+            namespaces.sort();
+            namespaces.dedup();
+            namespaces
+        }),
     })
 }
 

@@ -62,6 +62,8 @@ pub struct Site {
     pub grafana: Option<Grafana>,
     /// prometheus-adapter, unless disabled.
     pub adapter: Option<Adapter>,
+    /// Namespaces of ingress controllers, when NetworkPolicies are on.
+    pub network_policies: Option<Vec<String>>,
 }
 
 /// Default prometheus-adapter image tag.

@@ -12,6 +12,7 @@ mod exporters;
 mod exposure;
 mod grafana;
 mod monitors;
+mod network;
 mod object;
 mod operator;
 mod prometheus;
@@ -57,6 +58,7 @@ pub fn render(site: &Site) -> Bundle {
     bundle.extend(control_plane::render(site));
     bundle.extend(grafana::render(site));
     bundle.extend(adapter::render(site));
+    bundle.extend(network::render(site));
     bundle
 }
 

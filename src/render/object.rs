@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment};
 use k8s_openapi::api::core::v1::{ConfigMap, Endpoints, Namespace, PersistentVolume, Secret, Service, ServiceAccount};
-use k8s_openapi::api::networking::v1::Ingress;
+use k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use k8s_openapi::api::storage::v1::StorageClass;
@@ -43,6 +43,7 @@ pub enum Object {
     PersistentVolume(PersistentVolume),
     StorageClass(StorageClass),
     Ingress(Ingress),
+    NetworkPolicy(NetworkPolicy),
     Role(Role),
     RoleBinding(RoleBinding),
     ClusterRole(ClusterRole),
@@ -77,6 +78,7 @@ object_from!(
     PersistentVolume(PersistentVolume),
     StorageClass(StorageClass),
     Ingress(Ingress),
+    NetworkPolicy(NetworkPolicy),
     Role(Role),
     RoleBinding(RoleBinding),
     ClusterRole(ClusterRole),
@@ -110,6 +112,7 @@ impl Object {
             Object::PersistentVolume(o) => of(o),
             Object::StorageClass(o) => of(o),
             Object::Ingress(o) => of(o),
+            Object::NetworkPolicy(o) => of(o),
             Object::Role(o) => of(o),
             Object::RoleBinding(o) => of(o),
             Object::ClusterRole(o) => of(o),

@@ -60,6 +60,21 @@ pub struct RawSite {
     /// prometheus-adapter, serving Prometheus series through the custom metrics API (on by default).
     #[serde(default)]
     pub adapter: Adapter,
+    /// NetworkPolicies admitting only the traffic the stack needs (off by default).
+    #[serde(default)]
+    pub network_policies: NetworkPolicies,
+}
+
+/// NetworkPolicies for the stack's own pods: Prometheus, Alertmanager, Grafana and the exporters
+/// accept only the connections they need.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkPolicies {
+    /// Generate the policies. Default false: they only take effect with a CNI that enforces them,
+    /// and an ingress controller outside `ingress_namespaces` would lose access to the web UIs.
+    pub enabled: Option<bool>,
+    /// Namespaces of the ingress controllers allowed to reach the web UIs. Default `["ingress-nginx"]`.
+    pub ingress_namespaces: Option<Vec<String>>,
 }
 
 /// prometheus-adapter: the custom metrics API (`custom.metrics.k8s.io`) backed by Prometheus, for

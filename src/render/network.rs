@@ -1,0 +1,73 @@
+//! NetworkPolicies for the stack's own pods (when `[network_policies]` is on). Each admits only
+//! what the stack needs: scrapes from Prometheus, the web UIs from the site's namespace and the
+//! ingress controllers' namespaces, and Alertmanager's mesh between its replicas. Egress is not
+//! restricted, so Prometheus reaches targets in any namespace. Pods on the host network
+//! (node-exporter, Alertmanager with `host_network`) are outside NetworkPolicy's reach.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::common::{meta, namespaces_selector, operator_pod_labels};
+use super::object::Object;
+use super::{alertmanager, prometheus};
+use crate::model::Site;
+
+/// The policies, if enabled.
+pub(super) fn render(site: &Site) -> Vec<Object> {
+    let Some(ingress_namespaces) = &site.network_policies else { return Vec::new() };
+    let prometheus_pods = operator_pod_labels("prometheus", prometheus::INSTANCE);
+    let alertmanager_pods = operator_pod_labels("alertmanager", alertmanager::INSTANCE);
+    let mut ui_namespaces = ingress_namespaces.clone();
+    ui_namespaces.push(site.namespace.clone());
+    ui_namespaces.sort();
+    ui_namespaces.dedup();
+    let from_namespaces = || NetworkPolicyPeer { namespace_selector: Some(namespaces_selector(&ui_namespaces)), ..NetworkPolicyPeer::default() };
+    let from_pods = |labels: &BTreeMap<String, String>| NetworkPolicyPeer {
+        pod_selector: Some(LabelSelector { match_labels: Some(labels.clone()), ..LabelSelector::default() }),
+        ..NetworkPolicyPeer::default()
+    };
+    let name_label = |name: &str| BTreeMap::from([("app.kubernetes.io/name".to_owned(), name.to_owned())]);
+    let mut policies = vec![
+        policy(site, prometheus::SERVICE_NAME, &prometheus_pods, vec![allow(vec![from_namespaces()], &[("TCP", 9090)])]),
+        policy(
+            site,
+            alertmanager::SERVICE_NAME,
+            &alertmanager_pods,
+            vec![allow(vec![from_namespaces()], &[("TCP", 9093)]), allow(vec![from_pods(&alertmanager_pods)], &[("TCP", 9094), ("UDP", 9094)])],
+        ),
+    ];
+    if site.grafana.is_some() {
+        policies.push(policy(site, "grafana", &name_label("grafana"), vec![allow(vec![from_namespaces()], &[("TCP", 3000)])]));
+    }
+    if site.kube_state_metrics.is_some() {
+        policies.push(policy(site, "kube-state-metrics", &name_label("kube-state-metrics"), vec![allow(vec![from_pods(&prometheus_pods)], &[("TCP", 8080), ("TCP", 8081)])]));
+    }
+    if site.operator.is_some() {
+        policies.push(policy(site, "prometheus-operator", &name_label("prometheus-operator"), vec![allow(vec![from_pods(&prometheus_pods)], &[("TCP", 8080)])]));
+    }
+    policies.into_iter().map(Object::from).collect()
+}
+
+fn allow(from: Vec<NetworkPolicyPeer>, ports: &[(&str, i32)]) -> NetworkPolicyIngressRule {
+    NetworkPolicyIngressRule {
+        from: Some(from),
+        ports: Some(
+            ports.iter().map(|(protocol, port)| NetworkPolicyPort { protocol: Some((*protocol).to_owned()), port: Some(IntOrString::Int(*port)), ..NetworkPolicyPort::default() }).collect(),
+        ),
+    }
+}
+
+fn policy(site: &Site, name: &str, pods: &BTreeMap<String, String>, ingress: Vec<NetworkPolicyIngressRule>) -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: meta(site, &site.namespace, name, "network-policy"),
+        spec: Some(NetworkPolicySpec {
+            pod_selector: Some(LabelSelector { match_labels: Some(pods.clone()), ..LabelSelector::default() }),
+            policy_types: Some(vec!["Ingress".to_owned()]),
+            ingress: Some(ingress),
+            ..NetworkPolicySpec::default()
+        }),
+    }
+}
