@@ -189,6 +189,19 @@ fn ports(ctx: &mut Ctx<'_>, raw: &raw::RawSite) {
         }
         taken.push((section, port));
     }
+    // On the host network, two replicas on one node would fight over ports 9093 and 9094; only
+    // pinning makes the one-per-node spread a requirement rather than a preference.
+    let alertmanager = &raw.alertmanager;
+    if alertmanager.host_network && alertmanager.replicas.unwrap_or(1) > 1 && alertmanager.nodes.is_empty() {
+        ctx.error(
+            Code::PortClash,
+            "/alertmanager/host_network",
+            Problem::new(
+                "Alertmanager replicas on the host network could share a node and its ports 9093 and 9094",
+                "list the nodes in `alertmanager.nodes` so that each replica gets its own node",
+            ),
+        );
+    }
 }
 
 /// Reports the second and later uses of each name.
