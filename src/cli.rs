@@ -172,14 +172,24 @@ fn site_files(out: &Output, paths: &[PathBuf]) -> Option<Vec<PathBuf>> {
     Some(files)
 }
 
-fn read_site(out: &Output, path: &Path) -> Option<SiteSource> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Some(SiteSource::new(path.display().to_string(), text)),
-        Err(e) => {
-            out.error(format!("cannot read {}: {e}", path.display()));
-            None
+/// Reads a site file: `Err(Status::Failed)` for a file too large to be a site (reported as a
+/// diagnostic), `Err(Status::Error)` when it cannot be read.
+fn read_site(out: &Output, path: &Path) -> Result<SiteSource, Status> {
+    // Refuse an oversized file before reading it into memory.
+    if let Ok(meta) = std::fs::metadata(path) {
+        let bytes = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+        if bytes > crate::site::MAX_SITE_BYTES {
+            let source = SiteSource::new(path.display().to_string(), "");
+            let mut diagnostics = Diagnostics::default();
+            diagnostics.push(crate::site::too_large(bytes));
+            out.diagnostics(&source, diagnostics);
+            return Err(Status::Failed);
         }
     }
+    std::fs::read_to_string(path).map(|text| SiteSource::new(path.display().to_string(), text)).map_err(|e| {
+        out.error(format!("cannot read {}: {e}", path.display()));
+        Status::Error
+    })
 }
 
 /// Reads and compiles each site, printing diagnostics. `Err` carries the worst status so far.
@@ -189,9 +199,12 @@ fn compile_each(out: &Output, paths: &[PathBuf]) -> (Vec<(SiteSource, Compiled)>
     let mut status = Status::Ok;
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     for file in files {
-        let Some(source) = read_site(out, &file) else {
-            status = status.max(Status::Error);
-            continue;
+        let source = match read_site(out, &file) {
+            Ok(source) => source,
+            Err(failure) => {
+                status = status.max(failure);
+                continue;
+            }
         };
         match pipeline::compile(&source) {
             Ok(site) => {
@@ -216,9 +229,12 @@ fn check_sites(out: &Output, paths: &[PathBuf]) -> Status {
     let Some(files) = site_files(out, paths) else { return Status::Error };
     let mut status = Status::Ok;
     for file in files {
-        let Some(source) = read_site(out, &file) else {
-            status = status.max(Status::Error);
-            continue;
+        let source = match read_site(out, &file) {
+            Ok(source) => source,
+            Err(failure) => {
+                status = status.max(failure);
+                continue;
+            }
         };
         match pipeline::check(&source) {
             Ok(checked) => {

@@ -76,6 +76,8 @@ pub enum Code {
     AdapterTemplate,
     /// Not a valid regular expression.
     ValueRegex,
+    /// The site file is larger than promsite reads (`site::MAX_SITE_BYTES`).
+    SiteTooLarge,
 }
 
 impl Code {
@@ -117,6 +119,7 @@ impl Code {
         Code::PlacementSingleNode,
         Code::AdapterTemplate,
         Code::ValueRegex,
+        Code::SiteTooLarge,
     ];
 
     /// Whether this code reports a warning (the site still compiles) rather than an error.
@@ -163,6 +166,7 @@ impl Code {
             Code::PlacementSingleNode => "placement::single-node",
             Code::AdapterTemplate => "adapter::template",
             Code::ValueRegex => "value::regex",
+            Code::SiteTooLarge => "site::too-large",
         }
     }
 }
