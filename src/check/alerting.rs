@@ -173,7 +173,8 @@ pub(crate) fn template(text: &str) -> Checked<()> {
 
 /// gtmpl's positions count the prelude; keep only the message.
 fn describe_template_error(message: &str) -> String {
-    message.rsplit(": ").next().unwrap_or(message).trim().to_owned()
+    let last = message.rsplit(": ").next().unwrap_or(message);
+    last.trim_start_matches(|c: char| c == ':' || c.is_ascii_digit()).trim().to_owned()
 }
 
 #[cfg(test)]

@@ -76,6 +76,9 @@ pub(crate) fn validate(document: &Value, spans: &SpanIndex, skip: &[String]) -> 
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for key in unexpected {
                     let child = format!("{pointer}/{}", crate::site::escape(key));
+                    if skip.contains(&child) {
+                        continue;
+                    }
                     let allowed = allowed_keys(&schema, &pointer, document);
                     let mut d = Diagnostic::error(Code::SchemaUnknownKey, spans.key(&child), format!("unknown key `{key}` in {place}"))
                         .with_label("not a key of this table");
