@@ -136,12 +136,28 @@ fn promtool_accepts_every_rule_group() {
 }
 
 #[test]
+#[allow(clippy::print_stderr, reason = "a skipped site says why")]
 fn amtool_accepts_every_alertmanager_config() {
     let Some(amtool) = common::tool("amtool") else { return };
-    for (site, _compiled, dir) in compiled_sites() {
-        let output = common::run_ok(Command::new(&amtool).args(["check-config"]).arg(dir.path().join("alertmanager.yml")));
-        assert!(output.contains("SUCCESS"), "{site}: {output}");
+    let amtool_version = common::release(&common::run_ok(Command::new(&amtool).arg("--version")));
+    let mut checked = 0;
+    for (site, compiled, dir) in compiled_sites() {
+        let output = Command::new(&amtool).args(["check-config"]).arg(dir.path().join("alertmanager.yml")).output().expect("amtool runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        if !output.status.success() {
+            // An amtool older than the release the site targets rejects fields added since; that is
+            // the tool's limit, not the site's (CI fetches a current amtool: see .ci/run).
+            let target = common::release(&compiled.bundle.versions["alertmanager"]);
+            if amtool_version < target && std::env::var("CI").as_deref() != Ok("true") {
+                eprintln!("SKIPPED: {site}: amtool {amtool_version:?} is older than the targeted {target:?}; set PROMSITE_AMTOOL to a newer amtool");
+                continue;
+            }
+            panic!("{site}: amtool rejected alertmanager.yml:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+        }
+        assert!(stdout.contains("SUCCESS"), "{site}: {stdout}");
+        checked += 1;
     }
+    assert!(checked >= 1, "amtool checked no site");
 }
 
 /// Every emitted file, read by `PyYAML` (a YAML 1.1 reader: `on`, `yes`, `0755`, `12:30`, dates are

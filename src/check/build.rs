@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::values::{self, Problem};
-use super::{Ctx, alerting};
+use super::{Ctx, alerting, receivers, versions};
 use crate::diag::Code;
 use crate::model::{self, API_RESOURCES, NodeRole, Placement};
 use crate::site::{escape, raw};
@@ -38,8 +38,12 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
     let nodes = nodes(ctx, &raw.nodes);
     let declared: Vec<&str> = raw.nodes.iter().map(|n| n.name.as_str()).collect();
     let prometheus = prometheus(ctx, &raw.prometheus, &declared);
-    let alertmanager = alertmanager(ctx, &raw.alertmanager, &declared);
-    let receivers = receivers(ctx, &raw.receivers);
+    let version = raw.alertmanager.version.as_deref().map_or_else(
+        || versions::parse(model::DEFAULT_ALERTMANAGER_VERSION).ok(),
+        |v| ctx.check(Code::ValueVersion, "/alertmanager/version", versions::parse(v)),
+    );
+    let alertmanager = alertmanager(ctx, &raw.alertmanager, &declared, version);
+    let receivers = receivers::receivers(ctx, &raw.receivers, version);
     let receiver_names: BTreeSet<&str> = raw.receivers.iter().map(|r| r.name.as_str()).collect();
     let route = route(ctx, &raw.route, "/route", &receiver_names, true);
     let scrapes = scrapes(ctx, &raw.scrape, &raw.site.namespace);
@@ -205,7 +209,7 @@ fn ports(ctx: &mut Ctx<'_>, raw: &raw::RawSite) {
 }
 
 /// Reports the second and later uses of each name.
-fn unique<'a>(ctx: &mut Ctx<'_>, what: &str, names: impl IntoIterator<Item = (String, &'a str)>) {
+pub(super) fn unique<'a>(ctx: &mut Ctx<'_>, what: &str, names: impl IntoIterator<Item = (String, &'a str)>) {
     let mut seen = BTreeSet::new();
     for (pointer, name) in names {
         if !seen.insert(name) {
@@ -350,7 +354,7 @@ fn resources(ctx: &mut Ctx<'_>, pointer: &str, raw: Option<&raw::Resources>) -> 
     model::Resources { cpu: quantity("cpu", raw.cpu.as_ref()), memory: quantity("memory", raw.memory.as_ref()) }
 }
 
-fn alertmanager(ctx: &mut Ctx<'_>, raw: &raw::Alertmanager, declared: &[&str]) -> model::Alertmanager {
+fn alertmanager(ctx: &mut Ctx<'_>, raw: &raw::Alertmanager, declared: &[&str], version: Option<versions::Version>) -> model::Alertmanager {
     let placement = placement(ctx, "/alertmanager/nodes", &raw.nodes, declared);
     replicas(ctx, "alertmanager", raw.replicas, &placement, false);
     let cluster = raw.cluster.as_ref();
@@ -358,6 +362,11 @@ fn alertmanager(ctx: &mut Ctx<'_>, raw: &raw::Alertmanager, declared: &[&str]) -
         ctx.check(Code::ValueHostPort, "/alertmanager/smtp/smarthost", values::host_port(&s.smarthost));
         ctx.check(Code::ValueEmail, "/alertmanager/smtp/from", values::email(&s.from));
         let auth_password = s.auth_password.as_ref().map(|r| secret_ref(ctx, "/alertmanager/smtp/auth_password", r));
+        if let (Some(version), Some(_)) = (version, &auth_password) {
+            if let Err(problem) = versions::SMTP_AUTH_PASSWORD_FILE.check(version) {
+                ctx.error_at_key(Code::AlertmanagerVersion, "/alertmanager/smtp/auth_password", problem);
+            }
+        }
         model::Smtp {
             smarthost: s.smarthost.clone(),
             from: s.from.clone(),
@@ -382,10 +391,10 @@ fn alertmanager(ctx: &mut Ctx<'_>, raw: &raw::Alertmanager, declared: &[&str]) -
     }
 }
 
-fn secret_ref(ctx: &mut Ctx<'_>, pointer: &str, raw: &raw::SecretKeyRef) -> model::SecretKeyRef {
+pub(super) fn secret_ref(ctx: &mut Ctx<'_>, pointer: &str, raw: &model::SecretKeyRef) -> model::SecretKeyRef {
     ctx.check(Code::NameInvalid, &format!("{pointer}/secret"), values::dns_subdomain(&raw.secret));
     secret_key(ctx, &format!("{pointer}/key"), &raw.key);
-    model::SecretKeyRef { secret: raw.secret.clone(), key: raw.key.clone() }
+    raw.clone()
 }
 
 /// Secret data keys: letters, digits, `-`, `_` and `.` (they become file names when mounted).
@@ -394,40 +403,6 @@ fn secret_key(ctx: &mut Ctx<'_>, pointer: &str, key: &str) {
     if !valid {
         ctx.error(Code::NameInvalid, pointer, Problem::new(format!("`{key}` is not a valid Secret key"), "Secret keys are letters, digits, `-`, `_` and `.`"));
     }
-}
-
-fn receivers(ctx: &mut Ctx<'_>, raw: &[raw::Receiver]) -> Vec<model::Receiver> {
-    unique(ctx, "receiver", raw.iter().enumerate().map(|(i, r)| (format!("/receivers/{i}/name"), r.name.as_str())));
-    let mut receivers: Vec<model::Receiver> = raw
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            if r.name.is_empty() {
-                ctx.error(Code::NameInvalid, &format!("/receivers/{i}/name"), Problem::new("a receiver name cannot be empty", "name the receiver, e.g. `sre-oncall`"));
-            }
-            let email = r
-                .email
-                .iter()
-                .enumerate()
-                .map(|(j, e)| {
-                    ctx.check(Code::ValueEmail, &format!("/receivers/{i}/email/{j}/to"), values::email(&e.to));
-                    model::Email { to: e.to.clone(), send_resolved: e.send_resolved }
-                })
-                .collect();
-            let webhook = r
-                .webhook
-                .iter()
-                .enumerate()
-                .map(|(j, w)| {
-                    ctx.check(Code::ValueUrl, &format!("/receivers/{i}/webhook/{j}/url"), values::http_url(&w.url));
-                    model::Webhook { url: w.url.clone(), send_resolved: w.send_resolved, max_alerts: w.max_alerts }
-                })
-                .collect();
-            model::Receiver { name: r.name.clone(), email, webhook }
-        })
-        .collect();
-    receivers.sort_by(|a, b| a.name.cmp(&b.name));
-    receivers
 }
 
 fn route(ctx: &mut Ctx<'_>, raw: &raw::Route, pointer: &str, receivers: &BTreeSet<&str>, root: bool) -> Option<model::Route> {

@@ -7,9 +7,11 @@
 
 mod alerting;
 mod build;
+mod receivers;
 mod schema;
 mod secrets;
 mod values;
+mod versions;
 
 pub use schema::site_schema;
 

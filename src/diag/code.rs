@@ -46,6 +46,14 @@ pub enum Code {
     ValueApiResource,
     /// Not a valid `host:port`.
     ValueHostPort,
+    /// Not an Alertmanager release tag such as `v0.33.1`.
+    ValueVersion,
+    /// A receiver integration Alertmanager rejects: two keys that exclude each other, neither of
+    /// two required alternatives, or a value outside the integration's fixed set.
+    AlertReceiver,
+    /// A setting that needs a newer Alertmanager than `alertmanager.version`; the message names
+    /// the release that introduced it. Raise the version or drop the setting.
+    AlertmanagerVersion,
     /// The PromQL expression does not parse.
     PromqlSyntax,
     /// An alert or record name that Prometheus rejects.
@@ -102,6 +110,9 @@ impl Code {
         Code::ValueK8sLabel,
         Code::ValueApiResource,
         Code::ValueHostPort,
+        Code::ValueVersion,
+        Code::AlertReceiver,
+        Code::AlertmanagerVersion,
         Code::PromqlSyntax,
         Code::RuleName,
         Code::RuleKind,
@@ -148,6 +159,9 @@ impl Code {
             Code::ValueK8sLabel => "value::k8s-label",
             Code::ValueApiResource => "value::api-resource",
             Code::ValueHostPort => "value::host-port",
+            Code::ValueVersion => "value::version",
+            Code::AlertReceiver => "alert::receiver",
+            Code::AlertmanagerVersion => "alertmanager::version",
             Code::PromqlSyntax => "promql::syntax",
             Code::RuleName => "rule::name",
             Code::RuleKind => "rule::kind",

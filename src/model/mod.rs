@@ -3,12 +3,14 @@
 
 mod duration;
 mod matcher;
+pub mod receiver;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
 pub use duration::Duration;
 pub use matcher::{MatchOp, Matcher};
+pub use receiver::{Receiver, SecretKeyRef};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -166,6 +168,9 @@ impl Site {
         if let Some(password) = self.alertmanager.smtp.as_ref().and_then(|s| s.auth_password.as_ref()) {
             secrets.insert((self.namespace.clone(), password.secret.clone()));
         }
+        for receiver in &self.receivers {
+            secrets.extend(receiver.secrets().into_iter().map(|r| (self.namespace.clone(), r.secret.clone())));
+        }
         if let Some(etcd) = &self.etcd {
             secrets.insert((self.namespace.clone(), etcd.client_cert.secret.clone()));
         }
@@ -320,15 +325,6 @@ pub struct Alertmanager {
     pub host_network: bool,
 }
 
-/// A reference to one key of a Secret in the site's namespace.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct SecretKeyRef {
-    /// Secret name.
-    pub secret: String,
-    /// Key in the Secret.
-    pub key: String,
-}
-
 /// Outgoing e-mail settings.
 #[derive(Debug, Clone)]
 pub struct Smtp {
@@ -367,37 +363,6 @@ pub struct Route {
     pub continue_matching: bool,
     /// Child routes, in order (order matters).
     pub routes: Vec<Route>,
-}
-
-/// A receiver.
-#[derive(Debug, Clone)]
-pub struct Receiver {
-    /// Name.
-    pub name: String,
-    /// E-mail destinations.
-    pub email: Vec<Email>,
-    /// Webhook destinations.
-    pub webhook: Vec<Webhook>,
-}
-
-/// One e-mail destination.
-#[derive(Debug, Clone)]
-pub struct Email {
-    /// Recipient.
-    pub to: String,
-    /// Notify on resolve.
-    pub send_resolved: Option<bool>,
-}
-
-/// One webhook destination.
-#[derive(Debug, Clone)]
-pub struct Webhook {
-    /// Target URL (checked to carry no credentials).
-    pub url: String,
-    /// Notify on resolve.
-    pub send_resolved: Option<bool>,
-    /// Alerts per message.
-    pub max_alerts: Option<u32>,
 }
 
 /// A URL scheme for scraping.

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+pub use crate::model::receiver::{Receiver, SecretKeyRef};
 use crate::model::{CrdSource, LogLevel, NodeRole, Scheme, Verb};
 
 /// A promsite site file: one on-prem Kubernetes cluster's monitoring stack.
@@ -338,16 +339,6 @@ pub struct AlertmanagerCluster {
     pub peer_timeout: Option<String>,
 }
 
-/// A reference to one key of a Kubernetes Secret in the site's namespace.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SecretKeyRef {
-    /// Name of the Secret.
-    pub secret: String,
-    /// Key inside the Secret.
-    pub key: String,
-}
-
 /// Outgoing e-mail settings.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -391,42 +382,6 @@ pub struct Route {
     /// Child routes, tried in order.
     #[serde(default)]
     pub routes: Vec<Route>,
-}
-
-/// A notification receiver.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Receiver {
-    /// Receiver name, referenced by routes.
-    pub name: String,
-    /// E-mail notifications.
-    #[serde(default)]
-    pub email: Vec<EmailConfig>,
-    /// Webhook notifications (HTTP POST of the alert group as JSON).
-    #[serde(default)]
-    pub webhook: Vec<WebhookConfig>,
-}
-
-/// One e-mail destination.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct EmailConfig {
-    /// Recipient address.
-    pub to: String,
-    /// Also notify when alerts resolve. Default false (Alertmanager's default for e-mail).
-    pub send_resolved: Option<bool>,
-}
-
-/// One webhook destination.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct WebhookConfig {
-    /// URL to POST to. It must not carry credentials.
-    pub url: String,
-    /// Also notify when alerts resolve. Default true (Alertmanager's default for webhooks).
-    pub send_resolved: Option<bool>,
-    /// Most alerts per message; 0 means all.
-    pub max_alerts: Option<u32>,
 }
 
 /// A set of Kubernetes Services to scrape (a ServiceMonitor).

@@ -100,3 +100,17 @@ pub fn run_ok(command: &mut Command) -> String {
 pub fn yaml(text: &str) -> serde_json::Value {
     serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("unparsable YAML: {e}\n{text}"))
 }
+
+/// The first `MAJOR.MINOR.PATCH` in a text (a tag such as `v0.33.1`, or a tool's `--version`
+/// line), as numbers that order like releases.
+pub fn release(text: &str) -> (u32, u32, u32) {
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .find_map(|word| {
+            let parts: Vec<u32> = word.split('.').map(str::parse).collect::<Result<_, _>>().ok()?;
+            match parts[..] {
+                [major, minor, patch] => Some((major, minor, patch)),
+                _ => None,
+            }
+        })
+        .unwrap_or_else(|| panic!("no version in {text:?}"))
+}
