@@ -100,5 +100,5 @@ email = [{ to = "not-an-address" }]
     let (found, compiled) = diagnostics(&SiteSource::new("many.toml", text));
     assert!(!compiled);
     let codes: Vec<&str> = found.sorted().iter().map(|d| d.code.id()).collect();
-    assert_eq!(codes, ["name::invalid", "value::duration", "value::duration", "ref::unknown-receiver", "value::email"]);
+    assert_eq!(codes, ["name::invalid", "value::duration", "value::duration", "ref::unknown-receiver", "alert::unused-receiver", "value::email"]);
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::values::{self, Problem};
-use super::{Ctx, alerting, receivers, versions};
+use super::{Ctx, alerting, receivers, routing, versions};
 use crate::diag::Code;
 use crate::model::{self, API_RESOURCES, NodeRole, Placement};
 use crate::site::{escape, raw};
@@ -45,7 +45,11 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
     let alertmanager = alertmanager(ctx, &raw.alertmanager, &declared, version);
     let receivers = receivers::receivers(ctx, &raw.receivers, version);
     let receiver_names: BTreeSet<&str> = raw.receivers.iter().map(|r| r.name.as_str()).collect();
-    let route = route(ctx, &raw.route, "/route", &receiver_names, true);
+    let interval_names: BTreeSet<&str> = raw.time_intervals.iter().map(|t| t.name.as_str()).collect();
+    let route = route(ctx, &raw.route, "/route", &Names { receivers: &receiver_names, intervals: &interval_names }, true);
+    routing::unused_receivers(ctx, raw);
+    let inhibit_rules = routing::inhibit_rules(ctx, &raw.inhibit_rules);
+    let time_intervals = routing::time_intervals(ctx, &raw.time_intervals, version);
     let scrapes = scrapes(ctx, &raw.scrape, &raw.site.namespace);
     let etcd = raw.etcd.as_ref().and_then(|e| etcd(ctx, e, &raw.nodes));
     let ingress = raw.ingress.as_ref().map(|i| ingress(ctx, i));
@@ -70,6 +74,8 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
         alertmanager,
         route: route?,
         receivers,
+        inhibit_rules,
+        time_intervals,
         scrapes,
         etcd,
         ingress,
@@ -388,6 +394,7 @@ fn alertmanager(ctx: &mut Ctx<'_>, raw: &raw::Alertmanager, declared: &[&str], v
         smtp,
         node_port: raw.node_port,
         host_network: raw.host_network,
+        templates: routing::templates(ctx, &raw.templates, ctx.included),
     }
 }
 
@@ -405,7 +412,14 @@ fn secret_key(ctx: &mut Ctx<'_>, pointer: &str, key: &str) {
     }
 }
 
-fn route(ctx: &mut Ctx<'_>, raw: &raw::Route, pointer: &str, receivers: &BTreeSet<&str>, root: bool) -> Option<model::Route> {
+/// What routes may refer to.
+struct Names<'n> {
+    receivers: &'n BTreeSet<&'n str>,
+    intervals: &'n BTreeSet<&'n str>,
+}
+
+fn route(ctx: &mut Ctx<'_>, raw: &raw::Route, pointer: &str, names: &Names<'_>, root: bool) -> Option<model::Route> {
+    let receivers = names.receivers;
     if root {
         if raw.receiver.is_none() {
             ctx.error_at_key(Code::AlertRoute, pointer, Problem::new("the root route has no receiver", "set `receiver` in `[route]`: alerts no child route matches go there"));
@@ -415,6 +429,24 @@ fn route(ctx: &mut Ctx<'_>, raw: &raw::Route, pointer: &str, receivers: &BTreeSe
         }
         if raw.continue_matching {
             ctx.error(Code::AlertRoute, &format!("{pointer}/continue"), Problem::new("the root route cannot set `continue`", "remove `continue` from `[route]`"));
+        }
+        for key in ["mute_time_intervals", "active_time_intervals"] {
+            let given = if key == "mute_time_intervals" { &raw.mute_time_intervals } else { &raw.active_time_intervals };
+            if !given.is_empty() {
+                ctx.error_at_key(Code::AlertRoute, &format!("{pointer}/{key}"), Problem::new(format!("the root route cannot have `{key}`"), "move the time intervals to a `[[route.routes]]` entry"));
+            }
+        }
+    }
+    for (key, list) in [("mute_time_intervals", &raw.mute_time_intervals), ("active_time_intervals", &raw.active_time_intervals)] {
+        for (i, name) in list.iter().enumerate() {
+            if !names.intervals.contains(name.as_str()) {
+                let help = if names.intervals.is_empty() {
+                    "declare it in a `[[time_intervals]]` table".to_owned()
+                } else {
+                    format!("declare it in `[[time_intervals]]`, or use one of: {}", names.intervals.iter().copied().collect::<Vec<_>>().join(", "))
+                };
+                ctx.error(Code::RefUnknownTimeInterval, &format!("{pointer}/{key}/{i}"), Problem::new(format!("time interval `{name}` is not declared"), help));
+            }
         }
     }
     if let Some(name) = &raw.receiver {
@@ -440,7 +472,7 @@ fn route(ctx: &mut Ctx<'_>, raw: &raw::Route, pointer: &str, receivers: &BTreeSe
             }
         }
     }
-    let routes: Vec<Option<model::Route>> = raw.routes.iter().enumerate().map(|(i, r)| route(ctx, r, &format!("{pointer}/routes/{i}"), receivers, false)).collect();
+    let routes: Vec<Option<model::Route>> = raw.routes.iter().enumerate().map(|(i, r)| route(ctx, r, &format!("{pointer}/routes/{i}"), names, false)).collect();
     Some(model::Route {
         receiver: raw.receiver.clone(),
         matchers,
@@ -449,6 +481,8 @@ fn route(ctx: &mut Ctx<'_>, raw: &raw::Route, pointer: &str, receivers: &BTreeSe
         group_interval: duration(ctx, &format!("{pointer}/group_interval"), raw.group_interval.as_ref()),
         repeat_interval: duration(ctx, &format!("{pointer}/repeat_interval"), raw.repeat_interval.as_ref()),
         continue_matching: raw.continue_matching,
+        mute_time_intervals: raw.mute_time_intervals.clone(),
+        active_time_intervals: raw.active_time_intervals.clone(),
         routes: routes.into_iter().collect::<Option<Vec<_>>>()?,
     })
 }

@@ -8,6 +8,7 @@
 mod alerting;
 mod build;
 mod receivers;
+mod routing;
 mod schema;
 mod secrets;
 mod values;
@@ -47,7 +48,7 @@ pub fn validate(parsed: &ParsedSite) -> Result<Checked, Diagnostics> {
             return Err(diagnostics);
         }
     };
-    let mut ctx = Ctx { spans: &parsed.spans, diagnostics };
+    let mut ctx = Ctx { spans: &parsed.spans, included: &parsed.included, diagnostics };
     let site = build::site(&mut ctx, &raw);
     if ctx.diagnostics.has_errors() {
         return Err(ctx.diagnostics);
@@ -61,6 +62,8 @@ pub fn validate(parsed: &ParsedSite) -> Result<Checked, Diagnostics> {
 /// State shared by the semantic passes: where things are, and what was found.
 pub(crate) struct Ctx<'a> {
     spans: &'a SpanIndex,
+    /// Files the site names, read by the caller.
+    pub(crate) included: &'a crate::diag::Included,
     diagnostics: Diagnostics,
 }
 

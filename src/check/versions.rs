@@ -59,10 +59,14 @@ pub(crate) const SLACK_API_URL_FILE: Feature = Feature { field: "slack_configs.a
 pub(crate) const OPSGENIE_API_KEY_FILE: Feature = Feature { field: "opsgenie_configs.api_key_file", since: Version::new(0, 24, 0) };
 /// `telegram_configs`: 0.24.0 ("Add Telegram integration", #2827).
 pub(crate) const TELEGRAM: Feature = Feature { field: "telegram_configs", since: Version::new(0, 24, 0) };
+/// Top-level `time_intervals` and routes' `active_time_intervals`: 0.24.0 (#2779).
+pub(crate) const TIME_INTERVALS: Feature = Feature { field: "time_intervals", since: Version::new(0, 24, 0) };
 /// `smtp_auth_password_file`: 0.25.0 ("reading global and local SMTP passwords from files", #3038).
 pub(crate) const SMTP_AUTH_PASSWORD_FILE: Feature = Feature { field: "smtp_auth_password_file", since: Version::new(0, 25, 0) };
 /// `pagerduty_configs[].routing_key_file` / `service_key_file`: 0.25.0 (#3107).
 pub(crate) const PAGERDUTY_KEY_FILE: Feature = Feature { field: "pagerduty_configs.routing_key_file", since: Version::new(0, 25, 0) };
+/// `time_intervals[].time_intervals[].location`: 0.25.0 ("Add Location support to time intervals", #2782).
+pub(crate) const TIME_INTERVAL_LOCATION: Feature = Feature { field: "time_intervals.location", since: Version::new(0, 25, 0) };
 /// `webhook_configs[].url_file`: 0.26.0 (#3223).
 pub(crate) const WEBHOOK_URL_FILE: Feature = Feature { field: "webhook_configs.url_file", since: Version::new(0, 26, 0) };
 /// `telegram_configs[].bot_token_file`: 0.26.0 (#3226).

@@ -24,6 +24,11 @@ pub enum Code {
     RefUnknownNode,
     /// A route names a receiver that no `[[receivers]]` entry declares.
     RefUnknownReceiver,
+    /// A route names a time interval that no `[[time_intervals]]` entry declares.
+    RefUnknownTimeInterval,
+    /// A file the site names (a template, a rule file) is missing or unreadable, or a rule-file
+    /// pattern matches nothing.
+    RefMissingFile,
     /// Not a Prometheus duration such as `30s`, `5m` or `15d`.
     ValueDuration,
     /// Not a Kubernetes quantity such as `10Gi`, `500m` or `2`.
@@ -66,6 +71,11 @@ pub enum Code {
     AlertTemplate,
     /// A route tree that Alertmanager rejects (e.g. matchers on the root route).
     AlertRoute,
+    /// A time interval Alertmanager rejects: a time of day, weekday, day, month or year range that
+    /// does not parse or runs backwards, or a malformed time zone name.
+    AlertTimeInterval,
+    /// A receiver that no route sends to (warning): its integrations would never be used.
+    AlertUnusedReceiver,
     /// More replicas than nodes they may run on; the extra pods would never schedule.
     PlacementReplicas,
     /// Storage declared without nodes to hold it.
@@ -99,6 +109,8 @@ impl Code {
         Code::NameDuplicate,
         Code::RefUnknownNode,
         Code::RefUnknownReceiver,
+        Code::RefUnknownTimeInterval,
+        Code::RefMissingFile,
         Code::ValueDuration,
         Code::ValueQuantity,
         Code::ValueEmail,
@@ -119,6 +131,8 @@ impl Code {
         Code::AlertMatcher,
         Code::AlertTemplate,
         Code::AlertRoute,
+        Code::AlertTimeInterval,
+        Code::AlertUnusedReceiver,
         Code::PlacementReplicas,
         Code::PlacementStorage,
         Code::EtcdNoNodes,
@@ -132,7 +146,7 @@ impl Code {
 
     /// Whether this code reports a warning (the site still compiles) rather than an error.
     pub fn is_warning(self) -> bool {
-        matches!(self, Code::PrometheusAdminApi | Code::PlacementSingleNode)
+        matches!(self, Code::PrometheusAdminApi | Code::PlacementSingleNode | Code::AlertUnusedReceiver)
     }
 
     /// The stable, namespaced id printed with every diagnostic.
@@ -148,6 +162,8 @@ impl Code {
             Code::NameDuplicate => "name::duplicate",
             Code::RefUnknownNode => "ref::unknown-node",
             Code::RefUnknownReceiver => "ref::unknown-receiver",
+            Code::RefUnknownTimeInterval => "ref::unknown-time-interval",
+            Code::RefMissingFile => "ref::missing-file",
             Code::ValueDuration => "value::duration",
             Code::ValueQuantity => "value::quantity",
             Code::ValueEmail => "value::email",
@@ -168,6 +184,8 @@ impl Code {
             Code::AlertMatcher => "alert::matcher",
             Code::AlertTemplate => "alert::template",
             Code::AlertRoute => "alert::route",
+            Code::AlertTimeInterval => "alert::time-interval",
+            Code::AlertUnusedReceiver => "alert::unused-receiver",
             Code::PlacementReplicas => "placement::replicas",
             Code::PlacementStorage => "placement::storage",
             Code::EtcdNoNodes => "etcd::no-nodes",

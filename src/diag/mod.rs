@@ -3,6 +3,7 @@
 
 mod code;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -18,19 +19,38 @@ pub enum Severity {
     Warning,
 }
 
-/// A site file as read from disk: its display path and its text.
+/// A site file as read from disk: its display path and its text, and the files it names.
 #[derive(Debug, Clone)]
 pub struct SiteSource {
     /// Path as given on the command line (used only for display).
     pub path: String,
     /// The file's contents.
     pub text: Arc<str>,
+    /// The files the site names (templates, rule files), read by the caller.
+    pub included: Included,
+}
+
+/// Files a site names, read by the caller so that checking stays free of I/O. Paths are as the
+/// site writes them, relative to the site file, with `/` separators.
+#[derive(Debug, Clone, Default)]
+pub struct Included {
+    /// Path → contents, or why the file could not be read.
+    pub files: BTreeMap<String, Result<Arc<str>, String>>,
+    /// Glob pattern → the files it matched, sorted (each also in `files`), or why it could not be expanded.
+    pub globs: BTreeMap<String, Result<Vec<String>, String>>,
 }
 
 impl SiteSource {
-    /// Wraps a path and text.
+    /// Wraps a path and text (with no included files).
     pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
-        Self { path: path.into(), text: text.into() }
+        Self { path: path.into(), text: text.into(), included: Included::default() }
+    }
+
+    /// Adds the files the site names.
+    #[must_use]
+    pub fn with_included(mut self, included: Included) -> Self {
+        self.included = included;
+        self
     }
 
     /// One-based line and column of a byte offset (columns count characters).

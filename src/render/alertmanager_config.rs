@@ -9,6 +9,8 @@ use crate::model::{self, Site, receiver};
 
 /// Where the operator mounts `spec.secrets` in Alertmanager pods.
 pub(super) const SECRETS_DIR: &str = "/etc/alertmanager/secrets";
+/// Where the operator mounts the configuration Secret (`configSecret`), whose keys include the templates.
+const CONFIG_DIR: &str = "/etc/alertmanager/config";
 
 /// The whole configuration file.
 #[skip_serializing_none]
@@ -16,8 +18,50 @@ pub(super) const SECRETS_DIR: &str = "/etc/alertmanager/secrets";
 #[allow(missing_docs)]
 pub struct AlertmanagerConfig {
     pub global: Option<Global>,
+    pub templates: Option<Vec<String>>,
     pub route: Route,
     pub receivers: Vec<Receiver>,
+    pub inhibit_rules: Option<Vec<InhibitRule>>,
+    pub time_intervals: Option<Vec<TimeInterval>>,
+}
+
+/// `inhibit_rules[]`.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct InhibitRule {
+    pub source_matchers: Vec<String>,
+    pub target_matchers: Vec<String>,
+    pub equal: Option<Vec<String>>,
+}
+
+/// `time_intervals[]`.
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct TimeInterval {
+    pub name: String,
+    pub time_intervals: Vec<TimeIntervalSpec>,
+}
+
+/// `<time_interval_spec>`.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct TimeIntervalSpec {
+    pub times: Option<Vec<TimeRange>>,
+    pub weekdays: Option<Vec<String>>,
+    pub days_of_month: Option<Vec<String>>,
+    pub months: Option<Vec<String>>,
+    pub years: Option<Vec<String>>,
+    pub location: Option<String>,
+}
+
+/// `<time_range>`.
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct TimeRange {
+    pub start_time: String,
+    pub end_time: String,
 }
 
 /// `global:` settings (Alertmanager names them all `smtp_*`).
@@ -47,6 +91,8 @@ pub struct Route {
     pub group_wait: Option<String>,
     pub group_interval: Option<String>,
     pub repeat_interval: Option<String>,
+    pub mute_time_intervals: Option<Vec<String>>,
+    pub active_time_intervals: Option<Vec<String>>,
     pub routes: Option<Vec<Route>>,
 }
 
@@ -260,7 +306,35 @@ pub(super) fn render(site: &Site) -> AlertmanagerConfig {
         smtp_auth_identity: smtp.auth_identity.clone(),
         smtp_require_tls: smtp.require_tls,
     });
-    AlertmanagerConfig { global, route: route(&site.route), receivers: site.receivers.iter().map(receiver).collect() }
+    let matchers = |list: &[model::Matcher]| list.iter().map(ToString::to_string).collect();
+    let strings = |list: &[String]| (!list.is_empty()).then(|| list.to_vec());
+    AlertmanagerConfig {
+        global,
+        // The operator mounts the configuration Secret, templates included, at this directory.
+        templates: list(&site.alertmanager.templates, |t| format!("{CONFIG_DIR}/{}", t.name)),
+        route: route(&site.route),
+        receivers: site.receivers.iter().map(receiver).collect(),
+        inhibit_rules: list(&site.inhibit_rules, |r| InhibitRule {
+            source_matchers: matchers(&r.source_matchers),
+            target_matchers: matchers(&r.target_matchers),
+            equal: strings(&r.equal),
+        }),
+        time_intervals: list(&site.time_intervals, |t| TimeInterval {
+            name: t.name.clone(),
+            time_intervals: t
+                .intervals
+                .iter()
+                .map(|spec| TimeIntervalSpec {
+                    times: list(&spec.times, |(start, end)| TimeRange { start_time: start.clone(), end_time: end.clone() }),
+                    weekdays: strings(&spec.weekdays),
+                    days_of_month: strings(&spec.days_of_month),
+                    months: strings(&spec.months),
+                    years: strings(&spec.years),
+                    location: spec.location.clone(),
+                })
+                .collect(),
+        }),
+    }
 }
 
 fn route(route: &model::Route) -> Route {
@@ -273,6 +347,8 @@ fn route(route: &model::Route) -> Route {
         group_wait: route.group_wait.as_ref().map(ToString::to_string),
         group_interval: route.group_interval.as_ref().map(ToString::to_string),
         repeat_interval: route.repeat_interval.as_ref().map(ToString::to_string),
+        mute_time_intervals: non_empty(route.mute_time_intervals.clone()),
+        active_time_intervals: non_empty(route.active_time_intervals.clone()),
         routes: (!route.routes.is_empty()).then(|| route.routes.iter().map(self::route).collect()),
     }
 }

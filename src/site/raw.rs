@@ -30,6 +30,12 @@ pub struct RawSite {
     /// Where notifications go. Every route names one of these.
     #[schemars(length(min = 1))]
     pub receivers: Vec<Receiver>,
+    /// Rules that mute alerts (targets) while other alerts (sources) fire.
+    #[serde(default)]
+    pub inhibit_rules: Vec<InhibitRule>,
+    /// Named time intervals that routes mute or activate notifications in.
+    #[serde(default)]
+    pub time_intervals: Vec<TimeInterval>,
     /// Services to scrape, each becoming a ServiceMonitor.
     #[serde(default)]
     pub scrape: Vec<Scrape>,
@@ -324,6 +330,10 @@ pub struct Alertmanager {
     /// Run on the host network (ports 9093 and 9094 of each node), as some on-prem networks need.
     #[serde(default)]
     pub host_network: bool,
+    /// Notification template files (`{{ define "..." }}` blocks), relative to the site file. They
+    /// go into the configuration Secret beside `alertmanager.yaml`.
+    #[serde(default)]
+    pub templates: Vec<String>,
 }
 
 
@@ -379,9 +389,75 @@ pub struct Route {
     /// Keep matching sibling routes after this one matched.
     #[serde(default, rename = "continue")]
     pub continue_matching: bool,
+    /// Time intervals (from `[[time_intervals]]`) during which this route sends nothing.
+    #[serde(default)]
+    pub mute_time_intervals: Vec<String>,
+    /// Time intervals (from `[[time_intervals]]`) outside which this route sends nothing.
+    #[serde(default)]
+    pub active_time_intervals: Vec<String>,
     /// Child routes, tried in order.
     #[serde(default)]
     pub routes: Vec<Route>,
+}
+
+/// An inhibition rule: while an alert matching `source_matchers` fires, alerts matching
+/// `target_matchers` with the same values of the `equal` labels are muted.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InhibitRule {
+    /// Matchers the muting (source) alert must satisfy.
+    #[schemars(length(min = 1))]
+    pub source_matchers: Vec<String>,
+    /// Matchers the muted (target) alerts must satisfy.
+    #[schemars(length(min = 1))]
+    pub target_matchers: Vec<String>,
+    /// Labels whose values must be equal in source and target.
+    #[serde(default)]
+    pub equal: Vec<String>,
+}
+
+/// A named set of time ranges.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimeInterval {
+    /// Name, referenced by routes' `mute_time_intervals` and `active_time_intervals`.
+    pub name: String,
+    /// The ranges; an instant inside any of them is inside the interval.
+    #[schemars(length(min = 1))]
+    pub intervals: Vec<TimeIntervalSpec>,
+}
+
+/// One time range. Every field given must match; a field left out matches any time.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimeIntervalSpec {
+    /// Times of day, `HH:MM` to `HH:MM` (end exclusive; `24:00` is the end of the day).
+    #[serde(default)]
+    pub times: Vec<TimeRange>,
+    /// Days of the week or ranges of them, e.g. `monday:friday`, `saturday`.
+    #[serde(default)]
+    pub weekdays: Vec<String>,
+    /// Days of the month or ranges, e.g. `1:5`, `-1` (the last day).
+    #[serde(default)]
+    pub days_of_month: Vec<String>,
+    /// Months by name or number, or ranges, e.g. `january:march`, `12`.
+    #[serde(default)]
+    pub months: Vec<String>,
+    /// Years or ranges, e.g. `2025:2027`.
+    #[serde(default)]
+    pub years: Vec<String>,
+    /// IANA time zone the ranges are in, e.g. `Asia/Tokyo`. Default UTC.
+    pub location: Option<String>,
+}
+
+/// A time-of-day range.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimeRange {
+    /// Start, `HH:MM` (inclusive).
+    pub start_time: String,
+    /// End, `HH:MM` (exclusive), at most `24:00`.
+    pub end_time: String,
 }
 
 /// A set of Kubernetes Services to scrape (a ServiceMonitor).

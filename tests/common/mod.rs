@@ -16,13 +16,17 @@ pub fn root() -> PathBuf {
 /// Reads a site file relative to the repository root.
 pub fn source(relative: &str) -> SiteSource {
     let path = root().join(relative);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    SiteSource::new(relative, text)
+    let loaded = promsite::load(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    SiteSource { path: relative.to_owned(), ..loaded }
 }
 
 /// Compiles a site file that must be valid.
 pub fn compile(relative: &str) -> Compiled {
-    compile_text(relative, &source(relative).text)
+    let source = source(relative);
+    match pipeline::compile(&source) {
+        Ok(compiled) => compiled,
+        Err(diagnostics) => panic!("{relative} does not compile: {diagnostics:#?}"),
+    }
 }
 
 /// Compiles site text that must be valid.
@@ -113,4 +117,9 @@ pub fn release(text: &str) -> (u32, u32, u32) {
             }
         })
         .unwrap_or_else(|| panic!("no version in {text:?}"))
+}
+
+/// Whether an output file is YAML (not, say, a notification template).
+pub fn is_yaml(path: &str) -> bool {
+    path.ends_with(".yaml") || path.ends_with(".yml")
 }
