@@ -43,7 +43,7 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
         |v| ctx.check(Code::ValueVersion, "/alertmanager/version", versions::parse(v)),
     );
     let alertmanager = alertmanager(ctx, &raw.alertmanager, &declared, version);
-    let receivers = receivers::receivers(ctx, &raw.receivers, version);
+    let receivers = receivers::receivers(ctx, &raw.receivers, version, raw.alertmanager.smtp.is_some());
     let receiver_names: BTreeSet<&str> = raw.receivers.iter().map(|r| r.name.as_str()).collect();
     let interval_names: BTreeSet<&str> = raw.time_intervals.iter().map(|t| t.name.as_str()).collect();
     let route = route(ctx, &raw.route, "/route", &Names { receivers: &receiver_names, intervals: &interval_names }, true);
@@ -54,7 +54,7 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
     let etcd = raw.etcd.as_ref().and_then(|e| etcd(ctx, e, &raw.nodes));
     let ingress = raw.ingress.as_ref().map(|i| ingress(ctx, i));
     let api_clients = api_clients(ctx, &raw.api_clients, &raw.site.namespace);
-    let rule_groups = rule_groups(ctx, &raw.rule_groups);
+    let rule_groups = rule_groups(ctx, &raw.rule_groups, &raw.rule_files);
     let operator = operator(ctx, &raw.operator, &declared);
     let kube_state_metrics = kube_state_metrics(ctx, &raw.kube_state_metrics, &declared);
     let grafana = grafana(ctx, &raw.grafana, &declared);
@@ -599,19 +599,61 @@ fn api_clients(ctx: &mut Ctx<'_>, raw: &[raw::ApiClient], site_namespace: &str) 
     clients
 }
 
-fn rule_groups(ctx: &mut Ctx<'_>, raw: &[raw::RuleGroup]) -> Vec<model::RuleGroup> {
+fn rule_groups(ctx: &mut Ctx<'_>, raw: &[raw::RuleGroup], files: &[String]) -> Vec<model::RuleGroup> {
     unique(ctx, "rule group", raw.iter().enumerate().map(|(i, g)| (format!("/rule_groups/{i}/name"), g.name.as_str())));
-    let mut groups: Vec<model::RuleGroup> = raw
-        .iter()
-        .enumerate()
-        .map(|(i, g)| {
-            ctx.check(Code::NameInvalid, &format!("/rule_groups/{i}/name"), values::dns_subdomain(&g.name));
-            let rules = g.rules.iter().enumerate().filter_map(|(j, r)| rule(ctx, &format!("/rule_groups/{i}/rules/{j}"), r)).collect();
-            model::RuleGroup { name: g.name.clone(), interval: duration(ctx, &format!("/rule_groups/{i}/interval"), g.interval.as_ref()), rules }
-        })
-        .collect();
+    let mut groups: Vec<model::RuleGroup> = raw.iter().enumerate().map(|(i, g)| rule_group(ctx, &format!("/rule_groups/{i}"), g)).collect();
+    let mut seen: BTreeSet<String> = raw.iter().map(|g| g.name.clone()).collect();
+    for (i, pattern) in files.iter().enumerate() {
+        let pointer = format!("/rule_files/{i}");
+        let matched = match ctx.included.globs.get(pattern) {
+            Some(Ok(matched)) if !matched.is_empty() => matched.clone(),
+            Some(Ok(_)) => {
+                ctx.error(Code::RefMissingFile, &pointer, Problem::new(format!("`{pattern}` matches no file"), "patterns are relative to the site file, e.g. `rules/**/*.yaml`; `*` stays within a directory, `**` crosses them"));
+                continue;
+            }
+            Some(Err(e)) => {
+                ctx.error(Code::RefMissingFile, &pointer, Problem::new(format!("cannot expand `{pattern}`: {e}"), "write a glob pattern relative to the site file, e.g. `rules/**/*.yaml`"));
+                continue;
+            }
+            None => {
+                ctx.error(Code::RefMissingFile, &pointer, Problem::new(format!("`{pattern}` was not expanded"), "compile the site from its file with `promsite compile`"));
+                continue;
+            }
+        };
+        for file in matched {
+            let text = match ctx.included.files.get(&file) {
+                Some(Ok(text)) => std::sync::Arc::clone(text),
+                Some(Err(e)) => {
+                    ctx.error(Code::RefMissingFile, &pointer, Problem::new(format!("cannot read `{file}`: {e}"), "make the file readable, or narrow the pattern"));
+                    continue;
+                }
+                None => continue,
+            };
+            match crate::site::rule_file::parse(&text) {
+                Ok((file_groups, spans)) => ctx.in_file(&file, &spans, |ctx| {
+                    for (j, group) in file_groups.iter().enumerate() {
+                        if !seen.insert(group.name.clone()) {
+                            ctx.error(Code::NameDuplicate, &format!("/groups/{j}/name"), Problem::new(format!("rule group `{}` is declared twice", group.name), "give each rule group a unique name: each becomes a PrometheusRule of that name"));
+                        }
+                        if group.rules.is_empty() {
+                            ctx.error(Code::RuleFile, &format!("/groups/{j}/name"), Problem::new(format!("rule group `{}` has no rules", group.name), "add rules to the group, or remove it"));
+                        }
+                        groups.push(rule_group(ctx, &format!("/groups/{j}"), group));
+                    }
+                }),
+                Err(e) => ctx.error_in_file(Code::RuleFile, &file, e.span, Problem::new(format!("not a Prometheus rule file: {}", e.message), "a rule file is YAML with `groups:`, each group with `name` and `rules` (as `promtool check rules` reads it)")),
+            }
+        }
+    }
     groups.sort_by(|a, b| a.name.cmp(&b.name));
     groups
+}
+
+/// One rule group, inline (`/rule_groups/<i>`) or from a rule file (`/groups/<i>`).
+fn rule_group(ctx: &mut Ctx<'_>, pointer: &str, g: &raw::RuleGroup) -> model::RuleGroup {
+    ctx.check(Code::NameInvalid, &format!("{pointer}/name"), values::dns_subdomain(&g.name));
+    let rules = g.rules.iter().enumerate().filter_map(|(j, r)| rule(ctx, &format!("{pointer}/rules/{j}"), r)).collect();
+    model::RuleGroup { name: g.name.clone(), interval: duration(ctx, &format!("{pointer}/interval"), g.interval.as_ref()), rules }
 }
 
 fn rule(ctx: &mut Ctx<'_>, pointer: &str, raw: &raw::Rule) -> Option<model::Rule> {

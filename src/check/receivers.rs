@@ -9,10 +9,10 @@ use crate::diag::Code;
 use crate::model::receiver::{HttpConfig, Receiver};
 
 /// Checks every receiver; returns them sorted by name.
-pub(crate) fn receivers(ctx: &mut Ctx<'_>, raw: &[Receiver], version: Option<Version>) -> Vec<Receiver> {
+pub(crate) fn receivers(ctx: &mut Ctx<'_>, raw: &[Receiver], version: Option<Version>, has_smtp: bool) -> Vec<Receiver> {
     unique(ctx, "receiver", raw.iter().enumerate().map(|(i, r)| (format!("/receivers/{i}/name"), r.name.as_str())));
     for (i, receiver) in raw.iter().enumerate() {
-        Check { ctx: &mut *ctx, version, at: format!("/receivers/{i}") }.receiver(receiver);
+        Check { ctx: &mut *ctx, version, has_smtp, at: format!("/receivers/{i}") }.receiver(receiver);
     }
     let mut receivers = raw.to_vec();
     receivers.sort_by(|a, b| a.name.cmp(&b.name));
@@ -23,6 +23,7 @@ pub(crate) fn receivers(ctx: &mut Ctx<'_>, raw: &[Receiver], version: Option<Ver
 struct Check<'c, 'a> {
     ctx: &'c mut Ctx<'a>,
     version: Option<Version>,
+    has_smtp: bool,
     at: String,
 }
 
@@ -33,6 +34,10 @@ impl Check<'_, '_> {
         }
         for (j, e) in r.email.iter().enumerate() {
             self.ctx.check(Code::ValueEmail, &format!("{}/email/{j}/to", self.at), values::email(&e.to));
+        }
+        if !r.email.is_empty() && !self.has_smtp {
+            // Alertmanager refuses an e-mail integration with no smarthost and sender to use.
+            self.ctx.error_at_key(Code::AlertReceiver, &format!("{}/email", self.at), Problem::new("e-mail notifications need an SMTP server", "add `[alertmanager.smtp]` with `smarthost` and `from`"));
         }
         for (j, w) in r.webhook.iter().enumerate() {
             let at = format!("{}/webhook/{j}", self.at);

@@ -65,6 +65,9 @@ pub enum Code {
     RuleName,
     /// A rule that is neither an alerting nor a recording rule, or is both, or uses alert-only fields.
     RuleKind,
+    /// An included rule file that is not a Prometheus rule file (YAML syntax, unknown keys, wrong
+    /// types), or that has a group without rules.
+    RuleFile,
     /// Not an Alertmanager matcher such as `severity="critical"` or `team=~"db|web"`.
     AlertMatcher,
     /// A Go template in a label or annotation that does not parse.
@@ -128,6 +131,7 @@ impl Code {
         Code::PromqlSyntax,
         Code::RuleName,
         Code::RuleKind,
+        Code::RuleFile,
         Code::AlertMatcher,
         Code::AlertTemplate,
         Code::AlertRoute,
@@ -181,6 +185,7 @@ impl Code {
             Code::PromqlSyntax => "promql::syntax",
             Code::RuleName => "rule::name",
             Code::RuleKind => "rule::kind",
+            Code::RuleFile => "rule::file",
             Code::AlertMatcher => "alert::matcher",
             Code::AlertTemplate => "alert::template",
             Code::AlertRoute => "alert::route",

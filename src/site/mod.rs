@@ -3,6 +3,7 @@
 
 mod pointer;
 pub mod raw;
+pub mod rule_file;
 
 pub use pointer::{SpanIndex, escape};
 use serde_json::Value;

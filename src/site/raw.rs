@@ -49,6 +49,10 @@ pub struct RawSite {
     /// Alerting and recording rules, one PrometheusRule per group.
     #[serde(default)]
     pub rule_groups: Vec<RuleGroup>,
+    /// Prometheus rule files to include, as glob patterns relative to the site file
+    /// (e.g. `rules/**/*.yaml`); each of their groups becomes a PrometheusRule like `rule_groups`.
+    #[serde(default)]
+    pub rule_files: Vec<String>,
     /// The Prometheus Operator itself (on by default).
     #[serde(default)]
     pub operator: Operator,
