@@ -31,19 +31,20 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
 
-/// A minimal HTTP/1.1 server: answers 200 to every request and forwards each body.
-fn webhook_listener(sender: Sender<String>) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind webhook listener");
+/// Listens on a loopback port the OS picks and serves each connection on its own thread.
+fn listen(sender: Sender<String>, serve: fn(TcpStream, &Sender<String>)) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback listener");
     let port = listener.local_addr().expect("addr").port();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let sender = sender.clone();
-            std::thread::spawn(move || serve_http(stream, &sender));
+            std::thread::spawn(move || serve(stream, &sender));
         }
     });
     port
 }
 
+/// A minimal HTTP/1.1 server: answers 200 to every request and forwards each body.
 fn serve_http(stream: TcpStream, sender: &Sender<String>) {
     let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
     let mut writer = stream.try_clone().expect("clone stream");
@@ -81,18 +82,6 @@ fn serve_http(stream: TcpStream, sender: &Sender<String>) {
 }
 
 /// A minimal SMTP server without TLS or authentication: forwards each message with its envelope.
-fn smtp_sink(sender: Sender<String>) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind SMTP sink");
-    let port = listener.local_addr().expect("addr").port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let sender = sender.clone();
-            std::thread::spawn(move || serve_smtp(stream, &sender));
-        }
-    });
-    port
-}
-
 fn serve_smtp(stream: TcpStream, sender: &Sender<String>) {
     let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
     let mut writer = stream.try_clone().expect("clone stream");
@@ -166,8 +155,8 @@ fn a_posted_alert_reaches_the_webhook_and_the_inbox_grouped_as_routed() {
     let Some(alertmanager) = common::tool("prometheus-alertmanager") else { return };
     let (hook_tx, hooks) = mpsc::channel();
     let (mail_tx, mails) = mpsc::channel();
-    let hook_port = webhook_listener(hook_tx);
-    let smtp_port = smtp_sink(mail_tx);
+    let hook_port = listen(hook_tx, serve_http);
+    let smtp_port = listen(mail_tx, serve_smtp);
     let site = format!(
         r#"
 [site]
