@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use anstyle::{AnsiColor, Style};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::diag::{self, Diagnostics, SiteSource};
+use crate::diag::{self, Diagnostics, Included, SiteSource};
 use crate::pipeline::{self, Compiled};
 use crate::{check, diff, emit};
 
@@ -186,10 +186,60 @@ fn read_site(out: &Output, path: &Path) -> Result<SiteSource, Status> {
             return Err(Status::Failed);
         }
     }
-    std::fs::read_to_string(path).map(|text| SiteSource::new(path.display().to_string(), text)).map_err(|e| {
+    load(path).map_err(|e| {
         out.error(format!("cannot read {}: {e}", path.display()));
         Status::Error
     })
+}
+
+/// Reads a site file and every file it names (templates, rule files matched by its patterns),
+/// relative to the site file's directory. Problems with the named files are recorded, not
+/// returned: the checks report them against the site.
+pub(crate) fn load(path: &Path) -> std::io::Result<SiteSource> {
+    let text = std::fs::read_to_string(path)?;
+    let base = path.parent().unwrap_or_else(|| Path::new("."));
+    let wanted = crate::site::includes(&text);
+    let mut included = Included::default();
+    let read = |relative: &str| std::fs::read_to_string(base.join(relative)).map(Into::into).map_err(|e| e.to_string());
+    for file in wanted.files {
+        let contents = read(&file);
+        included.files.insert(file, contents);
+    }
+    for pattern in wanted.globs {
+        let matched = expand(base, &pattern);
+        for file in matched.iter().flatten() {
+            let contents = read(file);
+            included.files.insert(file.clone(), contents);
+        }
+        included.globs.insert(pattern, matched);
+    }
+    Ok(SiteSource::new(path.display().to_string(), text).with_included(included))
+}
+
+/// The files below `base` that `pattern` matches (`*` within a directory, `**` across them), as
+/// `/`-separated paths relative to `base`, sorted.
+fn expand(base: &Path, pattern: &str) -> Result<Vec<String>, String> {
+    let matcher = globset::GlobBuilder::new(pattern).literal_separator(true).build().map_err(|e| e.to_string())?.compile_matcher();
+    // Walk only below the pattern's literal prefix (`rules/` in `rules/**/*.yaml`).
+    let prefix: Vec<&str> = pattern.split('/').take_while(|part| !part.contains(['*', '?', '[', '{'])).collect();
+    let prefix = if prefix.len() == pattern.split('/').count() { &prefix[..prefix.len() - 1] } else { &prefix[..] };
+    let root = prefix.iter().fold(base.to_path_buf(), |dir, part| dir.join(part));
+    if !root.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
+        let entry = entry.map_err(|e| e.to_string())?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = crate::emit::relative_path(base, entry.path());
+        if matcher.is_match(&relative) {
+            files.push(relative);
+        }
+    }
+    files.sort();
+    Ok(files)
 }
 
 /// Reads and compiles each site, printing diagnostics. `Err` carries the worst status so far.

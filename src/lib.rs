@@ -20,6 +20,11 @@ pub mod yaml;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
+/// Reads a site file and the files it names (templates, rule files), ready for `pipeline`.
+pub fn load(path: &std::path::Path) -> std::io::Result<diag::SiteSource> {
+    cli::load(path)
+}
+
 /// Runs the command line, returning the process exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     cli::run(args)

@@ -68,7 +68,7 @@ fn every_workload_tolerates_exactly_the_taints_of_its_nodes() {
     for site in common::valid_sites() {
         let taints = declared_taints(&site);
         let compiled = common::compile(&site);
-        for (path, text) in &compiled.tree {
+        for (path, text) in compiled.tree.iter().filter(|(p, _)| common::is_yaml(p)) {
             let object = common::yaml(text);
             let Some(spec) = pod_spec(&object) else { continue };
             match pinned_nodes(spec) {
@@ -97,7 +97,7 @@ fn replicas_are_spread_one_per_node_and_node_exporter_covers_every_node() {
     for site in common::valid_sites() {
         let declared: BTreeSet<String> = declared_taints(&site).into_keys().collect();
         let compiled = common::compile(&site);
-        for (path, text) in &compiled.tree {
+        for (path, text) in compiled.tree.iter().filter(|(p, _)| common::is_yaml(p)) {
             let object = common::yaml(text);
             let Some(spec) = pod_spec(&object) else { continue };
             let replicas = spec["replicas"].as_u64().or_else(|| object["spec"]["replicas"].as_u64()).unwrap_or(1);
@@ -119,9 +119,9 @@ fn replicas_are_spread_one_per_node_and_node_exporter_covers_every_node() {
 fn each_local_volume_is_pinned_to_a_prometheus_node_and_bound_to_one_replica() {
     for site in common::valid_sites() {
         let compiled = common::compile(&site);
-        let prometheus = compiled.tree.values().map(|t| common::yaml(t)).find(|o| o["kind"] == "Prometheus").expect("a Prometheus");
+        let prometheus = compiled.tree.iter().filter(|(p, _)| common::is_yaml(p)).map(|(_, t)| common::yaml(t)).find(|o| o["kind"] == "Prometheus").expect("a Prometheus");
         let allowed = pinned_nodes(&prometheus["spec"]).unwrap_or_default();
-        let volumes: Vec<Value> = compiled.tree.values().map(|t| common::yaml(t)).filter(|o| o["kind"] == "PersistentVolume").collect();
+        let volumes: Vec<Value> = compiled.tree.iter().filter(|(p, _)| common::is_yaml(p)).map(|(_, t)| common::yaml(t)).filter(|o| o["kind"] == "PersistentVolume").collect();
         let mut claims = BTreeSet::new();
         let mut nodes = BTreeSet::new();
         for volume in &volumes {

@@ -75,7 +75,7 @@ fn operator_objects_match_the_crd_schemas() {
     }
     let mut checked = 0;
     for (site, compiled, _dir) in compiled_sites() {
-        for (path, text) in &compiled.tree {
+        for (path, text) in compiled.tree.iter().filter(|(p, _)| common::is_yaml(p)) {
             let object = common::yaml(text);
             if object["apiVersion"].as_str().is_none_or(|v| !v.starts_with("monitoring.coreos.com/")) {
                 continue;
@@ -119,7 +119,7 @@ fn promtool_accepts_every_rule_group() {
     let Some(promtool) = common::tool("promtool") else { return };
     let mut checked = 0;
     for (site, compiled, dir) in compiled_sites() {
-        for (path, text) in &compiled.tree {
+        for (path, text) in compiled.tree.iter().filter(|(p, _)| common::is_yaml(p)) {
             let object = common::yaml(text);
             if object["kind"] != "PrometheusRule" {
                 continue;
@@ -136,12 +136,28 @@ fn promtool_accepts_every_rule_group() {
 }
 
 #[test]
+#[allow(clippy::print_stderr, reason = "a skipped site says why")]
 fn amtool_accepts_every_alertmanager_config() {
     let Some(amtool) = common::tool("amtool") else { return };
-    for (site, _compiled, dir) in compiled_sites() {
-        let output = common::run_ok(Command::new(&amtool).args(["check-config"]).arg(dir.path().join("alertmanager.yml")));
-        assert!(output.contains("SUCCESS"), "{site}: {output}");
+    let amtool_version = common::release(&common::run_ok(Command::new(&amtool).arg("--version")));
+    let mut checked = 0;
+    for (site, compiled, dir) in compiled_sites() {
+        let output = Command::new(&amtool).args(["check-config"]).arg(dir.path().join("alertmanager.yml")).output().expect("amtool runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        if !output.status.success() {
+            // An amtool older than the release the site targets rejects fields added since; that is
+            // the tool's limit, not the site's (CI fetches a current amtool: see .ci/run).
+            let target = common::release(&compiled.bundle.versions["alertmanager"]);
+            if amtool_version < target && std::env::var("CI").as_deref() != Ok("true") {
+                eprintln!("SKIPPED: {site}: amtool {amtool_version:?} is older than the targeted {target:?}; set PROMSITE_AMTOOL to a newer amtool");
+                continue;
+            }
+            panic!("{site}: amtool rejected alertmanager.yml:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+        }
+        assert!(stdout.contains("SUCCESS"), "{site}: {stdout}");
+        checked += 1;
     }
+    assert!(checked >= 1, "amtool checked no site");
 }
 
 /// Every emitted file, read by `PyYAML` (a YAML 1.1 reader: `on`, `yes`, `0755`, `12:30`, dates are
@@ -151,7 +167,8 @@ fn a_yaml_1_1_reader_reads_back_exactly_what_was_written() {
     let Some(python) = common::tool("python3") else { return };
     let script = "import sys, json, yaml\nprint(json.dumps([yaml.safe_load(open(p, encoding='utf-8')) for p in sys.argv[1:]]))";
     for (site, compiled, dir) in compiled_sites() {
-        let paths: Vec<&String> = compiled.tree.keys().collect();
+        // Notification templates are Go templates, not YAML.
+        let paths: Vec<&String> = compiled.tree.keys().filter(|p| common::is_yaml(p)).collect();
         let output = common::run_ok(Command::new(&python).arg("-c").arg(script).args(paths.iter().map(|p| dir.path().join(p))));
         let read_back: Vec<serde_json::Value> = serde_json::from_str(&output).expect("python printed JSON");
         for (path, yaml_1_1) in paths.iter().zip(read_back) {

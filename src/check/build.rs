@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::values::{self, Problem};
-use super::{Ctx, alerting};
+use super::{Ctx, alerting, receivers, routing, versions};
 use crate::diag::Code;
 use crate::model::{self, API_RESOURCES, NodeRole, Placement};
 use crate::site::{escape, raw};
@@ -38,15 +38,23 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
     let nodes = nodes(ctx, &raw.nodes);
     let declared: Vec<&str> = raw.nodes.iter().map(|n| n.name.as_str()).collect();
     let prometheus = prometheus(ctx, &raw.prometheus, &declared);
-    let alertmanager = alertmanager(ctx, &raw.alertmanager, &declared);
-    let receivers = receivers(ctx, &raw.receivers);
+    let version = raw.alertmanager.version.as_deref().map_or_else(
+        || versions::parse(model::DEFAULT_ALERTMANAGER_VERSION).ok(),
+        |v| ctx.check(Code::ValueVersion, "/alertmanager/version", versions::parse(v)),
+    );
+    let alertmanager = alertmanager(ctx, &raw.alertmanager, &declared, version);
+    let receivers = receivers::receivers(ctx, &raw.receivers, version, raw.alertmanager.smtp.is_some());
     let receiver_names: BTreeSet<&str> = raw.receivers.iter().map(|r| r.name.as_str()).collect();
-    let route = route(ctx, &raw.route, "/route", &receiver_names, true);
+    let interval_names: BTreeSet<&str> = raw.time_intervals.iter().map(|t| t.name.as_str()).collect();
+    let route = route(ctx, &raw.route, "/route", &Names { receivers: &receiver_names, intervals: &interval_names }, true);
+    routing::unused_receivers(ctx, raw);
+    let inhibit_rules = routing::inhibit_rules(ctx, &raw.inhibit_rules);
+    let time_intervals = routing::time_intervals(ctx, &raw.time_intervals, version);
     let scrapes = scrapes(ctx, &raw.scrape, &raw.site.namespace);
     let etcd = raw.etcd.as_ref().and_then(|e| etcd(ctx, e, &raw.nodes));
     let ingress = raw.ingress.as_ref().map(|i| ingress(ctx, i));
     let api_clients = api_clients(ctx, &raw.api_clients, &raw.site.namespace);
-    let rule_groups = rule_groups(ctx, &raw.rule_groups);
+    let rule_groups = rule_groups(ctx, &raw.rule_groups, &raw.rule_files);
     let operator = operator(ctx, &raw.operator, &declared);
     let kube_state_metrics = kube_state_metrics(ctx, &raw.kube_state_metrics, &declared);
     let grafana = grafana(ctx, &raw.grafana, &declared);
@@ -66,6 +74,8 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
         alertmanager,
         route: route?,
         receivers,
+        inhibit_rules,
+        time_intervals,
         scrapes,
         etcd,
         ingress,
@@ -205,7 +215,7 @@ fn ports(ctx: &mut Ctx<'_>, raw: &raw::RawSite) {
 }
 
 /// Reports the second and later uses of each name.
-fn unique<'a>(ctx: &mut Ctx<'_>, what: &str, names: impl IntoIterator<Item = (String, &'a str)>) {
+pub(super) fn unique<'a>(ctx: &mut Ctx<'_>, what: &str, names: impl IntoIterator<Item = (String, &'a str)>) {
     let mut seen = BTreeSet::new();
     for (pointer, name) in names {
         if !seen.insert(name) {
@@ -350,7 +360,7 @@ fn resources(ctx: &mut Ctx<'_>, pointer: &str, raw: Option<&raw::Resources>) -> 
     model::Resources { cpu: quantity("cpu", raw.cpu.as_ref()), memory: quantity("memory", raw.memory.as_ref()) }
 }
 
-fn alertmanager(ctx: &mut Ctx<'_>, raw: &raw::Alertmanager, declared: &[&str]) -> model::Alertmanager {
+fn alertmanager(ctx: &mut Ctx<'_>, raw: &raw::Alertmanager, declared: &[&str], version: Option<versions::Version>) -> model::Alertmanager {
     let placement = placement(ctx, "/alertmanager/nodes", &raw.nodes, declared);
     replicas(ctx, "alertmanager", raw.replicas, &placement, false);
     let cluster = raw.cluster.as_ref();
@@ -358,6 +368,11 @@ fn alertmanager(ctx: &mut Ctx<'_>, raw: &raw::Alertmanager, declared: &[&str]) -
         ctx.check(Code::ValueHostPort, "/alertmanager/smtp/smarthost", values::host_port(&s.smarthost));
         ctx.check(Code::ValueEmail, "/alertmanager/smtp/from", values::email(&s.from));
         let auth_password = s.auth_password.as_ref().map(|r| secret_ref(ctx, "/alertmanager/smtp/auth_password", r));
+        if let (Some(version), Some(_)) = (version, &auth_password) {
+            if let Err(problem) = versions::SMTP_AUTH_PASSWORD_FILE.check(version) {
+                ctx.error_at_key(Code::AlertmanagerVersion, "/alertmanager/smtp/auth_password", problem);
+            }
+        }
         model::Smtp {
             smarthost: s.smarthost.clone(),
             from: s.from.clone(),
@@ -379,13 +394,14 @@ fn alertmanager(ctx: &mut Ctx<'_>, raw: &raw::Alertmanager, declared: &[&str]) -
         smtp,
         node_port: raw.node_port,
         host_network: raw.host_network,
+        templates: routing::templates(ctx, &raw.templates, ctx.included),
     }
 }
 
-fn secret_ref(ctx: &mut Ctx<'_>, pointer: &str, raw: &raw::SecretKeyRef) -> model::SecretKeyRef {
+pub(super) fn secret_ref(ctx: &mut Ctx<'_>, pointer: &str, raw: &model::SecretKeyRef) -> model::SecretKeyRef {
     ctx.check(Code::NameInvalid, &format!("{pointer}/secret"), values::dns_subdomain(&raw.secret));
     secret_key(ctx, &format!("{pointer}/key"), &raw.key);
-    model::SecretKeyRef { secret: raw.secret.clone(), key: raw.key.clone() }
+    raw.clone()
 }
 
 /// Secret data keys: letters, digits, `-`, `_` and `.` (they become file names when mounted).
@@ -396,41 +412,14 @@ fn secret_key(ctx: &mut Ctx<'_>, pointer: &str, key: &str) {
     }
 }
 
-fn receivers(ctx: &mut Ctx<'_>, raw: &[raw::Receiver]) -> Vec<model::Receiver> {
-    unique(ctx, "receiver", raw.iter().enumerate().map(|(i, r)| (format!("/receivers/{i}/name"), r.name.as_str())));
-    let mut receivers: Vec<model::Receiver> = raw
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            if r.name.is_empty() {
-                ctx.error(Code::NameInvalid, &format!("/receivers/{i}/name"), Problem::new("a receiver name cannot be empty", "name the receiver, e.g. `sre-oncall`"));
-            }
-            let email = r
-                .email
-                .iter()
-                .enumerate()
-                .map(|(j, e)| {
-                    ctx.check(Code::ValueEmail, &format!("/receivers/{i}/email/{j}/to"), values::email(&e.to));
-                    model::Email { to: e.to.clone(), send_resolved: e.send_resolved }
-                })
-                .collect();
-            let webhook = r
-                .webhook
-                .iter()
-                .enumerate()
-                .map(|(j, w)| {
-                    ctx.check(Code::ValueUrl, &format!("/receivers/{i}/webhook/{j}/url"), values::http_url(&w.url));
-                    model::Webhook { url: w.url.clone(), send_resolved: w.send_resolved, max_alerts: w.max_alerts }
-                })
-                .collect();
-            model::Receiver { name: r.name.clone(), email, webhook }
-        })
-        .collect();
-    receivers.sort_by(|a, b| a.name.cmp(&b.name));
-    receivers
+/// What routes may refer to.
+struct Names<'n> {
+    receivers: &'n BTreeSet<&'n str>,
+    intervals: &'n BTreeSet<&'n str>,
 }
 
-fn route(ctx: &mut Ctx<'_>, raw: &raw::Route, pointer: &str, receivers: &BTreeSet<&str>, root: bool) -> Option<model::Route> {
+fn route(ctx: &mut Ctx<'_>, raw: &raw::Route, pointer: &str, names: &Names<'_>, root: bool) -> Option<model::Route> {
+    let receivers = names.receivers;
     if root {
         if raw.receiver.is_none() {
             ctx.error_at_key(Code::AlertRoute, pointer, Problem::new("the root route has no receiver", "set `receiver` in `[route]`: alerts no child route matches go there"));
@@ -440,6 +429,24 @@ fn route(ctx: &mut Ctx<'_>, raw: &raw::Route, pointer: &str, receivers: &BTreeSe
         }
         if raw.continue_matching {
             ctx.error(Code::AlertRoute, &format!("{pointer}/continue"), Problem::new("the root route cannot set `continue`", "remove `continue` from `[route]`"));
+        }
+        for key in ["mute_time_intervals", "active_time_intervals"] {
+            let given = if key == "mute_time_intervals" { &raw.mute_time_intervals } else { &raw.active_time_intervals };
+            if !given.is_empty() {
+                ctx.error_at_key(Code::AlertRoute, &format!("{pointer}/{key}"), Problem::new(format!("the root route cannot have `{key}`"), "move the time intervals to a `[[route.routes]]` entry"));
+            }
+        }
+    }
+    for (key, list) in [("mute_time_intervals", &raw.mute_time_intervals), ("active_time_intervals", &raw.active_time_intervals)] {
+        for (i, name) in list.iter().enumerate() {
+            if !names.intervals.contains(name.as_str()) {
+                let help = if names.intervals.is_empty() {
+                    "declare it in a `[[time_intervals]]` table".to_owned()
+                } else {
+                    format!("declare it in `[[time_intervals]]`, or use one of: {}", names.intervals.iter().copied().collect::<Vec<_>>().join(", "))
+                };
+                ctx.error(Code::RefUnknownTimeInterval, &format!("{pointer}/{key}/{i}"), Problem::new(format!("time interval `{name}` is not declared"), help));
+            }
         }
     }
     if let Some(name) = &raw.receiver {
@@ -465,7 +472,7 @@ fn route(ctx: &mut Ctx<'_>, raw: &raw::Route, pointer: &str, receivers: &BTreeSe
             }
         }
     }
-    let routes: Vec<Option<model::Route>> = raw.routes.iter().enumerate().map(|(i, r)| route(ctx, r, &format!("{pointer}/routes/{i}"), receivers, false)).collect();
+    let routes: Vec<Option<model::Route>> = raw.routes.iter().enumerate().map(|(i, r)| route(ctx, r, &format!("{pointer}/routes/{i}"), names, false)).collect();
     Some(model::Route {
         receiver: raw.receiver.clone(),
         matchers,
@@ -474,6 +481,8 @@ fn route(ctx: &mut Ctx<'_>, raw: &raw::Route, pointer: &str, receivers: &BTreeSe
         group_interval: duration(ctx, &format!("{pointer}/group_interval"), raw.group_interval.as_ref()),
         repeat_interval: duration(ctx, &format!("{pointer}/repeat_interval"), raw.repeat_interval.as_ref()),
         continue_matching: raw.continue_matching,
+        mute_time_intervals: raw.mute_time_intervals.clone(),
+        active_time_intervals: raw.active_time_intervals.clone(),
         routes: routes.into_iter().collect::<Option<Vec<_>>>()?,
     })
 }
@@ -590,19 +599,61 @@ fn api_clients(ctx: &mut Ctx<'_>, raw: &[raw::ApiClient], site_namespace: &str) 
     clients
 }
 
-fn rule_groups(ctx: &mut Ctx<'_>, raw: &[raw::RuleGroup]) -> Vec<model::RuleGroup> {
+fn rule_groups(ctx: &mut Ctx<'_>, raw: &[raw::RuleGroup], files: &[String]) -> Vec<model::RuleGroup> {
     unique(ctx, "rule group", raw.iter().enumerate().map(|(i, g)| (format!("/rule_groups/{i}/name"), g.name.as_str())));
-    let mut groups: Vec<model::RuleGroup> = raw
-        .iter()
-        .enumerate()
-        .map(|(i, g)| {
-            ctx.check(Code::NameInvalid, &format!("/rule_groups/{i}/name"), values::dns_subdomain(&g.name));
-            let rules = g.rules.iter().enumerate().filter_map(|(j, r)| rule(ctx, &format!("/rule_groups/{i}/rules/{j}"), r)).collect();
-            model::RuleGroup { name: g.name.clone(), interval: duration(ctx, &format!("/rule_groups/{i}/interval"), g.interval.as_ref()), rules }
-        })
-        .collect();
+    let mut groups: Vec<model::RuleGroup> = raw.iter().enumerate().map(|(i, g)| rule_group(ctx, &format!("/rule_groups/{i}"), g)).collect();
+    let mut seen: BTreeSet<String> = raw.iter().map(|g| g.name.clone()).collect();
+    for (i, pattern) in files.iter().enumerate() {
+        let pointer = format!("/rule_files/{i}");
+        let matched = match ctx.included.globs.get(pattern) {
+            Some(Ok(matched)) if !matched.is_empty() => matched.clone(),
+            Some(Ok(_)) => {
+                ctx.error(Code::RefMissingFile, &pointer, Problem::new(format!("`{pattern}` matches no file"), "patterns are relative to the site file, e.g. `rules/**/*.yaml`; `*` stays within a directory, `**` crosses them"));
+                continue;
+            }
+            Some(Err(e)) => {
+                ctx.error(Code::RefMissingFile, &pointer, Problem::new(format!("cannot expand `{pattern}`: {e}"), "write a glob pattern relative to the site file, e.g. `rules/**/*.yaml`"));
+                continue;
+            }
+            None => {
+                ctx.error(Code::RefMissingFile, &pointer, Problem::new(format!("`{pattern}` was not expanded"), "compile the site from its file with `promsite compile`"));
+                continue;
+            }
+        };
+        for file in matched {
+            let text = match ctx.included.files.get(&file) {
+                Some(Ok(text)) => std::sync::Arc::clone(text),
+                Some(Err(e)) => {
+                    ctx.error(Code::RefMissingFile, &pointer, Problem::new(format!("cannot read `{file}`: {e}"), "make the file readable, or narrow the pattern"));
+                    continue;
+                }
+                None => continue,
+            };
+            match crate::site::rule_file::parse(&text) {
+                Ok((file_groups, spans)) => ctx.in_file(&file, &spans, |ctx| {
+                    for (j, group) in file_groups.iter().enumerate() {
+                        if !seen.insert(group.name.clone()) {
+                            ctx.error(Code::NameDuplicate, &format!("/groups/{j}/name"), Problem::new(format!("rule group `{}` is declared twice", group.name), "give each rule group a unique name: each becomes a PrometheusRule of that name"));
+                        }
+                        if group.rules.is_empty() {
+                            ctx.error(Code::RuleFile, &format!("/groups/{j}/name"), Problem::new(format!("rule group `{}` has no rules", group.name), "add rules to the group, or remove it"));
+                        }
+                        groups.push(rule_group(ctx, &format!("/groups/{j}"), group));
+                    }
+                }),
+                Err(e) => ctx.error_in_file(Code::RuleFile, &file, e.span, Problem::new(format!("not a Prometheus rule file: {}", e.message), "a rule file is YAML with `groups:`, each group with `name` and `rules` (as `promtool check rules` reads it)")),
+            }
+        }
+    }
     groups.sort_by(|a, b| a.name.cmp(&b.name));
     groups
+}
+
+/// One rule group, inline (`/rule_groups/<i>`) or from a rule file (`/groups/<i>`).
+fn rule_group(ctx: &mut Ctx<'_>, pointer: &str, g: &raw::RuleGroup) -> model::RuleGroup {
+    ctx.check(Code::NameInvalid, &format!("{pointer}/name"), values::dns_subdomain(&g.name));
+    let rules = g.rules.iter().enumerate().filter_map(|(j, r)| rule(ctx, &format!("{pointer}/rules/{j}"), r)).collect();
+    model::RuleGroup { name: g.name.clone(), interval: duration(ctx, &format!("{pointer}/interval"), g.interval.as_ref()), rules }
 }
 
 fn rule(ctx: &mut Ctx<'_>, pointer: &str, raw: &raw::Rule) -> Option<model::Rule> {

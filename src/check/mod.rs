@@ -7,9 +7,12 @@
 
 mod alerting;
 mod build;
+mod receivers;
+mod routing;
 mod schema;
 mod secrets;
 mod values;
+mod versions;
 
 pub use schema::site_schema;
 
@@ -45,7 +48,7 @@ pub fn validate(parsed: &ParsedSite) -> Result<Checked, Diagnostics> {
             return Err(diagnostics);
         }
     };
-    let mut ctx = Ctx { spans: &parsed.spans, diagnostics };
+    let mut ctx = Ctx { spans: &parsed.spans, included: &parsed.included, file: None, diagnostics };
     let site = build::site(&mut ctx, &raw);
     if ctx.diagnostics.has_errors() {
         return Err(ctx.diagnostics);
@@ -59,6 +62,10 @@ pub fn validate(parsed: &ParsedSite) -> Result<Checked, Diagnostics> {
 /// State shared by the semantic passes: where things are, and what was found.
 pub(crate) struct Ctx<'a> {
     spans: &'a SpanIndex,
+    /// Files the site names, read by the caller.
+    pub(crate) included: &'a crate::diag::Included,
+    /// The included file `spans` index into; `None` for the site file.
+    file: Option<String>,
     diagnostics: Diagnostics,
 }
 
@@ -80,7 +87,20 @@ impl Ctx<'_> {
     }
 
     fn push(&mut self, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic);
+        self.diagnostics.push(diagnostic.in_file(self.file.clone()));
+    }
+
+    /// Runs `f` with positions taken from an included file, and keeps what it reports.
+    pub(crate) fn in_file<T>(&mut self, file: &str, spans: &SpanIndex, f: impl FnOnce(&mut Ctx<'_>) -> T) -> T {
+        let mut inner = Ctx { spans, included: self.included, file: Some(file.to_owned()), diagnostics: Diagnostics::default() };
+        let result = f(&mut inner);
+        self.diagnostics.extend(inner.diagnostics);
+        result
+    }
+
+    /// Reports an error somewhere in an included file.
+    pub(crate) fn error_in_file(&mut self, code: Code, file: &str, span: std::ops::Range<usize>, problem: Problem) {
+        self.diagnostics.push(Diagnostic::error(code, span, problem.message).with_help(problem.help).in_file(Some(file.to_owned())));
     }
 
     /// Keeps a checked value, or reports its problem at `pointer` and yields `None`.

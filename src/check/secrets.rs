@@ -7,10 +7,25 @@ use crate::diag::{Code, Diagnostic};
 use crate::site::{SpanIndex, escape};
 
 /// Keys whose string value can only be a credential.
+/// In the site format these keys only ever take a Secret reference, so a string there is the
+/// credential itself (Slack's `api_url` is caught by its host instead: other integrations' `api_url`
+/// is a public endpoint).
 const CREDENTIAL_KEYS: &[&str] = &[
     "access_key", "access_token", "api_key", "api_secret", "api_token", "auth_password", "auth_secret",
-    "auth_token", "bearer_token", "client_secret", "credentials", "passwd", "password", "private_key",
-    "secret_key", "token",
+    "auth_token", "bearer_token", "bot_token", "client_secret", "credentials", "passwd", "password",
+    "private_key", "routing_key", "secret_key", "service_key", "token", "url_secret", "webhook_url",
+];
+
+/// Hosts whose URLs carry the credential in the path: Slack and Teams incoming webhooks, Feishu /
+/// Lark bot hooks, Discord webhooks and Telegram's bot API (`/bot<token>/`).
+const TOKEN_PATH_HOSTS: &[(&str, &str)] = &[
+    ("hooks.slack.com", "/services/"),
+    ("webhook.office.com", "/webhook"),
+    ("outlook.office.com", "/webhook"),
+    ("open.feishu.cn", "/hook/"),
+    ("open.larksuite.com", "/hook/"),
+    ("discord.com", "/api/webhooks/"),
+    ("api.telegram.org", "/bot"),
 ];
 
 /// URL query parameters that carry tokens (`?access_token=` in DingTalk and Feishu bot URLs).
@@ -26,13 +41,18 @@ pub(crate) fn scan(document: &Value, spans: &SpanIndex, namespace: &str) -> (Vec
     let diagnostics = found
         .iter()
         .map(|(pointer, key, what)| {
-            let key = key.as_deref().filter(|k| CREDENTIAL_KEYS.contains(k)).unwrap_or("credential");
+            // A webhook URL with a token moves to `url_secret`; every other credential key takes the reference itself.
+            let (field, key) = match key.as_deref() {
+                Some("url") => ("url_secret = ", "url"),
+                Some(k) if CREDENTIAL_KEYS.contains(&k) => ("", k),
+                _ => ("", "credential"),
+            };
             Diagnostic::error(Code::SecretPlaintext, spans.value(pointer), format!("{what} in the site file"))
                 .with_label("credential in plain text")
                 .with_help(format!(
                     "site files live in Git: put the value in a Secret \
                      (`kubectl -n {namespace} create secret generic <secret-name> --from-literal={key}=...`) \
-                     and reference it: `{{ secret = \"<secret-name>\", key = \"{key}\" }}`"
+                     and reference it: `{field}{{ secret = \"<secret-name>\", key = \"{key}\" }}`"
                 ))
         })
         .collect();
@@ -76,6 +96,13 @@ fn credential(key: Option<&str>, text: &str) -> Option<String> {
     if !url.password().unwrap_or_default().is_empty() {
         return Some("a URL with a password".to_owned());
     }
+    let host = url.host_str().unwrap_or_default();
+    let token_path = TOKEN_PATH_HOSTS
+        .iter()
+        .any(|(suffix, path)| (host == *suffix || host.ends_with(&format!(".{suffix}"))) && url.path().contains(path) && url.path().len() > path.len() + 1);
+    if token_path {
+        return Some(format!("a {host} URL with its token in the path"));
+    }
     url.query_pairs()
         .find(|(name, value)| !value.is_empty() && TOKEN_PARAMETERS.contains(&name.to_ascii_lowercase().as_str()))
         .map(|(name, _)| format!("a URL with a `{name}` token"))
@@ -92,6 +119,13 @@ mod tests {
         assert!(credential(Some("url"), "https://oapi.dingtalk.com/robot/send?access_token=abc").is_some());
         assert!(credential(Some("x"), "-----BEGIN RSA PRIVATE KEY-----\n...").is_some());
         assert!(credential(Some("url"), "http://172.21.210.98:8082/alarm").is_none());
+        assert!(credential(Some("api_url"), "https://hooks.slack.com/services/T000/B000/XXXX").is_some());
+        assert!(credential(Some("url"), "https://open.feishu.cn/open-apis/bot/v2/hook/0f1e2d3c").is_some());
+        assert!(credential(Some("url"), "https://prod-01.westeurope.logic.azure.com/workflows/1/triggers?sig=abc").is_some());
+        assert!(credential(Some("url"), "https://acme.webhook.office.com/webhookb2/abc@def/IncomingWebhook/1/2").is_some());
+        assert!(credential(Some("bot_token"), "123456:ABC").is_some());
+        assert!(credential(Some("api_url"), "https://api.opsgenie.com/").is_none());
+        assert!(credential(Some("api_url"), "https://api.telegram.org").is_none());
         assert!(credential(Some("secret"), "alertmanager-smtp").is_none());
         assert!(credential(Some("key"), "healthcheck-client.key").is_none());
         assert!(credential(Some("auth_username"), "sre-monitor@example.com").is_none());

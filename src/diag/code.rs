@@ -24,6 +24,11 @@ pub enum Code {
     RefUnknownNode,
     /// A route names a receiver that no `[[receivers]]` entry declares.
     RefUnknownReceiver,
+    /// A route names a time interval that no `[[time_intervals]]` entry declares.
+    RefUnknownTimeInterval,
+    /// A file the site names (a template, a rule file) is missing or unreadable, or a rule-file
+    /// pattern matches nothing.
+    RefMissingFile,
     /// Not a Prometheus duration such as `30s`, `5m` or `15d`.
     ValueDuration,
     /// Not a Kubernetes quantity such as `10Gi`, `500m` or `2`.
@@ -46,18 +51,34 @@ pub enum Code {
     ValueApiResource,
     /// Not a valid `host:port`.
     ValueHostPort,
+    /// Not an Alertmanager release tag such as `v0.33.1`.
+    ValueVersion,
+    /// A receiver integration Alertmanager rejects: two keys that exclude each other, neither of
+    /// two required alternatives, or a value outside the integration's fixed set.
+    AlertReceiver,
+    /// A setting that needs a newer Alertmanager than `alertmanager.version`; the message names
+    /// the release that introduced it. Raise the version or drop the setting.
+    AlertmanagerVersion,
     /// The PromQL expression does not parse.
     PromqlSyntax,
     /// An alert or record name that Prometheus rejects.
     RuleName,
     /// A rule that is neither an alerting nor a recording rule, or is both, or uses alert-only fields.
     RuleKind,
+    /// An included rule file that is not a Prometheus rule file (YAML syntax, unknown keys, wrong
+    /// types), or that has a group without rules.
+    RuleFile,
     /// Not an Alertmanager matcher such as `severity="critical"` or `team=~"db|web"`.
     AlertMatcher,
     /// A Go template in a label or annotation that does not parse.
     AlertTemplate,
     /// A route tree that Alertmanager rejects (e.g. matchers on the root route).
     AlertRoute,
+    /// A time interval Alertmanager rejects: a time of day, weekday, day, month or year range that
+    /// does not parse or runs backwards, or a malformed time zone name.
+    AlertTimeInterval,
+    /// A receiver that no route sends to (warning): its integrations would never be used.
+    AlertUnusedReceiver,
     /// More replicas than nodes they may run on; the extra pods would never schedule.
     PlacementReplicas,
     /// Storage declared without nodes to hold it.
@@ -93,6 +114,8 @@ impl Code {
         Code::NameDuplicate,
         Code::RefUnknownNode,
         Code::RefUnknownReceiver,
+        Code::RefUnknownTimeInterval,
+        Code::RefMissingFile,
         Code::ValueDuration,
         Code::ValueQuantity,
         Code::ValueEmail,
@@ -104,12 +127,18 @@ impl Code {
         Code::ValueK8sLabel,
         Code::ValueApiResource,
         Code::ValueHostPort,
+        Code::ValueVersion,
+        Code::AlertReceiver,
+        Code::AlertmanagerVersion,
         Code::PromqlSyntax,
         Code::RuleName,
         Code::RuleKind,
+        Code::RuleFile,
         Code::AlertMatcher,
         Code::AlertTemplate,
         Code::AlertRoute,
+        Code::AlertTimeInterval,
+        Code::AlertUnusedReceiver,
         Code::PlacementReplicas,
         Code::PlacementStorage,
         Code::EtcdNoNodes,
@@ -124,7 +153,7 @@ impl Code {
 
     /// Whether this code reports a warning (the site still compiles) rather than an error.
     pub fn is_warning(self) -> bool {
-        matches!(self, Code::PrometheusAdminApi | Code::PlacementSingleNode)
+        matches!(self, Code::PrometheusAdminApi | Code::PlacementSingleNode | Code::AlertUnusedReceiver)
     }
 
     /// The stable, namespaced id printed with every diagnostic.
@@ -140,6 +169,8 @@ impl Code {
             Code::NameDuplicate => "name::duplicate",
             Code::RefUnknownNode => "ref::unknown-node",
             Code::RefUnknownReceiver => "ref::unknown-receiver",
+            Code::RefUnknownTimeInterval => "ref::unknown-time-interval",
+            Code::RefMissingFile => "ref::missing-file",
             Code::ValueDuration => "value::duration",
             Code::ValueQuantity => "value::quantity",
             Code::ValueEmail => "value::email",
@@ -151,12 +182,18 @@ impl Code {
             Code::ValueK8sLabel => "value::k8s-label",
             Code::ValueApiResource => "value::api-resource",
             Code::ValueHostPort => "value::host-port",
+            Code::ValueVersion => "value::version",
+            Code::AlertReceiver => "alert::receiver",
+            Code::AlertmanagerVersion => "alertmanager::version",
             Code::PromqlSyntax => "promql::syntax",
             Code::RuleName => "rule::name",
             Code::RuleKind => "rule::kind",
+            Code::RuleFile => "rule::file",
             Code::AlertMatcher => "alert::matcher",
             Code::AlertTemplate => "alert::template",
             Code::AlertRoute => "alert::route",
+            Code::AlertTimeInterval => "alert::time-interval",
+            Code::AlertUnusedReceiver => "alert::unused-receiver",
             Code::PlacementReplicas => "placement::replicas",
             Code::PlacementStorage => "placement::storage",
             Code::EtcdNoNodes => "etcd::no-nodes",

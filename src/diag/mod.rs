@@ -3,6 +3,7 @@
 
 mod code;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -18,29 +19,69 @@ pub enum Severity {
     Warning,
 }
 
-/// A site file as read from disk: its display path and its text.
+/// A site file as read from disk: its display path and its text, and the files it names.
 #[derive(Debug, Clone)]
 pub struct SiteSource {
     /// Path as given on the command line (used only for display).
     pub path: String,
     /// The file's contents.
     pub text: Arc<str>,
+    /// The files the site names (templates, rule files), read by the caller.
+    pub included: Included,
+}
+
+/// Files a site names, read by the caller so that checking stays free of I/O. Paths are as the
+/// site writes them, relative to the site file, with `/` separators.
+#[derive(Debug, Clone, Default)]
+pub struct Included {
+    /// Path → contents, or why the file could not be read.
+    pub files: BTreeMap<String, Result<Arc<str>, String>>,
+    /// Glob pattern → the files it matched, sorted (each also in `files`), or why it could not be expanded.
+    pub globs: BTreeMap<String, Result<Vec<String>, String>>,
 }
 
 impl SiteSource {
-    /// Wraps a path and text.
+    /// Wraps a path and text (with no included files).
     pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
-        Self { path: path.into(), text: text.into() }
+        Self { path: path.into(), text: text.into(), included: Included::default() }
+    }
+
+    /// Adds the files the site names.
+    #[must_use]
+    pub fn with_included(mut self, included: Included) -> Self {
+        self.included = included;
+        self
     }
 
     /// One-based line and column of a byte offset (columns count characters).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..floor_char_boundary(&self.text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        (line, before[line_start..].chars().count() + 1)
+        line_col(&self.text, offset)
     }
+
+    /// The display path and text of the file a diagnostic points into: the site file, or an
+    /// included file shown by its path next to the site file's.
+    pub fn file_of(&self, diagnostic: &Diagnostic) -> (String, Arc<str>) {
+        let Some(file) = &diagnostic.file else { return (self.path.clone(), Arc::clone(&self.text)) };
+        let dir = std::path::Path::new(&self.path).parent().map(|d| d.to_string_lossy().into_owned()).filter(|d| !d.is_empty());
+        let path = dir.map_or_else(|| file.clone(), |d| format!("{d}/{file}"));
+        let text = self.included.files.get(file).and_then(|r| r.as_ref().ok()).map_or_else(|| Arc::from(""), Arc::clone);
+        (path, text)
+    }
+
+    /// Display path, line and column of a diagnostic, in whichever file it points into.
+    pub fn locate(&self, diagnostic: &Diagnostic) -> (String, usize, usize) {
+        let (path, text) = self.file_of(diagnostic);
+        let (line, column) = line_col(&text, diagnostic.span.start);
+        (path, line, column)
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -59,7 +100,10 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// One sentence naming the problem.
     pub message: String,
-    /// Byte range in the site file that the problem is about.
+    /// The file the span is in: `None` for the site file, or a path from `Included::files`
+    /// (a rule file the site names).
+    pub file: Option<String>,
+    /// Byte range in that file that the problem is about.
     pub span: std::ops::Range<usize>,
     /// Short text shown under the span.
     pub label: String,
@@ -70,12 +114,19 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error at `span`.
     pub fn error(code: Code, span: std::ops::Range<usize>, message: impl Into<String>) -> Self {
-        Self { code, severity: Severity::Error, message: message.into(), span, label: String::new(), help: None }
+        Self { code, severity: Severity::Error, message: message.into(), file: None, span, label: String::new(), help: None }
     }
 
     /// A warning at `span`.
     pub fn warning(code: Code, span: std::ops::Range<usize>, message: impl Into<String>) -> Self {
         Self { severity: Severity::Warning, ..Self::error(code, span, message) }
+    }
+
+    /// Places the span in an included file instead of the site file.
+    #[must_use]
+    pub fn in_file(mut self, file: Option<String>) -> Self {
+        self.file = file;
+        self
     }
 
     /// Sets the text under the span.
@@ -94,7 +145,8 @@ impl Diagnostic {
 
     /// A miette report of this diagnostic against its source, for printing.
     pub fn report(&self, source: &SiteSource) -> Report {
-        Report { diagnostic: self.clone(), source: NamedSource::new(&source.path, Arc::clone(&source.text)) }
+        let (path, text) = source.file_of(self);
+        Report { diagnostic: self.clone(), source: NamedSource::new(path, text) }
     }
 }
 
@@ -135,8 +187,9 @@ impl Diagnostics {
 
     /// The diagnostics sorted by span start, code and message (never by the order checks ran).
     pub fn sorted(mut self) -> Vec<Diagnostic> {
+        // The site file first, then each included file in path order.
         self.0.sort_by(|a, b| {
-            (a.span.start, a.code, &a.message, a.span.end).cmp(&(b.span.start, b.code, &b.message, b.span.end))
+            (&a.file, a.span.start, a.code, &a.message, a.span.end).cmp(&(&b.file, b.span.start, b.code, &b.message, b.span.end))
         });
         self.0.dedup();
         self.0
@@ -159,8 +212,8 @@ pub fn render(source: &SiteSource, diagnostics: Diagnostics, color: bool, width:
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(width);
     let mut text = String::new();
     for diagnostic in diagnostics.sorted() {
-        let (line, column) = source.line_col(diagnostic.span.start);
-        text.push_str(&format!("{}:{line}:{column}: ", source.path));
+        let (path, line, column) = source.locate(&diagnostic);
+        text.push_str(&format!("{path}:{line}:{column}: "));
         if handler.render_report(&mut text, &diagnostic.report(source)).is_err() {
             text.push_str(&diagnostic.message);
         }

@@ -7,6 +7,8 @@ use crate::render::ObjectKey;
 pub const CLUSTER_DIR: &str = "_cluster";
 /// Alertmanager's configuration file, at the root so that reviewers find it first.
 pub const ALERTMANAGER_CONFIG: &str = "alertmanager.yml";
+/// Directory of Alertmanager notification templates; kustomize puts them in the configuration Secret.
+pub const ALERTMANAGER_TEMPLATES: &str = "alertmanager-templates";
 /// The kustomization that lists everything.
 pub const KUSTOMIZATION: &str = "kustomization.yaml";
 /// The kustomization of the CRDs, applied first; not part of the main one, which builds offline.
@@ -18,4 +20,9 @@ pub const MARKER: &str = ".promsite.yaml";
 pub fn object_path(key: &ObjectKey) -> String {
     let dir = key.namespace.as_deref().unwrap_or(CLUSTER_DIR);
     format!("{dir}/{}-{}.yaml", key.kind.to_ascii_lowercase(), key.name)
+}
+
+/// Relative path of an Alertmanager notification template file.
+pub fn alertmanager_template(name: &str) -> String {
+    format!("{ALERTMANAGER_TEMPLATES}/{name}")
 }

@@ -24,6 +24,9 @@ pub fn tree(bundle: &Bundle) -> Result<Tree, serde_saphyr::ser::Error> {
     }
     files.insert(layout::ALERTMANAGER_CONFIG.to_owned(), yaml::document(&bundle.site, &bundle.alertmanager_config)?);
     let resources: Vec<String> = files.keys().filter(|path| path.as_str() != layout::ALERTMANAGER_CONFIG).cloned().collect();
+    for (name, text) in &bundle.alertmanager_templates {
+        files.insert(layout::alertmanager_template(name), text.clone());
+    }
     files.insert(layout::KUSTOMIZATION.to_owned(), yaml::document(&bundle.site, &kustomization(bundle, resources))?);
     if !bundle.crd_urls.is_empty() {
         files.insert(layout::SETUP_KUSTOMIZATION.to_owned(), yaml::document(&bundle.site, &setup_kustomization(bundle))?);
@@ -111,7 +114,9 @@ fn kustomization(bundle: &Bundle, resources: Vec<String>) -> Kustomization {
         secret_generator: vec![SecretGenerator {
             name: bundle.alertmanager_secret.clone(),
             namespace: bundle.namespace.clone(),
-            files: vec![format!("{}={}", crate::render::ALERTMANAGER_CONFIG_KEY, layout::ALERTMANAGER_CONFIG)],
+            files: std::iter::once(format!("{}={}", crate::render::ALERTMANAGER_CONFIG_KEY, layout::ALERTMANAGER_CONFIG))
+                .chain(bundle.alertmanager_templates.keys().map(|name| format!("{name}={}", layout::alertmanager_template(name))))
+                .collect(),
             options: GeneratorOptions {
                 disable_name_suffix_hash: true,
                 labels: BTreeMap::from([

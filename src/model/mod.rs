@@ -3,12 +3,14 @@
 
 mod duration;
 mod matcher;
+pub mod receiver;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
 pub use duration::Duration;
 pub use matcher::{MatchOp, Matcher};
+pub use receiver::{Receiver, SecretKeyRef};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -40,6 +42,10 @@ pub struct Site {
     pub route: Route,
     /// Receivers, sorted by name.
     pub receivers: Vec<Receiver>,
+    /// Inhibition rules, in the order written.
+    pub inhibit_rules: Vec<InhibitRule>,
+    /// Time intervals, sorted by name.
+    pub time_intervals: Vec<TimeInterval>,
     /// ServiceMonitors, sorted by name.
     pub scrapes: Vec<Scrape>,
     /// etcd scraping, if enabled.
@@ -165,6 +171,9 @@ impl Site {
         let mut secrets = BTreeSet::new();
         if let Some(password) = self.alertmanager.smtp.as_ref().and_then(|s| s.auth_password.as_ref()) {
             secrets.insert((self.namespace.clone(), password.secret.clone()));
+        }
+        for receiver in &self.receivers {
+            secrets.extend(receiver.secrets().into_iter().map(|r| (self.namespace.clone(), r.secret.clone())));
         }
         if let Some(etcd) = &self.etcd {
             secrets.insert((self.namespace.clone(), etcd.client_cert.secret.clone()));
@@ -318,15 +327,54 @@ pub struct Alertmanager {
     pub node_port: Option<u16>,
     /// Whether pods use the host network.
     pub host_network: bool,
+    /// Notification template files, sorted by file name.
+    pub templates: Vec<Template>,
 }
 
-/// A reference to one key of a Secret in the site's namespace.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct SecretKeyRef {
-    /// Secret name.
-    pub secret: String,
-    /// Key in the Secret.
-    pub key: String,
+/// A notification template file, shipped in the configuration Secret.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// File name (a Secret key), unique within the site.
+    pub name: String,
+    /// The file's contents.
+    pub text: String,
+}
+
+/// An inhibition rule.
+#[derive(Debug, Clone)]
+pub struct InhibitRule {
+    /// Matchers of the muting alert.
+    pub source_matchers: Vec<Matcher>,
+    /// Matchers of the muted alerts.
+    pub target_matchers: Vec<Matcher>,
+    /// Labels that must be equal.
+    pub equal: Vec<String>,
+}
+
+/// A named time interval.
+#[derive(Debug, Clone)]
+pub struct TimeInterval {
+    /// Name.
+    pub name: String,
+    /// Its ranges, in the order written.
+    pub intervals: Vec<TimeIntervalSpec>,
+}
+
+/// One validated time range; every list holds Alertmanager's own spelling (`monday:friday`, `1:5`).
+#[derive(Debug, Clone, Default)]
+pub struct TimeIntervalSpec {
+    /// `(start, end)` times of day, `HH:MM`.
+    pub times: Vec<(String, String)>,
+    /// Weekday ranges.
+    pub weekdays: Vec<String>,
+    /// Day-of-month ranges.
+    pub days_of_month: Vec<String>,
+    /// Month ranges.
+    pub months: Vec<String>,
+    /// Year ranges.
+    pub years: Vec<String>,
+    /// IANA time zone.
+    pub location: Option<String>,
 }
 
 /// Outgoing e-mail settings.
@@ -365,39 +413,12 @@ pub struct Route {
     pub repeat_interval: Option<Duration>,
     /// Continue matching siblings.
     pub continue_matching: bool,
+    /// Time intervals in which the route is muted.
+    pub mute_time_intervals: Vec<String>,
+    /// Time intervals outside which the route is muted.
+    pub active_time_intervals: Vec<String>,
     /// Child routes, in order (order matters).
     pub routes: Vec<Route>,
-}
-
-/// A receiver.
-#[derive(Debug, Clone)]
-pub struct Receiver {
-    /// Name.
-    pub name: String,
-    /// E-mail destinations.
-    pub email: Vec<Email>,
-    /// Webhook destinations.
-    pub webhook: Vec<Webhook>,
-}
-
-/// One e-mail destination.
-#[derive(Debug, Clone)]
-pub struct Email {
-    /// Recipient.
-    pub to: String,
-    /// Notify on resolve.
-    pub send_resolved: Option<bool>,
-}
-
-/// One webhook destination.
-#[derive(Debug, Clone)]
-pub struct Webhook {
-    /// Target URL (checked to carry no credentials).
-    pub url: String,
-    /// Notify on resolve.
-    pub send_resolved: Option<bool>,
-    /// Alerts per message.
-    pub max_alerts: Option<u32>,
 }
 
 /// A URL scheme for scraping.

@@ -10,7 +10,7 @@ use super::common::{self, meta, operator_pod_labels};
 use super::crd::{AlertmanagerSpec, Custom};
 use super::object::Object;
 use super::workload::{web_monitor, web_service};
-use crate::model::Site;
+use crate::model::{self, Site};
 
 /// Name of the `Alertmanager` resource (kube-prometheus' convention).
 pub(super) const INSTANCE: &str = "main";
@@ -39,8 +39,14 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
 
 fn spec(site: &Site) -> AlertmanagerSpec {
     let alertmanager = &site.alertmanager;
-    let secrets: BTreeSet<String> =
-        alertmanager.smtp.iter().filter_map(|smtp| smtp.auth_password.as_ref()).map(|r| r.secret.clone()).collect();
+    // Every Secret the configuration reads a `*_file` from must be mounted by the operator.
+    let secrets: BTreeSet<String> = alertmanager
+        .smtp
+        .iter()
+        .filter_map(|smtp| smtp.auth_password.as_ref())
+        .chain(site.receivers.iter().flat_map(model::Receiver::secrets))
+        .map(|r| r.secret.clone())
+        .collect();
     AlertmanagerSpec {
         version: Some(alertmanager.version.clone()),
         replicas: Some(alertmanager.replicas),

@@ -37,6 +37,7 @@ pub fn render(site: &Site) -> Bundle {
         objects: BTreeMap::new(),
         alertmanager_config: alertmanager_config::render(site),
         alertmanager_secret: alertmanager::CONFIG_SECRET.to_owned(),
+        alertmanager_templates: site.alertmanager.templates.iter().map(|t| (t.name.clone(), t.text.clone())).collect(),
         versions: BTreeMap::from([
             ("alertmanager", site.alertmanager.version.clone()),
             ("prometheus", site.prometheus.version.clone()),

@@ -146,6 +146,8 @@ pub struct Bundle {
     pub alertmanager_config: AlertmanagerConfig,
     /// Name of that Secret.
     pub alertmanager_secret: String,
+    /// Notification template files (file name → text), shipped in that Secret beside the configuration.
+    pub alertmanager_templates: BTreeMap<String, String>,
     /// Versions the output was compiled for (component → version).
     pub versions: BTreeMap<&'static str, String>,
     /// Remote CRD files for `setup/kustomization.yaml`; empty when promsite does not manage CRDs.

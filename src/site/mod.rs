@@ -3,11 +3,12 @@
 
 mod pointer;
 pub mod raw;
+pub mod rule_file;
 
 pub use pointer::{SpanIndex, escape};
 use serde_json::Value;
 
-use crate::diag::{Code, Diagnostic, Diagnostics, SiteSource};
+use crate::diag::{Code, Diagnostic, Diagnostics, Included, SiteSource};
 
 /// A syntactically valid site file: its JSON view and where each value is in the text.
 #[derive(Debug, Clone)]
@@ -16,6 +17,8 @@ pub struct ParsedSite {
     pub json: Value,
     /// JSON Pointer → span.
     pub spans: SpanIndex,
+    /// The files the site names, as the caller read them.
+    pub included: Included,
 }
 
 /// The largest site file promsite reads: far beyond any real site (an XL synthetic site with
@@ -43,7 +46,30 @@ pub fn parse(source: &SiteSource) -> Result<ParsedSite, Diagnostics> {
         return Err(diagnostics);
     }
     let (spans, json) = pointer::index(&document);
-    Ok(ParsedSite { json, spans })
+    Ok(ParsedSite { json, spans, included: source.included.clone() })
+}
+
+/// The files a site names, before any checking: template files and rule-file patterns. The caller
+/// reads them (checks never do I/O). A file that does not parse names nothing; its errors are
+/// reported by the checks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Includes {
+    /// Literal paths, relative to the site file.
+    pub files: Vec<String>,
+    /// Glob patterns, relative to the site file.
+    pub globs: Vec<String>,
+}
+
+/// Lists the files `text` names (`alertmanager.templates`, `rule_files`).
+pub fn includes(text: &str) -> Includes {
+    let Ok(document) = toml::from_str::<toml::Table>(text) else { return Includes::default() };
+    let strings = |value: Option<&toml::Value>| -> Vec<String> {
+        value.and_then(toml::Value::as_array).map(|items| items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()).unwrap_or_default()
+    };
+    Includes {
+        files: strings(document.get("alertmanager").and_then(|a| a.get("templates"))),
+        globs: strings(document.get("rule_files")),
+    }
 }
 
 /// The diagnostic for a site file of `bytes` bytes, over [`MAX_SITE_BYTES`].

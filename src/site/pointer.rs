@@ -33,6 +33,11 @@ impl SpanIndex {
         location.key.clone().unwrap_or_else(|| location.value.clone())
     }
 
+    /// Records where the value (and its key, if it has one) at `pointer` is.
+    pub(crate) fn insert(&mut self, pointer: String, key: Option<Range<usize>>, value: Range<usize>) {
+        self.entries.insert(pointer, Location { key, value });
+    }
+
     fn nearest(&self, pointer: &str) -> &Location {
         let mut current = pointer;
         loop {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+pub use crate::model::receiver::{Receiver, SecretKeyRef};
 use crate::model::{CrdSource, LogLevel, NodeRole, Scheme, Verb};
 
 /// A promsite site file: one on-prem Kubernetes cluster's monitoring stack.
@@ -29,6 +30,12 @@ pub struct RawSite {
     /// Where notifications go. Every route names one of these.
     #[schemars(length(min = 1))]
     pub receivers: Vec<Receiver>,
+    /// Rules that mute alerts (targets) while other alerts (sources) fire.
+    #[serde(default)]
+    pub inhibit_rules: Vec<InhibitRule>,
+    /// Named time intervals that routes mute or activate notifications in.
+    #[serde(default)]
+    pub time_intervals: Vec<TimeInterval>,
     /// Services to scrape, each becoming a ServiceMonitor.
     #[serde(default)]
     pub scrape: Vec<Scrape>,
@@ -42,6 +49,10 @@ pub struct RawSite {
     /// Alerting and recording rules, one PrometheusRule per group.
     #[serde(default)]
     pub rule_groups: Vec<RuleGroup>,
+    /// Prometheus rule files to include, as glob patterns relative to the site file
+    /// (e.g. `rules/**/*.yaml`); each of their groups becomes a PrometheusRule like `rule_groups`.
+    #[serde(default)]
+    pub rule_files: Vec<String>,
     /// The Prometheus Operator itself (on by default).
     #[serde(default)]
     pub operator: Operator,
@@ -323,6 +334,10 @@ pub struct Alertmanager {
     /// Run on the host network (ports 9093 and 9094 of each node), as some on-prem networks need.
     #[serde(default)]
     pub host_network: bool,
+    /// Notification template files (`{{ define "..." }}` blocks), relative to the site file. They
+    /// go into the configuration Secret beside `alertmanager.yaml`.
+    #[serde(default)]
+    pub templates: Vec<String>,
 }
 
 
@@ -336,16 +351,6 @@ pub struct AlertmanagerCluster {
     pub pushpull_interval: Option<String>,
     /// Time to wait between peers to send notifications, e.g. `15s`.
     pub peer_timeout: Option<String>,
-}
-
-/// A reference to one key of a Kubernetes Secret in the site's namespace.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SecretKeyRef {
-    /// Name of the Secret.
-    pub secret: String,
-    /// Key inside the Secret.
-    pub key: String,
 }
 
 /// Outgoing e-mail settings.
@@ -388,45 +393,75 @@ pub struct Route {
     /// Keep matching sibling routes after this one matched.
     #[serde(default, rename = "continue")]
     pub continue_matching: bool,
+    /// Time intervals (from `[[time_intervals]]`) during which this route sends nothing.
+    #[serde(default)]
+    pub mute_time_intervals: Vec<String>,
+    /// Time intervals (from `[[time_intervals]]`) outside which this route sends nothing.
+    #[serde(default)]
+    pub active_time_intervals: Vec<String>,
     /// Child routes, tried in order.
     #[serde(default)]
     pub routes: Vec<Route>,
 }
 
-/// A notification receiver.
+/// An inhibition rule: while an alert matching `source_matchers` fires, alerts matching
+/// `target_matchers` with the same values of the `equal` labels are muted.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Receiver {
-    /// Receiver name, referenced by routes.
+pub struct InhibitRule {
+    /// Matchers the muting (source) alert must satisfy.
+    #[schemars(length(min = 1))]
+    pub source_matchers: Vec<String>,
+    /// Matchers the muted (target) alerts must satisfy.
+    #[schemars(length(min = 1))]
+    pub target_matchers: Vec<String>,
+    /// Labels whose values must be equal in source and target.
+    #[serde(default)]
+    pub equal: Vec<String>,
+}
+
+/// A named set of time ranges.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimeInterval {
+    /// Name, referenced by routes' `mute_time_intervals` and `active_time_intervals`.
     pub name: String,
-    /// E-mail notifications.
-    #[serde(default)]
-    pub email: Vec<EmailConfig>,
-    /// Webhook notifications (HTTP POST of the alert group as JSON).
-    #[serde(default)]
-    pub webhook: Vec<WebhookConfig>,
+    /// The ranges; an instant inside any of them is inside the interval.
+    #[schemars(length(min = 1))]
+    pub intervals: Vec<TimeIntervalSpec>,
 }
 
-/// One e-mail destination.
+/// One time range. Every field given must match; a field left out matches any time.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct EmailConfig {
-    /// Recipient address.
-    pub to: String,
-    /// Also notify when alerts resolve. Default false (Alertmanager's default for e-mail).
-    pub send_resolved: Option<bool>,
+pub struct TimeIntervalSpec {
+    /// Times of day, `HH:MM` to `HH:MM` (end exclusive; `24:00` is the end of the day).
+    #[serde(default)]
+    pub times: Vec<TimeRange>,
+    /// Days of the week or ranges of them, e.g. `monday:friday`, `saturday`.
+    #[serde(default)]
+    pub weekdays: Vec<String>,
+    /// Days of the month or ranges, e.g. `1:5`, `-1` (the last day).
+    #[serde(default)]
+    pub days_of_month: Vec<String>,
+    /// Months by name or number, or ranges, e.g. `january:march`, `12`.
+    #[serde(default)]
+    pub months: Vec<String>,
+    /// Years or ranges, e.g. `2025:2027`.
+    #[serde(default)]
+    pub years: Vec<String>,
+    /// IANA time zone the ranges are in, e.g. `Asia/Tokyo`. Default UTC.
+    pub location: Option<String>,
 }
 
-/// One webhook destination.
+/// A time-of-day range.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct WebhookConfig {
-    /// URL to POST to. It must not carry credentials.
-    pub url: String,
-    /// Also notify when alerts resolve. Default true (Alertmanager's default for webhooks).
-    pub send_resolved: Option<bool>,
-    /// Most alerts per message; 0 means all.
-    pub max_alerts: Option<u32>,
+pub struct TimeRange {
+    /// Start, `HH:MM` (inclusive).
+    pub start_time: String,
+    /// End, `HH:MM` (exclusive), at most `24:00`.
+    pub end_time: String,
 }
 
 /// A set of Kubernetes Services to scrape (a ServiceMonitor).

@@ -16,13 +16,17 @@ pub fn root() -> PathBuf {
 /// Reads a site file relative to the repository root.
 pub fn source(relative: &str) -> SiteSource {
     let path = root().join(relative);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    SiteSource::new(relative, text)
+    let loaded = promsite::load(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    SiteSource { path: relative.to_owned(), ..loaded }
 }
 
 /// Compiles a site file that must be valid.
 pub fn compile(relative: &str) -> Compiled {
-    compile_text(relative, &source(relative).text)
+    let source = source(relative);
+    match pipeline::compile(&source) {
+        Ok(compiled) => compiled,
+        Err(diagnostics) => panic!("{relative} does not compile: {diagnostics:#?}"),
+    }
 }
 
 /// Compiles site text that must be valid.
@@ -99,4 +103,23 @@ pub fn run_ok(command: &mut Command) -> String {
 /// Parses a YAML document (as promsite writes it) into JSON.
 pub fn yaml(text: &str) -> serde_json::Value {
     serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("unparsable YAML: {e}\n{text}"))
+}
+
+/// The first `MAJOR.MINOR.PATCH` in a text (a tag such as `v0.33.1`, or a tool's `--version`
+/// line), as numbers that order like releases.
+pub fn release(text: &str) -> (u32, u32, u32) {
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .find_map(|word| {
+            let parts: Vec<u32> = word.split('.').map(str::parse).collect::<Result<_, _>>().ok()?;
+            match parts[..] {
+                [major, minor, patch] => Some((major, minor, patch)),
+                _ => None,
+            }
+        })
+        .unwrap_or_else(|| panic!("no version in {text:?}"))
+}
+
+/// Whether an output file is YAML (not, say, a notification template).
+pub fn is_yaml(path: &str) -> bool {
+    path.ends_with(".yaml") || path.ends_with(".yml")
 }
