@@ -1,16 +1,22 @@
 //! Diagnostics about a site file: a stable code, a severity, a byte span into the TOML and help.
-//! This module formats nothing itself beyond building miette reports; printing is `cli.rs`'s job.
+//! `format` turns them into text (human, JSON, GitHub workflow commands, GitLab Code Quality);
+//! nothing here prints: that is `cli.rs`'s job.
 
 mod code;
+mod explain;
+mod format;
 
 use std::fmt;
 use std::sync::Arc;
 
 pub use code::Code;
+pub use explain::{Example, Explanation};
+pub use format::{Located, explain, github, github_error, gitlab, json, locate, render};
 use miette::{LabeledSpan, NamedSource, SourceSpan};
 
 /// How bad a diagnostic is. Errors stop compilation; warnings do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The site cannot be compiled.
     Error,
@@ -149,28 +155,6 @@ impl IntoIterator for Diagnostics {
     fn into_iter(self) -> Self::IntoIter {
         self.0.into_iter()
     }
-}
-
-/// Renders diagnostics as text: each as `path:line:column: code` followed by miette's report
-/// (source excerpt, label, help), then a summary line. Pure: the caller prints it.
-pub fn render(source: &SiteSource, diagnostics: Diagnostics, color: bool, width: usize) -> String {
-    let (errors, warnings) = (diagnostics.error_count(), diagnostics.warning_count());
-    let theme = if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(width);
-    let mut text = String::new();
-    for diagnostic in diagnostics.sorted() {
-        let (line, column) = source.line_col(diagnostic.span.start);
-        text.push_str(&format!("{}:{line}:{column}: ", source.path));
-        if handler.render_report(&mut text, &diagnostic.report(source)).is_err() {
-            text.push_str(&diagnostic.message);
-        }
-        text.push('\n');
-    }
-    if errors + warnings > 0 {
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-        text.push_str(&format!("{}: {}, {}\n", source.path, plural(errors, "error"), plural(warnings, "warning")));
-    }
-    text
 }
 
 /// A diagnostic bound to its source text, rendered by miette.
