@@ -216,9 +216,11 @@ pub struct ControlPlane {
 #[serde(deny_unknown_fields)]
 pub struct SiteMeta {
     /// Site name (a DNS-1123 label): the output directory and the `promsite.dev/site` label.
+    #[schemars(example = &"aipaas-japan")]
     pub name: String,
     /// Namespace of the monitoring stack.
     #[serde(default = "default_namespace")]
+    #[schemars(example = &"monitoring")]
     pub namespace: String,
 }
 
@@ -231,14 +233,18 @@ fn default_namespace() -> String {
 #[serde(deny_unknown_fields)]
 pub struct Node {
     /// The node's name, as in its `kubernetes.io/hostname` label.
+    #[schemars(example = &"master-01.aipaas.japan")]
     pub name: String,
     /// The node's IP address, used to scrape host services such as etcd.
+    #[schemars(example = &"172.31.243.137")]
     pub address: String,
     /// What runs on the node.
     #[serde(default)]
+    #[schemars(example = serde_json::json!(["control-plane", "etcd"]))]
     pub roles: Vec<NodeRole>,
     /// The node's taints, as `key[=value]:Effect`. Workloads placed here tolerate exactly these.
     #[serde(default)]
+    #[schemars(example = serde_json::json!(["node-role.kubernetes.io/control-plane:NoSchedule"]))]
     pub taints: Vec<String>,
 }
 
@@ -248,31 +254,42 @@ pub struct Node {
 #[serde(deny_unknown_fields)]
 pub struct Prometheus {
     /// Prometheus version (image tag), e.g. `v3.5.0`.
+    #[schemars(example = &"v3.5.0")]
     pub version: Option<String>,
     /// Number of replicas; each scrapes everything (HA pair). Default 1.
     #[schemars(range(min = 1, max = 100))]
+    #[schemars(example = 2)]
     pub replicas: Option<u32>,
     /// How long to keep samples (Prometheus duration). Default `15d`.
+    #[schemars(example = &"30d")]
     pub retention: Option<String>,
     /// How often rules are evaluated (Prometheus duration). Default `30s`.
+    #[schemars(example = &"30s")]
     pub evaluation_interval: Option<String>,
     /// Default scrape interval (Prometheus duration). Default `30s`.
+    #[schemars(example = &"30s")]
     pub scrape_interval: Option<String>,
     /// Nodes the replicas run on, one replica per node.
     #[serde(default)]
+    #[schemars(example = serde_json::json!(["master-02.aipaas.japan", "master-03.aipaas.japan"]))]
     pub nodes: Vec<String>,
     /// Labels added to every series and alert leaving this Prometheus.
     #[serde(default)]
+    #[schemars(example = serde_json::json!({ "cluster": "aipaas-japan" }))]
     pub external_labels: BTreeMap<String, String>,
     /// CPU and memory requests (memory is also the limit).
+    #[schemars(example = serde_json::json!({ "cpu": "2", "memory": "8Gi" }))]
     pub resources: Option<Resources>,
     /// Enable the TSDB admin API (deleting series, snapshots). Default false.
     #[serde(default)]
+    #[schemars(example = false)]
     pub admin_api: bool,
     /// Upper bound on samples one query may load into memory.
     #[schemars(range(min = 1))]
+    #[schemars(example = 50_000_000)]
     pub query_max_samples: Option<u64>,
     /// Local persistent storage on each node in `nodes`.
+    #[schemars(example = serde_json::json!({ "path": "/prometheus-k8s", "size": "100Gi" }))]
     pub storage: Option<Storage>,
     /// Also expose the web UI on this port of every node (a NodePort Service, 30000-32767).
     #[schemars(range(min = 30000, max = 32767))]
@@ -284,8 +301,10 @@ pub struct Prometheus {
 #[serde(deny_unknown_fields)]
 pub struct Resources {
     /// CPU request (Kubernetes quantity, e.g. `2` or `500m`).
+    #[schemars(example = &"2", example = &"500m")]
     pub cpu: Option<String>,
     /// Memory request and limit (Kubernetes quantity, e.g. `8Gi`).
+    #[schemars(example = &"8Gi")]
     pub memory: Option<String>,
 }
 
@@ -294,8 +313,10 @@ pub struct Resources {
 #[serde(deny_unknown_fields)]
 pub struct Storage {
     /// Directory on each node that holds the TSDB. It must exist and be writable by uid 1000 / gid 2000.
+    #[schemars(example = &"/prometheus-k8s")]
     pub path: String,
     /// Capacity of each volume (Kubernetes quantity, e.g. `100Gi`).
+    #[schemars(example = &"100Gi")]
     pub size: String,
 }
 
@@ -304,16 +325,21 @@ pub struct Storage {
 #[serde(deny_unknown_fields)]
 pub struct Alertmanager {
     /// Alertmanager version (image tag), e.g. `v0.33.1`.
+    #[schemars(example = &"v0.33.1")]
     pub version: Option<String>,
     /// Number of replicas; they gossip to form one HA cluster. Default 1.
     #[schemars(range(min = 1, max = 100))]
+    #[schemars(example = 2)]
     pub replicas: Option<u32>,
     /// Nodes the replicas run on, one replica per node.
     #[serde(default)]
+    #[schemars(example = serde_json::json!(["master-01.aipaas.japan", "master-02.aipaas.japan"]))]
     pub nodes: Vec<String>,
     /// Log level.
+    #[schemars(example = &"info")]
     pub log_level: Option<LogLevel>,
     /// Timing of the HA cluster's gossip protocol.
+    #[schemars(example = serde_json::json!({ "gossip_interval": "200ms", "pushpull_interval": "1m", "peer_timeout": "15s" }))]
     pub cluster: Option<AlertmanagerCluster>,
     /// Outgoing e-mail settings (Alertmanager's `global.smtp_*`).
     pub smtp: Option<Smtp>,
@@ -331,10 +357,13 @@ pub struct Alertmanager {
 #[serde(deny_unknown_fields)]
 pub struct AlertmanagerCluster {
     /// Interval between gossip messages, e.g. `200ms`.
+    #[schemars(example = &"200ms")]
     pub gossip_interval: Option<String>,
     /// Interval between full state syncs, e.g. `1m`.
+    #[schemars(example = &"1m")]
     pub pushpull_interval: Option<String>,
     /// Time to wait between peers to send notifications, e.g. `15s`.
+    #[schemars(example = &"15s")]
     pub peer_timeout: Option<String>,
 }
 
@@ -343,8 +372,10 @@ pub struct AlertmanagerCluster {
 #[serde(deny_unknown_fields)]
 pub struct SecretKeyRef {
     /// Name of the Secret.
+    #[schemars(example = &"alertmanager-smtp")]
     pub secret: String,
     /// Key inside the Secret.
+    #[schemars(example = &"password")]
     pub key: String,
 }
 
@@ -353,18 +384,25 @@ pub struct SecretKeyRef {
 #[serde(deny_unknown_fields)]
 pub struct Smtp {
     /// SMTP server as `host:port`.
+    #[schemars(example = &"mail.example.com:587")]
     pub smarthost: String,
     /// Sender address.
+    #[schemars(example = &"alertmanager@example.com")]
     pub from: String,
     /// Hostname sent in HELO/EHLO.
+    #[schemars(example = &"alertmanager.example.com")]
     pub hello: Option<String>,
     /// Username for SMTP authentication.
+    #[schemars(example = &"alertmanager@example.com")]
     pub auth_username: Option<String>,
     /// Password for SMTP authentication, as a Secret reference (never the password itself).
+    #[schemars(example = serde_json::json!({ "secret": "alertmanager-smtp", "key": "password" }))]
     pub auth_password: Option<SecretKeyRef>,
     /// Identity for SMTP PLAIN authentication.
+    #[schemars(example = &"alertmanager@example.com")]
     pub auth_identity: Option<String>,
     /// Require STARTTLS. Default true (Alertmanager's default).
+    #[schemars(example = true)]
     pub require_tls: Option<bool>,
 }
 
@@ -373,20 +411,27 @@ pub struct Smtp {
 #[serde(deny_unknown_fields)]
 pub struct Route {
     /// Receiver for alerts this route matches.
+    #[schemars(example = &"sre-oncall")]
     pub receiver: Option<String>,
-    /// Alertmanager matchers, e.g. `severity=~"warning|critical"`. Ignored on the root route.
+    /// Alertmanager matchers, e.g. `severity=~"warning|critical"`. Not allowed on the root route.
     #[serde(default)]
+    #[schemars(example = serde_json::json!(["severity=~\"warning|critical\"", "team=\"db\""]))]
     pub matchers: Vec<String>,
     /// Labels that group alerts into one notification.
+    #[schemars(example = serde_json::json!(["alertname", "cluster"]))]
     pub group_by: Option<Vec<String>>,
     /// Wait before the first notification of a new group (Prometheus duration).
+    #[schemars(example = &"30s")]
     pub group_wait: Option<String>,
     /// Wait before notifying about new alerts in a group (Prometheus duration).
+    #[schemars(example = &"5m")]
     pub group_interval: Option<String>,
     /// Wait before repeating a notification (Prometheus duration).
+    #[schemars(example = &"4h")]
     pub repeat_interval: Option<String>,
     /// Keep matching sibling routes after this one matched.
     #[serde(default, rename = "continue")]
+    #[schemars(example = true)]
     pub continue_matching: bool,
     /// Child routes, tried in order.
     #[serde(default)]
@@ -398,12 +443,15 @@ pub struct Route {
 #[serde(deny_unknown_fields)]
 pub struct Receiver {
     /// Receiver name, referenced by routes.
+    #[schemars(example = &"sre-oncall")]
     pub name: String,
     /// E-mail notifications.
     #[serde(default)]
+    #[schemars(example = serde_json::json!([{ "to": "sre-oncall@example.com", "send_resolved": true }]))]
     pub email: Vec<EmailConfig>,
     /// Webhook notifications (HTTP POST of the alert group as JSON).
     #[serde(default)]
+    #[schemars(example = serde_json::json!([{ "url": "https://hooks.example.com/alertmanager" }]))]
     pub webhook: Vec<WebhookConfig>,
 }
 
@@ -412,8 +460,10 @@ pub struct Receiver {
 #[serde(deny_unknown_fields)]
 pub struct EmailConfig {
     /// Recipient address.
+    #[schemars(example = &"sre-oncall@example.com")]
     pub to: String,
     /// Also notify when alerts resolve. Default false (Alertmanager's default for e-mail).
+    #[schemars(example = true)]
     pub send_resolved: Option<bool>,
 }
 
@@ -422,10 +472,13 @@ pub struct EmailConfig {
 #[serde(deny_unknown_fields)]
 pub struct WebhookConfig {
     /// URL to POST to. It must not carry credentials.
+    #[schemars(example = &"https://hooks.example.com/alertmanager")]
     pub url: String,
     /// Also notify when alerts resolve. Default true (Alertmanager's default for webhooks).
+    #[schemars(example = false)]
     pub send_resolved: Option<bool>,
     /// Most alerts per message; 0 means all.
+    #[schemars(example = 10)]
     pub max_alerts: Option<u32>,
 }
 
@@ -434,21 +487,29 @@ pub struct WebhookConfig {
 #[serde(deny_unknown_fields)]
 pub struct Scrape {
     /// Name of the ServiceMonitor and default job name.
+    #[schemars(example = &"mysql-exporter")]
     pub name: String,
     /// Namespace of the Services. Default: the site's namespace.
+    #[schemars(example = &"db")]
     pub namespace: Option<String>,
     /// Labels the Services must carry.
     #[schemars(length(min = 1))]
+    #[schemars(example = serde_json::json!({ "app": "mysql-exporter" }))]
     pub selector: BTreeMap<String, String>,
     /// Name of the Service port to scrape.
+    #[schemars(example = &"metrics")]
     pub port: String,
     /// HTTP path of the metrics. Default `/metrics`.
+    #[schemars(example = &"/metrics")]
     pub path: Option<String>,
     /// Scrape interval (Prometheus duration). Default: Prometheus' `scrape_interval`.
+    #[schemars(example = &"30s")]
     pub interval: Option<String>,
     /// Scrape timeout (Prometheus duration).
+    #[schemars(example = &"10s")]
     pub timeout: Option<String>,
     /// URL scheme. Default `http`.
+    #[schemars(example = &"https")]
     pub scheme: Option<Scheme>,
 }
 
@@ -459,8 +520,10 @@ pub struct Scrape {
 pub struct Etcd {
     /// etcd's client port. Default 2379.
     #[schemars(range(min = 1, max = 65535))]
+    #[schemars(example = 2379)]
     pub port: Option<u32>,
     /// The Secret (in the site's namespace) holding a client certificate etcd trusts.
+    #[schemars(example = serde_json::json!({ "secret": "etcd-certs", "cert": "healthcheck-client.crt", "key": "healthcheck-client.key", "ca": "ca.crt" }))]
     pub client_cert: EtcdClientCert,
 }
 
@@ -469,12 +532,16 @@ pub struct Etcd {
 #[serde(deny_unknown_fields)]
 pub struct EtcdClientCert {
     /// Name of the Secret, e.g. created from kubeadm's `/etc/kubernetes/pki/etcd/healthcheck-client.*`.
+    #[schemars(example = &"etcd-certs")]
     pub secret: String,
     /// Key holding the client certificate.
+    #[schemars(example = &"healthcheck-client.crt")]
     pub cert: String,
     /// Key holding the client private key.
+    #[schemars(example = &"healthcheck-client.key")]
     pub key: String,
     /// Key holding etcd's CA certificate.
+    #[schemars(example = &"ca.crt")]
     pub ca: String,
 }
 
@@ -483,14 +550,18 @@ pub struct EtcdClientCert {
 #[serde(deny_unknown_fields)]
 pub struct Ingress {
     /// IngressClass name, e.g. `nginx`.
+    #[schemars(example = &"nginx")]
     pub class: Option<String>,
     /// Host name for Prometheus.
+    #[schemars(example = &"prometheus.example.com")]
     pub prometheus: Option<String>,
     /// Host name for Alertmanager.
+    #[schemars(example = &"alertmanager.example.com")]
     pub alertmanager: Option<String>,
     /// Host name for Grafana.
     pub grafana: Option<String>,
     /// Secret with a TLS certificate for both hosts; enables HTTPS.
+    #[schemars(example = &"monitoring-tls")]
     pub tls_secret: Option<String>,
 }
 
@@ -499,14 +570,18 @@ pub struct Ingress {
 #[serde(deny_unknown_fields)]
 pub struct ApiClient {
     /// ServiceAccount name.
+    #[schemars(example = &"zprometheus")]
     pub name: String,
     /// Namespace the client works in; its objects there are picked up by Prometheus.
+    #[schemars(example = &"prometheus-k8s")]
     pub namespace: String,
     /// Resources it may manage, e.g. `prometheusrules`, `servicemonitors`, `services`.
     #[schemars(length(min = 1))]
+    #[schemars(example = serde_json::json!(["prometheusrules", "servicemonitors", "services", "endpoints"]))]
     pub resources: Vec<String>,
     /// Verbs it may use on them.
     #[schemars(length(min = 1))]
+    #[schemars(example = serde_json::json!(["get", "list", "watch", "create", "update", "patch", "delete"]))]
     pub verbs: Vec<Verb>,
 }
 
@@ -516,8 +591,10 @@ pub struct ApiClient {
 #[serde(deny_unknown_fields)]
 pub struct RuleGroup {
     /// Group name; also the PrometheusRule's name.
+    #[schemars(example = &"ocr-pod-restart")]
     pub name: String,
     /// Evaluation interval (Prometheus duration). Default: Prometheus' `evaluation_interval`.
+    #[schemars(example = &"1m")]
     pub interval: Option<String>,
     /// The rules, evaluated in order.
     #[schemars(length(min = 1))]
@@ -529,20 +606,27 @@ pub struct RuleGroup {
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// Name of the alert. Give either `alert` or `record`.
+    #[schemars(example = &"OcrPodRestart")]
     pub alert: Option<String>,
     /// Name of the recorded series. Give either `alert` or `record`.
+    #[schemars(example = &"namespace:kube_pod_container_status_restarts:rate5m")]
     pub record: Option<String>,
     /// PromQL expression.
+    #[schemars(example = &"changes(kube_pod_container_status_restarts_total[3m]) > 0")]
     pub expr: String,
     /// How long the condition must hold before the alert fires (Prometheus duration).
     #[serde(rename = "for")]
+    #[schemars(example = &"5m")]
     pub for_duration: Option<String>,
     /// How long the alert keeps firing after the condition cleared (Prometheus duration).
+    #[schemars(example = &"10m")]
     pub keep_firing_for: Option<String>,
     /// Labels to add or overwrite; values may use Go templates.
     #[serde(default)]
+    #[schemars(example = serde_json::json!({ "severity": "warning" }))]
     pub labels: BTreeMap<String, String>,
     /// Annotations of the alert; values may use Go templates (`{{ $labels.pod }}`, `{{ $value }}`).
     #[serde(default)]
+    #[schemars(example = serde_json::json!({ "summary": "pod {{ $labels.pod }} restarted {{ $value }} times" }))]
     pub annotations: BTreeMap<String, String>,
 }
