@@ -101,6 +101,9 @@ enum Command {
     },
     /// Print the JSON Schema of the site file.
     Schema,
+    /// Print the site-format reference (docs/site-format.md), generated from the schema.
+    #[command(hide = true)]
+    Docs,
     /// Explain a diagnostic code: what it means, why, how to fix it, with an example.
     Explain {
         /// The code, e.g. `schema::unknown-key`.
@@ -148,6 +151,10 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
         Command::Schema => print_schema(),
         Command::Explain { code } => explain(&code),
+        Command::Docs => {
+            print!("{}", crate::docs::site_format(&check::site_schema()));
+            Status::Ok
+        }
     };
     status.into()
 }

@@ -10,6 +10,7 @@ mod cli;
 pub mod check;
 pub mod diag;
 pub mod diff;
+pub mod docs;
 pub mod emit;
 pub mod model;
 pub mod pipeline;

@@ -74,3 +74,19 @@ fn taplo_config_maps_site_files_to_the_schema() {
     let readme = fs::read_to_string(common::root().join("README.md")).expect("README");
     assert!(readme.contains("#:schema ../schema/site.schema.json") && readme.contains(".taplo.toml"), "the README documents the directive and .taplo.toml");
 }
+
+#[test]
+fn site_format_reference_is_generated_from_the_schema() {
+    let committed = fs::read_to_string(common::root().join("docs/site-format.md")).expect("docs/site-format.md exists");
+    let generated = promsite::docs::site_format(&promsite::check::site_schema());
+    assert!(committed == generated, "docs/site-format.md is stale; run `cargo run -q -- docs > docs/site-format.md`");
+    // Every key of the schema appears in the reference.
+    let mut found = Vec::new();
+    properties(&schema(), "", &mut found);
+    for (path, _) in found {
+        let key = path.rsplit('/').next().expect("a key");
+        let as_row = generated.contains(&format!("| `{key}` |"));
+        let as_section = generated.contains(&format!("## `[{key}]`")) || generated.contains(&format!("## `[[{key}]]`"));
+        assert!(as_row || as_section, "{key} ({path}) is missing from the reference");
+    }
+}

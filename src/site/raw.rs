@@ -342,6 +342,7 @@ pub struct Alertmanager {
     #[schemars(example = serde_json::json!({ "gossip_interval": "200ms", "pushpull_interval": "1m", "peer_timeout": "15s" }))]
     pub cluster: Option<AlertmanagerCluster>,
     /// Outgoing e-mail settings (Alertmanager's `global.smtp_*`).
+    #[schemars(example = serde_json::json!({ "smarthost": "mail.example.com:587", "from": "alertmanager@example.com" }))]
     pub smtp: Option<Smtp>,
     /// Also expose the web UI on this port of every node (a NodePort Service, 30000-32767).
     #[schemars(range(min = 30000, max = 32767))]
@@ -435,6 +436,7 @@ pub struct Route {
     pub continue_matching: bool,
     /// Child routes, tried in order.
     #[serde(default)]
+    #[schemars(example = serde_json::json!([{ "matchers": ["severity=\"critical\""], "receiver": "sre-oncall" }]))]
     pub routes: Vec<Route>,
 }
 
@@ -598,6 +600,7 @@ pub struct RuleGroup {
     pub interval: Option<String>,
     /// The rules, evaluated in order.
     #[schemars(length(min = 1))]
+    #[schemars(example = serde_json::json!([{ "alert": "PodRestart", "expr": "changes(kube_pod_container_status_restarts_total[3m]) > 0", "for": "5m" }]))]
     pub rules: Vec<Rule>,
 }
 
