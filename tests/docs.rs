@@ -90,3 +90,132 @@ fn site_format_reference_is_generated_from_the_schema() {
         assert!(as_row || as_section, "{key} ({path}) is missing from the reference");
     }
 }
+
+/// Fenced blocks whose info string names a file (```` ```yaml file=out/... ````), as (file, body).
+fn quoted_blocks(markdown: &str) -> Vec<(String, String)> {
+    let mut blocks = Vec::new();
+    let mut current: Option<(String, String)> = None;
+    for line in markdown.lines() {
+        match &mut current {
+            Some((file, body)) if line == "```" => {
+                blocks.push((std::mem::take(file), std::mem::take(body)));
+                current = None;
+            }
+            Some((_, body)) => {
+                body.push_str(line);
+                body.push('\n');
+            }
+            None => {
+                if let Some(file) = line.strip_prefix("```").and_then(|info| info.split_whitespace().find_map(|w| w.strip_prefix("file="))) {
+                    current = Some((file.to_owned(), String::new()));
+                }
+            }
+        }
+    }
+    blocks
+}
+
+#[test]
+fn guide_answers_six_questions_with_current_excerpts() {
+    let guide = fs::read_to_string(common::root().join("docs/guide.md")).expect("docs/guide.md exists");
+    let sections: Vec<&str> = guide.split("\n## ").skip(1).collect();
+    for n in 1..=6 {
+        let section = sections.iter().find(|s| s.starts_with(&format!("{n}. "))).unwrap_or_else(|| panic!("question {n} is missing"));
+        let blocks = quoted_blocks(section);
+        assert!(blocks.iter().any(|(file, _)| file.starts_with("sites/")), "question {n} shows no part of the site file");
+        assert!(blocks.iter().any(|(file, _)| file.starts_with("out/")), "question {n} shows no output");
+    }
+    let blocks = quoted_blocks(&guide);
+    assert!(blocks.len() >= 20, "only {} excerpts", blocks.len());
+    for (file, body) in blocks {
+        let text = fs::read_to_string(common::root().join(&file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(text.contains(&body), "docs/guide.md quotes {file}, but the file no longer contains:\n{body}");
+    }
+}
+
+fn yaml_documents(relative: &str) -> Vec<Value> {
+    let text = fs::read_to_string(common::root().join(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"));
+    serde_saphyr::from_multiple(&text).unwrap_or_else(|e| panic!("{relative} is not valid YAML: {e}"))
+}
+
+/// The `promsite ...` commands of a CI example, from its `run:` steps or `script:` lines.
+fn promsite_commands(lines: impl IntoIterator<Item = String>) -> Vec<Vec<String>> {
+    lines.into_iter().filter(|l| l.starts_with("promsite ")).map(|l| l.split_whitespace().skip(1).map(str::to_owned).collect()).collect()
+}
+
+/// Runs a CI example's promsite commands in a copy of the repository's sites and output: they
+/// must be valid invocations, and pass on the committed (fresh) output.
+fn run_in_repository_copy(commands: &[Vec<String>]) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    common::write_tree(&[("sites/example.toml".to_owned(), fs::read_to_string(common::root().join("sites/example.toml")).expect("site"))].into_iter().collect(), dir.path());
+    let compiled = common::compile("sites/example.toml");
+    common::write_tree(&compiled.tree.iter().map(|(p, t)| (format!("out/{}/{p}", compiled.name), t.clone())).collect(), dir.path());
+    for args in commands {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_promsite")).args(args).current_dir(dir.path()).env("NO_COLOR", "1").output().expect("promsite runs");
+        assert!(output.status.success(), "`promsite {}` failed:\n{}", args.join(" "), String::from_utf8_lossy(&output.stderr));
+    }
+}
+
+#[test]
+fn github_actions_example_annotates_and_checks_freshness() {
+    let workflow = &yaml_documents("docs/ci/github-actions.yml")[0];
+    assert!(workflow.get("on").is_some_and(|on| on.get("pull_request").is_some()), "runs on pull requests");
+    let steps = workflow["jobs"]["sites"]["steps"].as_array().expect("jobs.sites.steps");
+    let runs: Vec<String> = steps.iter().filter_map(|s| s["run"].as_str()).flat_map(|r| r.lines().map(str::to_owned).collect::<Vec<_>>()).collect();
+    let commands = promsite_commands(runs);
+    assert!(commands.iter().any(|c| c.starts_with(&["check".into(), "--format".into(), "github".into()])), "{commands:?}");
+    assert!(commands.iter().any(|c| c.windows(2).any(|w| w == ["compile", "--check"])), "{commands:?}");
+    run_in_repository_copy(&commands);
+}
+
+#[test]
+fn gitlab_ci_example_reports_code_quality_and_checks_freshness() {
+    let pipeline = &yaml_documents("docs/ci/gitlab-ci.yml")[0];
+    let job = &pipeline["promsite"];
+    let script: Vec<String> = job["script"].as_array().expect("promsite.script").iter().filter_map(|l| l.as_str().map(str::to_owned)).collect();
+    let commands = promsite_commands(script);
+    let report = job["artifacts"]["reports"]["codequality"].as_str().expect("a codequality report artifact");
+    assert!(commands.iter().any(|c| c.windows(2).any(|w| w[0] == "--gitlab-report" && w[1] == report)), "the report the job uploads is the one promsite writes: {commands:?}");
+    assert!(commands.iter().any(|c| c.windows(2).any(|w| w == ["compile", "--check"])), "{commands:?}");
+    assert_eq!(job["artifacts"]["when"], "always", "the report is uploaded when the check fails");
+    run_in_repository_copy(&commands);
+}
+
+/// `out/<site>` as a GitOps source: it exists and kustomize can start from it.
+fn assert_is_site_output(path: &str) {
+    let dir = common::root().join(path.trim_start_matches("./"));
+    assert!(dir.join("kustomization.yaml").is_file() && dir.join(".promsite.yaml").is_file(), "{path} is not a compiled site directory");
+}
+
+#[test]
+fn argocd_application_points_at_the_compiled_site() {
+    let documents = yaml_documents("docs/gitops/argocd-application.yaml");
+    assert_eq!(documents.len(), 1);
+    let app = &documents[0];
+    assert_eq!((app["apiVersion"].as_str(), app["kind"].as_str()), (Some("argoproj.io/v1alpha1"), Some("Application")));
+    assert!(app["metadata"]["name"].is_string() && app["metadata"]["namespace"].is_string());
+    let source = &app["spec"]["source"];
+    assert!(source["repoURL"].as_str().is_some_and(|u| u.starts_with("https://")) && source["targetRevision"].is_string());
+    assert_is_site_output(source["path"].as_str().expect("spec.source.path"));
+    assert!(app["spec"]["destination"]["server"].is_string() || app["spec"]["destination"]["name"].is_string());
+    assert_eq!(app["spec"]["syncPolicy"]["automated"]["prune"], true);
+}
+
+#[test]
+fn flux_kustomization_points_at_the_compiled_site() {
+    let documents = yaml_documents("docs/gitops/flux-kustomization.yaml");
+    let find = |kind: &str| documents.iter().find(|d| d["kind"] == kind).unwrap_or_else(|| panic!("no {kind}"));
+    let repository = find("GitRepository");
+    let kustomization = find("Kustomization");
+    assert_eq!(repository["apiVersion"], "source.toolkit.fluxcd.io/v1");
+    assert_eq!(kustomization["apiVersion"], "kustomize.toolkit.fluxcd.io/v1");
+    assert!(repository["spec"]["url"].is_string() && repository["spec"]["ref"]["branch"].is_string());
+    let source = &kustomization["spec"]["sourceRef"];
+    assert_eq!((source["kind"].as_str(), source["name"].as_str()), (Some("GitRepository"), repository["metadata"]["name"].as_str()));
+    assert_eq!(kustomization["metadata"]["namespace"], repository["metadata"]["namespace"], "the sourceRef has no namespace, so both live together");
+    for document in [repository, kustomization] {
+        assert!(document["spec"]["interval"].as_str().is_some_and(|i| i.ends_with('m') || i.ends_with('s') || i.ends_with('h')));
+    }
+    assert_is_site_output(kustomization["spec"]["path"].as_str().expect("spec.path"));
+    assert_eq!(kustomization["spec"]["prune"], true);
+}
