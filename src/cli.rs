@@ -11,10 +11,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Style};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::diag::{self, Diagnostics, SiteSource};
 use crate::pipeline::{self, Compiled};
+use crate::starter::{self, StarterNode};
 use crate::{check, diff, emit};
 
 /// Compile TOML site files into Prometheus Operator manifests for on-prem Kubernetes.
@@ -99,16 +100,35 @@ enum Command {
         #[command(flatten)]
         reporting: Reporting,
     },
-    /// Print the JSON Schema of the site file.
-    Schema,
-    /// Print the site-format reference (docs/site-format.md), generated from the schema.
-    #[command(hide = true)]
-    Docs,
     /// Explain a diagnostic code: what it means, why, how to fix it, with an example.
     Explain {
         /// The code, e.g. `schema::unknown-key`.
         code: String,
     },
+    /// Print the JSON Schema of the site file.
+    Schema,
+    /// Write a commented starter site file.
+    Init {
+        /// Site name (a DNS-1123 label): the output directory `out/<name>/`.
+        #[arg(long, default_value = "my-site")]
+        name: String,
+        /// A node of the cluster, as NAME=ADDRESS (repeat for each node).
+        #[arg(long = "node", value_name = "NAME=ADDRESS")]
+        nodes: Vec<StarterNode>,
+        /// Where to write the site; `-` prints it. Default: `sites/<name>.toml`.
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+    /// Print the site-format reference (docs/site-format.md), generated from the schema.
+    #[command(hide = true)]
+    Docs,
 }
 
 /// Exit codes, decided in one place.
@@ -151,6 +171,12 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
         Command::Schema => print_schema(),
         Command::Explain { code } => explain(&code),
+        Command::Init { name, nodes, output } => init(cli.color, &name, &nodes, output),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "promsite", &mut std::io::stdout());
+            Status::Ok
+        }
+        Command::Man => man(),
         Command::Docs => {
             print!("{}", crate::docs::site_format(&check::site_schema()));
             Status::Ok
@@ -471,4 +497,56 @@ fn explain(id: &str) -> Status {
         eprintln!("  {}", code.id());
     }
     Status::Error
+}
+
+fn man() -> Status {
+    let mut page = Vec::new();
+    match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+        Ok(()) => {
+            let _ = std::io::stdout().write_all(&page);
+            Status::Ok
+        }
+        Err(e) => {
+            eprintln!("error: cannot render the man page: {e}");
+            Status::Error
+        }
+    }
+}
+
+/// Writes the starter site, refusing to overwrite anything, after checking it like any site.
+fn init(color: ColorChoice, name: &str, nodes: &[StarterNode], output: Option<PathBuf>) -> Status {
+    let out = Output::new(color, Reporting { format: Format::Human, gitlab_report: None, deny_warnings: false });
+    let path = output.unwrap_or_else(|| PathBuf::from("sites").join(format!("{name}.toml")));
+    let source = SiteSource::new(path.display().to_string(), starter::site(name, nodes));
+    if let Err(diagnostics) = pipeline::check(&source) {
+        eprint!("{}", diag::render(&source, diagnostics, out.color, 100));
+        out.error("the starter site would be invalid with these flags; nothing was written");
+        return Status::Error;
+    }
+    if path.as_os_str() == "-" {
+        print!("{}", source.text);
+        return Status::Ok;
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Err(e) = std::fs::create_dir_all(parent) {
+            out.error(format!("cannot create {}: {e}", parent.display()));
+            return Status::Error;
+        }
+    }
+    // `create_new` refuses an existing file atomically, so a site is never overwritten.
+    let written = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).and_then(|mut file| file.write_all(source.text.as_bytes()));
+    match written {
+        Ok(()) => {
+            println!("{}: written; next: `promsite check {}`", path.display(), path.display());
+            Status::Ok
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            out.error(format!("{} already exists; choose another --output or --name", path.display()));
+            Status::Error
+        }
+        Err(e) => {
+            out.error(format!("cannot write {}: {e}", path.display()));
+            Status::Error
+        }
+    }
 }

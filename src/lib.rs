@@ -16,6 +16,7 @@ pub mod model;
 pub mod pipeline;
 pub mod render;
 pub mod site;
+pub mod starter;
 pub mod yaml;
 
 use std::ffi::OsString;

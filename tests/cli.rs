@@ -265,3 +265,58 @@ fn explain_prints_each_code_and_refuses_unknown_ones() {
         .stderr(predicate::str::contains("did you mean `schema::unknown-key`?"))
         .stderr(predicate::str::contains("  prometheus::admin-api\n"));
 }
+
+#[test]
+fn init_writes_a_starter_site_that_checks_and_never_overwrites() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    promsite(dir.path()).args(["init"]).assert().success().stdout(predicate::str::contains("sites/my-site.toml: written"));
+    promsite(dir.path()).args(["check", "sites/my-site.toml"]).assert().success().stdout(predicate::str::contains("ok (site `my-site`)")).stderr("");
+    let before = fs::read_to_string(dir.path().join("sites/my-site.toml")).expect("written");
+    assert!(before.lines().filter(|l| l.starts_with('#')).count() > 30, "the starter explains itself in comments");
+    promsite(dir.path()).args(["init"]).assert().code(2).stderr(predicate::str::contains("sites/my-site.toml already exists"));
+    assert_eq!(fs::read_to_string(dir.path().join("sites/my-site.toml")).expect("still there"), before);
+    promsite(dir.path()).args(["init", "--name", "lab", "--node", "w-1=10.0.0.1", "--node", "w-2=10.0.0.2", "--output", "lab.toml"]).assert().success();
+    let lab: toml::Table = toml::from_str(&fs::read_to_string(dir.path().join("lab.toml")).expect("written")).expect("TOML");
+    assert_eq!(lab["site"]["name"].as_str(), Some("lab"));
+    let nodes: Vec<(&str, &str)> = lab["nodes"].as_array().expect("nodes").iter().map(|n| (n["name"].as_str().expect("name"), n["address"].as_str().expect("address"))).collect();
+    assert_eq!(nodes, [("w-1", "10.0.0.1"), ("w-2", "10.0.0.2")]);
+    promsite(dir.path()).args(["check", "--deny-warnings", "lab.toml"]).assert().success();
+    // Flags that would make an invalid site write nothing; a malformed --node is a usage error.
+    promsite(dir.path()).args(["init", "--name", "Bad_Name"]).assert().code(2).stderr(predicate::str::contains("name::invalid"));
+    promsite(dir.path()).args(["init", "--node", "w-1=not-an-ip", "-o", "x.toml"]).assert().code(2).stderr(predicate::str::contains("value::address"));
+    assert!(!dir.path().join("sites/Bad_Name.toml").exists() && !dir.path().join("x.toml").exists());
+    promsite(dir.path()).args(["init", "--node", "w-1"]).assert().code(2).stderr(predicate::str::contains("NAME=ADDRESS"));
+}
+
+/// The committed fixture `tests/fixtures/starter/` is what `init` writes, so the real-tool tests
+/// (promtool, amtool, kustomize, schemas) validate the starter's output too.
+#[test]
+fn the_starter_fixture_is_what_init_writes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let committed = fs::read_to_string(common::root().join("tests/fixtures/starter/site.toml")).expect("fixture");
+    promsite(dir.path())
+        .args(["init", "--name", "starter", "--node", "master-1=10.0.0.1", "--node", "master-2=10.0.0.2", "-o", "-"])
+        .assert()
+        .success()
+        .stdout(committed);
+}
+
+#[test]
+fn completions_and_man_page_cover_the_commands() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for shell in ["bash", "zsh", "fish"] {
+        let output = promsite(dir.path()).args(["completions", shell]).assert().success().get_output().stdout.clone();
+        let script = String::from_utf8(output).expect("UTF-8");
+        for command in ["check", "compile", "diff", "explain", "init"] {
+            assert!(script.contains(command), "{shell} completions lack `{command}`");
+        }
+        assert!(script.contains("deny-warnings"), "{shell} completions lack the flags");
+    }
+    promsite(dir.path()).args(["completions", "tcsh"]).assert().code(2);
+    let page = String::from_utf8(promsite(dir.path()).arg("man").assert().success().get_output().stdout.clone()).expect("UTF-8");
+    assert!(page.starts_with(".ie") || page.contains(".TH promsite"), "not a roff page");
+    for command in ["check", "compile", "diff", "schema", "explain", "init", "completions"] {
+        assert!(page.contains(command), "the man page does not mention `{command}`");
+    }
+    assert!(!page.contains("site-format reference"), "hidden commands stay out of the man page");
+}
