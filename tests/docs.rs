@@ -188,34 +188,63 @@ fn assert_is_site_output(path: &str) {
 }
 
 #[test]
-fn argocd_application_points_at_the_compiled_site() {
+fn argocd_applications_point_at_the_compiled_site_and_its_crds() {
     let documents = yaml_documents("docs/gitops/argocd-application.yaml");
-    assert_eq!(documents.len(), 1);
-    let app = &documents[0];
-    assert_eq!((app["apiVersion"].as_str(), app["kind"].as_str()), (Some("argoproj.io/v1alpha1"), Some("Application")));
-    assert!(app["metadata"]["name"].is_string() && app["metadata"]["namespace"].is_string());
-    let source = &app["spec"]["source"];
-    assert!(source["repoURL"].as_str().is_some_and(|u| u.starts_with("https://")) && source["targetRevision"].is_string());
-    assert_is_site_output(source["path"].as_str().expect("spec.source.path"));
-    assert!(app["spec"]["destination"]["server"].is_string() || app["spec"]["destination"]["name"].is_string());
-    assert_eq!(app["spec"]["syncPolicy"]["automated"]["prune"], true);
+    assert_eq!(documents.len(), 2, "one Application for the CRDs, one for the stack");
+    let mut paths = Vec::new();
+    for app in &documents {
+        assert_eq!((app["apiVersion"].as_str(), app["kind"].as_str()), (Some("argoproj.io/v1alpha1"), Some("Application")));
+        assert!(app["metadata"]["name"].is_string() && app["metadata"]["namespace"].is_string());
+        let source = &app["spec"]["source"];
+        assert!(source["repoURL"].as_str().is_some_and(|u| u.starts_with("https://")) && source["targetRevision"].is_string());
+        assert!(app["spec"]["destination"]["server"].is_string() || app["spec"]["destination"]["name"].is_string());
+        let options = app["spec"]["syncPolicy"]["syncOptions"].as_array().expect("syncOptions");
+        assert!(options.iter().any(|o| o == "ServerSideApply=true"), "the CRDs are too large for client-side apply");
+        paths.push(source["path"].as_str().expect("spec.source.path").to_owned());
+    }
+    assert_eq!(paths, ["out/aipaas-japan/setup", "out/aipaas-japan"]);
+    assert_is_site_output(&paths[1]);
+    assert!(common::root().join(&paths[0]).join("kustomization.yaml").is_file());
+    assert_eq!(documents[1]["spec"]["syncPolicy"]["automated"]["prune"], true);
 }
 
 #[test]
-fn flux_kustomization_points_at_the_compiled_site() {
+fn flux_kustomizations_point_at_the_compiled_site_after_its_crds() {
     let documents = yaml_documents("docs/gitops/flux-kustomization.yaml");
-    let find = |kind: &str| documents.iter().find(|d| d["kind"] == kind).unwrap_or_else(|| panic!("no {kind}"));
-    let repository = find("GitRepository");
-    let kustomization = find("Kustomization");
+    let repository = documents.iter().find(|d| d["kind"] == "GitRepository").expect("a GitRepository");
     assert_eq!(repository["apiVersion"], "source.toolkit.fluxcd.io/v1");
-    assert_eq!(kustomization["apiVersion"], "kustomize.toolkit.fluxcd.io/v1");
     assert!(repository["spec"]["url"].is_string() && repository["spec"]["ref"]["branch"].is_string());
-    let source = &kustomization["spec"]["sourceRef"];
-    assert_eq!((source["kind"].as_str(), source["name"].as_str()), (Some("GitRepository"), repository["metadata"]["name"].as_str()));
-    assert_eq!(kustomization["metadata"]["namespace"], repository["metadata"]["namespace"], "the sourceRef has no namespace, so both live together");
-    for document in [repository, kustomization] {
-        assert!(document["spec"]["interval"].as_str().is_some_and(|i| i.ends_with('m') || i.ends_with('s') || i.ends_with('h')));
+    let kustomizations: Vec<&Value> = documents.iter().filter(|d| d["kind"] == "Kustomization").collect();
+    assert_eq!(kustomizations.len(), 2, "one Kustomization for the CRDs, one for the stack");
+    for kustomization in &kustomizations {
+        assert_eq!(kustomization["apiVersion"], "kustomize.toolkit.fluxcd.io/v1");
+        let source = &kustomization["spec"]["sourceRef"];
+        assert_eq!((source["kind"].as_str(), source["name"].as_str()), (Some("GitRepository"), repository["metadata"]["name"].as_str()));
+        assert_eq!(kustomization["metadata"]["namespace"], repository["metadata"]["namespace"], "the sourceRef has no namespace, so all live together");
+        assert!(kustomization["spec"]["interval"].as_str().is_some_and(|i| i.ends_with('m') || i.ends_with('s') || i.ends_with('h')));
     }
-    assert_is_site_output(kustomization["spec"]["path"].as_str().expect("spec.path"));
-    assert_eq!(kustomization["spec"]["prune"], true);
+    let (crds, stack) = (kustomizations[0], kustomizations[1]);
+    assert_eq!(crds["spec"]["path"], "./out/aipaas-japan/setup");
+    assert!(common::root().join("out/aipaas-japan/setup/kustomization.yaml").is_file());
+    assert_is_site_output(stack["spec"]["path"].as_str().expect("spec.path"));
+    assert_eq!(stack["spec"]["prune"], true);
+    assert_eq!(stack["spec"]["dependsOn"][0]["name"], crds["metadata"]["name"], "the stack waits for its CRDs");
+}
+
+/// The first fenced block of `lang` after `heading` in the README.
+fn readme_block(readme: &str, heading: &str, lang: &str) -> String {
+    let after = &readme[readme.find(heading).unwrap_or_else(|| panic!("README lacks {heading}"))..];
+    let start = after.find(&format!("```{lang}\n")).unwrap_or_else(|| panic!("no {lang} block after {heading}")) + lang.len() + 4;
+    let body = &after[start..];
+    body[..body.find("```\n").expect("closed block")].to_owned()
+}
+
+#[test]
+fn readme_json_example_is_what_promsite_prints_for_the_readme_site() {
+    let readme = fs::read_to_string(common::root().join("README.md")).expect("README");
+    let site = readme_block(&readme, "### What an error looks like", "toml");
+    let source = promsite::diag::SiteSource::new("broken.toml", site);
+    let diagnostics = promsite::pipeline::check(&source).expect_err("the README's site is broken");
+    let printed = promsite::diag::json(&promsite::diag::locate(&source, diagnostics));
+    assert_eq!(readme_block(&readme, "**JSON**", "json"), printed, "the README's JSON example is out of date");
 }
