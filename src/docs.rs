@@ -7,8 +7,26 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 /// Top-level sections in the order a site file is usually written; any other section follows.
-const SECTION_ORDER: &[&str] =
-    &["site", "nodes", "prometheus", "alertmanager", "route", "receivers", "scrape", "etcd", "ingress", "api_clients", "rule_groups"];
+const SECTION_ORDER: &[&str] = &[
+    "site",
+    "nodes",
+    "prometheus",
+    "alertmanager",
+    "route",
+    "receivers",
+    "scrape",
+    "etcd",
+    "ingress",
+    "api_clients",
+    "rule_groups",
+    "operator",
+    "node_exporter",
+    "kube_state_metrics",
+    "control_plane",
+    "grafana",
+    "adapter",
+    "network_policies",
+];
 
 /// Renders the reference for a site schema (as `check::site_schema()` returns it).
 pub fn site_format(schema: &Value) -> String {

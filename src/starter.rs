@@ -21,16 +21,17 @@ impl std::str::FromStr for StarterNode {
     }
 }
 
-/// Everything after the nodes. `@PINNED@` becomes the example node list, `@SITE@` the quoted
-/// site name.
+/// Everything after the nodes. `@PINNED@` becomes the example node list, `@REPLICAS@` its length,
+/// and `@SITE@` the quoted site name.
 const BODY: &str = r#"
 # ----------------------------------------------------------- prometheus
 [prometheus]
-replicas = 1                     # with `nodes`, at most one replica per node
 retention = "15d"
 scrape_interval = "30s"
 evaluation_interval = "30s"
-# nodes = [@PINNED@]   # pin the replicas to these nodes
+# Pin the replicas to nodes, one per node; two replicas on two nodes make an HA pair.
+# replicas = @REPLICAS@
+# nodes = [@PINNED@]
 # resources = { cpu = "1", memory = "4Gi" }
 # external_labels = { cluster = @SITE@ }
 
@@ -42,7 +43,7 @@ evaluation_interval = "30s"
 
 # --------------------------------------------------------- alertmanager
 [alertmanager]
-replicas = 1
+# replicas = @REPLICAS@
 # nodes = [@PINNED@]
 
 [alertmanager.smtp]
@@ -90,6 +91,21 @@ email = [{ to = "team@example.com" }]
 # resources = ["prometheusrules", "servicemonitors"]
 # verbs = ["get", "list", "watch", "create", "update", "patch", "delete"]
 
+# ----------------------------------------------------------------- stack
+# The operator (with its CRDs in out/<site name>/setup/), node-exporter, kube-state-metrics,
+# Grafana and prometheus-adapter are deployed by default; each section can turn one off.
+# [operator]
+# enabled = false   # the cluster already runs a Prometheus Operator
+
+# Grafana reads its admin user and password from a Secret that you create in the namespace.
+# [grafana]
+# admin = { secret = "grafana-admin", user_key = "admin-user", password_key = "admin-password" }
+
+# NetworkPolicies, for a CNI that enforces them.
+# [network_policies]
+# enabled = true
+# ingress_namespaces = ["ingress-nginx"]
+
 # ----------------------------------------------------------------- rules
 [[rule_groups]]
 name = "targets"
@@ -126,12 +142,9 @@ pub fn site(name: &str, nodes: &[StarterNode]) -> String {
         site = quoted(name),
     );
     if nodes.is_empty() {
-        text.push_str(
-            "# [[nodes]]\n\
-             # name = \"node-1\"\n\
-             # address = \"10.0.0.11\"\n\
-             # roles = [\"control-plane\", \"etcd\"]\n",
-        );
+        for (name, address) in [("node-1", "10.0.0.11"), ("node-2", "10.0.0.12")] {
+            text.push_str(&format!("# [[nodes]]\n# name = \"{name}\"\n# address = \"{address}\"\n# roles = [\"control-plane\", \"etcd\"]\n\n"));
+        }
     }
     for node in nodes {
         text.push_str(&format!(
@@ -144,9 +157,8 @@ pub fn site(name: &str, nodes: &[StarterNode]) -> String {
             quoted(&node.address)
         ));
     }
-    let pinned: Vec<String> = if nodes.is_empty() { vec![quoted("node-1")] } else { nodes.iter().take(2).map(|n| quoted(&n.name)).collect() };
-    let pinned = pinned.join(", ");
-    text.push_str(&BODY.replace("@PINNED@", &pinned).replace("@SITE@", &quoted(name)));
+    let pinned: Vec<String> = if nodes.is_empty() { vec![quoted("node-1"), quoted("node-2")] } else { nodes.iter().take(2).map(|n| quoted(&n.name)).collect() };
+    text.push_str(&BODY.replace("@PINNED@", &pinned.join(", ")).replace("@REPLICAS@", &pinned.len().to_string()).replace("@SITE@", &quoted(name)));
     text
 }
 

@@ -72,8 +72,10 @@ pub struct RawSite {
 pub struct NetworkPolicies {
     /// Generate the policies. Default false: they only take effect with a CNI that enforces them,
     /// and an ingress controller outside `ingress_namespaces` would lose access to the web UIs.
+    #[schemars(example = true)]
     pub enabled: Option<bool>,
     /// Namespaces of the ingress controllers allowed to reach the web UIs. Default `["ingress-nginx"]`.
+    #[schemars(example = serde_json::json!(["ingress-nginx"]))]
     pub ingress_namespaces: Option<Vec<String>>,
 }
 
@@ -83,14 +85,18 @@ pub struct NetworkPolicies {
 #[serde(deny_unknown_fields)]
 pub struct Adapter {
     /// Deploy prometheus-adapter. Default true.
+    #[schemars(example = true)]
     pub enabled: Option<bool>,
     /// prometheus-adapter version (image tag). Default `v0.12.0`.
+    #[schemars(example = &"v0.12.0")]
     pub version: Option<String>,
     /// Nodes it may run on (any one of them). Default: anywhere.
     #[serde(default)]
+    #[schemars(example = serde_json::json!(["worker-1", "worker-2"]))]
     pub nodes: Vec<String>,
     /// Rules turning Prometheus series into custom metrics.
     #[serde(default)]
+    #[schemars(example = serde_json::json!([{ "series_query": "http_requests_total{namespace!=\"\",pod!=\"\"}", "resources": { "overrides": { "namespace": "namespace", "pod": "pod" } }, "metrics_query": "sum(rate(<<.Series>>{<<.LabelMatchers>>}[2m])) by (<<.GroupBy>>)" }]))]
     pub rules: Vec<AdapterRule>,
 }
 
@@ -99,12 +105,16 @@ pub struct Adapter {
 #[serde(deny_unknown_fields)]
 pub struct AdapterRule {
     /// Discovery: a PromQL series selector, e.g. `http_requests_total{namespace!="",pod!=""}`.
+    #[schemars(example = &"http_requests_total{namespace!=\"\",pod!=\"\"}")]
     pub series_query: String,
     /// Association: which series labels name which Kubernetes resources.
+    #[schemars(example = serde_json::json!({ "overrides": { "namespace": "namespace", "pod": "pod" } }))]
     pub resources: AdapterResources,
     /// Naming: how series names become metric names.
+    #[schemars(example = serde_json::json!({ "matches": "^(.*)_total$", "as": "${1}_per_second" }))]
     pub name: Option<AdapterName>,
     /// Querying: a PromQL template with `<<.Series>>`, `<<.LabelMatchers>>` and `<<.GroupBy>>`.
+    #[schemars(example = &"sum(rate(<<.Series>>{<<.LabelMatchers>>}[2m])) by (<<.GroupBy>>)")]
     pub metrics_query: String,
 }
 
@@ -114,8 +124,10 @@ pub struct AdapterRule {
 pub struct AdapterResources {
     /// Label → resource, e.g. `{ namespace = "namespace", pod = "pod" }`.
     #[serde(default)]
+    #[schemars(example = serde_json::json!({ "namespace": "namespace", "pod": "pod" }))]
     pub overrides: std::collections::BTreeMap<String, String>,
     /// A template turning a resource into a label name, e.g. `kube_<<.Resource>>`.
+    #[schemars(example = &"kube_<<.Resource>>")]
     pub template: Option<String>,
 }
 
@@ -124,9 +136,11 @@ pub struct AdapterResources {
 #[serde(deny_unknown_fields)]
 pub struct AdapterName {
     /// A regular expression over the series name.
+    #[schemars(example = &"^(.*)_total$")]
     pub matches: String,
     /// The metric name, with `${1}`-style references to the groups of `matches`.
     #[serde(rename = "as")]
+    #[schemars(example = &"${1}_per_second")]
     pub as_name: Option<String>,
 }
 
@@ -135,20 +149,26 @@ pub struct AdapterName {
 #[serde(deny_unknown_fields)]
 pub struct Grafana {
     /// Deploy Grafana. Default true.
+    #[schemars(example = true)]
     pub enabled: Option<bool>,
     /// Grafana version (image tag). Default `12.1.0`.
+    #[schemars(example = &"12.1.0")]
     pub version: Option<String>,
     /// Number of replicas. Default 1.
     #[schemars(range(min = 1, max = 10))]
+    #[schemars(example = 2)]
     pub replicas: Option<u32>,
     /// Nodes the replicas run on, one replica per node.
     #[serde(default)]
+    #[schemars(example = serde_json::json!(["worker-1", "worker-2"]))]
     pub nodes: Vec<String>,
     /// The Secret holding the admin user name and password. Default
     /// `{ secret = "grafana-admin", user_key = "admin-user", password_key = "admin-password" }`.
+    #[schemars(example = serde_json::json!({ "secret": "grafana-admin", "user_key": "admin-user", "password_key": "admin-password" }))]
     pub admin: Option<GrafanaAdmin>,
     /// Also expose the web UI on this port of every node (a NodePort Service, 30000-32767).
     #[schemars(range(min = 30000, max = 32767))]
+    #[schemars(example = 30030)]
     pub node_port: Option<u16>,
 }
 
@@ -157,10 +177,13 @@ pub struct Grafana {
 #[serde(deny_unknown_fields)]
 pub struct GrafanaAdmin {
     /// Name of the Secret in the site's namespace.
+    #[schemars(example = &"grafana-admin")]
     pub secret: String,
     /// Key holding the admin user name.
+    #[schemars(example = &"admin-user")]
     pub user_key: String,
     /// Key holding the admin password.
+    #[schemars(example = &"admin-password")]
     pub password_key: String,
 }
 
@@ -170,12 +193,15 @@ pub struct GrafanaAdmin {
 #[serde(deny_unknown_fields)]
 pub struct Operator {
     /// Deploy the operator. Default true; set false when the cluster already runs one.
+    #[schemars(example = true)]
     pub enabled: Option<bool>,
     /// Nodes the operator may run on (any one of them). Default: anywhere.
     #[serde(default)]
+    #[schemars(example = serde_json::json!(["master-01.aipaas.japan"]))]
     pub nodes: Vec<String>,
     /// Where the CRDs come from: `upstream` (the operator release's CRD files, pinned to its version)
     /// or `none` (the cluster admin installs them). Default `upstream`.
+    #[schemars(example = &"upstream")]
     pub crds: Option<CrdSource>,
 }
 
@@ -184,8 +210,10 @@ pub struct Operator {
 #[serde(deny_unknown_fields)]
 pub struct NodeExporter {
     /// Deploy node-exporter. Default true.
+    #[schemars(example = true)]
     pub enabled: Option<bool>,
     /// node-exporter version (image tag). Default `v1.9.1`.
+    #[schemars(example = &"v1.9.1")]
     pub version: Option<String>,
 }
 
@@ -194,11 +222,14 @@ pub struct NodeExporter {
 #[serde(deny_unknown_fields)]
 pub struct KubeStateMetrics {
     /// Deploy kube-state-metrics. Default true.
+    #[schemars(example = true)]
     pub enabled: Option<bool>,
     /// kube-state-metrics version (image tag). Default `v2.16.0`.
+    #[schemars(example = &"v2.16.0")]
     pub version: Option<String>,
     /// Nodes it may run on (any one of them). Default: anywhere.
     #[serde(default)]
+    #[schemars(example = serde_json::json!(["worker-1"]))]
     pub nodes: Vec<String>,
 }
 
@@ -208,6 +239,7 @@ pub struct KubeStateMetrics {
 #[serde(deny_unknown_fields)]
 pub struct ControlPlane {
     /// Scrape the control plane. Default true.
+    #[schemars(example = false)]
     pub enabled: Option<bool>,
 }
 
@@ -293,6 +325,7 @@ pub struct Prometheus {
     pub storage: Option<Storage>,
     /// Also expose the web UI on this port of every node (a NodePort Service, 30000-32767).
     #[schemars(range(min = 30000, max = 32767))]
+    #[schemars(example = 30090)]
     pub node_port: Option<u16>,
 }
 
@@ -346,9 +379,11 @@ pub struct Alertmanager {
     pub smtp: Option<Smtp>,
     /// Also expose the web UI on this port of every node (a NodePort Service, 30000-32767).
     #[schemars(range(min = 30000, max = 32767))]
+    #[schemars(example = 30093)]
     pub node_port: Option<u16>,
     /// Run on the host network (ports 9093 and 9094 of each node), as some on-prem networks need.
     #[serde(default)]
+    #[schemars(example = true)]
     pub host_network: bool,
 }
 
@@ -561,6 +596,7 @@ pub struct Ingress {
     #[schemars(example = &"alertmanager.example.com")]
     pub alertmanager: Option<String>,
     /// Host name for Grafana.
+    #[schemars(example = &"grafana.example.com")]
     pub grafana: Option<String>,
     /// Secret with a TLS certificate for both hosts; enables HTTPS.
     #[schemars(example = &"monitoring-tls")]
