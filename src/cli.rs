@@ -11,10 +11,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Style};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::diag::{self, Diagnostics, Included, SiteSource};
 use crate::pipeline::{self, Compiled};
+use crate::starter::{self, StarterNode};
 use crate::{check, diff, emit};
 
 /// Compile TOML site files into Prometheus Operator manifests for on-prem Kubernetes.
@@ -35,6 +36,36 @@ enum ColorChoice {
     Never,
 }
 
+/// How diagnostics are reported; shared by the commands that check sites.
+#[derive(Debug, Clone, Args)]
+struct Reporting {
+    /// Diagnostics format: `human` (stderr), or on stdout `json` (one document), `github`
+    /// (Actions workflow commands) or `gitlab` (a Code Quality report).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Also write a GitLab Code Quality report to this file.
+    #[arg(long, value_name = "PATH")]
+    gitlab_report: Option<PathBuf>,
+    /// Treat warnings as errors: a site with warnings fails (exit 1) and is not written.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Github,
+    Gitlab,
+}
+
+impl Format {
+    /// Whether stdout carries one document, so that nothing else may be printed there.
+    fn is_document(self) -> bool {
+        matches!(self, Format::Json | Format::Gitlab)
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Validate site files without writing anything.
@@ -42,6 +73,8 @@ enum Command {
         /// Site files, or directories to search for `*.toml`.
         #[arg(required = true)]
         sites: Vec<PathBuf>,
+        #[command(flatten)]
+        reporting: Reporting,
     },
     /// Compile site files into `<out>/<site name>/`.
     Compile {
@@ -54,6 +87,8 @@ enum Command {
         /// Write nothing; exit 1 and print a diff when the output is not what compile would write.
         #[arg(long)]
         check: bool,
+        #[command(flatten)]
+        reporting: Reporting,
     },
     /// Show how a site's compiled output differs from a directory.
     Diff {
@@ -62,9 +97,38 @@ enum Command {
         /// The directory to compare with, e.g. `out/<site name>`.
         #[arg(long)]
         against: PathBuf,
+        #[command(flatten)]
+        reporting: Reporting,
+    },
+    /// Explain a diagnostic code: what it means, why, how to fix it, with an example.
+    Explain {
+        /// The code, e.g. `schema::unknown-key`.
+        code: String,
     },
     /// Print the JSON Schema of the site file.
     Schema,
+    /// Write a commented starter site file.
+    Init {
+        /// Site name (a DNS-1123 label): the output directory `out/<name>/`.
+        #[arg(long, default_value = "my-site")]
+        name: String,
+        /// A node of the cluster, as NAME=ADDRESS (repeat for each node).
+        #[arg(long = "node", value_name = "NAME=ADDRESS")]
+        nodes: Vec<StarterNode>,
+        /// Where to write the site; `-` prints it. Default: `sites/<name>.toml`.
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+    /// Print the site-format reference (docs/site-format.md), generated from the schema.
+    #[command(hide = true)]
+    Docs,
 }
 
 /// Exit codes, decided in one place.
@@ -89,44 +153,122 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             return if e.use_stderr() { Status::Error } else { Status::Ok }.into();
         }
     };
-    let out = Output::new(cli.color);
     let status = match cli.command {
-        Command::Check { sites } => check_sites(&out, &sites),
-        Command::Compile { sites, out: root, check } => compile_sites(&out, &sites, &root, check),
-        Command::Diff { site, against } => diff_site(&out, &site, &against),
+        Command::Check { sites, reporting } => {
+            let mut out = Output::new(cli.color, reporting);
+            let status = check_sites(&mut out, &sites);
+            out.finish(status)
+        }
+        Command::Compile { sites, out: root, check, reporting } => {
+            let mut out = Output::new(cli.color, reporting);
+            let status = compile_sites(&mut out, &sites, &root, check);
+            out.finish(status)
+        }
+        Command::Diff { site, against, reporting } => {
+            let mut out = Output::new(cli.color, reporting);
+            let status = diff_site(&mut out, &site, &against);
+            out.finish(status)
+        }
         Command::Schema => print_schema(),
+        Command::Explain { code } => explain(&code),
+        Command::Init { name, nodes, output } => init(cli.color, &name, &nodes, output),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "promsite", &mut std::io::stdout());
+            Status::Ok
+        }
+        Command::Man => man(),
+        Command::Docs => {
+            print!("{}", crate::docs::site_format(&check::site_schema()));
+            Status::Ok
+        }
     };
     status.into()
 }
 
-/// Where and how things are printed.
+/// Where and how things are printed. With a document format (`json`, `gitlab`), stdout carries
+/// only that document, printed by `finish`; what would otherwise go to stdout goes to stderr.
 struct Output {
     color: bool,
     color_stdout: bool,
+    reporting: Reporting,
+    /// Diagnostics kept for a document printed or written at the end.
+    collected: Vec<diag::Located>,
 }
 
 impl Output {
-    fn new(choice: ColorChoice) -> Self {
+    fn new(choice: ColorChoice, reporting: Reporting) -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let enabled = |terminal: bool| match choice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => terminal && !no_color,
         };
-        Self { color: enabled(std::io::stderr().is_terminal()), color_stdout: enabled(std::io::stdout().is_terminal()) }
+        let color = enabled(std::io::stderr().is_terminal());
+        let color_stdout = if reporting.format.is_document() { color } else { enabled(std::io::stdout().is_terminal()) };
+        Self { color, color_stdout, reporting, collected: Vec::new() }
     }
 
-    fn diagnostics(&self, source: &SiteSource, diagnostics: Diagnostics) {
-        eprint!("{}", diag::render(source, diagnostics, self.color, 100));
+    fn diagnostics(&mut self, source: &SiteSource, diagnostics: Diagnostics) {
+        if self.reporting.format.is_document() || self.reporting.gitlab_report.is_some() {
+            self.collected.extend(diag::locate(source, diagnostics.clone()));
+        }
+        match self.reporting.format {
+            Format::Human => eprint!("{}", diag::render(source, diagnostics, self.color, 100)),
+            Format::Github => {
+                // Annotations on stdout for the pull request; the full reports on stderr for the log.
+                print!("{}", diag::github(&diag::locate(source, diagnostics.clone())));
+                eprint!("{}", diag::render(source, diagnostics, self.color, 100));
+            }
+            Format::Json | Format::Gitlab => {}
+        }
+    }
+
+    /// Whether a compiled site's warnings make it fail (`--deny-warnings`); says so when they do.
+    fn denies(&self, source: &SiteSource, warnings: &Diagnostics) -> bool {
+        let denied = self.reporting.deny_warnings && !warnings.is_empty();
+        if denied {
+            self.error(format!("{}: warnings are denied (--deny-warnings)", source.path));
+        }
+        denied
+    }
+
+    /// A line of progress (`ok`, `written`, `up to date`): stdout, unless stdout holds a document.
+    fn info(&self, line: impl std::fmt::Display) {
+        if self.reporting.format.is_document() {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
     }
 
     fn error(&self, message: impl std::fmt::Display) {
         let style = if self.color { Style::new().bold().fg_color(Some(AnsiColor::Red.into())) } else { Style::new() };
         eprintln!("{style}error{style:#}: {message}");
+        if self.reporting.format == Format::Github {
+            print!("{}", diag::github_error(&message.to_string()));
+        }
+    }
+
+    /// Prints the collected document and writes the GitLab report; returns the final status.
+    fn finish(self, status: Status) -> Status {
+        match self.reporting.format {
+            Format::Json => print!("{}", diag::json(&self.collected)),
+            Format::Gitlab => print!("{}", diag::gitlab(&self.collected)),
+            Format::Human | Format::Github => {}
+        }
+        let Some(path) = &self.reporting.gitlab_report else { return status };
+        match std::fs::write(path, diag::gitlab(&self.collected)) {
+            Ok(()) => status,
+            Err(e) => {
+                self.error(format!("cannot write {}: {e}", path.display()));
+                status.max(Status::Error)
+            }
+        }
     }
 
     fn diff(&self, diffs: &[diff::FileDiff]) {
-        let mut stdout = std::io::stdout().lock();
+        let mut sink: Box<dyn Write> =
+            if self.reporting.format.is_document() { Box::new(std::io::stderr().lock()) } else { Box::new(std::io::stdout().lock()) };
         for file in diffs {
             for line in file.unified().lines() {
                 let style = match line.as_bytes().first() {
@@ -137,7 +279,7 @@ impl Output {
                     _ if line.starts_with("---") || line.starts_with("+++") => Style::new().bold(),
                     _ => Style::new(),
                 };
-                let _ = writeln!(stdout, "{style}{line}{style:#}");
+                let _ = writeln!(sink, "{style}{line}{style:#}");
             }
         }
     }
@@ -174,7 +316,7 @@ fn site_files(out: &Output, paths: &[PathBuf]) -> Option<Vec<PathBuf>> {
 
 /// Reads a site file: `Err(Status::Failed)` for a file too large to be a site (reported as a
 /// diagnostic), `Err(Status::Error)` when it cannot be read.
-fn read_site(out: &Output, path: &Path) -> Result<SiteSource, Status> {
+fn read_site(out: &mut Output, path: &Path) -> Result<SiteSource, Status> {
     // Refuse an oversized file before reading it into memory.
     if let Ok(meta) = std::fs::metadata(path) {
         let bytes = usize::try_from(meta.len()).unwrap_or(usize::MAX);
@@ -243,7 +385,7 @@ fn expand(base: &Path, pattern: &str) -> Result<Vec<String>, String> {
 }
 
 /// Reads and compiles each site, printing diagnostics. `Err` carries the worst status so far.
-fn compile_each(out: &Output, paths: &[PathBuf]) -> (Vec<(SiteSource, Compiled)>, Status) {
+fn compile_each(out: &mut Output, paths: &[PathBuf]) -> (Vec<(SiteSource, Compiled)>, Status) {
     let Some(files) = site_files(out, paths) else { return (Vec::new(), Status::Error) };
     let mut compiled = Vec::new();
     let mut status = Status::Ok;
@@ -259,6 +401,10 @@ fn compile_each(out: &Output, paths: &[PathBuf]) -> (Vec<(SiteSource, Compiled)>
         match pipeline::compile(&source) {
             Ok(site) => {
                 out.diagnostics(&source, site.warnings.clone());
+                if out.denies(&source, &site.warnings) {
+                    status = status.max(Status::Failed);
+                    continue;
+                }
                 if let Some(first) = names.insert(site.name.clone(), source.path.clone()) {
                     out.error(format!("{} and {first} both name site `{}`; each site needs its own name", source.path, site.name));
                     status = status.max(Status::Failed);
@@ -275,7 +421,7 @@ fn compile_each(out: &Output, paths: &[PathBuf]) -> (Vec<(SiteSource, Compiled)>
     (compiled, status)
 }
 
-fn check_sites(out: &Output, paths: &[PathBuf]) -> Status {
+fn check_sites(out: &mut Output, paths: &[PathBuf]) -> Status {
     let Some(files) = site_files(out, paths) else { return Status::Error };
     let mut status = Status::Ok;
     for file in files {
@@ -288,8 +434,12 @@ fn check_sites(out: &Output, paths: &[PathBuf]) -> Status {
         };
         match pipeline::check(&source) {
             Ok(checked) => {
-                out.diagnostics(&source, checked.warnings);
-                println!("{}: ok (site `{}`)", source.path, checked.site.name);
+                out.diagnostics(&source, checked.warnings.clone());
+                if out.denies(&source, &checked.warnings) {
+                    status = status.max(Status::Failed);
+                } else {
+                    out.info(format!("{}: ok (site `{}`)", source.path, checked.site.name));
+                }
             }
             Err(diagnostics) => {
                 out.diagnostics(&source, diagnostics);
@@ -300,7 +450,7 @@ fn check_sites(out: &Output, paths: &[PathBuf]) -> Status {
     status
 }
 
-fn compile_sites(out: &Output, paths: &[PathBuf], root: &Path, check_only: bool) -> Status {
+fn compile_sites(out: &mut Output, paths: &[PathBuf], root: &Path, check_only: bool) -> Status {
     let (compiled, mut status) = compile_each(out, paths);
     if status == Status::Error {
         return status;
@@ -312,7 +462,7 @@ fn compile_sites(out: &Output, paths: &[PathBuf], root: &Path, check_only: bool)
                 Ok(on_disk) => {
                     let diffs = diff::diff(&on_disk, &site.tree);
                     if diffs.is_empty() {
-                        println!("{}: {} is up to date", source.path, target.display());
+                        out.info(format!("{}: {} is up to date", source.path, target.display()));
                     } else {
                         out.diff(&diffs);
                         out.error(format!(
@@ -335,9 +485,9 @@ fn compile_sites(out: &Output, paths: &[PathBuf], root: &Path, check_only: bool)
         match emit::write(&site.tree, root, &site.name) {
             Ok(report) => {
                 let state = if report.changed { "written" } else { "unchanged" };
-                println!("{}: {} ({} files, {state})", source.path, target.display(), site.tree.len());
+                out.info(format!("{}: {} ({} files, {state})", source.path, target.display(), site.tree.len()));
                 for kept in report.kept {
-                    println!("  kept {kept}: not generated by promsite (and not in kustomization.yaml)");
+                    out.info(format!("  kept {kept}: not generated by promsite (and not in kustomization.yaml)"));
                 }
             }
             Err(e) => {
@@ -349,7 +499,7 @@ fn compile_sites(out: &Output, paths: &[PathBuf], root: &Path, check_only: bool)
     status
 }
 
-fn diff_site(out: &Output, path: &Path, against: &Path) -> Status {
+fn diff_site(out: &mut Output, path: &Path, against: &Path) -> Status {
     let (compiled, status) = compile_each(out, std::slice::from_ref(&path.to_path_buf()));
     let Some((_, site)) = compiled.first() else {
         // An invalid site is an error for `diff`: there is nothing to compare.
@@ -380,6 +530,72 @@ fn print_schema() -> Status {
         }
         Err(e) => {
             eprintln!("error: cannot print the schema: {e}");
+            Status::Error
+        }
+    }
+}
+
+fn explain(id: &str) -> Status {
+    if let Some(code) = diag::Code::from_id(id) {
+        print!("{}", diag::explain(code));
+        return Status::Ok;
+    }
+    let closest = diag::Code::ALL.iter().map(|c| c.id()).min_by_key(|known| strsim::levenshtein(id, known)).filter(|known| strsim::levenshtein(id, known) <= 4);
+    eprintln!("error: unknown code `{id}`{}", closest.map(|c| format!("; did you mean `{c}`?")).unwrap_or_default());
+    eprintln!("known codes:");
+    for code in diag::Code::ALL {
+        eprintln!("  {}", code.id());
+    }
+    Status::Error
+}
+
+fn man() -> Status {
+    let mut page = Vec::new();
+    match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+        Ok(()) => {
+            let _ = std::io::stdout().write_all(&page);
+            Status::Ok
+        }
+        Err(e) => {
+            eprintln!("error: cannot render the man page: {e}");
+            Status::Error
+        }
+    }
+}
+
+/// Writes the starter site, refusing to overwrite anything, after checking it like any site.
+fn init(color: ColorChoice, name: &str, nodes: &[StarterNode], output: Option<PathBuf>) -> Status {
+    let out = Output::new(color, Reporting { format: Format::Human, gitlab_report: None, deny_warnings: false });
+    let path = output.unwrap_or_else(|| PathBuf::from("sites").join(format!("{name}.toml")));
+    let source = SiteSource::new(path.display().to_string(), starter::site(name, nodes));
+    if let Err(diagnostics) = pipeline::check(&source) {
+        eprint!("{}", diag::render(&source, diagnostics, out.color, 100));
+        out.error("the starter site would be invalid with these flags; nothing was written");
+        return Status::Error;
+    }
+    if path.as_os_str() == "-" {
+        print!("{}", source.text);
+        return Status::Ok;
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Err(e) = std::fs::create_dir_all(parent) {
+            out.error(format!("cannot create {}: {e}", parent.display()));
+            return Status::Error;
+        }
+    }
+    // `create_new` refuses an existing file atomically, so a site is never overwritten.
+    let written = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).and_then(|mut file| file.write_all(source.text.as_bytes()));
+    match written {
+        Ok(()) => {
+            println!("{}: written; next: `promsite check {}`", path.display(), path.display());
+            Status::Ok
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            out.error(format!("{} already exists; choose another --output or --name", path.display()));
+            Status::Error
+        }
+        Err(e) => {
+            out.error(format!("cannot write {}: {e}", path.display()));
             Status::Error
         }
     }

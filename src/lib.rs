@@ -10,11 +10,13 @@ mod cli;
 pub mod check;
 pub mod diag;
 pub mod diff;
+pub mod docs;
 pub mod emit;
 pub mod model;
 pub mod pipeline;
 pub mod render;
 pub mod site;
+pub mod starter;
 pub mod yaml;
 
 use std::ffi::OsString;

@@ -169,3 +169,154 @@ fn two_sites_with_one_name_are_refused() {
     fs::copy(dir.path().join("sites/example.toml"), dir.path().join("sites/copy.toml")).expect("copy");
     promsite(dir.path()).args(["compile", "sites"]).assert().code(1).stderr(predicate::str::contains("both name site `aipaas-japan`"));
 }
+
+/// A site with one error (an unknown key) at line 3, next to the example (one warning).
+fn workspace_with_a_bad_site() -> tempfile::TempDir {
+    let dir = workspace();
+    fs::write(dir.path().join("sites/bad.toml"), "[site]\nname = \"bad\"\nretension = 1\n").expect("write");
+    dir
+}
+
+fn stdout_json(assert: &assert_cmd::assert::Assert) -> serde_json::Value {
+    serde_json::from_slice(&assert.get_output().stdout).expect("stdout is one JSON document")
+}
+
+#[test]
+fn json_format_prints_one_document_with_every_diagnostic() {
+    let dir = workspace_with_a_bad_site();
+    let assert = promsite(dir.path()).args(["check", "--format", "json", "sites"]).assert().code(1).stderr(predicate::str::contains("ok (site `aipaas-japan`)"));
+    let document = stdout_json(&assert);
+    assert_eq!((document["errors"].as_u64(), document["warnings"].as_u64()), (Some(3), Some(1)));
+    let diagnostics = document["diagnostics"].as_array().expect("array");
+    let unknown = diagnostics.iter().find(|d| d["code"] == "schema::unknown-key").expect("the unknown key is listed");
+    assert_eq!(unknown["file"], "sites/bad.toml");
+    assert_eq!((unknown["line"].as_u64(), unknown["column"].as_u64(), unknown["end_line"].as_u64(), unknown["end_column"].as_u64()), (Some(3), Some(1), Some(3), Some(10)));
+    assert_eq!(unknown["severity"], "error");
+    assert!(unknown["help"].as_str().is_some_and(|h| h.contains("name, namespace")));
+    let warning = diagnostics.iter().find(|d| d["code"] == "prometheus::admin-api").expect("the warning is listed");
+    assert_eq!((warning["file"].as_str(), warning["severity"].as_str()), (Some("sites/example.toml"), Some("warning")));
+    // compile and diff keep stdout for the document too: progress and diffs go to stderr.
+    let assert = promsite(dir.path()).args(["compile", "--format", "json", "sites/example.toml"]).assert().success().stderr(predicate::str::contains("written"));
+    assert_eq!(stdout_json(&assert)["warnings"], 1);
+    fs::write(dir.path().join(SITE_DIR).join("alertmanager.yml"), "edited\n").expect("write");
+    let assert = promsite(dir.path()).args(["diff", "--format", "json", "sites/example.toml", "--against", SITE_DIR]).assert().code(1).stderr(predicate::str::contains("+++ b/alertmanager.yml"));
+    assert_eq!(stdout_json(&assert)["errors"], 0);
+}
+
+#[test]
+fn github_format_prints_workflow_commands() {
+    let dir = workspace_with_a_bad_site();
+    promsite(dir.path())
+        .args(["check", "--format", "github", "sites"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("::error file=sites/bad.toml,line=3,col=1,endLine=3,endColumn=10,title=schema%3A%3Aunknown-key::unknown key `retension` in `site` — the keys allowed here are%3A name, namespace\n").not())
+        .stdout(predicate::str::contains("::error file=sites/bad.toml,line=3,col=1,endLine=3,endColumn=10,title=schema%3A%3Aunknown-key::unknown key `retension` in `site` — the keys allowed here are: name, namespace\n"))
+        .stdout(predicate::str::contains("::warning file=sites/example.toml,line=38,col=13,endLine=38,endColumn=17,title=prometheus%3A%3Aadmin-api::"))
+        .stderr(predicate::str::contains("sites/bad.toml:3:1: schema::unknown-key"));
+    // A problem without a position (stale output) is an annotation too.
+    promsite(dir.path()).args(["compile", "--check", "--format", "github", "sites/example.toml"]).assert().code(1).stdout(predicate::str::contains("::error::out/aipaas-japan is stale"));
+}
+
+#[test]
+fn gitlab_report_is_written_and_printed() {
+    let dir = workspace_with_a_bad_site();
+    promsite(dir.path()).args(["check", "--gitlab-report", "gl-code-quality.json", "sites"]).assert().code(1).stderr(predicate::str::contains("schema::unknown-key"));
+    let report: serde_json::Value = serde_json::from_str(&fs::read_to_string(dir.path().join("gl-code-quality.json")).expect("report written")).expect("report is JSON");
+    let issues = report.as_array().expect("an array of issues");
+    assert_eq!(issues.len(), 4);
+    let unknown = issues.iter().find(|i| i["check_name"] == "schema::unknown-key").expect("listed");
+    assert_eq!((unknown["severity"].as_str(), unknown["location"]["path"].as_str(), unknown["location"]["lines"]["begin"].as_u64()), (Some("major"), Some("sites/bad.toml"), Some(3)));
+    assert_eq!(unknown["fingerprint"].as_str().map(str::len), Some(64));
+    let printed = stdout_json(&promsite(dir.path()).args(["check", "--format", "gitlab", "sites"]).assert().code(1));
+    assert_eq!(printed, report, "the printed report is the written one");
+    promsite(dir.path()).args(["check", "--gitlab-report", "no/such/dir/report.json", "sites/example.toml"]).assert().code(2).stderr(predicate::str::contains("cannot write no/such/dir/report.json"));
+}
+
+#[test]
+fn deny_warnings_fails_sites_with_warnings() {
+    let dir = workspace();
+    promsite(dir.path()).args(["check", "sites/example.toml"]).assert().success();
+    promsite(dir.path()).args(["check", "--deny-warnings", "sites/example.toml"]).assert().code(1).stderr(predicate::str::contains("warnings are denied"));
+    promsite(dir.path()).args(["compile", "--deny-warnings", "sites/example.toml"]).assert().code(1);
+    assert!(!dir.path().join(SITE_DIR).exists(), "a denied site is not written");
+    let site = dir.path().join("sites/example.toml");
+    fs::write(&site, fs::read_to_string(&site).expect("read").replace("admin_api = true", "admin_api = false")).expect("write");
+    promsite(dir.path()).args(["check", "--deny-warnings", "sites/example.toml"]).assert().success().stderr("");
+    promsite(dir.path()).args(["check", "--format", "xml", "sites/example.toml"]).assert().code(2);
+}
+
+#[test]
+fn explain_prints_each_code_and_refuses_unknown_ones() {
+    let dir = workspace();
+    for code in promsite::diag::Code::ALL {
+        promsite(dir.path())
+            .args(["explain", code.id()])
+            .assert()
+            .success()
+            .stdout(predicate::str::starts_with(format!("# {}", code.id())))
+            .stdout(predicate::str::contains("## How to fix it"))
+            .stdout(predicate::str::contains("```toml"));
+    }
+    promsite(dir.path())
+        .args(["explain", "schema::unkown-key"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `schema::unknown-key`?"))
+        .stderr(predicate::str::contains("  prometheus::admin-api\n"));
+}
+
+#[test]
+fn init_writes_a_starter_site_that_checks_and_never_overwrites() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    promsite(dir.path()).args(["init"]).assert().success().stdout(predicate::str::contains("sites/my-site.toml: written"));
+    promsite(dir.path()).args(["check", "sites/my-site.toml"]).assert().success().stdout(predicate::str::contains("ok (site `my-site`)")).stderr("");
+    let before = fs::read_to_string(dir.path().join("sites/my-site.toml")).expect("written");
+    assert!(before.lines().filter(|l| l.starts_with('#')).count() > 30, "the starter explains itself in comments");
+    promsite(dir.path()).args(["init"]).assert().code(2).stderr(predicate::str::contains("sites/my-site.toml already exists"));
+    assert_eq!(fs::read_to_string(dir.path().join("sites/my-site.toml")).expect("still there"), before);
+    promsite(dir.path()).args(["init", "--name", "lab", "--node", "w-1=10.0.0.1", "--node", "w-2=10.0.0.2", "--output", "lab.toml"]).assert().success();
+    let lab: toml::Table = toml::from_str(&fs::read_to_string(dir.path().join("lab.toml")).expect("written")).expect("TOML");
+    assert_eq!(lab["site"]["name"].as_str(), Some("lab"));
+    let nodes: Vec<(&str, &str)> = lab["nodes"].as_array().expect("nodes").iter().map(|n| (n["name"].as_str().expect("name"), n["address"].as_str().expect("address"))).collect();
+    assert_eq!(nodes, [("w-1", "10.0.0.1"), ("w-2", "10.0.0.2")]);
+    promsite(dir.path()).args(["check", "--deny-warnings", "lab.toml"]).assert().success();
+    // Flags that would make an invalid site write nothing; a malformed --node is a usage error.
+    promsite(dir.path()).args(["init", "--name", "Bad_Name"]).assert().code(2).stderr(predicate::str::contains("name::invalid"));
+    promsite(dir.path()).args(["init", "--node", "w-1=not-an-ip", "-o", "x.toml"]).assert().code(2).stderr(predicate::str::contains("value::address"));
+    assert!(!dir.path().join("sites/Bad_Name.toml").exists() && !dir.path().join("x.toml").exists());
+    promsite(dir.path()).args(["init", "--node", "w-1"]).assert().code(2).stderr(predicate::str::contains("NAME=ADDRESS"));
+}
+
+/// The committed fixture `tests/fixtures/starter/` is what `init` writes, so the real-tool tests
+/// (promtool, amtool, kustomize, schemas) validate the starter's output too.
+#[test]
+fn the_starter_fixture_is_what_init_writes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let committed = fs::read_to_string(common::root().join("tests/fixtures/starter/site.toml")).expect("fixture");
+    promsite(dir.path())
+        .args(["init", "--name", "starter", "--node", "master-1=10.0.0.1", "--node", "master-2=10.0.0.2", "-o", "-"])
+        .assert()
+        .success()
+        .stdout(committed);
+}
+
+#[test]
+fn completions_and_man_page_cover_the_commands() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for shell in ["bash", "zsh", "fish"] {
+        let output = promsite(dir.path()).args(["completions", shell]).assert().success().get_output().stdout.clone();
+        let script = String::from_utf8(output).expect("UTF-8");
+        for command in ["check", "compile", "diff", "explain", "init"] {
+            assert!(script.contains(command), "{shell} completions lack `{command}`");
+        }
+        assert!(script.contains("deny-warnings"), "{shell} completions lack the flags");
+    }
+    promsite(dir.path()).args(["completions", "tcsh"]).assert().code(2);
+    let page = String::from_utf8(promsite(dir.path()).arg("man").assert().success().get_output().stdout.clone()).expect("UTF-8");
+    assert!(page.starts_with(".ie") || page.contains(".TH promsite"), "not a roff page");
+    for command in ["check", "compile", "diff", "schema", "explain", "init", "completions"] {
+        assert!(page.contains(command), "the man page does not mention `{command}`");
+    }
+    assert!(!page.contains("site-format reference"), "hidden commands stay out of the man page");
+}

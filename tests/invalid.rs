@@ -117,3 +117,63 @@ fn oversized_sites_are_refused_before_parsing() {
     let codes: Vec<&str> = found.sorted().iter().map(|d| d.code.id()).collect();
     assert_eq!(codes, ["site::too-large"]);
 }
+
+/// Codes whose bad example cannot be a snippet, and why.
+const SNIPPET_EXEMPT: &[(Code, &str)] = &[
+    (Code::SiteTooLarge, "it takes a file over 16 MiB; `oversized_sites_are_refused_before_parsing` covers it"),
+    (Code::RuleFile, "it takes a second file; `tests/invalid/not-a-rule-file.toml` covers it"),
+];
+
+/// The minimal valid site that every `promsite explain` example is read into.
+const EXAMPLE_BASE: &str = r#"[site]
+name = "example"
+
+[route]
+receiver = "team"
+
+[[receivers]]
+name = "team"
+email = [{ to = "team@example.com" }]
+
+[alertmanager.smtp]
+smarthost = "smtp.example.com:25"
+from = "alertmanager@example.com"
+"#;
+
+/// Reads an explanation's example as `Example` documents it: merged into the minimal site, or on
+/// its own when it is not valid TOML.
+fn example_site(part: &str) -> String {
+    fn merge(base: &mut toml::Table, part: toml::Table) {
+        for (key, value) in part {
+            match (base.get_mut(&key), value) {
+                (Some(toml::Value::Table(inner)), toml::Value::Table(value)) => merge(inner, value),
+                (_, value) => {
+                    base.insert(key, value);
+                }
+            }
+        }
+    }
+    let Ok(part) = toml::from_str::<toml::Table>(part) else { return part.to_owned() };
+    let mut site: toml::Table = toml::from_str(EXAMPLE_BASE).expect("the base site is TOML");
+    merge(&mut site, part);
+    toml::to_string(&site).expect("TOML serializes")
+}
+
+#[test]
+fn every_explanation_example_reports_its_code_and_its_fix_is_clean() {
+    for &code in Code::ALL {
+        let explanation = code.explanation();
+        for text in [explanation.what, explanation.why, explanation.fix] {
+            assert!(text.len() > 20 && text.ends_with('.'), "{}: explanation text too thin: {text:?}", code.id());
+        }
+        if !SNIPPET_EXEMPT.iter().any(|(exempt, _)| *exempt == code) {
+            let (bad, _) = diagnostics(&SiteSource::new("bad.toml", example_site(explanation.example.bad)));
+            let found: Vec<&str> = bad.clone().sorted().iter().map(|d| d.code.id()).collect();
+            assert!(found.contains(&code.id()), "{}: the bad example reports {found:?}", code.id());
+            assert!(bad.into_iter().filter(|d| d.code == code).all(|d| d.severity == code.severity()), "{}: severity differs from the registry", code.id());
+        }
+        let fixed = example_site(explanation.example.fixed);
+        let (clean, compiled) = diagnostics(&SiteSource::new("fixed.toml", fixed.as_str()));
+        assert!(compiled && clean.is_empty(), "{}: the fixed example is not clean: {:?}\n{fixed}", code.id(), clean.sorted());
+    }
+}

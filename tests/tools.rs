@@ -184,3 +184,28 @@ fn a_yaml_1_1_reader_reads_back_exactly_what_was_written() {
     }
 }
 
+
+/// taplo, the language server behind Even Better TOML, validates site files against the schema
+/// through `.taplo.toml` and through a `#:schema` directive, and flags a wrong key.
+#[test]
+fn taplo_validates_site_files_against_the_schema() {
+    let Some(taplo) = common::tool("taplo") else { return };
+    let root = common::root();
+    let sites = common::valid_sites();
+    let output = Command::new(&taplo).arg("check").args(&sites).current_dir(&root).env("RUST_LOG", "warn").output().expect("taplo runs");
+    assert!(output.status.success(), "taplo rejected a valid site:\n{}", String::from_utf8_lossy(&output.stderr));
+    // With the directive and no .taplo.toml, the way a site lives in another repository.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("schema")).expect("mkdir");
+    std::fs::copy(root.join("schema/site.schema.json"), dir.path().join("schema/site.schema.json")).expect("copy");
+    let example = common::source("sites/example.toml").text.to_string();
+    for (name, text, valid) in [("good.toml", example.clone(), true), ("bad.toml", example.replace("retention = \"30d\"", "retension = \"30d\""), false)] {
+        std::fs::write(dir.path().join(name), format!("#:schema ./schema/site.schema.json\n{text}")).expect("write");
+        let output = Command::new(&taplo).args(["check", name]).current_dir(dir.path()).env("RUST_LOG", "warn").output().expect("taplo runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.success(), valid, "taplo check {name}:\n{stderr}");
+        if !valid {
+            assert!(stderr.contains("retension"), "taplo names the wrong key:\n{stderr}");
+        }
+    }
+}

@@ -156,6 +156,16 @@ impl Code {
         matches!(self, Code::PrometheusAdminApi | Code::PlacementSingleNode | Code::AlertUnusedReceiver)
     }
 
+    /// How severe a diagnostic with this code is.
+    pub fn severity(self) -> super::Severity {
+        if self.is_warning() { super::Severity::Warning } else { super::Severity::Error }
+    }
+
+    /// The code with this id, e.g. `schema::unknown-key`.
+    pub fn from_id(id: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|code| code.id() == id)
+    }
+
     /// The stable, namespaced id printed with every diagnostic.
     pub fn id(self) -> &'static str {
         match self {
@@ -205,5 +215,12 @@ impl Code {
             Code::ValueRegex => "value::regex",
             Code::SiteTooLarge => "site::too-large",
         }
+    }
+}
+
+/// Codes serialize as their stable id (`schema::unknown-key`), the form every output format uses.
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
     }
 }

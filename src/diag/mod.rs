@@ -1,17 +1,23 @@
 //! Diagnostics about a site file: a stable code, a severity, a byte span into the TOML and help.
-//! This module formats nothing itself beyond building miette reports; printing is `cli.rs`'s job.
+//! `format` turns them into text (human, JSON, GitHub workflow commands, GitLab Code Quality);
+//! nothing here prints: that is `cli.rs`'s job.
 
 mod code;
+mod explain;
+mod format;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
 pub use code::Code;
+pub use explain::{Example, Explanation};
+pub use format::{Located, explain, github, github_error, gitlab, json, locate, render};
 use miette::{LabeledSpan, NamedSource, SourceSpan};
 
 /// How bad a diagnostic is. Errors stop compilation; warnings do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The site cannot be compiled.
     Error,
@@ -70,8 +76,13 @@ impl SiteSource {
 
     /// Display path, line and column of a diagnostic, in whichever file it points into.
     pub fn locate(&self, diagnostic: &Diagnostic) -> (String, usize, usize) {
+        self.locate_offset(diagnostic, diagnostic.span.start)
+    }
+
+    /// Display path, line and column of `offset` in the file `diagnostic` points into.
+    pub fn locate_offset(&self, diagnostic: &Diagnostic, offset: usize) -> (String, usize, usize) {
         let (path, text) = self.file_of(diagnostic);
-        let (line, column) = line_col(&text, diagnostic.span.start);
+        let (line, column) = line_col(&text, offset);
         (path, line, column)
     }
 }
@@ -202,28 +213,6 @@ impl IntoIterator for Diagnostics {
     fn into_iter(self) -> Self::IntoIter {
         self.0.into_iter()
     }
-}
-
-/// Renders diagnostics as text: each as `path:line:column: code` followed by miette's report
-/// (source excerpt, label, help), then a summary line. Pure: the caller prints it.
-pub fn render(source: &SiteSource, diagnostics: Diagnostics, color: bool, width: usize) -> String {
-    let (errors, warnings) = (diagnostics.error_count(), diagnostics.warning_count());
-    let theme = if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(width);
-    let mut text = String::new();
-    for diagnostic in diagnostics.sorted() {
-        let (path, line, column) = source.locate(&diagnostic);
-        text.push_str(&format!("{path}:{line}:{column}: "));
-        if handler.render_report(&mut text, &diagnostic.report(source)).is_err() {
-            text.push_str(&diagnostic.message);
-        }
-        text.push('\n');
-    }
-    if errors + warnings > 0 {
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-        text.push_str(&format!("{}: {}, {}\n", source.path, plural(errors, "error"), plural(warnings, "warning")));
-    }
-    text
 }
 
 /// A diagnostic bound to its source text, rendered by miette.

@@ -83,8 +83,10 @@ pub struct RawSite {
 pub struct NetworkPolicies {
     /// Generate the policies. Default false: they only take effect with a CNI that enforces them,
     /// and an ingress controller outside `ingress_namespaces` would lose access to the web UIs.
+    #[schemars(example = true)]
     pub enabled: Option<bool>,
     /// Namespaces of the ingress controllers allowed to reach the web UIs. Default `["ingress-nginx"]`.
+    #[schemars(example = serde_json::json!(["ingress-nginx"]))]
     pub ingress_namespaces: Option<Vec<String>>,
 }
 
@@ -94,14 +96,18 @@ pub struct NetworkPolicies {
 #[serde(deny_unknown_fields)]
 pub struct Adapter {
     /// Deploy prometheus-adapter. Default true.
+    #[schemars(example = true)]
     pub enabled: Option<bool>,
     /// prometheus-adapter version (image tag). Default `v0.12.0`.
+    #[schemars(example = &"v0.12.0")]
     pub version: Option<String>,
     /// Nodes it may run on (any one of them). Default: anywhere.
     #[serde(default)]
+    #[schemars(example = serde_json::json!(["worker-1", "worker-2"]))]
     pub nodes: Vec<String>,
     /// Rules turning Prometheus series into custom metrics.
     #[serde(default)]
+    #[schemars(example = serde_json::json!([{ "series_query": "http_requests_total{namespace!=\"\",pod!=\"\"}", "resources": { "overrides": { "namespace": "namespace", "pod": "pod" } }, "metrics_query": "sum(rate(<<.Series>>{<<.LabelMatchers>>}[2m])) by (<<.GroupBy>>)" }]))]
     pub rules: Vec<AdapterRule>,
 }
 
@@ -110,12 +116,16 @@ pub struct Adapter {
 #[serde(deny_unknown_fields)]
 pub struct AdapterRule {
     /// Discovery: a PromQL series selector, e.g. `http_requests_total{namespace!="",pod!=""}`.
+    #[schemars(example = &"http_requests_total{namespace!=\"\",pod!=\"\"}")]
     pub series_query: String,
     /// Association: which series labels name which Kubernetes resources.
+    #[schemars(example = serde_json::json!({ "overrides": { "namespace": "namespace", "pod": "pod" } }))]
     pub resources: AdapterResources,
     /// Naming: how series names become metric names.
+    #[schemars(example = serde_json::json!({ "matches": "^(.*)_total$", "as": "${1}_per_second" }))]
     pub name: Option<AdapterName>,
     /// Querying: a PromQL template with `<<.Series>>`, `<<.LabelMatchers>>` and `<<.GroupBy>>`.
+    #[schemars(example = &"sum(rate(<<.Series>>{<<.LabelMatchers>>}[2m])) by (<<.GroupBy>>)")]
     pub metrics_query: String,
 }
 
@@ -125,8 +135,10 @@ pub struct AdapterRule {
 pub struct AdapterResources {
     /// Label → resource, e.g. `{ namespace = "namespace", pod = "pod" }`.
     #[serde(default)]
+    #[schemars(example = serde_json::json!({ "namespace": "namespace", "pod": "pod" }))]
     pub overrides: std::collections::BTreeMap<String, String>,
     /// A template turning a resource into a label name, e.g. `kube_<<.Resource>>`.
+    #[schemars(example = &"kube_<<.Resource>>")]
     pub template: Option<String>,
 }
 
@@ -135,9 +147,11 @@ pub struct AdapterResources {
 #[serde(deny_unknown_fields)]
 pub struct AdapterName {
     /// A regular expression over the series name.
+    #[schemars(example = &"^(.*)_total$")]
     pub matches: String,
     /// The metric name, with `${1}`-style references to the groups of `matches`.
     #[serde(rename = "as")]
+    #[schemars(example = &"${1}_per_second")]
     pub as_name: Option<String>,
 }
 
@@ -146,20 +160,26 @@ pub struct AdapterName {
 #[serde(deny_unknown_fields)]
 pub struct Grafana {
     /// Deploy Grafana. Default true.
+    #[schemars(example = true)]
     pub enabled: Option<bool>,
     /// Grafana version (image tag). Default `12.1.0`.
+    #[schemars(example = &"12.1.0")]
     pub version: Option<String>,
     /// Number of replicas. Default 1.
     #[schemars(range(min = 1, max = 10))]
+    #[schemars(example = 2)]
     pub replicas: Option<u32>,
     /// Nodes the replicas run on, one replica per node.
     #[serde(default)]
+    #[schemars(example = serde_json::json!(["worker-1", "worker-2"]))]
     pub nodes: Vec<String>,
     /// The Secret holding the admin user name and password. Default
     /// `{ secret = "grafana-admin", user_key = "admin-user", password_key = "admin-password" }`.
+    #[schemars(example = serde_json::json!({ "secret": "grafana-admin", "user_key": "admin-user", "password_key": "admin-password" }))]
     pub admin: Option<GrafanaAdmin>,
     /// Also expose the web UI on this port of every node (a NodePort Service, 30000-32767).
     #[schemars(range(min = 30000, max = 32767))]
+    #[schemars(example = 30030)]
     pub node_port: Option<u16>,
 }
 
@@ -168,10 +188,13 @@ pub struct Grafana {
 #[serde(deny_unknown_fields)]
 pub struct GrafanaAdmin {
     /// Name of the Secret in the site's namespace.
+    #[schemars(example = &"grafana-admin")]
     pub secret: String,
     /// Key holding the admin user name.
+    #[schemars(example = &"admin-user")]
     pub user_key: String,
     /// Key holding the admin password.
+    #[schemars(example = &"admin-password")]
     pub password_key: String,
 }
 
@@ -181,12 +204,15 @@ pub struct GrafanaAdmin {
 #[serde(deny_unknown_fields)]
 pub struct Operator {
     /// Deploy the operator. Default true; set false when the cluster already runs one.
+    #[schemars(example = true)]
     pub enabled: Option<bool>,
     /// Nodes the operator may run on (any one of them). Default: anywhere.
     #[serde(default)]
+    #[schemars(example = serde_json::json!(["master-01.aipaas.japan"]))]
     pub nodes: Vec<String>,
     /// Where the CRDs come from: `upstream` (the operator release's CRD files, pinned to its version)
     /// or `none` (the cluster admin installs them). Default `upstream`.
+    #[schemars(example = &"upstream")]
     pub crds: Option<CrdSource>,
 }
 
@@ -195,8 +221,10 @@ pub struct Operator {
 #[serde(deny_unknown_fields)]
 pub struct NodeExporter {
     /// Deploy node-exporter. Default true.
+    #[schemars(example = true)]
     pub enabled: Option<bool>,
     /// node-exporter version (image tag). Default `v1.9.1`.
+    #[schemars(example = &"v1.9.1")]
     pub version: Option<String>,
 }
 
@@ -205,11 +233,14 @@ pub struct NodeExporter {
 #[serde(deny_unknown_fields)]
 pub struct KubeStateMetrics {
     /// Deploy kube-state-metrics. Default true.
+    #[schemars(example = true)]
     pub enabled: Option<bool>,
     /// kube-state-metrics version (image tag). Default `v2.16.0`.
+    #[schemars(example = &"v2.16.0")]
     pub version: Option<String>,
     /// Nodes it may run on (any one of them). Default: anywhere.
     #[serde(default)]
+    #[schemars(example = serde_json::json!(["worker-1"]))]
     pub nodes: Vec<String>,
 }
 
@@ -219,6 +250,7 @@ pub struct KubeStateMetrics {
 #[serde(deny_unknown_fields)]
 pub struct ControlPlane {
     /// Scrape the control plane. Default true.
+    #[schemars(example = false)]
     pub enabled: Option<bool>,
 }
 
@@ -227,9 +259,11 @@ pub struct ControlPlane {
 #[serde(deny_unknown_fields)]
 pub struct SiteMeta {
     /// Site name (a DNS-1123 label): the output directory and the `promsite.dev/site` label.
+    #[schemars(example = &"aipaas-japan")]
     pub name: String,
     /// Namespace of the monitoring stack.
     #[serde(default = "default_namespace")]
+    #[schemars(example = &"monitoring")]
     pub namespace: String,
 }
 
@@ -242,14 +276,18 @@ fn default_namespace() -> String {
 #[serde(deny_unknown_fields)]
 pub struct Node {
     /// The node's name, as in its `kubernetes.io/hostname` label.
+    #[schemars(example = &"master-01.aipaas.japan")]
     pub name: String,
     /// The node's IP address, used to scrape host services such as etcd.
+    #[schemars(example = &"172.31.243.137")]
     pub address: String,
     /// What runs on the node.
     #[serde(default)]
+    #[schemars(example = serde_json::json!(["control-plane", "etcd"]))]
     pub roles: Vec<NodeRole>,
     /// The node's taints, as `key[=value]:Effect`. Workloads placed here tolerate exactly these.
     #[serde(default)]
+    #[schemars(example = serde_json::json!(["node-role.kubernetes.io/control-plane:NoSchedule"]))]
     pub taints: Vec<String>,
 }
 
@@ -259,34 +297,46 @@ pub struct Node {
 #[serde(deny_unknown_fields)]
 pub struct Prometheus {
     /// Prometheus version (image tag), e.g. `v3.5.0`.
+    #[schemars(example = &"v3.5.0")]
     pub version: Option<String>,
     /// Number of replicas; each scrapes everything (HA pair). Default 1.
     #[schemars(range(min = 1, max = 100))]
+    #[schemars(example = 2)]
     pub replicas: Option<u32>,
     /// How long to keep samples (Prometheus duration). Default `15d`.
+    #[schemars(example = &"30d")]
     pub retention: Option<String>,
     /// How often rules are evaluated (Prometheus duration). Default `30s`.
+    #[schemars(example = &"30s")]
     pub evaluation_interval: Option<String>,
     /// Default scrape interval (Prometheus duration). Default `30s`.
+    #[schemars(example = &"30s")]
     pub scrape_interval: Option<String>,
     /// Nodes the replicas run on, one replica per node.
     #[serde(default)]
+    #[schemars(example = serde_json::json!(["master-02.aipaas.japan", "master-03.aipaas.japan"]))]
     pub nodes: Vec<String>,
     /// Labels added to every series and alert leaving this Prometheus.
     #[serde(default)]
+    #[schemars(example = serde_json::json!({ "cluster": "aipaas-japan" }))]
     pub external_labels: BTreeMap<String, String>,
     /// CPU and memory requests (memory is also the limit).
+    #[schemars(example = serde_json::json!({ "cpu": "2", "memory": "8Gi" }))]
     pub resources: Option<Resources>,
     /// Enable the TSDB admin API (deleting series, snapshots). Default false.
     #[serde(default)]
+    #[schemars(example = false)]
     pub admin_api: bool,
     /// Upper bound on samples one query may load into memory.
     #[schemars(range(min = 1))]
+    #[schemars(example = 50_000_000)]
     pub query_max_samples: Option<u64>,
     /// Local persistent storage on each node in `nodes`.
+    #[schemars(example = serde_json::json!({ "path": "/prometheus-k8s", "size": "100Gi" }))]
     pub storage: Option<Storage>,
     /// Also expose the web UI on this port of every node (a NodePort Service, 30000-32767).
     #[schemars(range(min = 30000, max = 32767))]
+    #[schemars(example = 30090)]
     pub node_port: Option<u16>,
 }
 
@@ -295,8 +345,10 @@ pub struct Prometheus {
 #[serde(deny_unknown_fields)]
 pub struct Resources {
     /// CPU request (Kubernetes quantity, e.g. `2` or `500m`).
+    #[schemars(example = &"2", example = &"500m")]
     pub cpu: Option<String>,
     /// Memory request and limit (Kubernetes quantity, e.g. `8Gi`).
+    #[schemars(example = &"8Gi")]
     pub memory: Option<String>,
 }
 
@@ -305,8 +357,10 @@ pub struct Resources {
 #[serde(deny_unknown_fields)]
 pub struct Storage {
     /// Directory on each node that holds the TSDB. It must exist and be writable by uid 1000 / gid 2000.
+    #[schemars(example = &"/prometheus-k8s")]
     pub path: String,
     /// Capacity of each volume (Kubernetes quantity, e.g. `100Gi`).
+    #[schemars(example = &"100Gi")]
     pub size: String,
 }
 
@@ -315,24 +369,32 @@ pub struct Storage {
 #[serde(deny_unknown_fields)]
 pub struct Alertmanager {
     /// Alertmanager version (image tag), e.g. `v0.33.1`.
+    #[schemars(example = &"v0.33.1")]
     pub version: Option<String>,
     /// Number of replicas; they gossip to form one HA cluster. Default 1.
     #[schemars(range(min = 1, max = 100))]
+    #[schemars(example = 2)]
     pub replicas: Option<u32>,
     /// Nodes the replicas run on, one replica per node.
     #[serde(default)]
+    #[schemars(example = serde_json::json!(["master-01.aipaas.japan", "master-02.aipaas.japan"]))]
     pub nodes: Vec<String>,
     /// Log level.
+    #[schemars(example = &"info")]
     pub log_level: Option<LogLevel>,
     /// Timing of the HA cluster's gossip protocol.
+    #[schemars(example = serde_json::json!({ "gossip_interval": "200ms", "pushpull_interval": "1m", "peer_timeout": "15s" }))]
     pub cluster: Option<AlertmanagerCluster>,
     /// Outgoing e-mail settings (Alertmanager's `global.smtp_*`).
+    #[schemars(example = serde_json::json!({ "smarthost": "mail.example.com:587", "from": "alertmanager@example.com" }))]
     pub smtp: Option<Smtp>,
     /// Also expose the web UI on this port of every node (a NodePort Service, 30000-32767).
     #[schemars(range(min = 30000, max = 32767))]
+    #[schemars(example = 30093)]
     pub node_port: Option<u16>,
     /// Run on the host network (ports 9093 and 9094 of each node), as some on-prem networks need.
     #[serde(default)]
+    #[schemars(example = true)]
     pub host_network: bool,
     /// Notification template files (`{{ define "..." }}` blocks), relative to the site file. They
     /// go into the configuration Secret beside `alertmanager.yaml`.
@@ -346,10 +408,13 @@ pub struct Alertmanager {
 #[serde(deny_unknown_fields)]
 pub struct AlertmanagerCluster {
     /// Interval between gossip messages, e.g. `200ms`.
+    #[schemars(example = &"200ms")]
     pub gossip_interval: Option<String>,
     /// Interval between full state syncs, e.g. `1m`.
+    #[schemars(example = &"1m")]
     pub pushpull_interval: Option<String>,
     /// Time to wait between peers to send notifications, e.g. `15s`.
+    #[schemars(example = &"15s")]
     pub peer_timeout: Option<String>,
 }
 
@@ -358,18 +423,25 @@ pub struct AlertmanagerCluster {
 #[serde(deny_unknown_fields)]
 pub struct Smtp {
     /// SMTP server as `host:port`.
+    #[schemars(example = &"mail.example.com:587")]
     pub smarthost: String,
     /// Sender address.
+    #[schemars(example = &"alertmanager@example.com")]
     pub from: String,
     /// Hostname sent in HELO/EHLO.
+    #[schemars(example = &"alertmanager.example.com")]
     pub hello: Option<String>,
     /// Username for SMTP authentication.
+    #[schemars(example = &"alertmanager@example.com")]
     pub auth_username: Option<String>,
     /// Password for SMTP authentication, as a Secret reference (never the password itself).
+    #[schemars(example = serde_json::json!({ "secret": "alertmanager-smtp", "key": "password" }))]
     pub auth_password: Option<SecretKeyRef>,
     /// Identity for SMTP PLAIN authentication.
+    #[schemars(example = &"alertmanager@example.com")]
     pub auth_identity: Option<String>,
     /// Require STARTTLS. Default true (Alertmanager's default).
+    #[schemars(example = true)]
     pub require_tls: Option<bool>,
 }
 
@@ -378,20 +450,27 @@ pub struct Smtp {
 #[serde(deny_unknown_fields)]
 pub struct Route {
     /// Receiver for alerts this route matches.
+    #[schemars(example = &"sre-oncall")]
     pub receiver: Option<String>,
-    /// Alertmanager matchers, e.g. `severity=~"warning|critical"`. Ignored on the root route.
+    /// Alertmanager matchers, e.g. `severity=~"warning|critical"`. Not allowed on the root route.
     #[serde(default)]
+    #[schemars(example = serde_json::json!(["severity=~\"warning|critical\"", "team=\"db\""]))]
     pub matchers: Vec<String>,
     /// Labels that group alerts into one notification.
+    #[schemars(example = serde_json::json!(["alertname", "cluster"]))]
     pub group_by: Option<Vec<String>>,
     /// Wait before the first notification of a new group (Prometheus duration).
+    #[schemars(example = &"30s")]
     pub group_wait: Option<String>,
     /// Wait before notifying about new alerts in a group (Prometheus duration).
+    #[schemars(example = &"5m")]
     pub group_interval: Option<String>,
     /// Wait before repeating a notification (Prometheus duration).
+    #[schemars(example = &"4h")]
     pub repeat_interval: Option<String>,
     /// Keep matching sibling routes after this one matched.
     #[serde(default, rename = "continue")]
+    #[schemars(example = true)]
     pub continue_matching: bool,
     /// Time intervals (from `[[time_intervals]]`) during which this route sends nothing.
     #[serde(default)]
@@ -401,6 +480,7 @@ pub struct Route {
     pub active_time_intervals: Vec<String>,
     /// Child routes, tried in order.
     #[serde(default)]
+    #[schemars(example = serde_json::json!([{ "matchers": ["severity=\"critical\""], "receiver": "sre-oncall" }]))]
     pub routes: Vec<Route>,
 }
 
@@ -469,21 +549,29 @@ pub struct TimeRange {
 #[serde(deny_unknown_fields)]
 pub struct Scrape {
     /// Name of the ServiceMonitor and default job name.
+    #[schemars(example = &"mysql-exporter")]
     pub name: String,
     /// Namespace of the Services. Default: the site's namespace.
+    #[schemars(example = &"db")]
     pub namespace: Option<String>,
     /// Labels the Services must carry.
     #[schemars(length(min = 1))]
+    #[schemars(example = serde_json::json!({ "app": "mysql-exporter" }))]
     pub selector: BTreeMap<String, String>,
     /// Name of the Service port to scrape.
+    #[schemars(example = &"metrics")]
     pub port: String,
     /// HTTP path of the metrics. Default `/metrics`.
+    #[schemars(example = &"/metrics")]
     pub path: Option<String>,
     /// Scrape interval (Prometheus duration). Default: Prometheus' `scrape_interval`.
+    #[schemars(example = &"30s")]
     pub interval: Option<String>,
     /// Scrape timeout (Prometheus duration).
+    #[schemars(example = &"10s")]
     pub timeout: Option<String>,
     /// URL scheme. Default `http`.
+    #[schemars(example = &"https")]
     pub scheme: Option<Scheme>,
 }
 
@@ -494,8 +582,10 @@ pub struct Scrape {
 pub struct Etcd {
     /// etcd's client port. Default 2379.
     #[schemars(range(min = 1, max = 65535))]
+    #[schemars(example = 2379)]
     pub port: Option<u32>,
     /// The Secret (in the site's namespace) holding a client certificate etcd trusts.
+    #[schemars(example = serde_json::json!({ "secret": "etcd-certs", "cert": "healthcheck-client.crt", "key": "healthcheck-client.key", "ca": "ca.crt" }))]
     pub client_cert: EtcdClientCert,
 }
 
@@ -504,12 +594,16 @@ pub struct Etcd {
 #[serde(deny_unknown_fields)]
 pub struct EtcdClientCert {
     /// Name of the Secret, e.g. created from kubeadm's `/etc/kubernetes/pki/etcd/healthcheck-client.*`.
+    #[schemars(example = &"etcd-certs")]
     pub secret: String,
     /// Key holding the client certificate.
+    #[schemars(example = &"healthcheck-client.crt")]
     pub cert: String,
     /// Key holding the client private key.
+    #[schemars(example = &"healthcheck-client.key")]
     pub key: String,
     /// Key holding etcd's CA certificate.
+    #[schemars(example = &"ca.crt")]
     pub ca: String,
 }
 
@@ -518,14 +612,19 @@ pub struct EtcdClientCert {
 #[serde(deny_unknown_fields)]
 pub struct Ingress {
     /// IngressClass name, e.g. `nginx`.
+    #[schemars(example = &"nginx")]
     pub class: Option<String>,
     /// Host name for Prometheus.
+    #[schemars(example = &"prometheus.example.com")]
     pub prometheus: Option<String>,
     /// Host name for Alertmanager.
+    #[schemars(example = &"alertmanager.example.com")]
     pub alertmanager: Option<String>,
     /// Host name for Grafana.
+    #[schemars(example = &"grafana.example.com")]
     pub grafana: Option<String>,
     /// Secret with a TLS certificate for both hosts; enables HTTPS.
+    #[schemars(example = &"monitoring-tls")]
     pub tls_secret: Option<String>,
 }
 
@@ -534,14 +633,18 @@ pub struct Ingress {
 #[serde(deny_unknown_fields)]
 pub struct ApiClient {
     /// ServiceAccount name.
+    #[schemars(example = &"zprometheus")]
     pub name: String,
     /// Namespace the client works in; its objects there are picked up by Prometheus.
+    #[schemars(example = &"prometheus-k8s")]
     pub namespace: String,
     /// Resources it may manage, e.g. `prometheusrules`, `servicemonitors`, `services`.
     #[schemars(length(min = 1))]
+    #[schemars(example = serde_json::json!(["prometheusrules", "servicemonitors", "services", "endpoints"]))]
     pub resources: Vec<String>,
     /// Verbs it may use on them.
     #[schemars(length(min = 1))]
+    #[schemars(example = serde_json::json!(["get", "list", "watch", "create", "update", "patch", "delete"]))]
     pub verbs: Vec<Verb>,
 }
 
@@ -551,11 +654,14 @@ pub struct ApiClient {
 #[serde(deny_unknown_fields)]
 pub struct RuleGroup {
     /// Group name; also the PrometheusRule's name.
+    #[schemars(example = &"ocr-pod-restart")]
     pub name: String,
     /// Evaluation interval (Prometheus duration). Default: Prometheus' `evaluation_interval`.
+    #[schemars(example = &"1m")]
     pub interval: Option<String>,
     /// The rules, evaluated in order.
     #[schemars(length(min = 1))]
+    #[schemars(example = serde_json::json!([{ "alert": "PodRestart", "expr": "changes(kube_pod_container_status_restarts_total[3m]) > 0", "for": "5m" }]))]
     pub rules: Vec<Rule>,
 }
 
@@ -564,20 +670,27 @@ pub struct RuleGroup {
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// Name of the alert. Give either `alert` or `record`.
+    #[schemars(example = &"OcrPodRestart")]
     pub alert: Option<String>,
     /// Name of the recorded series. Give either `alert` or `record`.
+    #[schemars(example = &"namespace:kube_pod_container_status_restarts:rate5m")]
     pub record: Option<String>,
     /// PromQL expression.
+    #[schemars(example = &"changes(kube_pod_container_status_restarts_total[3m]) > 0")]
     pub expr: String,
     /// How long the condition must hold before the alert fires (Prometheus duration).
     #[serde(rename = "for")]
+    #[schemars(example = &"5m")]
     pub for_duration: Option<String>,
     /// How long the alert keeps firing after the condition cleared (Prometheus duration).
+    #[schemars(example = &"10m")]
     pub keep_firing_for: Option<String>,
     /// Labels to add or overwrite; values may use Go templates.
     #[serde(default)]
+    #[schemars(example = serde_json::json!({ "severity": "warning" }))]
     pub labels: BTreeMap<String, String>,
     /// Annotations of the alert; values may use Go templates (`{{ $labels.pod }}`, `{{ $value }}`).
     #[serde(default)]
+    #[schemars(example = serde_json::json!({ "summary": "pod {{ $labels.pod }} restarted {{ $value }} times" }))]
     pub annotations: BTreeMap<String, String>,
 }
