@@ -122,6 +122,7 @@ fn oversized_sites_are_refused_before_parsing() {
 const SNIPPET_EXEMPT: &[(Code, &str)] = &[
     (Code::SiteTooLarge, "it takes a file over 16 MiB; `oversized_sites_are_refused_before_parsing` covers it"),
     (Code::RuleFile, "it takes a second file; `tests/invalid/not-a-rule-file.toml` covers it"),
+    (Code::GrafanaDashboard, "it takes a dashboard file; `tests/invalid/bad-dashboard.toml` covers it"),
 ];
 
 /// The minimal valid site that every `promsite explain` example is read into.

@@ -109,3 +109,26 @@ fn network_policies_select_the_stacks_pods() {
     let default = common::compile("tests/fixtures/minimal/site.toml");
     assert!(default.bundle.objects.keys().all(|k| k.kind != "NetworkPolicy"), "off by default");
 }
+
+/// Each dashboard file is shipped byte for byte in its own ConfigMap, mounted where Grafana's file
+/// provider reads it.
+#[test]
+fn grafana_dashboards_are_provisioned_from_the_files() {
+    let compiled = common::compile("tests/fixtures/multi-node/site.toml");
+    let deployment = common::yaml(&compiled.tree["observability/deployment-grafana.yaml"]);
+    let pod = &deployment["spec"]["template"]["spec"];
+    let mounts = pod["containers"][0]["volumeMounts"].as_array().expect("mounts");
+    for (file, slug) in [("dashboards/node-overview.json", "node-overview"), ("dashboards/kubernetes/Pod_Restarts.json", "kubernetes-pod-restarts")] {
+        let written = std::fs::read_to_string(common::root().join("tests/fixtures/multi-node").join(file)).expect("dashboard file");
+        let config_map = common::yaml(&compiled.tree[&format!("observability/configmap-grafana-dashboard-{slug}.yaml")]);
+        let data = config_map["data"].as_object().expect("data");
+        assert_eq!(data.len(), 1);
+        assert_eq!(data.values().next().and_then(|v| v.as_str()), Some(written.as_str()), "{file} is shipped as written");
+        let volume = pod["volumes"].as_array().expect("volumes").iter().find(|v| v["configMap"]["name"] == format!("grafana-dashboard-{slug}")).expect("a volume");
+        let mount = mounts.iter().find(|m| m["name"] == volume["name"]).expect("a mount");
+        assert_eq!(mount["mountPath"], format!("/var/lib/grafana/dashboards/{slug}"));
+    }
+    let providers = common::yaml(&compiled.tree["observability/configmap-grafana-dashboard-providers.yaml"]);
+    let provider = common::yaml(providers["data"]["promsite.yaml"].as_str().expect("provider file"));
+    assert_eq!(provider["providers"][0]["options"]["path"], "/var/lib/grafana/dashboards");
+}

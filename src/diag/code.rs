@@ -99,6 +99,8 @@ pub enum Code {
     ValueRegex,
     /// The site file is larger than promsite reads (`site::MAX_SITE_BYTES`).
     SiteTooLarge,
+    /// A Grafana dashboard file that is not a JSON object, or too large for a ConfigMap.
+    GrafanaDashboard,
 }
 
 impl Code {
@@ -149,6 +151,7 @@ impl Code {
         Code::AdapterTemplate,
         Code::ValueRegex,
         Code::SiteTooLarge,
+        Code::GrafanaDashboard,
     ];
 
     /// Whether this code reports a warning (the site still compiles) rather than an error.
@@ -214,6 +217,7 @@ impl Code {
             Code::AdapterTemplate => "adapter::template",
             Code::ValueRegex => "value::regex",
             Code::SiteTooLarge => "site::too-large",
+            Code::GrafanaDashboard => "grafana::dashboard",
         }
     }
 }

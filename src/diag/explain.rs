@@ -277,6 +277,13 @@ impl Code {
                 "[[receivers]]\nname = \"team\"\nemail = [{ to = \"team@example.com\" }]\n\n[[receivers]]\nname = \"old-pager\"\nwebhook = [{ url = \"http://pager.example.com/hook\" }]\n",
                 "[[route.routes]]\nmatchers = ['severity=\"critical\"']\nreceiver = \"old-pager\"\n\n[[receivers]]\nname = \"team\"\nemail = [{ to = \"team@example.com\" }]\n\n[[receivers]]\nname = \"old-pager\"\nwebhook = [{ url = \"http://pager.example.com/hook\" }]\n",
             ),
+            Code::GrafanaDashboard => explanation(
+                "A file below `grafana.dashboards` is not a dashboard Grafana can provision: not a JSON object, or larger than a ConfigMap holds.",
+                "Each dashboard is shipped in a ConfigMap of its own; a broken file would only fail inside Grafana, where nobody reads the log.",
+                "Export the dashboard again from Grafana (Share, Export, Save to file), or split a dashboard over 1 MiB.",
+                "[grafana]\ndashboards = \"dashboards\"\n",
+                "[grafana]\nreplicas = 1\n",
+            ),
             Code::AlertRoute => explanation(
                 "A routing tree Alertmanager rejects: a root route without a receiver, or with `matchers` or `continue`.",
                 "The root route must catch every alert; Alertmanager refuses a root route that filters.",

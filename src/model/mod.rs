@@ -123,6 +123,19 @@ pub struct Grafana {
     pub admin_password_key: String,
     /// NodePort for the web UI.
     pub node_port: Option<u16>,
+    /// Provisioned dashboards, in path order.
+    pub dashboards: Vec<Dashboard>,
+}
+
+/// A Grafana dashboard file.
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    /// A DNS-label slug of its path, unique in the site: names its ConfigMap and mount.
+    pub slug: String,
+    /// The file name, e.g. `cluster.json`.
+    pub file_name: String,
+    /// The JSON, as written.
+    pub json: String,
 }
 
 /// Where the operator's CRDs come from.

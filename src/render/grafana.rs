@@ -16,12 +16,14 @@ use super::common::{self, meta};
 use super::object::Object;
 use super::prometheus;
 use super::workload::{container, pod_template, web_monitor, web_service};
-use crate::model::{Grafana, Site};
+use crate::model::{Dashboard, Grafana, Site};
 
 /// Name of Grafana's Deployment, Service and ServiceAccount.
 pub(super) const NAME: &str = "grafana";
 const PORT: i32 = 3000;
 const DATASOURCES: &str = "grafana-datasources";
+const PROVIDERS: &str = "grafana-dashboard-providers";
+const DASHBOARDS_DIR: &str = "/var/lib/grafana/dashboards";
 
 /// Grafana's objects, if it is enabled.
 pub(super) fn render(site: &Site) -> Vec<Object> {
@@ -34,7 +36,61 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
         web_monitor(site, NAME, NAME).into(),
     ];
     objects.extend(common::disruption_budget(site, NAME, NAME, pod_labels(), grafana.replicas));
+    if !grafana.dashboards.is_empty() {
+        objects.push(providers(site).into());
+        objects.extend(grafana.dashboards.iter().map(|dashboard| Object::from(dashboard_config_map(site, dashboard))));
+    }
     objects
+}
+
+fn dashboard_config_map_name(dashboard: &Dashboard) -> String {
+    format!("grafana-dashboard-{}", dashboard.slug)
+}
+
+/// One ConfigMap per dashboard: a ConfigMap holds at most 1 MiB, and dashboards are large.
+fn dashboard_config_map(site: &Site, dashboard: &Dashboard) -> ConfigMap {
+    ConfigMap {
+        metadata: meta(site, &site.namespace, &dashboard_config_map_name(dashboard), NAME),
+        data: Some(BTreeMap::from([(dashboard.file_name.clone(), dashboard.json.clone())])),
+        ..ConfigMap::default()
+    }
+}
+
+/// Grafana's dashboard provider: the files below the dashboards directory, read-only in the UI
+/// (the site's repository is their source of truth).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Providers {
+    api_version: u32,
+    providers: Vec<Provider>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Provider {
+    name: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    disable_deletion: bool,
+    allow_ui_updates: bool,
+    options: ProviderOptions,
+}
+
+#[derive(Serialize)]
+struct ProviderOptions {
+    path: &'static str,
+}
+
+fn providers(site: &Site) -> ConfigMap {
+    let providers = Providers {
+        api_version: 1,
+        providers: vec![Provider { name: "promsite", kind: "file", disable_deletion: true, allow_ui_updates: false, options: ProviderOptions { path: DASHBOARDS_DIR } }],
+    };
+    ConfigMap {
+        metadata: meta(site, &site.namespace, PROVIDERS, NAME),
+        data: Some(BTreeMap::from([("promsite.yaml".to_owned(), common::config_file(&providers))])),
+        ..ConfigMap::default()
+    }
 }
 
 fn pod_labels() -> BTreeMap<String, String> {
@@ -101,10 +157,28 @@ fn deployment(site: &Site, grafana: &Grafana) -> Deployment {
         http_get: Some(HTTPGetAction { path: Some("/api/health".to_owned()), port: IntOrString::String("web".to_owned()), ..HTTPGetAction::default() }),
         ..Probe::default()
     });
-    main.volume_mounts = Some(vec![
+    let mount = |name: &str, path: String| VolumeMount { name: name.to_owned(), mount_path: path, read_only: Some(true), ..VolumeMount::default() };
+    let config_map = |volume: &str, config_map: String| Volume {
+        name: volume.to_owned(),
+        config_map: Some(ConfigMapVolumeSource { name: config_map, ..ConfigMapVolumeSource::default() }),
+        ..Volume::default()
+    };
+    let mut mounts = vec![
         VolumeMount { name: "data".to_owned(), mount_path: "/var/lib/grafana".to_owned(), ..VolumeMount::default() },
-        VolumeMount { name: "datasources".to_owned(), mount_path: "/etc/grafana/provisioning/datasources".to_owned(), read_only: Some(true), ..VolumeMount::default() },
-    ]);
+        mount("datasources", "/etc/grafana/provisioning/datasources".to_owned()),
+    ];
+    // Everything Grafana needs is provisioned, so its database may start empty.
+    let mut volumes = vec![Volume { name: "data".to_owned(), empty_dir: Some(EmptyDirVolumeSource::default()), ..Volume::default() }, config_map("datasources", DATASOURCES.to_owned())];
+    if !grafana.dashboards.is_empty() {
+        mounts.push(mount("dashboard-providers", "/etc/grafana/provisioning/dashboards".to_owned()));
+        volumes.push(config_map("dashboard-providers", PROVIDERS.to_owned()));
+        for dashboard in &grafana.dashboards {
+            let volume = format!("dashboard-{}", dashboard.slug);
+            mounts.push(mount(&volume, format!("{DASHBOARDS_DIR}/{}", dashboard.slug)));
+            volumes.push(config_map(&volume, dashboard_config_map_name(dashboard)));
+        }
+    }
+    main.volume_mounts = Some(mounts);
     Deployment {
         metadata: meta(site, &site.namespace, NAME, NAME),
         spec: Some(DeploymentSpec {
@@ -115,15 +189,7 @@ fn deployment(site: &Site, grafana: &Grafana) -> Deployment {
                 PodSpec {
                     service_account_name: Some(NAME.to_owned()),
                     containers: vec![main],
-                    volumes: Some(vec![
-                        // Everything Grafana needs is provisioned, so its database may start empty.
-                        Volume { name: "data".to_owned(), empty_dir: Some(EmptyDirVolumeSource::default()), ..Volume::default() },
-                        Volume {
-                            name: "datasources".to_owned(),
-                            config_map: Some(ConfigMapVolumeSource { name: DATASOURCES.to_owned(), ..ConfigMapVolumeSource::default() }),
-                            ..Volume::default()
-                        },
-                    ]),
+                    volumes: Some(volumes),
                     security_context: Some(PodSecurityContext { run_as_non_root: Some(true), run_as_user: Some(472), fs_group: Some(472), ..PodSecurityContext::default() }),
                     affinity: common::affinity(&grafana.placement, &pod_labels(), grafana.replicas),
                     tolerations: common::tolerations(site, &grafana.placement),

@@ -60,16 +60,22 @@ pub struct Includes {
     pub globs: Vec<String>,
 }
 
-/// Lists the files `text` names (`alertmanager.templates`, `rule_files`).
+/// Lists the files `text` names (`alertmanager.templates`, `rule_files`, `grafana.dashboards`).
 pub fn includes(text: &str) -> Includes {
     let Ok(document) = toml::from_str::<toml::Table>(text) else { return Includes::default() };
     let strings = |value: Option<&toml::Value>| -> Vec<String> {
         value.and_then(toml::Value::as_array).map(|items| items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()).unwrap_or_default()
     };
-    Includes {
-        files: strings(document.get("alertmanager").and_then(|a| a.get("templates"))),
-        globs: strings(document.get("rule_files")),
+    let mut globs = strings(document.get("rule_files"));
+    if let Some(dir) = document.get("grafana").and_then(|g| g.get("dashboards")).and_then(toml::Value::as_str) {
+        globs.push(dashboards_pattern(dir));
     }
+    Includes { files: strings(document.get("alertmanager").and_then(|a| a.get("templates"))), globs }
+}
+
+/// The pattern that finds the dashboards of `grafana.dashboards = dir`.
+pub fn dashboards_pattern(dir: &str) -> String {
+    format!("{}/**/*.json", dir.trim_end_matches('/'))
 }
 
 /// The diagnostic for a site file of `bytes` bytes, over [`MAX_SITE_BYTES`].

@@ -181,6 +181,10 @@ pub struct Grafana {
     #[schemars(range(min = 30000, max = 32767))]
     #[schemars(example = 30030)]
     pub node_port: Option<u16>,
+    /// A directory of dashboard JSON files (relative to the site file), searched recursively; each
+    /// becomes a provisioned dashboard.
+    #[schemars(example = &"dashboards")]
+    pub dashboards: Option<String>,
 }
 
 /// Where Grafana's admin credentials are.
