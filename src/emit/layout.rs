@@ -13,6 +13,8 @@ pub const ALERTMANAGER_TEMPLATES: &str = "alertmanager-templates";
 pub const KUSTOMIZATION: &str = "kustomization.yaml";
 /// The kustomization of the CRDs, applied first; not part of the main one, which builds offline.
 pub const SETUP_KUSTOMIZATION: &str = "setup/kustomization.yaml";
+/// Where vendored CRD files are copied (`crds/` below `setup/`, which lists them).
+pub const SETUP_CRDS_DIR: &str = "setup/crds";
 /// The marker that says promsite generated this directory, and which files it wrote.
 pub const MARKER: &str = ".promsite.yaml";
 

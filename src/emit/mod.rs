@@ -28,8 +28,12 @@ pub fn tree(bundle: &Bundle) -> Result<Tree, serde_saphyr::ser::Error> {
         files.insert(layout::alertmanager_template(name), text.clone());
     }
     files.insert(layout::KUSTOMIZATION.to_owned(), yaml::document(&bundle.site, &kustomization(bundle, resources))?);
-    if !bundle.crd_urls.is_empty() {
+    if !bundle.crd_urls.is_empty() || !bundle.crd_files.is_empty() {
         files.insert(layout::SETUP_KUSTOMIZATION.to_owned(), yaml::document(&bundle.site, &setup_kustomization(bundle))?);
+    }
+    // Vendored CRDs are copied as they are: they are the user's files, not promsite's rendering.
+    for (path, contents) in &bundle.crd_files {
+        files.insert(format!("{}/{path}", layout::SETUP_CRDS_DIR), contents.clone());
     }
     let marker = Marker {
         site: bundle.site.clone(),
@@ -83,7 +87,7 @@ fn setup_kustomization(bundle: &Bundle) -> SetupKustomization {
         api_version: "kustomize.config.k8s.io/v1beta1",
         kind: "Kustomization",
         common_annotations: BTreeMap::from([("argocd.argoproj.io/sync-options", "ServerSideApply=true"), ("argocd.argoproj.io/sync-wave", "-1")]),
-        resources: bundle.crd_urls.clone(),
+        resources: bundle.crd_urls.iter().cloned().chain(bundle.crd_files.iter().map(|(path, _)| format!("crds/{path}"))).collect(),
     }
 }
 

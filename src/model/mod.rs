@@ -144,8 +144,19 @@ pub struct Dashboard {
 pub enum CrdSource {
     /// The operator release's CRD files, pinned to its version.
     Upstream,
+    /// CRD files kept in the site's repository (`crds_path`), copied into the output.
+    Vendored,
     /// Not managed by promsite (the cluster admin installs them).
     None,
+}
+
+/// A vendored CRD file.
+#[derive(Debug, Clone)]
+pub struct CrdFile {
+    /// Path below the vendored directory, `/`-separated.
+    pub path: String,
+    /// Contents, as written.
+    pub contents: String,
 }
 
 /// The Prometheus Operator deployment.
@@ -155,6 +166,8 @@ pub struct Operator {
     pub placement: Placement,
     /// Where its CRDs come from.
     pub crds: CrdSource,
+    /// The vendored CRD files (with `CrdSource::Vendored`), in path order.
+    pub crd_files: Vec<CrdFile>,
 }
 
 /// node-exporter.

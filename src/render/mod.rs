@@ -44,6 +44,7 @@ pub fn render(site: &Site) -> Bundle {
             ("prometheus-operator", model::OPERATOR_VERSION.to_owned()),
         ]),
         crd_urls: operator::crd_urls(site),
+        crd_files: site.operator.iter().flat_map(|o| o.crd_files.iter().map(|f| (f.path.clone(), f.contents.clone()))).collect(),
         external_secrets: site.external_secrets(),
         collisions: Vec::new(),
     };

@@ -152,6 +152,8 @@ pub struct Bundle {
     pub versions: BTreeMap<&'static str, String>,
     /// Remote CRD files for `setup/kustomization.yaml`; empty when promsite does not manage CRDs.
     pub crd_urls: Vec<String>,
+    /// Vendored CRD files for `setup/crds/` (path below it, contents).
+    pub crd_files: Vec<(String, String)>,
     /// Secrets the output references but does not contain (namespace, name).
     pub external_secrets: BTreeSet<(String, String)>,
     /// Keys that two renderers produced. `check/` reserves generated names, so this stays empty

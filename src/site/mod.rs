@@ -70,7 +70,15 @@ pub fn includes(text: &str) -> Includes {
     if let Some(dir) = document.get("grafana").and_then(|g| g.get("dashboards")).and_then(toml::Value::as_str) {
         globs.push(dashboards_pattern(dir));
     }
+    if let Some(dir) = document.get("operator").and_then(|g| g.get("crds_path")).and_then(toml::Value::as_str) {
+        globs.push(crds_pattern(dir));
+    }
     Includes { files: strings(document.get("alertmanager").and_then(|a| a.get("templates"))), globs }
+}
+
+/// The pattern that finds the CRD files of `operator.crds_path = dir`.
+pub fn crds_pattern(dir: &str) -> String {
+    format!("{}/**/*.yaml", dir.trim_end_matches('/'))
 }
 
 /// The pattern that finds the dashboards of `grafana.dashboards = dir`.

@@ -214,10 +214,15 @@ pub struct Operator {
     #[serde(default)]
     #[schemars(example = serde_json::json!(["master-01.aipaas.japan"]))]
     pub nodes: Vec<String>,
-    /// Where the CRDs come from: `upstream` (the operator release's CRD files, pinned to its version)
-    /// or `none` (the cluster admin installs them). Default `upstream`.
+    /// Where the CRDs come from: `upstream` (the operator release's CRD files, pinned to its version),
+    /// `vendored` (YAML files kept in the repository, see `crds_path`) or `none` (the cluster admin
+    /// installs them). Default `upstream`.
     #[schemars(example = &"upstream")]
     pub crds: Option<CrdSource>,
+    /// With `crds = "vendored"`: a directory of CRD YAML files (relative to the site file), copied
+    /// into `setup/crds/`.
+    #[schemars(example = &"crds")]
+    pub crds_path: Option<String>,
 }
 
 /// node-exporter, a DaemonSet on every declared node (tolerating all their taints).
