@@ -69,6 +69,32 @@ pub fn generated_files(dir: &Path) -> Result<Option<BTreeSet<String>>, WriteErro
 
 /// Writes `tree` as `root/<site>/`, atomically replacing what promsite generated there before.
 pub fn write(tree: &Tree, root: &Path, site: &str) -> Result<WriteReport, WriteError> {
+    write_injecting(tree, root, site, &|_| false)
+}
+
+/// A point in [`write`] where the file system can fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Writing the `n`-th file of the new tree into the staging directory.
+    WriteFile(usize),
+    /// Syncing the staging directory.
+    SyncStaging,
+    /// Moving the previous output aside.
+    MoveAside,
+    /// Moving the new output into place.
+    MoveIn,
+}
+
+/// [`write`], failing with an injected error at every step where `fail` says so: how the tests
+/// prove that a failure at any point leaves the previous output intact.
+#[doc(hidden)]
+pub fn write_injecting(tree: &Tree, root: &Path, site: &str, fail: &dyn Fn(Step) -> bool) -> Result<WriteReport, WriteError> {
+    let injected = |step: Step, path: &Path| -> Result<(), WriteError> {
+        if fail(step) {
+            return Err(WriteError::Io { action: "injected failure at", path: path.to_owned(), source: io::Error::other(format!("{step:?}")) });
+        }
+        Ok(())
+    };
     let target = root.join(site);
     let previous = generated_files(&target)?;
     fs::create_dir_all(root).map_err(io_error("cannot create", root))?;
@@ -86,21 +112,24 @@ pub fn write(tree: &Tree, root: &Path, site: &str) -> Result<WriteReport, WriteE
         .prefix(&format!(".{site}.promsite-new-"))
         .tempdir_in(root)
         .map_err(io_error("cannot create a temporary directory in", root))?;
-    for (path, contents) in tree {
-        write_synced(&staging.path().join(path), contents.as_bytes())?;
+    for (n, (path, contents)) in tree.iter().enumerate() {
+        let file = staging.path().join(path);
+        injected(Step::WriteFile(n), &file)?;
+        write_synced(&file, contents.as_bytes())?;
     }
     for path in &kept {
         copy_entry(&target.join(path), &staging.path().join(path))?;
     }
+    injected(Step::SyncStaging, staging.path())?;
     sync_dir(staging.path())?;
     if previous.is_some() {
-        swap(staging, &target, root, site)?;
+        swap(staging, &target, root, site, &injected)?;
     } else {
         let staged = staging.keep();
-        fs::rename(&staged, &target).map_err(|e| {
+        if let Err(e) = injected(Step::MoveIn, &target).and_then(|()| fs::rename(&staged, &target).map_err(io_error("cannot move the new output into", &target))) {
             let _ = fs::remove_dir_all(&staged);
-            io_error("cannot move the new output into", &target)(e)
-        })?;
+            return Err(e);
+        }
     }
     sync_dir(root)?;
     Ok(WriteReport { changed: true, kept })
@@ -113,18 +142,25 @@ fn unchanged(tree: &Tree, target: &Path, previous: Option<&BTreeSet<String>>) ->
 }
 
 /// Old output aside, new output in, old output removed; on failure the old output goes back.
-fn swap(staging: tempfile::TempDir, target: &Path, root: &Path, site: &str) -> Result<(), WriteError> {
+fn swap(
+    staging: tempfile::TempDir,
+    target: &Path,
+    root: &Path,
+    site: &str,
+    injected: &dyn Fn(Step, &Path) -> Result<(), WriteError>,
+) -> Result<(), WriteError> {
     let retired = tempfile::Builder::new()
         .prefix(&format!(".{site}.promsite-old-"))
         .tempdir_in(root)
         .map_err(io_error("cannot create a temporary directory in", root))?;
     let retired_path = retired.path().join(site);
+    injected(Step::MoveAside, target)?;
     fs::rename(target, &retired_path).map_err(io_error("cannot move aside", target))?;
     let staged = staging.keep();
-    if let Err(e) = fs::rename(&staged, target) {
+    if let Err(e) = injected(Step::MoveIn, target).and_then(|()| fs::rename(&staged, target).map_err(io_error("cannot move the new output into", target))) {
         let _ = fs::rename(&retired_path, target);
         let _ = fs::remove_dir_all(&staged);
-        return Err(io_error("cannot move the new output into", target)(e));
+        return Err(e);
     }
     // `retired` is dropped here, deleting the old generation.
     Ok(())

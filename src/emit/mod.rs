@@ -7,7 +7,7 @@ mod yaml;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use atomic::{WriteError, WriteReport, generated_files, relative_path, write};
+pub use atomic::{Step, WriteError, WriteReport, generated_files, relative_path, write, write_injecting};
 use serde::{Deserialize, Serialize};
 
 use crate::render::{Bundle, MANAGED_BY, MANAGED_BY_LABEL, SITE_LABEL};
