@@ -267,7 +267,7 @@ fn operator(ctx: &mut Ctx<'_>, raw: &raw::Operator, declared: &[&str]) -> Option
         }
         (_, None) => Vec::new(),
     };
-    raw.enabled.unwrap_or(true).then(|| model::Operator { placement, crds, crd_files })
+    raw.enabled.unwrap_or(true).then_some(model::Operator { placement, crds, crd_files })
 }
 
 /// The vendored CRD files below `dir`: YAML that declares CustomResourceDefinitions.
