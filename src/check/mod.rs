@@ -12,6 +12,39 @@ mod routing;
 mod schema;
 mod secrets;
 mod values;
+
+/// Entry points for the fuzz targets in `fuzz/`: each string checker, without the site around it.
+#[doc(hidden)]
+pub mod fuzz {
+    /// PromQL, as rule expressions are checked.
+    pub fn promql(text: &str) -> bool {
+        super::alerting::promql(text).is_ok()
+    }
+    /// An Alertmanager matcher.
+    pub fn matcher(text: &str) -> bool {
+        super::alerting::matcher(text).is_ok()
+    }
+    /// A Go template in a rule annotation.
+    pub fn template(text: &str) -> bool {
+        super::alerting::template(text).is_ok()
+    }
+    /// A Prometheus duration.
+    pub fn duration(text: &str) -> bool {
+        super::values::duration(text).is_ok()
+    }
+    /// A Kubernetes quantity.
+    pub fn quantity(text: &str) -> bool {
+        super::values::quantity(text).is_ok()
+    }
+    /// An http(s) URL.
+    pub fn url(text: &str) -> bool {
+        super::values::http_url(text).is_ok()
+    }
+    /// A prometheus-adapter metrics query.
+    pub fn adapter_query(text: &str) -> bool {
+        super::alerting::adapter_query(text).is_ok()
+    }
+}
 mod versions;
 
 pub use schema::site_schema;
