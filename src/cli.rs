@@ -129,6 +129,16 @@ enum Command {
     /// Print the site-format reference (docs/site-format.md), generated from the schema.
     #[command(hide = true)]
     Docs,
+    /// Print a synthetic site of the given size, for benchmarks (deterministic).
+    #[command(hide = true)]
+    Synth {
+        /// S (3 nodes, 5 targets, 20 rules), M (10, 50, 200), L (50, 200, 2,000), XL (200, 1,000, 20,000).
+        #[arg(value_enum, ignore_case = true)]
+        size: crate::synthetic::Size,
+        /// Site name.
+        #[arg(long, default_value = "synthetic")]
+        name: String,
+    },
 }
 
 /// Exit codes, decided in one place.
@@ -179,6 +189,10 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Man => man(),
         Command::Docs => {
             print!("{}", crate::docs::site_format(&check::site_schema()));
+            Status::Ok
+        }
+        Command::Synth { size, name } => {
+            print!("{}", crate::synthetic::site(size, &name));
             Status::Ok
         }
     };

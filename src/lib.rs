@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod render;
 pub mod site;
 pub mod starter;
+pub mod synthetic;
 pub mod yaml;
 
 use std::ffi::OsString;

@@ -1,0 +1,100 @@
+//! Compile-time benchmarks: each stage of one site (check, render, serialize, write) at the four
+//! synthetic sizes, and whole `promsite compile` / `compile --check` processes over a directory
+//! of 50 M-sized sites. Run with `cargo bench --bench compile`; peak memory is in `benches/memory.rs`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use divan::Bencher;
+use promsite::diag::SiteSource;
+use promsite::synthetic::{self, Size};
+use promsite::{emit, pipeline, render};
+
+fn main() {
+    divan::main();
+}
+
+fn source(size: Size) -> SiteSource {
+    SiteSource::new(format!("{}.toml", size.label()), synthetic::site(size, &format!("bench-{}", size.label())))
+}
+
+fn checked(size: Size) -> promsite::model::Site {
+    match pipeline::check(&source(size)) {
+        Ok(checked) => checked.site,
+        Err(diagnostics) => panic!("the synthetic {size:?} site is invalid: {diagnostics:?}"),
+    }
+}
+
+/// Parse and every check, up to the validated model.
+#[divan::bench(args = Size::ALL, sample_count = 10)]
+fn check(bencher: Bencher, size: Size) {
+    let source = source(size);
+    bencher.bench(|| pipeline::check(divan::black_box(&source)).is_ok());
+}
+
+/// Model → typed objects.
+#[divan::bench(args = Size::ALL, sample_count = 10)]
+fn render(bencher: Bencher, size: Size) {
+    let model = checked(size);
+    bencher.bench(|| render::render(divan::black_box(&model)));
+}
+
+/// Objects → file contents (YAML serialization, kustomization, marker).
+#[divan::bench(args = Size::ALL, sample_count = 10)]
+fn serialize(bencher: Bencher, size: Size) {
+    let bundle = render::render(&checked(size));
+    bencher.bench(|| emit::tree(divan::black_box(&bundle)).is_ok());
+}
+
+/// File contents → a fresh `out/<site>/` (staging directory, fsync, rename).
+#[divan::bench(args = Size::ALL, sample_count = 10)]
+fn write(bencher: Bencher, size: Size) {
+    let tree = match emit::tree(&render::render(&checked(size))) {
+        Ok(tree) => tree,
+        Err(e) => panic!("cannot serialize: {e}"),
+    };
+    bencher.with_inputs(|| tempfile::tempdir().expect("a temporary directory")).bench_local_values(|dir| {
+        emit::write(&tree, dir.path(), "bench").is_ok()
+    });
+}
+
+/// A directory of 50 M-sized sites, compiled once so that `compile --check` finds it current.
+struct Fleet {
+    _dir: tempfile::TempDir,
+    sites: PathBuf,
+    out: PathBuf,
+}
+
+fn fleet() -> Fleet {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let sites = dir.path().join("sites");
+    std::fs::create_dir_all(&sites).expect("the sites directory");
+    for i in 0..50 {
+        std::fs::write(sites.join(format!("site-{i:02}.toml")), synthetic::site(Size::M, &format!("site-{i:02}"))).expect("a site file");
+    }
+    let out = dir.path().join("out");
+    assert!(promsite(&["compile", path(&sites), "-o", path(&out)]), "the fleet compiles");
+    Fleet { _dir: dir, sites, out }
+}
+
+fn path(path: &Path) -> &str {
+    path.to_str().expect("a UTF-8 temporary path")
+}
+
+fn promsite(args: &[&str]) -> bool {
+    Command::new(env!("CARGO_BIN_EXE_promsite")).args(args).output().expect("promsite runs").status.success()
+}
+
+/// `promsite compile sites/` over 50 M sites, whose output is current (the everyday case).
+#[divan::bench(sample_count = 10)]
+fn process_compile_50_m(bencher: Bencher) {
+    let fleet = fleet();
+    bencher.bench(|| assert!(promsite(&["compile", path(&fleet.sites), "-o", path(&fleet.out)])));
+}
+
+/// `promsite compile --check sites/` over 50 M sites (pull-request CI).
+#[divan::bench(sample_count = 10)]
+fn process_check_50_m(bencher: Bencher) {
+    let fleet = fleet();
+    bencher.bench(|| assert!(promsite(&["compile", "--check", path(&fleet.sites), "-o", path(&fleet.out)])));
+}
