@@ -1,6 +1,9 @@
 //! Validators for the Prometheus and Alertmanager languages inside a site: PromQL expressions,
 //! Alertmanager matchers and Go templates in rule labels and annotations.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
 use promql_parser::parser::{Expr, parse};
 use promql_parser::util::{ExprVisitor, walk_expr};
 
@@ -42,6 +45,39 @@ pub(crate) fn promql(text: &str) -> Checked<()> {
             "rewrite the expression without it; promsite does not enable Prometheus' experimental functions",
         )),
         None => Ok(()),
+    }
+}
+
+/// PromQL verdicts for many expressions, computed up front on every core: parsing, with the regex
+/// compilation inside it, is most of the time it takes to check a site with thousands of rules.
+#[derive(Debug, Default)]
+pub(crate) struct PromqlVerdicts(BTreeMap<String, Checked<()>>);
+
+impl PromqlVerdicts {
+    /// Below this many distinct expressions, threads cost more than they save.
+    const PARALLEL_FROM: usize = 64;
+
+    /// Checks each distinct expression once, in parallel when there are many.
+    pub(crate) fn compute<'a>(expressions: impl IntoIterator<Item = &'a str>) -> Self {
+        let distinct: Vec<&str> = expressions.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
+        if distinct.len() < Self::PARALLEL_FROM {
+            return Self::default();
+        }
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let verdicts = std::thread::scope(|scope| {
+            let workers: Vec<_> = distinct
+                .chunks(distinct.len().div_ceil(threads))
+                .map(|chunk| scope.spawn(move || chunk.iter().map(|text| ((*text).to_owned(), promql(text))).collect::<Vec<_>>()))
+                .collect();
+            // A worker that panicked leaves its expressions out; `check` then parses them itself.
+            workers.into_iter().filter_map(|worker| worker.join().ok()).flatten().collect()
+        });
+        Self(verdicts)
+    }
+
+    /// The verdict on `text`: computed before, or now.
+    pub(crate) fn check(&self, text: &str) -> Checked<()> {
+        self.0.get(text).cloned().unwrap_or_else(|| promql(text))
     }
 }
 
@@ -154,21 +190,91 @@ fn stub(_: &[gtmpl_value::Value]) -> Result<gtmpl_value::Value, gtmpl_value::Fun
 
 /// A Go text/template as Prometheus expands it in alert labels and annotations.
 pub(crate) fn template(text: &str) -> Checked<()> {
-    if !text.contains("{{") && !text.contains("}}") {
+    if !text.contains("{{") && !text.contains("}}") || plainly_valid_template(text) {
         return Ok(());
     }
+    parse_template(text).map_err(|e| {
+        Problem::new(
+            format!("invalid Go template: {}", describe_template_error(&e)),
+            "check the `{{ }}` pairs and names: `{{ $labels.pod }}`, `{{ $value }}`, `{{ humanize $value }}`",
+        )
+    })
+}
+
+/// Parses `text` with gtmpl, as Prometheus would: its functions known, its variables defined.
+fn parse_template(text: &str) -> Result<(), String> {
     let mut template = gtmpl::Template::default();
     for name in TEMPLATE_FUNCTIONS {
         template.add_func(name, stub);
     }
-    // Prometheus defines these variables before expanding a rule's template.
-    let prelude = "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}";
-    template.parse(format!("{prelude}{text}")).map_err(|e| {
-        Problem::new(
-            format!("invalid Go template: {}", describe_template_error(&e.to_string())),
-            "check the `{{ }}` pairs and names: `{{ $labels.pod }}`, `{{ $value }}`, `{{ humanize $value }}`",
-        )
-    })
+    let prelude = TEMPLATE_VARIABLES.iter().fold(String::new(), |mut prelude, name| {
+        let _ = write!(prelude, "{{{{${name} := .{}}}}}", capitalized(name));
+        prelude
+    });
+    template.parse(format!("{prelude}{text}")).map_err(|e| e.to_string())
+}
+
+/// `labels` → `Labels`: the field of the template data each variable is bound to.
+fn capitalized(name: &str) -> String {
+    let mut chars = name.chars();
+    chars.next().map(|first| first.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+}
+
+/// The variables Prometheus defines before expanding a rule's template.
+const TEMPLATE_VARIABLES: &[&str] = &["labels", "externalLabels", "externalURL", "value"];
+
+/// Whether every action in `text` is one of the forms nearly all alert templates use:
+/// `{{ $labels.pod }}`, `{{ $value }}`, `{{ .Labels.job }}`, or a known function applied to one such
+/// operand (`{{ humanize $value }}`), with optional trim markers. Those are valid Go templates by
+/// construction, so they skip gtmpl, whose lexer starts a thread per parse and dominates the
+/// check of a large site. Anything else (and any doubt) goes to gtmpl.
+fn plainly_valid_template(text: &str) -> bool {
+    let mut rest = text;
+    loop {
+        let Some(start) = rest.find("{{") else { return !rest.contains("}}") };
+        if rest[..start].contains("}}") {
+            return false;
+        }
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { return false };
+        if !plain_action(&after[..end]) {
+            return false;
+        }
+        rest = &after[end + 2..];
+    }
+}
+
+/// The inside of one `{{ … }}` action, as [`plainly_valid_template`] accepts it.
+fn plain_action(action: &str) -> bool {
+    // Trim markers need white space between the dash and the pipeline (`{{- 3}}` vs `{{-3}}`).
+    let action = action.strip_prefix("- ").unwrap_or(action);
+    let action = action.strip_suffix(" -").unwrap_or(action);
+    let words: Vec<&str> = action.split_ascii_whitespace().collect();
+    match words.as_slice() {
+        [operand] => plain_operand(operand),
+        [function, operand] => TEMPLATE_FUNCTIONS.contains(function) && plain_operand(operand),
+        _ => false,
+    }
+}
+
+/// `$`, `$var`, `$var.field.field`, or `.Field.field`, with a variable Prometheus defines.
+fn plain_operand(operand: &str) -> bool {
+    let identifier = |s: &str| s.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if operand == "$" {
+        return true;
+    }
+    let (variable, fields) = match operand.strip_prefix('$') {
+        Some(path) => match path.split_once('.') {
+            Some((variable, fields)) => (Some(variable), Some(fields)),
+            None => (Some(path), None),
+        },
+        None if operand == "." => return true,
+        None => match operand.strip_prefix('.') {
+            Some(fields) => (None, Some(fields)),
+            None => return false,
+        },
+    };
+    variable.is_none_or(|v| TEMPLATE_VARIABLES.contains(&v)) && fields.is_none_or(|f| f.split('.').all(identifier))
 }
 
 /// gtmpl's positions count the prelude; keep only the message.
@@ -217,8 +323,28 @@ mod tests {
     fn templates() {
         assert!(template("pod {{$labels.pod}} crashed {{ $value }} times on {{$labels.node}}").is_ok());
         assert!(template("{{ humanize $value }} {{ if gt $value 1.0 }}many{{ end }}").is_ok());
-        for bad in ["{{$labels.pod}", "{{ if $value }}x", "{{ nosuchfn $value }}", "{{ $lables.pod }}"] {
+        for bad in ["{{$labels.pod}", "{{ if $value }}x", "{{ nosuchfn $value }}", "{{ $lables.pod }}", "{{ $labels. }}", "{{-$value}}"] {
             assert!(template(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn the_fast_path_takes_common_templates() {
+        for plain in ["pod {{$labels.pod}} on {{ $labels.node }}", "{{- humanizePercentage $value -}} free", "{{ .Labels.job }}", "{{ $ }}", "no actions"] {
+            assert!(plainly_valid_template(plain), "{plain:?} not taken");
+        }
+        for other in ["{{ if $value }}x{{ end }}", "{{ printf \"%.2f\" $value }}", "{{/* c */}}", "a }} b", "{{ $x }}", "{{ humanize $value $value }}"] {
+            assert!(!plainly_valid_template(other), "{other:?} taken");
+        }
+    }
+
+    proptest::proptest! {
+        /// The fast path only ever accepts what gtmpl (the authority) accepts.
+        #[test]
+        fn the_fast_path_agrees_with_gtmpl(text in r"([a-z ]|\{\{|\}\}|-|\$|\.|labels|value|lables|Labels|humanize|nosuch|[ ]|9)*") {
+            if plainly_valid_template(&text) {
+                proptest::prop_assert!(parse_template(&text).is_ok(), "{:?} taken by the fast path, refused by gtmpl", text);
+            }
         }
     }
 }

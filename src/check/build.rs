@@ -804,7 +804,7 @@ fn rule(ctx: &mut Ctx<'_>, pointer: &str, raw: &raw::Rule) -> Option<model::Rule
             return None;
         }
     };
-    ctx.check(Code::PromqlSyntax, &format!("{pointer}/expr"), alerting::promql(&raw.expr));
+    ctx.check(Code::PromqlSyntax, &format!("{pointer}/expr"), ctx.promql.check(&raw.expr));
     for (section, map) in [("labels", &raw.labels), ("annotations", &raw.annotations)] {
         for (key, value) in map {
             let at = format!("{pointer}/{section}/{}", escape(key));

@@ -81,7 +81,9 @@ pub fn validate(parsed: &ParsedSite) -> Result<Checked, Diagnostics> {
             return Err(diagnostics);
         }
     };
-    let mut ctx = Ctx { spans: &parsed.spans, included: &parsed.included, file: None, diagnostics };
+    let expressions = raw.rule_groups.iter().flat_map(|group| group.rules.iter().map(|rule| rule.expr.as_str()));
+    let promql = alerting::PromqlVerdicts::compute(expressions);
+    let mut ctx = Ctx { spans: &parsed.spans, included: &parsed.included, promql: &promql, file: None, diagnostics };
     let site = build::site(&mut ctx, &raw);
     if ctx.diagnostics.has_errors() {
         return Err(ctx.diagnostics);
@@ -97,6 +99,8 @@ pub(crate) struct Ctx<'a> {
     spans: &'a SpanIndex,
     /// Files the site names, read by the caller.
     pub(crate) included: &'a crate::diag::Included,
+    /// PromQL verdicts on the site's rule expressions, computed in parallel before the passes.
+    pub(crate) promql: &'a alerting::PromqlVerdicts,
     /// The included file `spans` index into; `None` for the site file.
     file: Option<String>,
     diagnostics: Diagnostics,
@@ -125,7 +129,7 @@ impl Ctx<'_> {
 
     /// Runs `f` with positions taken from an included file, and keeps what it reports.
     pub(crate) fn in_file<T>(&mut self, file: &str, spans: &SpanIndex, f: impl FnOnce(&mut Ctx<'_>) -> T) -> T {
-        let mut inner = Ctx { spans, included: self.included, file: Some(file.to_owned()), diagnostics: Diagnostics::default() };
+        let mut inner = Ctx { spans, included: self.included, promql: self.promql, file: Some(file.to_owned()), diagnostics: Diagnostics::default() };
         let result = f(&mut inner);
         self.diagnostics.extend(inner.diagnostics);
         result
