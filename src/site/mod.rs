@@ -62,6 +62,11 @@ pub struct Includes {
 
 /// Lists the files `text` names (`alertmanager.templates`, `rule_files`, `grafana.dashboards`).
 pub fn includes(text: &str) -> Includes {
+    // Parsing a large site just to learn that it names no file costs as much as checking it: skip
+    // the parse when no key that names files appears (an escaped key can spell one, so `\u` parses).
+    if !["templates", "rule_files", "dashboards", "crds_path", "\\u", "\\U"].iter().any(|word| text.contains(word)) {
+        return Includes::default();
+    }
     let Ok(document) = toml::from_str::<toml::Table>(text) else { return Includes::default() };
     let strings = |value: Option<&toml::Value>| -> Vec<String> {
         value.and_then(toml::Value::as_array).map(|items| items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()).unwrap_or_default()
