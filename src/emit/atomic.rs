@@ -112,16 +112,19 @@ pub fn write_injecting(tree: &Tree, root: &Path, site: &str, fail: &dyn Fn(Step)
         .prefix(&format!(".{site}.promsite-new-"))
         .tempdir_in(root)
         .map_err(io_error("cannot create a temporary directory in", root))?;
+    let mut written = Vec::with_capacity(tree.len());
     for (n, (path, contents)) in tree.iter().enumerate() {
         let file = staging.path().join(path);
         injected(Step::WriteFile(n), &file)?;
-        write_synced(&file, contents.as_bytes())?;
+        write_file(&file, contents.as_bytes())?;
+        written.push(file);
     }
     for path in &kept {
         copy_entry(&target.join(path), &staging.path().join(path))?;
     }
     injected(Step::SyncStaging, staging.path())?;
-    sync_dir(staging.path())?;
+    sync_all(&written)?;
+    sync_tree(staging.path())?;
     if previous.is_some() {
         swap(staging, &target, root, site, &injected)?;
     } else {
@@ -190,13 +193,35 @@ pub fn relative_path(base: &Path, path: &Path) -> String {
     path.strip_prefix(base).unwrap_or(path).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
-fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(io_error("cannot create", parent))?;
     }
     let mut file = File::create(path).map_err(io_error("cannot create", path))?;
-    file.write_all(bytes).map_err(io_error("cannot write", path))?;
-    file.sync_all().map_err(io_error("cannot sync", path))
+    file.write_all(bytes).map_err(io_error("cannot write", path))
+}
+
+/// Flushes the written files to disk before anything is renamed. One `fsync` after another waits
+/// for the disk once per file; issued from several threads, the file system commits them
+/// together, which makes writing hundreds of files many times faster.
+fn sync_all(files: &[PathBuf]) -> Result<(), WriteError> {
+    const SYNC_THREADS: usize = 16;
+    let sync = |path: &PathBuf| File::open(path).and_then(|file| file.sync_all()).map_err(io_error("cannot sync", path));
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files.chunks(files.len().div_ceil(SYNC_THREADS).max(1)).map(|chunk| scope.spawn(move || chunk.iter().try_for_each(sync))).collect();
+        workers.into_iter().try_for_each(|worker| worker.join().unwrap_or_else(|_| Err(WriteError::Io { action: "cannot sync", path: PathBuf::new(), source: io::Error::other("a sync thread panicked") })))
+    })
+}
+
+/// Syncs `dir` and every directory below it, so that the new entries are durable too.
+fn sync_tree(dir: &Path) -> Result<(), WriteError> {
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| WriteError::Io { action: "cannot read", path: e.path().unwrap_or(dir).to_owned(), source: e.into() })?;
+        if entry.file_type().is_dir() {
+            sync_dir(entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 /// Copies a user's file (or re-creates a user's symbolic link, without following it).
