@@ -81,6 +81,7 @@ enum Target {
 }
 
 /// `--cluster` and its options.
+#[cfg_attr(not(feature = "cluster"), allow(dead_code, reason = "read only by the cluster client"))]
 struct ClusterTarget {
     context: Option<String>,
     kubeconfig: Option<PathBuf>,

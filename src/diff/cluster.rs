@@ -275,9 +275,14 @@ pub fn compare(site: &str, compiled: &[(ObjectKey, Value)], source: &mut dyn Liv
     for (key, object) in compiled {
         let resource = resources::lookup(key.group, key.kind).ok_or_else(|| LiveError::Internal(format!("no API resource known for kind {}", key.kind)))?;
         let namespace = key.namespace.as_deref();
-        let live = source.get(resource, namespace, &key.name)?;
+        // The list above found every missing CRD, unless the server changed since.
+        let crd_missing = |e: LiveError| match e {
+            LiveError::NotServed { resource: crd } if resource.is_custom() => LiveError::MissingCrd { crd, site: site.to_owned() },
+            other => other,
+        };
+        let live = source.get(resource, namespace, &key.name).map_err(crd_missing)?;
         let applied = if report.dry_run_refused.is_none() {
-            match source.dry_run_apply(resource, namespace, &key.name, object)? {
+            match source.dry_run_apply(resource, namespace, &key.name, object).map_err(crd_missing)? {
                 DryRun::Applied(applied) => Some(applied),
                 DryRun::Refused(why) => {
                     report.dry_run_refused = Some(why);
