@@ -346,3 +346,92 @@ fn change(action: Action, comparison: Comparison, resource: &Resource, key: &Obj
         file: FileDiff { path: layout::object_path(key), old: yaml(live)?, new: yaml(compiled)? },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// A fake cluster: one live Secret, a dry run that answers with the patch plus server fields,
+    /// or refuses; the Prometheus CRD optionally missing.
+    struct Fake {
+        live: Option<Value>,
+        refuse: bool,
+        crd_missing: bool,
+        patches: usize,
+    }
+
+    impl LiveSource for Fake {
+        fn get(&mut self, _: &Resource, _: Option<&str>, _: &str) -> Result<Option<Value>, LiveError> {
+            Ok(self.live.clone())
+        }
+
+        fn dry_run_apply(&mut self, _: &Resource, _: Option<&str>, _: &str, object: &Value) -> Result<DryRun, LiveError> {
+            self.patches += 1;
+            if self.refuse {
+                return Ok(DryRun::Refused("405".to_owned()));
+            }
+            let mut applied = object.clone();
+            applied["metadata"]["uid"] = json!("u-1");
+            applied["metadata"]["managedFields"] = json!([{"manager": "promsite"}]);
+            Ok(DryRun::Applied(applied))
+        }
+
+        fn list(&mut self, resource: &Resource, _: &str) -> Result<Vec<Value>, LiveError> {
+            if self.crd_missing && resource.kind == "Prometheus" {
+                return Err(LiveError::NotServed { resource: resource.qualified() });
+            }
+            Ok(Vec::new())
+        }
+    }
+
+    fn secret(value: &str) -> Value {
+        json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "namespace": "m", "labels": {"a": "b"}}, "data": {"k": value}})
+    }
+
+    fn compiled(value: &str) -> Vec<(ObjectKey, Value)> {
+        vec![(ObjectKey { group: "", kind: "Secret", namespace: Some("m".to_owned()), name: "s".to_owned() }, secret(value))]
+    }
+
+    #[test]
+    fn secret_changes_show_masked_and_server_fields_never() {
+        let mut live = secret("bGl2ZS1zZWNyZXQ=");
+        live["metadata"]["resourceVersion"] = json!("7");
+        live["metadata"]["annotations"] = json!({"kubectl.kubernetes.io/last-applied-configuration": "{\"data\":{\"k\":\"bGl2ZS1zZWNyZXQ=\"}}"});
+        let mut fake = Fake { live: Some(live), refuse: false, crd_missing: false, patches: 0 };
+        let report = compare("site", &compiled("bmV3LXNlY3JldA=="), &mut fake).expect("compared");
+        assert_eq!(report.counts(), (0, 1, 0));
+        let text = report.changes[0].file.unified();
+        assert!(text.contains("-  k: \"*** (before)\"\n+  k: \"*** (after)\""), "{text}");
+        for hidden in ["bGl2ZS1zZWNyZXQ=", "bmV3LXNlY3JldA==", "last-applied", "resourceVersion", "managedFields", "uid"] {
+            assert!(!text.contains(hidden), "{hidden} shows in {text}");
+        }
+        assert_eq!(report.changes[0].comparison, Comparison::ServerDryRun);
+    }
+
+    #[test]
+    fn a_refused_dry_run_is_asked_once_and_the_fields_promsite_sets_are_compared() {
+        let mut live = secret("c2FtZQ==");
+        live["metadata"]["labels"]["added-by-someone"] = json!("x");
+        let mut fake = Fake { live: Some(live), refuse: true, crd_missing: false, patches: 0 };
+        let objects: Vec<(ObjectKey, Value)> = compiled("c2FtZQ==").into_iter().chain(compiled("c2FtZQ==").into_iter().map(|(mut key, value)| {
+            key.name = "t".to_owned();
+            (key, value)
+        })).collect();
+        let report = compare("site", &objects, &mut fake).expect("compared");
+        assert_eq!((report.counts(), report.unchanged, fake.patches), ((0, 0, 0), 2, 1));
+        assert_eq!(report.dry_run_refused.as_deref(), Some("405"));
+    }
+
+    #[test]
+    fn a_missing_crd_matters_only_for_kinds_the_site_emits() {
+        let mut fake = Fake { live: None, refuse: false, crd_missing: true, patches: 0 };
+        let report = compare("site", &compiled("eA=="), &mut fake).expect("no Prometheus compiled: the CRD is not needed");
+        assert_eq!(report.counts(), (1, 0, 0));
+        let prometheus = (ObjectKey { group: "monitoring.coreos.com", kind: "Prometheus", namespace: Some("m".to_owned()), name: "k8s".to_owned() }, json!({}));
+        let error = compare("site", &[prometheus], &mut fake).expect_err("the CRD is needed");
+        assert!(matches!(&error, LiveError::MissingCrd { crd, .. } if crd == "prometheuses.monitoring.coreos.com"), "{error}");
+        assert!(error.to_string().contains("out/site/setup/"), "{error}");
+    }
+}
