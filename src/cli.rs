@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Style};
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::diag::{self, Diagnostics, Included, SiteSource};
 use crate::pipeline::{self, Compiled};
@@ -66,6 +66,27 @@ impl Format {
     }
 }
 
+/// The report format of a live diff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffOutput {
+    Text,
+    Json,
+}
+
+/// What a site is compared with.
+enum Target {
+    Directory(PathBuf),
+    Cluster(ClusterTarget),
+    LiveFile(PathBuf),
+}
+
+/// `--cluster` and its options.
+#[cfg_attr(not(feature = "cluster"), allow(dead_code, reason = "read only by the cluster client"))]
+struct ClusterTarget {
+    context: Option<String>,
+    kubeconfig: Option<PathBuf>,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Validate site files without writing anything.
@@ -90,13 +111,32 @@ enum Command {
         #[command(flatten)]
         reporting: Reporting,
     },
-    /// Show how a site's compiled output differs from a directory.
+    /// Show how a site's compiled output differs from a directory, a live cluster or a dump of one.
+    #[command(group(ArgGroup::new("target").required(true).multiple(false).args(["against", "cluster", "live_file"])))]
     Diff {
         /// The site file.
         site: PathBuf,
         /// The directory to compare with, e.g. `out/<site name>`.
+        #[arg(long, value_name = "DIR")]
+        against: Option<PathBuf>,
+        /// Compare with the live cluster: server-side apply in dry-run mode, like `kubectl diff`,
+        /// plus the objects with the site's labels that would be pruned. Reads only.
         #[arg(long)]
-        against: PathBuf,
+        cluster: bool,
+        /// The kubeconfig context to use instead of the current one (with `--cluster`).
+        #[arg(long, value_name = "NAME", conflicts_with_all = ["against", "live_file"])]
+        context: Option<String>,
+        /// The kubeconfig file to use instead of `$KUBECONFIG` or `~/.kube/config` (with `--cluster`).
+        #[arg(long, value_name = "PATH", conflicts_with_all = ["against", "live_file"])]
+        kubeconfig: Option<PathBuf>,
+        /// Compare with a saved `kubectl get -o yaml` output (a List, or YAML documents), for
+        /// air-gapped review; only the fields promsite sets are compared.
+        #[arg(long, value_name = "DUMP")]
+        live_file: Option<PathBuf>,
+        /// How `--cluster` and `--live-file` report: `text` (unified diffs on stdout), or `json`
+        /// (one document on stdout, for bots).
+        #[arg(long, value_enum, default_value_t = DiffOutput::Text)]
+        output: DiffOutput,
         #[command(flatten)]
         reporting: Reporting,
     },
@@ -174,9 +214,17 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             let status = compile_sites(&mut out, &sites, &root, check);
             out.finish(status)
         }
-        Command::Diff { site, against, reporting } => {
+        Command::Diff { site, against, cluster, context, kubeconfig, live_file, output, reporting } => {
+            let target = match (against, live_file) {
+                (Some(dir), _) => Target::Directory(dir),
+                (None, Some(dump)) => Target::LiveFile(dump),
+                (None, None) => {
+                    debug_assert!(cluster, "clap requires one target");
+                    Target::Cluster(ClusterTarget { context, kubeconfig })
+                }
+            };
             let mut out = Output::new(cli.color, reporting);
-            let status = diff_site(&mut out, &site, &against);
+            let status = diff_site(&mut out, &site, &target, output);
             out.finish(status)
         }
         Command::Schema => print_schema(),
@@ -513,12 +561,42 @@ fn compile_sites(out: &mut Output, paths: &[PathBuf], root: &Path, check_only: b
     status
 }
 
-fn diff_site(out: &mut Output, path: &Path, against: &Path) -> Status {
+fn diff_site(out: &mut Output, path: &Path, target: &Target, output: DiffOutput) -> Status {
+    if output == DiffOutput::Json {
+        if matches!(target, Target::Directory(_)) {
+            out.error("`--output json` reports a live diff: use it with `--cluster` or `--live-file`");
+            return Status::Error;
+        }
+        if out.reporting.format.is_document() {
+            out.error("`--output json` and `--format json|gitlab` would both print a document on stdout; choose one");
+            return Status::Error;
+        }
+    }
     let (compiled, status) = compile_each(out, std::slice::from_ref(&path.to_path_buf()));
     let Some((_, site)) = compiled.first() else {
         // An invalid site is an error for `diff`: there is nothing to compare.
         return status.max(Status::Error);
     };
+    match target {
+        Target::Directory(against) => diff_directory(out, site, against),
+        Target::Cluster(cluster) => match connect(cluster) {
+            Ok((mut source, description)) => diff_live(out, site, source.as_mut(), &description, output),
+            Err(e) => {
+                out.error(e);
+                Status::Error
+            }
+        },
+        Target::LiveFile(dump) => match diff::dump::DumpSource::read(dump) {
+            Ok(mut source) => diff_live(out, site, &mut source, &format!("live file {}", dump.display()), output),
+            Err(e) => {
+                out.error(e);
+                Status::Error
+            }
+        },
+    }
+}
+
+fn diff_directory(out: &Output, site: &Compiled, against: &Path) -> Status {
     if !against.is_dir() {
         out.error(format!("{} is not a directory", against.display()));
         return Status::Error;
@@ -534,6 +612,59 @@ fn diff_site(out: &mut Output, path: &Path, against: &Path) -> Status {
             Status::Error
         }
     }
+}
+
+/// The live source of `--cluster`, and how reports name it.
+#[cfg(feature = "cluster")]
+fn connect(cluster: &ClusterTarget) -> Result<(Box<dyn diff::LiveSource>, String), diff::LiveError> {
+    let options = diff::kubernetes::ClusterOptions { context: cluster.context.clone(), kubeconfig: cluster.kubeconfig.clone() };
+    let source = diff::kubernetes::KubeSource::connect(&options)?;
+    let description = format!("cluster {}", source.url());
+    Ok((Box::new(source), description))
+}
+
+#[cfg(not(feature = "cluster"))]
+fn connect(_: &ClusterTarget) -> Result<(Box<dyn diff::LiveSource>, String), diff::LiveError> {
+    Err(diff::LiveError::Config("this promsite was built without the `cluster` feature; rebuild with it, or use `--live-file`".to_owned()))
+}
+
+/// Compares with live objects and reports: diffs (or the JSON document) on stdout, one line per
+/// object and a summary on stderr.
+fn diff_live(out: &Output, site: &Compiled, source: &mut dyn diff::LiveSource, description: &str, output: DiffOutput) -> Status {
+    let report = match diff::cluster::compiled_objects(site).and_then(|objects| diff::cluster::compare(&site.name, &objects, source)) {
+        Ok(report) => report,
+        Err(e) => {
+            out.error(e);
+            return Status::Error;
+        }
+    };
+    match output {
+        DiffOutput::Json => match serde_json::to_string_pretty(&report.to_json(description)) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                out.error(format!("cannot print the report: {e}"));
+                return Status::Error;
+            }
+        },
+        DiffOutput::Text => {
+            let files: Vec<diff::FileDiff> = report.changes.iter().map(|change| change.file.clone()).collect();
+            out.diff(&files);
+        }
+    }
+    if let Some(why) = &report.dry_run_refused {
+        eprintln!("note: the server cannot dry-run an apply ({why}); compared only the fields promsite sets");
+    }
+    for change in &report.changes {
+        let action = match change.action {
+            diff::cluster::Action::Create => "create",
+            diff::cluster::Action::Change => "change",
+            diff::cluster::Action::Prune => "prune",
+        };
+        let namespace = change.namespace.as_ref().map(|n| format!("{n}/")).unwrap_or_default();
+        eprintln!("{action:<6} {} {namespace}{}", change.kind, change.name);
+    }
+    eprintln!("{}: {} (against {description})", site.name, report.summary());
+    if report.changes.is_empty() { Status::Ok } else { Status::Failed }
 }
 
 fn print_schema() -> Status {

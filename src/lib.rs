@@ -3,8 +3,9 @@
 //!
 //! The crate follows the data: `site` (parse TOML, spans) → `check` (schema and semantic checks,
 //! building the span-free `model`) → `render` (pure: model → typed objects) → `emit` (files,
-//! atomic write) and `diff` (compare with a directory). Only `cli`, `emit` and `diff` do I/O;
-//! `diag` carries every user-facing problem with a stable code and a span.
+//! atomic write) and `diff` (compare with a directory, a live cluster or a dump). Only `cli`, `emit`
+//! and `diff` do I/O, and only `diff` talks to a cluster; `diag` carries every user-facing problem
+//! with a stable code and a span.
 
 mod cli;
 pub mod check;

@@ -1,5 +1,13 @@
-//! Comparing what a site compiles to with what is on disk: per-file unified diffs.
-//! Reads the file system (never writes it).
+//! Comparing what a site compiles to with what is on disk (per-file unified diffs) or in a
+//! cluster (`cluster`: per-object diffs against a [`LiveSource`]). Reads the file system and the
+//! cluster, never writes either: cluster requests are reads and dry runs.
+
+pub mod cluster;
+pub mod dump;
+#[cfg(feature = "cluster")]
+pub mod kubernetes;
+pub mod normalize;
+pub mod resources;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -7,6 +15,8 @@ use std::io;
 use std::path::Path;
 
 use similar::TextDiff;
+
+pub use cluster::{LiveError, LiveSource, Report};
 
 use crate::emit::{Tree, WriteError, generated_files, layout::MARKER};
 

@@ -8,6 +8,9 @@ mod yaml;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use atomic::{Step, WriteError, WriteReport, generated_files, relative_path, write, write_injecting};
+use k8s_openapi::ByteString;
+use k8s_openapi::api::core::v1::Secret;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::{Deserialize, Serialize};
 
 use crate::render::{Bundle, MANAGED_BY, MANAGED_BY_LABEL, SITE_LABEL};
@@ -118,17 +121,39 @@ fn kustomization(bundle: &Bundle, resources: Vec<String>) -> Kustomization {
         secret_generator: vec![SecretGenerator {
             name: bundle.alertmanager_secret.clone(),
             namespace: bundle.namespace.clone(),
-            files: std::iter::once(format!("{}={}", crate::render::ALERTMANAGER_CONFIG_KEY, layout::ALERTMANAGER_CONFIG))
-                .chain(bundle.alertmanager_templates.keys().map(|name| format!("{name}={}", layout::alertmanager_template(name))))
-                .collect(),
-            options: GeneratorOptions {
-                disable_name_suffix_hash: true,
-                labels: BTreeMap::from([
-                    ("app.kubernetes.io/name", "alertmanager".to_owned()),
-                    (MANAGED_BY_LABEL, MANAGED_BY.to_owned()),
-                    (SITE_LABEL, bundle.site.clone()),
-                ]),
-            },
+            files: secret_files(bundle).into_iter().map(|(key, path)| format!("{key}={path}")).collect(),
+            options: GeneratorOptions { disable_name_suffix_hash: true, labels: secret_labels(bundle) },
         }],
+    }
+}
+
+/// The Alertmanager config Secret's keys and the files they come from.
+fn secret_files(bundle: &Bundle) -> Vec<(String, String)> {
+    std::iter::once((crate::render::ALERTMANAGER_CONFIG_KEY.to_owned(), layout::ALERTMANAGER_CONFIG.to_owned()))
+        .chain(bundle.alertmanager_templates.keys().map(|name| (name.clone(), layout::alertmanager_template(name))))
+        .collect()
+}
+
+fn secret_labels(bundle: &Bundle) -> BTreeMap<&'static str, String> {
+    BTreeMap::from([("app.kubernetes.io/name", "alertmanager".to_owned()), (MANAGED_BY_LABEL, MANAGED_BY.to_owned()), (SITE_LABEL, bundle.site.clone())])
+}
+
+/// The Secret that kustomize's secretGenerator makes from `tree` (the output of [`tree`]): an
+/// `Opaque` Secret with each file's bytes under its key, so that a live diff covers it too.
+pub fn alertmanager_config_secret(bundle: &Bundle, tree: &Tree) -> Secret {
+    let data = secret_files(bundle)
+        .into_iter()
+        .map(|(key, path)| (key, ByteString(tree.get(&path).map(|text| text.as_bytes().to_vec()).unwrap_or_default())))
+        .collect();
+    Secret {
+        metadata: ObjectMeta {
+            name: Some(bundle.alertmanager_secret.clone()),
+            namespace: Some(bundle.namespace.clone()),
+            labels: Some(secret_labels(bundle).into_iter().map(|(k, v)| (k.to_owned(), v)).collect()),
+            ..ObjectMeta::default()
+        },
+        data: Some(data),
+        type_: Some("Opaque".to_owned()),
+        ..Secret::default()
     }
 }
