@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::values::{self, Problem};
-use super::{Ctx, alerting, receivers, routing, versions};
+use super::{Ctx, alerting, receivers, routing, scale, targets, versions};
 use crate::diag::Code;
 use crate::model::{self, API_RESOURCES, NodeRole, Placement};
 use crate::site::{escape, raw};
@@ -51,6 +51,8 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
     let inhibit_rules = routing::inhibit_rules(ctx, &raw.inhibit_rules);
     let time_intervals = routing::time_intervals(ctx, &raw.time_intervals, version);
     let scrapes = scrapes(ctx, &raw.scrape, &raw.site.namespace);
+    let static_scrapes = targets::static_scrapes(ctx, &raw.static_scrape, &prometheus.scrape_interval);
+    let probes = targets::probes(ctx, &raw.probe, &prometheus.scrape_interval);
     let etcd = raw.etcd.as_ref().and_then(|e| etcd(ctx, e, &raw.nodes));
     let ingress = raw.ingress.as_ref().map(|i| ingress(ctx, i));
     let api_clients = api_clients(ctx, &raw.api_clients, &raw.site.namespace);
@@ -77,6 +79,8 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
         inhibit_rules,
         time_intervals,
         scrapes,
+        static_scrapes,
+        probes,
         etcd,
         ingress,
         api_clients,
@@ -348,7 +352,7 @@ pub(super) fn unique<'a>(ctx: &mut Ctx<'_>, what: &str, names: impl IntoIterator
     }
 }
 
-fn duration(ctx: &mut Ctx<'_>, pointer: &str, text: Option<&String>) -> Option<model::Duration> {
+pub(super) fn duration(ctx: &mut Ctx<'_>, pointer: &str, text: Option<&String>) -> Option<model::Duration> {
     text.and_then(|t| ctx.check(Code::ValueDuration, pointer, values::duration(t)))
 }
 
@@ -429,6 +433,8 @@ fn replicas(ctx: &mut Ctx<'_>, section: &str, replicas: Option<u32>, placement: 
 fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, declared: &[&str]) -> model::Prometheus {
     let placement = placement(ctx, "/prometheus/nodes", &raw.nodes, declared);
     replicas(ctx, "prometheus", raw.replicas, &placement, raw.storage.is_some());
+    let shards = raw.shards.unwrap_or(1);
+    scale::shards(ctx, shards, raw.replicas.unwrap_or(1), &placement);
     for key in raw.external_labels.keys() {
         let pointer = format!("/prometheus/external_labels/{}", escape(key));
         if let Err(problem) = values::label_name(key) {
@@ -463,6 +469,9 @@ fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, declared: &[&str]) -> mo
     model::Prometheus {
         version: raw.version.clone().unwrap_or_else(|| model::DEFAULT_PROMETHEUS_VERSION.to_owned()),
         replicas: raw.replicas.unwrap_or(1),
+        shards,
+        remote_write: scale::remote_writes(ctx, &raw.remote_write),
+        thanos: scale::thanos(ctx, raw.thanos.as_ref()),
         retention: duration_or(ctx, "/prometheus/retention", raw.retention.as_ref(), "15d"),
         evaluation_interval: duration_or(ctx, "/prometheus/evaluation_interval", raw.evaluation_interval.as_ref(), "30s"),
         scrape_interval: duration_or(ctx, "/prometheus/scrape_interval", raw.scrape_interval.as_ref(), "30s"),
@@ -529,7 +538,7 @@ pub(super) fn secret_ref(ctx: &mut Ctx<'_>, pointer: &str, raw: &model::SecretKe
 }
 
 /// Secret data keys: letters, digits, `-`, `_` and `.` (they become file names when mounted).
-fn secret_key(ctx: &mut Ctx<'_>, pointer: &str, key: &str) {
+pub(super) fn secret_key(ctx: &mut Ctx<'_>, pointer: &str, key: &str) {
     let valid = !key.is_empty() && key.len() <= 253 && key != "." && key != ".." && key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
     if !valid {
         ctx.error(Code::NameInvalid, pointer, Problem::new(format!("`{key}` is not a valid Secret key"), "Secret keys are letters, digits, `-`, `_` and `.`"));

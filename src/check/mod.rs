@@ -9,8 +9,10 @@ mod alerting;
 mod build;
 mod receivers;
 mod routing;
+mod scale;
 mod schema;
 mod secrets;
+mod targets;
 mod values;
 
 /// Entry points for the fuzz targets in `fuzz/`: each string checker, without the site around it.

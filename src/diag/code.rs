@@ -101,6 +101,15 @@ pub enum Code {
     SiteTooLarge,
     /// A Grafana dashboard file that is not a JSON object, or too large for a ConfigMap.
     GrafanaDashboard,
+    /// A federation `match[]` entry that is not a PromQL series selector such as `{job="node"}`.
+    FederateSelector,
+    /// HTTP client settings Prometheus rejects for a scrape or remote-write endpoint: `basic_auth`
+    /// together with `authorization`, a client certificate without its key, an `Authorization` of
+    /// type `Basic`, or a header Prometheus reserves.
+    HttpClient,
+    /// A relabeling step Prometheus rejects: `replace` without `target_label`, or `labeldrop` /
+    /// `labelkeep` with source or target labels, or a label name outside the classic set.
+    ValueRelabel,
 }
 
 impl Code {
@@ -152,11 +161,19 @@ impl Code {
         Code::ValueRegex,
         Code::SiteTooLarge,
         Code::GrafanaDashboard,
+        Code::FederateSelector,
+        Code::HttpClient,
+        Code::ValueRelabel,
     ];
 
     /// Whether this code reports a warning (the site still compiles) rather than an error.
     pub fn is_warning(self) -> bool {
-        matches!(self, Code::PrometheusAdminApi | Code::PlacementSingleNode | Code::AlertUnusedReceiver)
+        matches!(
+            self,
+            Code::PrometheusAdminApi
+                | Code::PlacementSingleNode
+                | Code::AlertUnusedReceiver
+        )
     }
 
     /// How severe a diagnostic with this code is.
@@ -218,6 +235,9 @@ impl Code {
             Code::ValueRegex => "value::regex",
             Code::SiteTooLarge => "site::too-large",
             Code::GrafanaDashboard => "grafana::dashboard",
+            Code::FederateSelector => "federate::selector",
+            Code::HttpClient => "http::client",
+            Code::ValueRelabel => "value::relabel",
         }
     }
 }
