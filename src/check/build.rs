@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::values::{self, Problem};
-use super::{Ctx, alerting, receivers, routing, scale, targets, versions};
+use super::{Ctx, alerting, crosscheck, receivers, routing, scale, targets, versions};
 use crate::diag::Code;
 use crate::model::{self, API_RESOURCES, NodeRole, Placement};
 use crate::site::{escape, raw};
@@ -56,7 +56,13 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
     let etcd = raw.etcd.as_ref().and_then(|e| etcd(ctx, e, &raw.nodes));
     let ingress = raw.ingress.as_ref().map(|i| ingress(ctx, i));
     let api_clients = api_clients(ctx, &raw.api_clients, &raw.site.namespace);
-    let rule_groups = rule_groups(ctx, &raw.rule_groups, &raw.rule_files);
+    // The cross-checks compare matchers and labels that checked out; with errors they would only add noise.
+    let routes = route.as_ref().filter(|_| !ctx.failed()).map(crosscheck::Routes::of);
+    let rule_groups = rule_groups(ctx, &raw.rule_groups, &raw.rule_files, routes.as_ref());
+    if let Some(root) = route.as_ref().filter(|_| !ctx.failed()) {
+        let rules_elsewhere = raw.api_clients.iter().any(|c| c.resources.iter().any(|r| r == "prometheusrules") && c.verbs.contains(&model::Verb::Create));
+        crosscheck::unset_severities(ctx, root, &rule_groups, rules_elsewhere);
+    }
     let operator = operator(ctx, &raw.operator, &declared);
     let kube_state_metrics = kube_state_metrics(ctx, &raw.kube_state_metrics, &declared);
     let grafana = grafana(ctx, &raw.grafana, &declared);
@@ -732,9 +738,9 @@ fn api_clients(ctx: &mut Ctx<'_>, raw: &[raw::ApiClient], site_namespace: &str) 
     clients
 }
 
-fn rule_groups(ctx: &mut Ctx<'_>, raw: &[raw::RuleGroup], files: &[String]) -> Vec<model::RuleGroup> {
+fn rule_groups(ctx: &mut Ctx<'_>, raw: &[raw::RuleGroup], files: &[String], routes: Option<&crosscheck::Routes<'_>>) -> Vec<model::RuleGroup> {
     unique(ctx, "rule group", raw.iter().enumerate().map(|(i, g)| (format!("/rule_groups/{i}/name"), g.name.as_str())));
-    let mut groups: Vec<model::RuleGroup> = raw.iter().enumerate().map(|(i, g)| rule_group(ctx, &format!("/rule_groups/{i}"), g)).collect();
+    let mut groups: Vec<model::RuleGroup> = raw.iter().enumerate().map(|(i, g)| rule_group(ctx, &format!("/rule_groups/{i}"), g, routes)).collect();
     let mut seen: BTreeSet<String> = raw.iter().map(|g| g.name.clone()).collect();
     for (i, pattern) in files.iter().enumerate() {
         let pointer = format!("/rule_files/{i}");
@@ -771,7 +777,7 @@ fn rule_groups(ctx: &mut Ctx<'_>, raw: &[raw::RuleGroup], files: &[String]) -> V
                         if group.rules.is_empty() {
                             ctx.error(Code::RuleFile, &format!("/groups/{j}/name"), Problem::new(format!("rule group `{}` has no rules", group.name), "add rules to the group, or remove it"));
                         }
-                        groups.push(rule_group(ctx, &format!("/groups/{j}"), group));
+                        groups.push(rule_group(ctx, &format!("/groups/{j}"), group, routes));
                     }
                 }),
                 Err(e) => ctx.error_in_file(Code::RuleFile, &file, e.span, Problem::new(format!("not a Prometheus rule file: {}", e.message), "a rule file is YAML with `groups:`, each group with `name` and `rules` (as `promtool check rules` reads it)")),
@@ -783,16 +789,19 @@ fn rule_groups(ctx: &mut Ctx<'_>, raw: &[raw::RuleGroup], files: &[String]) -> V
 }
 
 /// One rule group, inline (`/rule_groups/<i>`) or from a rule file (`/groups/<i>`).
-fn rule_group(ctx: &mut Ctx<'_>, pointer: &str, g: &raw::RuleGroup) -> model::RuleGroup {
+fn rule_group(ctx: &mut Ctx<'_>, pointer: &str, g: &raw::RuleGroup, routes: Option<&crosscheck::Routes<'_>>) -> model::RuleGroup {
     ctx.check(Code::NameInvalid, &format!("{pointer}/name"), values::dns_subdomain(&g.name));
-    let rules = g.rules.iter().enumerate().filter_map(|(j, r)| rule(ctx, &format!("{pointer}/rules/{j}"), r)).collect();
+    let rules = g.rules.iter().enumerate().filter_map(|(j, r)| rule(ctx, &format!("{pointer}/rules/{j}"), r, routes)).collect();
     model::RuleGroup { name: g.name.clone(), interval: duration(ctx, &format!("{pointer}/interval"), g.interval.as_ref()), rules }
 }
 
-fn rule(ctx: &mut Ctx<'_>, pointer: &str, raw: &raw::Rule) -> Option<model::Rule> {
+fn rule(ctx: &mut Ctx<'_>, pointer: &str, raw: &raw::Rule, routes: Option<&crosscheck::Routes<'_>>) -> Option<model::Rule> {
     let kind = match (&raw.alert, &raw.record) {
         (Some(alert), None) => {
             name_of_rule(ctx, &format!("{pointer}/alert"), alert, "alert");
+            if let Some(routes) = routes {
+                crosscheck::alert_rule(ctx, pointer, alert, &raw.labels, routes);
+            }
             model::RuleKind::Alert(alert.clone())
         }
         (None, Some(record)) => {

@@ -7,6 +7,7 @@
 
 mod alerting;
 mod build;
+mod crosscheck;
 mod receivers;
 mod routing;
 mod scale;

@@ -110,6 +110,15 @@ pub enum Code {
     /// A relabeling step Prometheus rejects: `replace` without `target_label`, or `labeldrop` /
     /// `labelkeep` with source or target labels, or a label name outside the classic set.
     ValueRelabel,
+    /// An alerting rule whose labels no child route of the root matches (warning): its alerts only
+    /// ever reach the root's default receiver. Only the rule's own labels and `alertname` count, and
+    /// `severity` matchers do not (lower severities go to the default receiver on purpose).
+    AlertUnroutedRule,
+    /// A route matches a `severity` that no alerting rule sets (warning): the route never fires.
+    AlertSeverityNeverSet,
+    /// An alerting rule's `severity` that no `severity` matcher of the routing tree accepts
+    /// (warning), usually a typo such as `critcal`.
+    AlertSeverityUnmatched,
 }
 
 impl Code {
@@ -164,6 +173,9 @@ impl Code {
         Code::FederateSelector,
         Code::HttpClient,
         Code::ValueRelabel,
+        Code::AlertUnroutedRule,
+        Code::AlertSeverityNeverSet,
+        Code::AlertSeverityUnmatched,
     ];
 
     /// Whether this code reports a warning (the site still compiles) rather than an error.
@@ -173,6 +185,9 @@ impl Code {
             Code::PrometheusAdminApi
                 | Code::PlacementSingleNode
                 | Code::AlertUnusedReceiver
+                | Code::AlertUnroutedRule
+                | Code::AlertSeverityNeverSet
+                | Code::AlertSeverityUnmatched
         )
     }
 
@@ -238,6 +253,9 @@ impl Code {
             Code::FederateSelector => "federate::selector",
             Code::HttpClient => "http::client",
             Code::ValueRelabel => "value::relabel",
+            Code::AlertUnroutedRule => "alert::unrouted-rule",
+            Code::AlertSeverityNeverSet => "alert::severity-never-set",
+            Code::AlertSeverityUnmatched => "alert::severity-unmatched",
         }
     }
 }
