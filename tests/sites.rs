@@ -95,3 +95,39 @@ fn reordering_set_like_input_changes_nothing() {
     };
     assert_eq!(compile(&original), compile(&reordered));
 }
+
+/// The whole-site alerting cross-checks are certain, not guesses: none of them fires on the seed
+/// site or any valid fixture, whose rules and routes are all meant as written.
+#[test]
+fn alerting_cross_checks_stay_quiet_on_intended_sites() {
+    let cross = ["alert::unrouted-rule", "alert::severity-never-set", "alert::severity-unmatched"];
+    for site in common::valid_sites() {
+        let compiled = common::compile(&site);
+        let noisy: Vec<&str> = compiled.warnings.sorted().iter().map(|d| d.code.id()).filter(|id| cross.contains(id)).collect();
+        assert!(noisy.is_empty(), "{site}: {noisy:?}");
+    }
+}
+
+/// Matchers on labels the rule does not set (they may come from the series), templated labels
+/// and negative matchers never make an alert count as unrouted.
+#[test]
+fn unrouted_alerts_are_reported_only_when_certain() {
+    let site = |labels: &str, matchers: &str| {
+        format!(
+            "[site]\nname = \"lab\"\n\n[route]\nreceiver = \"team\"\n\n[[route.routes]]\nmatchers = [{matchers}]\nreceiver = \"team\"\n\n\
+             [[receivers]]\nname = \"team\"\nwebhook = [{{ url = \"http://alerts.example.com/hook\" }}]\n\n\
+             [[rule_groups]]\nname = \"g\"\n\n[[rule_groups.rules]]\nalert = \"A\"\nexpr = 'up == 0'\nlabels = {{ {labels} }}\n"
+        )
+    };
+    let unrouted = |labels: &str, matchers: &str| {
+        common::compile_text("cross.toml", &site(labels, matchers)).warnings.sorted().iter().any(|d| d.code.id() == "alert::unrouted-rule")
+    };
+    assert!(unrouted("team = \"web\"", "'team=\"db\"'"));
+    assert!(unrouted("team = \"web\"", "'team=~\"db|ops\"'"));
+    assert!(unrouted("severity = \"info\"", "'alertname=\"B\"'"));
+    assert!(!unrouted("severity = \"info\"", "'team=\"db\"'"), "team may come from the series");
+    assert!(!unrouted("team = \"{{ $labels.team }}\"", "'team=\"db\"'"), "a templated label may be anything");
+    assert!(!unrouted("team = \"web\"", "'team!=\"db\"'"));
+    assert!(!unrouted("severity = \"warning\"", "'severity=\"critical\"'"), "lower severities go to the default receiver on purpose");
+    assert!(!unrouted("team = \"db\"", "'team=~\"db|ops\"'"));
+}

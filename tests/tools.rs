@@ -74,6 +74,7 @@ fn operator_objects_match_the_crd_schemas() {
         return;
     }
     let mut checked = 0;
+    let mut kinds = std::collections::BTreeSet::new();
     for (site, compiled, _dir) in compiled_sites() {
         for (path, text) in compiled.tree.iter().filter(|(p, _)| common::is_yaml(p)) {
             let object = common::yaml(text);
@@ -87,10 +88,14 @@ fn operator_objects_match_the_crd_schemas() {
             let validator = jsonschema::validator_for(&schema).expect("schema compiles");
             let errors: Vec<String> = validator.iter_errors(&object).map(|e| format!("{}: {e}", e.instance_path().as_str())).collect();
             assert!(errors.is_empty(), "{site}: {path} violates the {kind} CRD schema: {errors:#?}");
+            kinds.insert(format!("{kind}-{version}"));
             checked += 1;
         }
     }
     assert!(checked >= 10, "only {checked} operator objects were checked");
+    for kind in ["alertmanager-v1", "probe-v1", "prometheus-v1", "prometheusrule-v1", "scrapeconfig-v1alpha1", "servicemonitor-v1"] {
+        assert!(kinds.contains(kind), "no {kind} object was checked against its CRD schema: {kinds:?}");
+    }
 }
 
 #[test]

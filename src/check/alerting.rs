@@ -99,6 +99,17 @@ impl ExprVisitor for ExperimentalFinder {
     }
 }
 
+/// A PromQL series selector (`up`, `{job="node"}`), as federation's `match[]` takes: no function,
+/// operator, range, offset or `@`.
+pub(crate) fn series_selector(text: &str) -> Checked<()> {
+    let help = "write a series selector: a metric name, `{label=\"value\"}` or both, e.g. `{job=\"node\"}`";
+    match parse(text) {
+        Ok(Expr::VectorSelector(selector)) if selector.offset.is_none() && selector.at.is_none() => Ok(()),
+        Ok(_) => Err(Problem::new(format!("`{text}` is not a series selector"), format!("{help}; federate the result of a recording rule instead of computing it here"))),
+        Err(e) => Err(Problem::new(format!("invalid PromQL: {}", e.trim()), help)),
+    }
+}
+
 /// An Alertmanager matcher: `name="value"`, `name!="value"`, `name=~"regex"`, `name!~"regex"`
 /// (an unquoted value is accepted, as Alertmanager does).
 pub(crate) fn matcher(text: &str) -> Checked<Matcher> {
@@ -293,6 +304,16 @@ mod tests {
         assert!(promql("rate(x[5m]) >").is_err());
         assert!(promql("sum(rate(x[5m])").is_err());
         assert!(promql("sort_by_label(up, \"job\")").is_err());
+    }
+
+    #[test]
+    fn series_selectors() {
+        for good in ["up", r#"{job="node"}"#, r#"node_load1{instance=~"db-.*"}"#] {
+            assert!(series_selector(good).is_ok(), "{good:?} rejected");
+        }
+        for bad in ["rate(up[5m])", "up[5m]", "up offset 5m", "sum(up)", "up == 0", "{"] {
+            assert!(series_selector(bad).is_err(), "{bad:?} accepted");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::values::{self, Problem};
-use super::{Ctx, alerting, receivers, routing, versions};
+use super::{Ctx, alerting, crosscheck, receivers, routing, scale, targets, versions};
 use crate::diag::Code;
 use crate::model::{self, API_RESOURCES, NodeRole, Placement};
 use crate::site::{escape, raw};
@@ -51,10 +51,18 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
     let inhibit_rules = routing::inhibit_rules(ctx, &raw.inhibit_rules);
     let time_intervals = routing::time_intervals(ctx, &raw.time_intervals, version);
     let scrapes = scrapes(ctx, &raw.scrape, &raw.site.namespace);
+    let static_scrapes = targets::static_scrapes(ctx, &raw.static_scrape, &prometheus.scrape_interval);
+    let probes = targets::probes(ctx, &raw.probe, &prometheus.scrape_interval);
     let etcd = raw.etcd.as_ref().and_then(|e| etcd(ctx, e, &raw.nodes));
     let ingress = raw.ingress.as_ref().map(|i| ingress(ctx, i));
     let api_clients = api_clients(ctx, &raw.api_clients, &raw.site.namespace);
-    let rule_groups = rule_groups(ctx, &raw.rule_groups, &raw.rule_files);
+    // The cross-checks compare matchers and labels that checked out; with errors they would only add noise.
+    let routes = route.as_ref().filter(|_| !ctx.failed()).map(crosscheck::Routes::of);
+    let rule_groups = rule_groups(ctx, &raw.rule_groups, &raw.rule_files, routes.as_ref());
+    if let Some(root) = route.as_ref().filter(|_| !ctx.failed()) {
+        let rules_elsewhere = raw.api_clients.iter().any(|c| c.resources.iter().any(|r| r == "prometheusrules") && c.verbs.contains(&model::Verb::Create));
+        crosscheck::unset_severities(ctx, root, &rule_groups, rules_elsewhere);
+    }
     let operator = operator(ctx, &raw.operator, &declared);
     let kube_state_metrics = kube_state_metrics(ctx, &raw.kube_state_metrics, &declared);
     let grafana = grafana(ctx, &raw.grafana, &declared);
@@ -77,6 +85,8 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
         inhibit_rules,
         time_intervals,
         scrapes,
+        static_scrapes,
+        probes,
         etcd,
         ingress,
         api_clients,
@@ -348,7 +358,7 @@ pub(super) fn unique<'a>(ctx: &mut Ctx<'_>, what: &str, names: impl IntoIterator
     }
 }
 
-fn duration(ctx: &mut Ctx<'_>, pointer: &str, text: Option<&String>) -> Option<model::Duration> {
+pub(super) fn duration(ctx: &mut Ctx<'_>, pointer: &str, text: Option<&String>) -> Option<model::Duration> {
     text.and_then(|t| ctx.check(Code::ValueDuration, pointer, values::duration(t)))
 }
 
@@ -429,6 +439,8 @@ fn replicas(ctx: &mut Ctx<'_>, section: &str, replicas: Option<u32>, placement: 
 fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, declared: &[&str]) -> model::Prometheus {
     let placement = placement(ctx, "/prometheus/nodes", &raw.nodes, declared);
     replicas(ctx, "prometheus", raw.replicas, &placement, raw.storage.is_some());
+    let shards = raw.shards.unwrap_or(1);
+    scale::shards(ctx, shards, raw.replicas.unwrap_or(1), &placement);
     for key in raw.external_labels.keys() {
         let pointer = format!("/prometheus/external_labels/{}", escape(key));
         if let Err(problem) = values::label_name(key) {
@@ -463,6 +475,9 @@ fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, declared: &[&str]) -> mo
     model::Prometheus {
         version: raw.version.clone().unwrap_or_else(|| model::DEFAULT_PROMETHEUS_VERSION.to_owned()),
         replicas: raw.replicas.unwrap_or(1),
+        shards,
+        remote_write: scale::remote_writes(ctx, &raw.remote_write),
+        thanos: scale::thanos(ctx, raw.thanos.as_ref()),
         retention: duration_or(ctx, "/prometheus/retention", raw.retention.as_ref(), "15d"),
         evaluation_interval: duration_or(ctx, "/prometheus/evaluation_interval", raw.evaluation_interval.as_ref(), "30s"),
         scrape_interval: duration_or(ctx, "/prometheus/scrape_interval", raw.scrape_interval.as_ref(), "30s"),
@@ -529,7 +544,7 @@ pub(super) fn secret_ref(ctx: &mut Ctx<'_>, pointer: &str, raw: &model::SecretKe
 }
 
 /// Secret data keys: letters, digits, `-`, `_` and `.` (they become file names when mounted).
-fn secret_key(ctx: &mut Ctx<'_>, pointer: &str, key: &str) {
+pub(super) fn secret_key(ctx: &mut Ctx<'_>, pointer: &str, key: &str) {
     let valid = !key.is_empty() && key.len() <= 253 && key != "." && key != ".." && key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
     if !valid {
         ctx.error(Code::NameInvalid, pointer, Problem::new(format!("`{key}` is not a valid Secret key"), "Secret keys are letters, digits, `-`, `_` and `.`"));
@@ -723,9 +738,9 @@ fn api_clients(ctx: &mut Ctx<'_>, raw: &[raw::ApiClient], site_namespace: &str) 
     clients
 }
 
-fn rule_groups(ctx: &mut Ctx<'_>, raw: &[raw::RuleGroup], files: &[String]) -> Vec<model::RuleGroup> {
+fn rule_groups(ctx: &mut Ctx<'_>, raw: &[raw::RuleGroup], files: &[String], routes: Option<&crosscheck::Routes<'_>>) -> Vec<model::RuleGroup> {
     unique(ctx, "rule group", raw.iter().enumerate().map(|(i, g)| (format!("/rule_groups/{i}/name"), g.name.as_str())));
-    let mut groups: Vec<model::RuleGroup> = raw.iter().enumerate().map(|(i, g)| rule_group(ctx, &format!("/rule_groups/{i}"), g)).collect();
+    let mut groups: Vec<model::RuleGroup> = raw.iter().enumerate().map(|(i, g)| rule_group(ctx, &format!("/rule_groups/{i}"), g, routes)).collect();
     let mut seen: BTreeSet<String> = raw.iter().map(|g| g.name.clone()).collect();
     for (i, pattern) in files.iter().enumerate() {
         let pointer = format!("/rule_files/{i}");
@@ -762,7 +777,7 @@ fn rule_groups(ctx: &mut Ctx<'_>, raw: &[raw::RuleGroup], files: &[String]) -> V
                         if group.rules.is_empty() {
                             ctx.error(Code::RuleFile, &format!("/groups/{j}/name"), Problem::new(format!("rule group `{}` has no rules", group.name), "add rules to the group, or remove it"));
                         }
-                        groups.push(rule_group(ctx, &format!("/groups/{j}"), group));
+                        groups.push(rule_group(ctx, &format!("/groups/{j}"), group, routes));
                     }
                 }),
                 Err(e) => ctx.error_in_file(Code::RuleFile, &file, e.span, Problem::new(format!("not a Prometheus rule file: {}", e.message), "a rule file is YAML with `groups:`, each group with `name` and `rules` (as `promtool check rules` reads it)")),
@@ -774,16 +789,19 @@ fn rule_groups(ctx: &mut Ctx<'_>, raw: &[raw::RuleGroup], files: &[String]) -> V
 }
 
 /// One rule group, inline (`/rule_groups/<i>`) or from a rule file (`/groups/<i>`).
-fn rule_group(ctx: &mut Ctx<'_>, pointer: &str, g: &raw::RuleGroup) -> model::RuleGroup {
+fn rule_group(ctx: &mut Ctx<'_>, pointer: &str, g: &raw::RuleGroup, routes: Option<&crosscheck::Routes<'_>>) -> model::RuleGroup {
     ctx.check(Code::NameInvalid, &format!("{pointer}/name"), values::dns_subdomain(&g.name));
-    let rules = g.rules.iter().enumerate().filter_map(|(j, r)| rule(ctx, &format!("{pointer}/rules/{j}"), r)).collect();
+    let rules = g.rules.iter().enumerate().filter_map(|(j, r)| rule(ctx, &format!("{pointer}/rules/{j}"), r, routes)).collect();
     model::RuleGroup { name: g.name.clone(), interval: duration(ctx, &format!("{pointer}/interval"), g.interval.as_ref()), rules }
 }
 
-fn rule(ctx: &mut Ctx<'_>, pointer: &str, raw: &raw::Rule) -> Option<model::Rule> {
+fn rule(ctx: &mut Ctx<'_>, pointer: &str, raw: &raw::Rule, routes: Option<&crosscheck::Routes<'_>>) -> Option<model::Rule> {
     let kind = match (&raw.alert, &raw.record) {
         (Some(alert), None) => {
             name_of_rule(ctx, &format!("{pointer}/alert"), alert, "alert");
+            if let Some(routes) = routes {
+                crosscheck::alert_rule(ctx, pointer, alert, &raw.labels, routes);
+            }
             model::RuleKind::Alert(alert.clone())
         }
         (None, Some(record)) => {

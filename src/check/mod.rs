@@ -7,10 +7,13 @@
 
 mod alerting;
 mod build;
+mod crosscheck;
 mod receivers;
 mod routing;
+mod scale;
 mod schema;
 mod secrets;
+mod targets;
 mod values;
 
 /// Entry points for the fuzz targets in `fuzz/`: each string checker, without the site around it.

@@ -161,21 +161,7 @@ impl Check<'_, '_> {
         if let Some(password) = http.basic_auth.as_ref().and_then(|b| b.password.as_ref()) {
             secret_ref(self.ctx, &format!("{at}/basic_auth/password"), password);
         }
-        if let Some(authorization) = &http.authorization {
-            secret_ref(self.ctx, &format!("{at}/authorization/credentials"), &authorization.credentials);
-            if authorization.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case("basic")) {
-                self.ctx.error(Code::AlertReceiver, &format!("{at}/authorization/type"), Problem::new("`authorization` cannot be of type `Basic`", "use `basic_auth = { username = \"...\", password = { secret = \"...\", key = \"...\" } }` instead"));
-            }
-        }
-        if let Some(tls) = &http.tls_config {
-            for (key, secret) in [("ca", &tls.ca), ("cert", &tls.cert), ("key", &tls.key)] {
-                if let Some(secret) = secret {
-                    secret_ref(self.ctx, &format!("{at}/tls_config/{key}"), secret);
-                }
-            }
-            if tls.cert.is_some() != tls.key.is_some() {
-                self.ctx.error_at_key(Code::AlertReceiver, &format!("{at}/tls_config"), Problem::new("a client certificate needs both `cert` and `key`", "give both `cert` and `key`, or neither"));
-            }
-        }
+        let basic_auth = "basic_auth = { username = \"...\", password = { secret = \"...\", key = \"...\" } }";
+        super::targets::authorization_and_tls(self.ctx, Code::AlertReceiver, &at, http.authorization.as_ref(), http.tls_config.as_ref(), basic_auth);
     }
 }

@@ -41,18 +41,23 @@ pub(crate) fn scan(document: &Value, spans: &SpanIndex, namespace: &str) -> (Vec
     let diagnostics = found
         .iter()
         .map(|(pointer, key, what)| {
-            // A webhook URL with a token moves to `url_secret`; every other credential key takes the reference itself.
+            // A receiver URL with a token moves to `url_secret`; Prometheus' endpoints (headers, remote-write
+            // URLs, probe targets) take no Secret there, so the token goes into `authorization`; every other
+            // credential key takes the reference itself.
+            let prometheus_side = pointer.contains("/headers/") || (!pointer.starts_with("/receivers/") && (key.as_deref() == Some("url") || pointer.contains("/targets/")));
             let (field, key) = match key.as_deref() {
+                _ if prometheus_side => ("authorization = { credentials = ", "token"),
                 Some("url") => ("url_secret = ", "url"),
                 Some(k) if CREDENTIAL_KEYS.contains(&k) => ("", k),
                 _ => ("", "credential"),
             };
+            let close = if prometheus_side { " }" } else { "" };
             Diagnostic::error(Code::SecretPlaintext, spans.value(pointer), format!("{what} in the site file"))
                 .with_label("credential in plain text")
                 .with_help(format!(
                     "site files live in Git: put the value in a Secret \
                      (`kubectl -n {namespace} create secret generic <secret-name> --from-literal={key}=...`) \
-                     and reference it: `{field}{{ secret = \"<secret-name>\", key = \"{key}\" }}`"
+                     and reference it: `{field}{{ secret = \"<secret-name>\", key = \"{key}\" }}{close}`"
                 ))
         })
         .collect();
@@ -80,9 +85,16 @@ fn walk(value: &Value, pointer: &str, key: Option<&str>, found: &mut Vec<(String
     }
 }
 
+/// A key as a credential key would be spelt in the site format: HTTP header names such as
+/// `X-Api-Key` or `X-Auth-Token` (remote-write `headers`) become `api_key` and `auth_token`.
+fn normalized(key: &str) -> String {
+    let lower = key.to_ascii_lowercase().replace('-', "_");
+    lower.strip_prefix("x_").map_or_else(|| lower.clone(), str::to_owned)
+}
+
 /// What kind of credential `text` is, if it is one.
 fn credential(key: Option<&str>, text: &str) -> Option<String> {
-    if let Some(k) = key.filter(|k| CREDENTIAL_KEYS.contains(k)) {
+    if let Some(k) = key.filter(|k| CREDENTIAL_KEYS.contains(&normalized(k).as_str())) {
         return Some(format!("a plaintext `{k}`"));
     }
     if text.contains("-----BEGIN") && text.contains("PRIVATE KEY") {
@@ -129,5 +141,9 @@ mod tests {
         assert!(credential(Some("secret"), "alertmanager-smtp").is_none());
         assert!(credential(Some("key"), "healthcheck-client.key").is_none());
         assert!(credential(Some("auth_username"), "sre-monitor@example.com").is_none());
+        assert!(credential(Some("X-Api-Key"), "abc123").is_some());
+        assert!(credential(Some("X-Auth-Token"), "abc123").is_some());
+        assert!(credential(Some("Authorization"), "Bearer abc123").is_some());
+        assert!(credential(Some("X-Scope-OrgID"), "tenant-1").is_none());
     }
 }

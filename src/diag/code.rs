@@ -101,6 +101,24 @@ pub enum Code {
     SiteTooLarge,
     /// A Grafana dashboard file that is not a JSON object, or too large for a ConfigMap.
     GrafanaDashboard,
+    /// A federation `match[]` entry that is not a PromQL series selector such as `{job="node"}`.
+    FederateSelector,
+    /// HTTP client settings Prometheus rejects for a scrape or remote-write endpoint: `basic_auth`
+    /// together with `authorization`, a client certificate without its key, an `Authorization` of
+    /// type `Basic`, or a header Prometheus reserves.
+    HttpClient,
+    /// A relabeling step Prometheus rejects: `replace` without `target_label`, or `labeldrop` /
+    /// `labelkeep` with source or target labels, or a label name outside the classic set.
+    ValueRelabel,
+    /// An alerting rule whose labels no child route of the root matches (warning): its alerts only
+    /// ever reach the root's default receiver. Only the rule's own labels and `alertname` count, and
+    /// `severity` matchers do not (lower severities go to the default receiver on purpose).
+    AlertUnroutedRule,
+    /// A route matches a `severity` that no alerting rule sets (warning): the route never fires.
+    AlertSeverityNeverSet,
+    /// An alerting rule's `severity` that no `severity` matcher of the routing tree accepts
+    /// (warning), usually a typo such as `critcal`.
+    AlertSeverityUnmatched,
 }
 
 impl Code {
@@ -152,11 +170,25 @@ impl Code {
         Code::ValueRegex,
         Code::SiteTooLarge,
         Code::GrafanaDashboard,
+        Code::FederateSelector,
+        Code::HttpClient,
+        Code::ValueRelabel,
+        Code::AlertUnroutedRule,
+        Code::AlertSeverityNeverSet,
+        Code::AlertSeverityUnmatched,
     ];
 
     /// Whether this code reports a warning (the site still compiles) rather than an error.
     pub fn is_warning(self) -> bool {
-        matches!(self, Code::PrometheusAdminApi | Code::PlacementSingleNode | Code::AlertUnusedReceiver)
+        matches!(
+            self,
+            Code::PrometheusAdminApi
+                | Code::PlacementSingleNode
+                | Code::AlertUnusedReceiver
+                | Code::AlertUnroutedRule
+                | Code::AlertSeverityNeverSet
+                | Code::AlertSeverityUnmatched
+        )
     }
 
     /// How severe a diagnostic with this code is.
@@ -218,6 +250,12 @@ impl Code {
             Code::ValueRegex => "value::regex",
             Code::SiteTooLarge => "site::too-large",
             Code::GrafanaDashboard => "grafana::dashboard",
+            Code::FederateSelector => "federate::selector",
+            Code::HttpClient => "http::client",
+            Code::ValueRelabel => "value::relabel",
+            Code::AlertUnroutedRule => "alert::unrouted-rule",
+            Code::AlertSeverityNeverSet => "alert::severity-never-set",
+            Code::AlertSeverityUnmatched => "alert::severity-unmatched",
         }
     }
 }

@@ -38,6 +38,20 @@ pub struct Matcher {
     pub value: String,
 }
 
+impl Matcher {
+    /// Whether an alert whose label has this value (`""` when absent) matches. Regexes are fully
+    /// anchored, as in Alertmanager; one that does not compile (it was checked, so never) matches.
+    pub fn matches(&self, value: &str) -> bool {
+        let regex = || regex::Regex::new(&format!("^(?:{})$", self.value)).ok().map(|re| re.is_match(value));
+        match self.op {
+            MatchOp::Equal => self.value == value,
+            MatchOp::NotEqual => self.value != value,
+            MatchOp::Regex => regex().unwrap_or(true),
+            MatchOp::NotRegex => regex().is_none_or(|m| !m),
+        }
+    }
+}
+
 impl fmt::Display for Matcher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // serde_json's string escaping is the Go-compatible double-quoted form Alertmanager parses.

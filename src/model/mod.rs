@@ -4,6 +4,8 @@
 mod duration;
 mod matcher;
 pub mod receiver;
+pub mod scale;
+pub mod targets;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
@@ -11,6 +13,8 @@ use std::net::IpAddr;
 pub use duration::Duration;
 pub use matcher::{MatchOp, Matcher};
 pub use receiver::{Receiver, SecretKeyRef};
+pub use scale::{RemoteWrite, Thanos};
+pub use targets::{ClientAuth, Probe, StaticScrape};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -48,6 +52,10 @@ pub struct Site {
     pub time_intervals: Vec<TimeInterval>,
     /// ServiceMonitors, sorted by name.
     pub scrapes: Vec<Scrape>,
+    /// Static scrapes and federation (ScrapeConfigs), sorted by name.
+    pub static_scrapes: Vec<StaticScrape>,
+    /// Probes, sorted by name.
+    pub probes: Vec<Probe>,
     /// etcd scraping, if enabled.
     pub etcd: Option<Etcd>,
     /// Ingresses, if any.
@@ -201,6 +209,13 @@ impl Site {
         for receiver in &self.receivers {
             secrets.extend(receiver.secrets().into_iter().map(|r| (self.namespace.clone(), r.secret.clone())));
         }
+        let auths = self.static_scrapes.iter().map(|s| &s.auth).chain(self.prometheus.remote_write.iter().map(|r| &r.auth));
+        for auth in auths {
+            secrets.extend(auth.secrets().into_iter().map(|r| (self.namespace.clone(), r.secret)));
+        }
+        if let Some(storage) = self.prometheus.thanos.as_ref().and_then(|t| t.object_storage.as_ref()) {
+            secrets.insert((self.namespace.clone(), storage.secret.clone()));
+        }
         if let Some(etcd) = &self.etcd {
             secrets.insert((self.namespace.clone(), etcd.client_cert.secret.clone()));
         }
@@ -262,8 +277,14 @@ pub struct Placement {
 pub struct Prometheus {
     /// Image tag.
     pub version: String,
-    /// Replica count.
+    /// Replica count (per shard).
     pub replicas: u32,
+    /// Shard count.
+    pub shards: u32,
+    /// Remote-write endpoints, in the order written (Prometheus sends to each).
+    pub remote_write: Vec<RemoteWrite>,
+    /// The Thanos sidecar.
+    pub thanos: Option<Thanos>,
     /// Sample retention.
     pub retention: Duration,
     /// Rule evaluation interval.
@@ -280,7 +301,7 @@ pub struct Prometheus {
     pub admin_api: bool,
     /// Query sample limit.
     pub query_max_samples: Option<u64>,
-    /// Local storage, one PersistentVolume per placement node.
+    /// Local storage, one PersistentVolume per placement node (each holding one shard's replica).
     pub storage: Option<Storage>,
     /// NodePort for the web UI.
     pub node_port: Option<u16>,

@@ -30,8 +30,10 @@ pub struct Receiver {
     /// E-mail notifications (uses `[alertmanager.smtp]`).
     #[serde(default)]
     pub email: Vec<Email>,
-    /// Webhook notifications (HTTP POST of the alert group as JSON). DingTalk and Feishu bots
-    /// (through a bridge, or directly) are webhooks whose URL carries a token: use `url_secret`.
+    /// Webhook notifications (HTTP POST of the alert group as JSON). DingTalk and Feishu bots take
+    /// their own message format, so they are reached through a bridge such as
+    /// prometheus-webhook-dingtalk (`url = "http://dingtalk-bridge:8060/dingtalk/<profile>/send"`);
+    /// a URL that carries the bot's token (`?access_token=`, `/hook/<token>`) goes in `url_secret`.
     #[serde(default)]
     pub webhook: Vec<Webhook>,
     /// Slack notifications through an incoming webhook.
@@ -122,8 +124,9 @@ pub struct Email {
 pub struct Webhook {
     /// URL to POST to, when it carries no credentials.
     pub url: Option<String>,
-    /// The URL, read from a Secret, when it carries a token (DingTalk `?access_token=`, Feishu
-    /// `/hook/<token>`). Rendered as `url_file` (Alertmanager 0.26 or newer).
+    /// The URL, read from a Secret, when it carries a token (`?access_token=`, `/hook/<token>`, as
+    /// DingTalk and Feishu bot URLs do). Rendered as `url_file` (Alertmanager 0.26 or newer;
+    /// promsite refuses it for an older `alertmanager.version`).
     pub url_secret: Option<SecretKeyRef>,
     /// Also notify when alerts resolve. Default true.
     pub send_resolved: Option<bool>,

@@ -1,5 +1,5 @@
 //! Serde types for the Prometheus Operator resources promsite emits (API `monitoring.coreos.com/v1`,
-//! operator v0.93). Only the fields promsite sets are modelled; field names follow the CRDs, and
+//! operator v0.93; ScrapeConfig is `v1alpha1`). Only the fields promsite sets are modelled; field names follow the CRDs, and
 //! the CRD JSON Schemas in `../shared/schemas` check them in the tests.
 
 use std::collections::BTreeMap;
@@ -46,6 +46,7 @@ impl<S: CustomSpec> Custom<S> {
 pub struct PrometheusSpec {
     pub version: Option<String>,
     pub replicas: Option<u32>,
+    pub shards: Option<u32>,
     pub service_account_name: Option<String>,
     pub external_url: Option<String>,
     pub retention: Option<String>,
@@ -64,6 +65,8 @@ pub struct PrometheusSpec {
     pub affinity: Option<Affinity>,
     pub tolerations: Option<Vec<Toleration>>,
     pub alerting: Option<AlertingSpec>,
+    pub remote_write: Option<Vec<RemoteWriteSpec>>,
+    pub thanos: Option<ThanosSpec>,
     pub rule_selector: Option<LabelSelector>,
     pub rule_namespace_selector: Option<LabelSelector>,
     pub service_monitor_selector: Option<LabelSelector>,
@@ -256,4 +259,185 @@ pub struct Rule {
     pub keep_firing_for: Option<String>,
     pub labels: Option<BTreeMap<String, String>>,
     pub annotations: Option<BTreeMap<String, String>>,
+}
+
+/// A key of a Secret in the object's namespace (`SecretKeySelector`).
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct SecretKeySelector {
+    pub name: String,
+    pub key: String,
+}
+
+/// A certificate from a Secret (`SecretOrConfigMap`; promsite only uses Secrets).
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct SecretOrConfigMap {
+    pub secret: SecretKeySelector,
+}
+
+/// TLS client settings with certificates from Secrets (`SafeTLSConfig`).
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct SafeTlsConfig {
+    pub ca: Option<SecretOrConfigMap>,
+    pub cert: Option<SecretOrConfigMap>,
+    pub key_secret: Option<SecretKeySelector>,
+    pub server_name: Option<String>,
+    pub insecure_skip_verify: Option<bool>,
+}
+
+/// Basic authentication from a Secret.
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct BasicAuth {
+    pub username: SecretKeySelector,
+    pub password: SecretKeySelector,
+}
+
+/// An `Authorization` header from a Secret (`SafeAuthorization`).
+#[skip_serializing_none]
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct SafeAuthorization {
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub credentials: SecretKeySelector,
+}
+
+/// A relabeling step with every optional field (`RelabelConfig`).
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct RelabelConfig {
+    pub source_labels: Option<Vec<String>>,
+    pub regex: Option<String>,
+    pub action: Option<String>,
+    pub target_label: Option<String>,
+    pub replacement: Option<String>,
+}
+
+/// `ScrapeConfig.spec` (API `monitoring.coreos.com/v1alpha1` in operator v0.93).
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct ScrapeConfigSpec {
+    pub job_name: Option<String>,
+    pub static_configs: Vec<StaticConfig>,
+    pub metrics_path: Option<String>,
+    pub params: Option<BTreeMap<String, Vec<String>>>,
+    pub scheme: Option<String>,
+    pub scrape_interval: Option<String>,
+    pub scrape_timeout: Option<String>,
+    pub honor_labels: Option<bool>,
+    pub basic_auth: Option<BasicAuth>,
+    pub authorization: Option<SafeAuthorization>,
+    pub tls_config: Option<SafeTlsConfig>,
+}
+
+impl CustomSpec for ScrapeConfigSpec {
+    const API_VERSION: &'static str = "monitoring.coreos.com/v1alpha1";
+    const KIND: &'static str = "ScrapeConfig";
+}
+
+/// One group of static targets with their labels.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct StaticConfig {
+    pub targets: Vec<String>,
+    pub labels: Option<BTreeMap<String, String>>,
+}
+
+/// `Probe.spec`.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct ProbeSpec {
+    pub job_name: Option<String>,
+    pub prober: ProberSpec,
+    pub module: String,
+    pub targets: ProbeTargets,
+    pub interval: Option<String>,
+    pub scrape_timeout: Option<String>,
+}
+
+impl CustomSpec for ProbeSpec {
+    const KIND: &'static str = "Probe";
+}
+
+/// Where the prober is.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct ProberSpec {
+    pub url: String,
+    pub scheme: Option<String>,
+    pub path: Option<String>,
+}
+
+/// The probed targets (promsite uses the static list only).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct ProbeTargets {
+    pub static_config: ProbeStaticConfig,
+}
+
+/// A static list of probed targets with their labels.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct ProbeStaticConfig {
+    #[serde(rename = "static")]
+    pub targets: Vec<String>,
+    pub labels: Option<BTreeMap<String, String>>,
+}
+
+/// `Prometheus.spec.remoteWrite[]`.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct RemoteWriteSpec {
+    pub name: String,
+    pub url: String,
+    pub remote_timeout: Option<String>,
+    pub headers: Option<BTreeMap<String, String>>,
+    pub basic_auth: Option<BasicAuth>,
+    pub authorization: Option<SafeAuthorization>,
+    pub tls_config: Option<SafeTlsConfig>,
+    pub queue_config: Option<QueueConfig>,
+    pub write_relabel_configs: Option<Vec<RelabelConfig>>,
+}
+
+/// `remoteWrite[].queueConfig`.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct QueueConfig {
+    pub capacity: Option<u32>,
+    pub min_shards: Option<u32>,
+    pub max_shards: Option<u32>,
+    pub max_samples_per_send: Option<u32>,
+    pub batch_send_deadline: Option<String>,
+    pub min_backoff: Option<String>,
+    pub max_backoff: Option<String>,
+    pub retry_on_rate_limit: Option<bool>,
+}
+
+/// `Prometheus.spec.thanos`: the sidecar.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct ThanosSpec {
+    pub version: String,
+    pub object_storage_config: Option<SecretKeySelector>,
 }

@@ -17,6 +17,7 @@ mod object;
 mod operator;
 mod prometheus;
 mod rules;
+mod targets;
 mod workload;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -52,6 +53,7 @@ pub fn render(site: &Site) -> Bundle {
     bundle.extend(prometheus::render(site));
     bundle.extend(alertmanager::render(site));
     bundle.extend(monitors::render(site));
+    bundle.extend(targets::render(site));
     bundle.extend(exposure::render(site));
     bundle.extend(api_clients::render(site));
     bundle.extend(rules::render(site));

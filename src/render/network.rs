@@ -31,7 +31,8 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
     };
     let name_label = |name: &str| BTreeMap::from([("app.kubernetes.io/name".to_owned(), name.to_owned())]);
     let mut policies = vec![
-        policy(site, prometheus::SERVICE_NAME, &prometheus_pods, vec![allow(vec![from_namespaces()], &[("TCP", 9090)])]),
+        // The Thanos sidecar's gRPC port serves Thanos Query, which runs beside the UIs' clients.
+        policy(site, prometheus::SERVICE_NAME, &prometheus_pods, vec![allow(vec![from_namespaces()], if site.prometheus.thanos.is_some() { &[("TCP", 9090), ("TCP", 10901)] } else { &[("TCP", 9090)] })]),
         policy(
             site,
             alertmanager::SERVICE_NAME,

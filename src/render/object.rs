@@ -14,7 +14,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
 use super::alertmanager_config::AlertmanagerConfig;
-use super::crd::{AlertmanagerSpec, Custom, CustomSpec, PrometheusRuleSpec, PrometheusSpec, ServiceMonitorSpec};
+use super::crd::{AlertmanagerSpec, Custom, CustomSpec, ProbeSpec, PrometheusRuleSpec, PrometheusSpec, ScrapeConfigSpec, ServiceMonitorSpec};
 
 /// Identity of one Kubernetes object; its order is the output order.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -56,6 +56,8 @@ pub enum Object {
     Alertmanager(Custom<AlertmanagerSpec>),
     ServiceMonitor(Custom<ServiceMonitorSpec>),
     PrometheusRule(Custom<PrometheusRuleSpec>),
+    ScrapeConfig(Custom<ScrapeConfigSpec>),
+    Probe(Custom<ProbeSpec>),
 }
 
 macro_rules! object_from {
@@ -91,6 +93,8 @@ object_from!(
     Alertmanager(Custom<AlertmanagerSpec>),
     ServiceMonitor(Custom<ServiceMonitorSpec>),
     PrometheusRule(Custom<PrometheusRuleSpec>),
+    ScrapeConfig(Custom<ScrapeConfigSpec>),
+    Probe(Custom<ProbeSpec>),
 );
 
 impl Object {
@@ -125,6 +129,8 @@ impl Object {
             Object::Alertmanager(o) => custom(o),
             Object::ServiceMonitor(o) => custom(o),
             Object::PrometheusRule(o) => custom(o),
+            Object::ScrapeConfig(o) => custom(o),
+            Object::Probe(o) => custom(o),
         }
     }
 }

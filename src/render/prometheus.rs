@@ -16,10 +16,11 @@ use super::alertmanager::SERVICE_NAME as ALERTMANAGER_SERVICE;
 use super::common::{self, meta, namespaces_selector, operator_pod_labels};
 use super::crd::{
     AlertingSpec, AlertmanagerEndpoint, Argument, Custom, EmbeddedClaim, PrometheusSpec, QuerySpec,
-    StorageSpec,
+    QueueConfig, RelabelConfig, RemoteWriteSpec, SecretKeySelector, StorageSpec, ThanosSpec,
 };
 use super::object::Object;
 use super::workload::{cluster_grant, rule, url_rule, web_monitor, web_service};
+use crate::model::scale::RemoteWrite;
 use crate::model::Site;
 
 /// Name of the `Prometheus` resource (kube-prometheus' convention, so dashboards and runbooks fit).
@@ -77,6 +78,7 @@ fn spec(site: &Site) -> PrometheusSpec {
     PrometheusSpec {
         version: Some(prometheus.version.clone()),
         replicas: Some(prometheus.replicas),
+        shards: (prometheus.shards > 1).then_some(prometheus.shards),
         service_account_name: Some(SERVICE_NAME.to_owned()),
         external_url: site.ingress.as_ref().and_then(|i| i.prometheus.as_ref().map(|host| i.url(host))),
         retention: Some(prometheus.retention.to_string()),
@@ -115,6 +117,11 @@ fn spec(site: &Site) -> PrometheusSpec {
                 api_version: "v2".to_owned(),
             }],
         }),
+        remote_write: (!prometheus.remote_write.is_empty()).then(|| prometheus.remote_write.iter().map(remote_write).collect()),
+        thanos: prometheus.thanos.as_ref().map(|t| ThanosSpec {
+            version: t.version.clone(),
+            object_storage_config: t.object_storage.as_ref().map(|s| SecretKeySelector { name: s.secret.clone(), key: s.key.clone() }),
+        }),
         rule_selector: selectors.rules.as_ref().map(|_| LabelSelector::default()),
         rule_namespace_selector: selectors.rules.as_deref().map(namespaces_selector),
         service_monitor_selector: selectors.service_monitors.as_ref().map(|_| LabelSelector::default()),
@@ -125,6 +132,42 @@ fn spec(site: &Site) -> PrometheusSpec {
         probe_namespace_selector: selectors.probes.as_deref().map(namespaces_selector),
         scrape_config_selector: selectors.scrape_configs.as_ref().map(|_| LabelSelector::default()),
         scrape_config_namespace_selector: selectors.scrape_configs.as_deref().map(namespaces_selector),
+    }
+}
+
+fn remote_write(endpoint: &RemoteWrite) -> RemoteWriteSpec {
+    let (basic_auth, authorization, tls_config) = super::targets::client(&endpoint.auth);
+    RemoteWriteSpec {
+        name: endpoint.name.clone(),
+        url: endpoint.url.clone(),
+        remote_timeout: endpoint.remote_timeout.as_ref().map(ToString::to_string),
+        headers: (!endpoint.headers.is_empty()).then(|| endpoint.headers.clone()),
+        basic_auth,
+        authorization,
+        tls_config,
+        queue_config: endpoint.queue.as_ref().map(|q| QueueConfig {
+            capacity: q.capacity,
+            min_shards: q.min_shards,
+            max_shards: q.max_shards,
+            max_samples_per_send: q.max_samples_per_send,
+            batch_send_deadline: q.batch_send_deadline.as_ref().map(ToString::to_string),
+            min_backoff: q.min_backoff.as_ref().map(ToString::to_string),
+            max_backoff: q.max_backoff.as_ref().map(ToString::to_string),
+            retry_on_rate_limit: q.retry_on_rate_limit,
+        }),
+        write_relabel_configs: (!endpoint.write_relabel.is_empty()).then(|| {
+            endpoint
+                .write_relabel
+                .iter()
+                .map(|r| RelabelConfig {
+                    source_labels: (!r.source_labels.is_empty()).then(|| r.source_labels.clone()),
+                    regex: r.regex.clone(),
+                    action: r.action.map(|a| a.as_str().to_owned()),
+                    target_label: r.target_label.clone(),
+                    replacement: r.replacement.clone(),
+                })
+                .collect()
+        }),
     }
 }
 
@@ -154,8 +197,8 @@ impl Selectors {
             rules: namespaces("prometheusrules", !site.rule_groups.is_empty()),
             service_monitors: namespaces("servicemonitors", true),
             pod_monitors: namespaces("podmonitors", false),
-            probes: namespaces("probes", false),
-            scrape_configs: namespaces("scrapeconfigs", false),
+            probes: namespaces("probes", !site.probes.is_empty()),
+            scrape_configs: namespaces("scrapeconfigs", !site.static_scrapes.is_empty()),
         }
     }
 }
@@ -203,16 +246,21 @@ pub(super) fn storage_class_name(site: &Site) -> String {
     format!("{}-prometheus-local", site.name)
 }
 
-/// The claim the operator creates for replica `ordinal`: `<template>-<statefulset>-<ordinal>`, where
-/// the template defaults to `prometheus-<name>-db` and the StatefulSet is `prometheus-<name>`.
-fn claim_name(ordinal: usize) -> String {
-    format!("prometheus-{INSTANCE}-db-prometheus-{INSTANCE}-{ordinal}")
+/// The claim the operator creates for replica `replica` of shard `shard`: `<template>-<pod>`, where
+/// the template defaults to `prometheus-<name>-db` and the pod is `<statefulset>-<replica>`; the
+/// StatefulSet of shard 0 is `prometheus-<name>`, of shard N `prometheus-<name>-shard-N`.
+fn claim_name(shard: usize, replica: usize) -> String {
+    let statefulset = if shard == 0 { format!("prometheus-{INSTANCE}") } else { format!("prometheus-{INSTANCE}-shard-{shard}") };
+    format!("prometheus-{INSTANCE}-db-{statefulset}-{replica}")
 }
 
 /// A StorageClass without a provisioner, and one local PersistentVolume per storage node. Each
 /// volume is pre-bound (`claimRef`) to the claim of one replica: no other claim can take it, and
 /// since the volume is pinned to its node, a rescheduled replica always returns to its own data.
-/// Nodes pair with replica ordinals in name order, so reordering `nodes` in the site changes nothing.
+/// Nodes pair with pods in name order, so reordering `nodes` in the site changes nothing: node `i`
+/// holds replica `i / shards` of shard `i % shards`, so adding replicas only adds volumes (changing
+/// the shard count reshuffles, as it reshuffles the targets anyway). Nodes beyond the pods get the
+/// volumes of the next replicas, ready for scaling up.
 fn storage(site: &Site) -> Vec<Object> {
     let Some(storage) = &site.prometheus.storage else { return Vec::new() };
     let class = storage_class_name(site);
@@ -226,8 +274,9 @@ fn storage(site: &Site) -> Vec<Object> {
         }
         .into(),
     ];
+    let shards = usize::try_from(site.prometheus.shards.max(1)).unwrap_or(1);
     for (ordinal, node) in site.prometheus.placement.nodes.iter().enumerate() {
-        let claim = claim_name(ordinal);
+        let claim = claim_name(ordinal % shards, ordinal / shards);
         objects.push(
             PersistentVolume {
                 metadata: common::cluster_meta(site, &format!("{}-{claim}", site.name), COMPONENT),

@@ -4,6 +4,8 @@
 mod pointer;
 pub mod raw;
 pub mod rule_file;
+pub mod scale;
+pub mod targets;
 
 pub use pointer::{SpanIndex, escape};
 use serde_json::Value;

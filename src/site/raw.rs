@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+pub use super::scale::{RemoteWrite, RemoteWriteQueue, Thanos, WriteRelabel};
+pub use super::targets::{Probe, SecretBasicAuth, StaticScrape};
 pub use crate::model::receiver::{Receiver, SecretKeyRef};
 use crate::model::{CrdSource, LogLevel, NodeRole, Scheme, Verb};
 
@@ -39,6 +41,13 @@ pub struct RawSite {
     /// Services to scrape, each becoming a ServiceMonitor.
     #[serde(default)]
     pub scrape: Vec<Scrape>,
+    /// Targets outside the cluster at fixed addresses, and federated Prometheus servers, each
+    /// becoming a ScrapeConfig.
+    #[serde(default)]
+    pub static_scrape: Vec<StaticScrape>,
+    /// Blackbox-style probes through a prober such as blackbox_exporter, each becoming a Probe.
+    #[serde(default)]
+    pub probe: Vec<Probe>,
     /// Scrape etcd on the nodes with role `etcd`, over HTTPS with a client certificate.
     pub etcd: Option<Etcd>,
     /// Expose Prometheus and Alertmanager through Ingresses.
@@ -312,6 +321,18 @@ pub struct Prometheus {
     #[schemars(range(min = 1, max = 100))]
     #[schemars(example = 2)]
     pub replicas: Option<u32>,
+    /// Number of shards: the targets are split between this many Prometheus StatefulSets (by a
+    /// hash of their address), each with `replicas` replicas. Default 1.
+    #[schemars(range(min = 1, max = 100))]
+    #[schemars(example = 2)]
+    pub shards: Option<u32>,
+    /// Endpoints every replica also sends its samples to.
+    #[serde(default)]
+    #[schemars(example = serde_json::json!([{ "name": "mimir", "url": "https://mimir.example.com/api/v1/push", "headers": { "X-Scope-OrgID": "aipaas-japan" } }]))]
+    pub remote_write: Vec<RemoteWrite>,
+    /// The Thanos sidecar in every Prometheus pod.
+    #[schemars(example = serde_json::json!({ "object_storage": { "secret": "thanos-objstore", "key": "objstore.yml" } }))]
+    pub thanos: Option<Thanos>,
     /// How long to keep samples (Prometheus duration). Default `15d`.
     #[schemars(example = &"30d")]
     pub retention: Option<String>,

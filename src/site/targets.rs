@@ -1,0 +1,121 @@
+//! Site-format types for targets outside the cluster: static scrape targets (including federation
+//! of another Prometheus) and blackbox-style probes. Like `raw`, nothing here is validated beyond
+//! its shape; doc comments become schema descriptions.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::model::Scheme;
+use crate::model::receiver::{Authorization, SecretKeyRef, TlsConfig};
+
+/// Hosts outside the cluster scraped at fixed addresses (a `ScrapeConfig` with `staticConfigs`):
+/// VMs, network devices, exporters on database hosts. With `federate`, the targets are other
+/// Prometheus servers and their `/federate` endpoint is scraped.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaticScrape {
+    /// Name of the ScrapeConfig; the job is `scrapeConfig/<namespace>/<name>`.
+    #[schemars(example = &"mysql-hosts")]
+    pub name: String,
+    /// Addresses to scrape, as `host:port`.
+    #[schemars(length(min = 1))]
+    #[schemars(example = serde_json::json!(["db-1.example.com:9104", "10.0.5.12:9104"]))]
+    pub targets: Vec<String>,
+    /// Labels added to every series of these targets.
+    #[serde(default)]
+    #[schemars(example = serde_json::json!({ "env": "production", "role": "mysql" }))]
+    pub labels: BTreeMap<String, String>,
+    /// Federation: series selectors (`match[]`) to pull from the targets' `/federate` endpoint.
+    /// Sets the path to `/federate` and keeps the federated series' labels (`honor_labels`).
+    #[serde(default)]
+    #[schemars(example = serde_json::json!(["{job=\"node\"}", "up"]))]
+    pub federate: Vec<String>,
+    /// HTTP path of the metrics. Default `/metrics` (`/federate` with `federate`).
+    #[schemars(example = &"/metrics")]
+    pub path: Option<String>,
+    /// URL scheme. Default `http`.
+    #[schemars(example = &"https")]
+    pub scheme: Option<Scheme>,
+    /// Scrape interval (Prometheus duration). Default: Prometheus' `scrape_interval`.
+    #[schemars(example = &"30s")]
+    pub interval: Option<String>,
+    /// Scrape timeout (Prometheus duration), at most the interval.
+    #[schemars(example = &"10s")]
+    pub timeout: Option<String>,
+    /// Keep the targets' own labels when they clash with Prometheus' (default false; true with `federate`).
+    #[schemars(example = true)]
+    pub honor_labels: Option<bool>,
+    /// HTTP basic authentication, user name and password from one Secret.
+    #[schemars(example = serde_json::json!({ "secret": "mysql-exporter-auth", "username_key": "username", "password_key": "password" }))]
+    pub basic_auth: Option<SecretBasicAuth>,
+    /// `Authorization` header (e.g. a bearer token), its credentials from a Secret.
+    #[schemars(example = serde_json::json!({ "credentials": { "secret": "federation", "key": "token" } }))]
+    pub authorization: Option<Authorization>,
+    /// TLS settings; certificates and keys from Secrets.
+    #[schemars(example = serde_json::json!({ "ca": { "secret": "corp-ca", "key": "ca.crt" }, "server_name": "db-1.example.com" }))]
+    pub tls_config: Option<TlsConfig>,
+}
+
+/// HTTP basic authentication with both the user name and the password read from one Secret (the
+/// operator takes nothing else).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecretBasicAuth {
+    /// Name of the Secret in the site's namespace.
+    #[schemars(example = &"mysql-exporter-auth")]
+    pub secret: String,
+    /// Key holding the user name.
+    #[schemars(example = &"username")]
+    pub username_key: String,
+    /// Key holding the password.
+    #[schemars(example = &"password")]
+    pub password_key: String,
+}
+
+impl SecretBasicAuth {
+    /// The two Secret keys it reads.
+    pub fn secrets(&self) -> [SecretKeyRef; 2] {
+        [
+            SecretKeyRef { secret: self.secret.clone(), key: self.username_key.clone() },
+            SecretKeyRef { secret: self.secret.clone(), key: self.password_key.clone() },
+        ]
+    }
+}
+
+/// Blackbox-style probing (a `Probe`): a prober such as blackbox_exporter checks each target with a
+/// module and Prometheus scrapes the result.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Probe {
+    /// Name of the Probe; also its job name.
+    #[schemars(example = &"websites")]
+    pub name: String,
+    /// The prober's address, `host:port` (e.g. a blackbox_exporter Service).
+    #[schemars(example = &"blackbox-exporter.monitoring.svc:9115")]
+    pub prober: String,
+    /// The prober's URL scheme. Default `http`.
+    #[schemars(example = &"http")]
+    pub prober_scheme: Option<Scheme>,
+    /// The prober's HTTP path. Default `/probe`.
+    #[schemars(example = &"/probe")]
+    pub prober_path: Option<String>,
+    /// The prober's module, e.g. blackbox_exporter's `http_2xx`, `tcp_connect` or `icmp`.
+    #[schemars(example = &"http_2xx")]
+    pub module: String,
+    /// What to probe: URLs for HTTP modules, `host:port` for TCP, hosts for ICMP.
+    #[schemars(length(min = 1))]
+    #[schemars(example = serde_json::json!(["https://www.example.com", "https://shop.example.com/health"]))]
+    pub targets: Vec<String>,
+    /// Labels added to every series of these probes.
+    #[serde(default)]
+    #[schemars(example = serde_json::json!({ "team": "web" }))]
+    pub labels: BTreeMap<String, String>,
+    /// Probe interval (Prometheus duration). Default: Prometheus' `scrape_interval`.
+    #[schemars(example = &"1m")]
+    pub interval: Option<String>,
+    /// Probe timeout (Prometheus duration), at most the interval.
+    #[schemars(example = &"10s")]
+    pub timeout: Option<String>,
+}
