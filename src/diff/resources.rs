@@ -67,6 +67,8 @@ pub const RESOURCES: &[Resource] = &[
     grouped(MONITORING_GROUP, "v1", "Alertmanager", "alertmanagers", true),
     grouped(MONITORING_GROUP, "v1", "ServiceMonitor", "servicemonitors", true),
     grouped(MONITORING_GROUP, "v1", "PrometheusRule", "prometheusrules", true),
+    grouped(MONITORING_GROUP, "v1", "Probe", "probes", true),
+    grouped(MONITORING_GROUP, "v1alpha1", "ScrapeConfig", "scrapeconfigs", true),
 ];
 
 /// The resource of a kind in a group, if promsite emits it.
