@@ -1,103 +1,13 @@
 //! Validators for the Prometheus and Alertmanager languages inside a site: PromQL expressions,
 //! Alertmanager matchers and Go templates in rule labels and annotations.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use promql_parser::parser::{Expr, parse};
-use promql_parser::util::{ExprVisitor, walk_expr};
 
+pub(crate) use super::promql::promql;
 use super::values::{Checked, Problem, label_name};
 use crate::model::{MatchOp, Matcher};
-
-/// Functions Prometheus 3 only accepts with `--enable-feature=promql-experimental-functions`,
-/// which promql-parser parses unconditionally.
-const EXPERIMENTAL_FUNCTIONS: &[&str] = &[
-    "double_exponential_smoothing",
-    "info",
-    "mad_over_time",
-    "sort_by_label",
-    "sort_by_label_desc",
-    "ts_of_first_over_time",
-    "ts_of_last_over_time",
-    "ts_of_max_over_time",
-    "ts_of_min_over_time",
-    "first_over_time",
-];
-
-/// Experimental aggregation operators, gated like the functions above.
-const EXPERIMENTAL_AGGREGATIONS: &[&str] = &["limitk", "limit_ratio"];
-
-/// A PromQL expression that Prometheus (without feature flags) accepts.
-pub(crate) fn promql(text: &str) -> Checked<()> {
-    let expr = parse(text).map_err(|e| {
-        Problem::new(
-            format!("invalid PromQL: {}", e.trim()),
-            "fix the expression; `promtool check rules` and the Prometheus UI accept the same syntax",
-        )
-    })?;
-    let mut finder = ExperimentalFinder(None);
-    // The visitor's error type is Infallible-like; it only records what it saw.
-    let _ = walk_expr(&mut finder, &expr);
-    match finder.0 {
-        Some(name) => Err(Problem::new(
-            format!("`{name}` is an experimental PromQL feature that Prometheus rejects by default"),
-            "rewrite the expression without it; promsite does not enable Prometheus' experimental functions",
-        )),
-        None => Ok(()),
-    }
-}
-
-/// PromQL verdicts for many expressions, computed up front on every core: parsing, with the regex
-/// compilation inside it, is most of the time it takes to check a site with thousands of rules.
-#[derive(Debug, Default)]
-pub(crate) struct PromqlVerdicts(BTreeMap<String, Checked<()>>);
-
-impl PromqlVerdicts {
-    /// Below this many distinct expressions, threads cost more than they save.
-    const PARALLEL_FROM: usize = 64;
-
-    /// Checks each distinct expression once, in parallel when there are many.
-    pub(crate) fn compute<'a>(expressions: impl IntoIterator<Item = &'a str>) -> Self {
-        let distinct: Vec<&str> = expressions.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
-        if distinct.len() < Self::PARALLEL_FROM {
-            return Self::default();
-        }
-        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-        let verdicts = std::thread::scope(|scope| {
-            let workers: Vec<_> = distinct
-                .chunks(distinct.len().div_ceil(threads))
-                .map(|chunk| scope.spawn(move || chunk.iter().map(|text| ((*text).to_owned(), promql(text))).collect::<Vec<_>>()))
-                .collect();
-            // A worker that panicked leaves its expressions out; `check` then parses them itself.
-            workers.into_iter().filter_map(|worker| worker.join().ok()).flatten().collect()
-        });
-        Self(verdicts)
-    }
-
-    /// The verdict on `text`: computed before, or now.
-    pub(crate) fn check(&self, text: &str) -> Checked<()> {
-        self.0.get(text).cloned().unwrap_or_else(|| promql(text))
-    }
-}
-
-struct ExperimentalFinder(Option<String>);
-
-impl ExprVisitor for ExperimentalFinder {
-    type Error = ();
-
-    fn pre_visit(&mut self, expr: &Expr) -> Result<bool, ()> {
-        let name = match expr {
-            Expr::Call(call) => Some(call.func.name.to_owned()),
-            Expr::Aggregate(aggregate) => Some(aggregate.op.to_string()),
-            _ => None,
-        };
-        if let Some(name) = name.filter(|n| EXPERIMENTAL_FUNCTIONS.contains(&n.as_str()) || EXPERIMENTAL_AGGREGATIONS.contains(&n.as_str())) {
-            self.0.get_or_insert(name);
-        }
-        Ok(true)
-    }
-}
 
 /// A PromQL series selector (`up`, `{job="node"}`), as federation's `match[]` takes: no function,
 /// operator, range, offset or `@`.
@@ -297,14 +207,6 @@ fn describe_template_error(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn promql_accepts_the_seed_and_rejects_garbage() {
-        assert!(promql(r#"changes(kube_pod_container_status_restarts_total{namespace="default"}[3m]) * on (pod) group_left(node) kube_pod_info > 0"#).is_ok());
-        assert!(promql("rate(x[5m]) >").is_err());
-        assert!(promql("sum(rate(x[5m])").is_err());
-        assert!(promql("sort_by_label(up, \"job\")").is_err());
-    }
 
     #[test]
     fn series_selectors() {

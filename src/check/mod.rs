@@ -7,6 +7,7 @@
 
 mod alerting;
 mod build;
+mod promql;
 mod crosscheck;
 mod receivers;
 mod routing;
@@ -50,7 +51,7 @@ pub mod fuzz {
 }
 mod versions;
 
-pub use schema::site_schema;
+pub use schema::{prepare, site_schema};
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::Site;
@@ -68,24 +69,15 @@ pub struct Checked {
 
 /// Validates a parsed site file.
 pub fn validate(parsed: &ParsedSite) -> Result<Checked, Diagnostics> {
-    let namespace = parsed.json.pointer("/site/namespace").and_then(|v| v.as_str()).unwrap_or("monitoring");
-    let (secret_findings, secret_pointers) = secrets::scan(&parsed.json, &parsed.spans, namespace);
-    let mut diagnostics = Diagnostics::default();
-    diagnostics.extend(secret_findings);
-    diagnostics.extend(schema::validate(&parsed.json, &parsed.spans, &secret_pointers));
-    if diagnostics.has_errors() {
-        return Err(diagnostics);
-    }
-    let raw: RawSite = match serde_json::from_value(parsed.json.clone()) {
-        Ok(raw) => raw,
-        Err(e) => {
-            // The schema is generated from these types, so this means the two disagree: a promsite bug.
-            diagnostics.push(Diagnostic::error(Code::SchemaInvalidValue, 0..0, format!("internal: the site passed the schema but not deserialization: {e}")));
-            return Err(diagnostics);
-        }
-    };
-    let expressions = raw.rule_groups.iter().flat_map(|group| group.rules.iter().map(|rule| rule.expr.as_str()));
-    let promql = alerting::PromqlVerdicts::compute(expressions);
+    // The rules' PromQL is checked on other cores while this one runs the other stages.
+    let expressions = rule_expressions(&parsed.json);
+    let (raw, promql) = std::thread::scope(|scope| {
+        let promql = scope.spawn(|| promql::PromqlVerdicts::compute(expressions));
+        let raw = deserialize(parsed);
+        // A panicking PromQL worker only loses the precomputed verdicts; they are computed again.
+        (raw, promql.join().unwrap_or_default())
+    });
+    let (raw, diagnostics) = raw?;
     let mut ctx = Ctx { spans: &parsed.spans, included: &parsed.included, promql: &promql, file: None, diagnostics };
     let site = build::site(&mut ctx, &raw);
     if ctx.diagnostics.has_errors() {
@@ -97,13 +89,43 @@ pub fn validate(parsed: &ParsedSite) -> Result<Checked, Diagnostics> {
     }
 }
 
+/// The plaintext-secret scan, the schema and typed deserialization: the stages before the
+/// semantic passes, which only run on a site that got through all three.
+fn deserialize(parsed: &ParsedSite) -> Result<(RawSite, Diagnostics), Diagnostics> {
+    let namespace = parsed.json.pointer("/site/namespace").and_then(|v| v.as_str()).unwrap_or("monitoring");
+    let (secret_findings, secret_pointers) = secrets::scan(&parsed.json, &parsed.spans, namespace);
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.extend(secret_findings);
+    diagnostics.extend(schema::validate(&parsed.json, &parsed.spans, &secret_pointers));
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    match serde_json::from_value(parsed.json.clone()) {
+        Ok(raw) => Ok((raw, diagnostics)),
+        Err(e) => {
+            // The schema is generated from these types, so this means the two disagree: a promsite bug.
+            diagnostics.push(Diagnostic::error(Code::SchemaInvalidValue, 0..0, format!("internal: the site passed the schema but not deserialization: {e}")));
+            Err(diagnostics)
+        }
+    }
+}
+
+/// The `expr` of every inline rule, read from the document before it is validated (a value of
+/// the wrong type is skipped here and reported by the schema).
+fn rule_expressions(document: &serde_json::Value) -> Vec<&str> {
+    fn items(value: Option<&serde_json::Value>) -> &[serde_json::Value] {
+        value.and_then(serde_json::Value::as_array).map(Vec::as_slice).unwrap_or_default()
+    }
+    items(document.get("rule_groups")).iter().flat_map(|group| items(group.get("rules"))).filter_map(|rule| rule.get("expr")?.as_str()).collect()
+}
+
 /// State shared by the semantic passes: where things are, and what was found.
 pub(crate) struct Ctx<'a> {
     spans: &'a SpanIndex,
     /// Files the site names, read by the caller.
     pub(crate) included: &'a crate::diag::Included,
     /// PromQL verdicts on the site's rule expressions, computed in parallel before the passes.
-    pub(crate) promql: &'a alerting::PromqlVerdicts,
+    pub(crate) promql: &'a promql::PromqlVerdicts,
     /// The included file `spans` index into; `None` for the site file.
     file: Option<String>,
     diagnostics: Diagnostics,

@@ -51,20 +51,31 @@ fn drop_null(value: &mut Value) {
     }
 }
 
+/// The schema, generated once per process (schemars walks every type each time).
+fn schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(site_schema)
+}
+
 fn validator() -> &'static jsonschema::Validator {
     static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
     VALIDATOR.get_or_init(|| {
         jsonschema::options()
             .should_validate_formats(true)
-            .build(&site_schema())
+            .build(schema())
             .unwrap_or_else(|e| unreachable!("the generated site schema is a valid JSON Schema: {e}"))
     })
+}
+
+/// Builds the validator ahead of its first use, so that a caller can do it while it parses.
+pub fn prepare() {
+    validator();
 }
 
 /// Validates the document against the schema; every error becomes a diagnostic at its key or value.
 /// Errors at `skip` pointers (already reported more precisely, e.g. a plaintext secret) are dropped.
 pub(crate) fn validate(document: &Value, spans: &SpanIndex, skip: &[String]) -> Vec<Diagnostic> {
-    let schema = site_schema();
+    let schema = schema();
     let mut diagnostics = Vec::new();
     for error in validator().iter_errors(document) {
         let pointer = error.instance_path().as_str().to_owned();
@@ -79,7 +90,7 @@ pub(crate) fn validate(document: &Value, spans: &SpanIndex, skip: &[String]) -> 
                     if skip.contains(&child) {
                         continue;
                     }
-                    let allowed = allowed_keys(&schema, &pointer, document);
+                    let allowed = allowed_keys(schema, &pointer, document);
                     let mut d = Diagnostic::error(Code::SchemaUnknownKey, spans.key(&child), format!("unknown key `{key}` in {place}"))
                         .with_label("not a key of this table");
                     d = match closest(key, &allowed) {
