@@ -446,21 +446,33 @@ fn expand(base: &Path, pattern: &str) -> Result<Vec<String>, String> {
     Ok(files)
 }
 
-/// Reads and compiles each site, printing diagnostics. `Err` carries the worst status so far.
-fn compile_each(out: &mut Output, paths: &[PathBuf]) -> (Vec<(SiteSource, Compiled)>, Status) {
+/// Reads every site file (in order, reporting what cannot be read): the sources, and the worst
+/// status so far.
+fn read_sites(out: &mut Output, paths: &[PathBuf]) -> (Vec<SiteSource>, Status) {
     let Some(files) = site_files(out, paths) else { return (Vec::new(), Status::Error) };
-    let mut compiled = Vec::new();
+    let mut sources = Vec::new();
     let mut status = Status::Ok;
-    let mut names: BTreeMap<String, String> = BTreeMap::new();
     for file in files {
-        let source = match read_site(out, &file) {
-            Ok(source) => source,
-            Err(failure) => {
-                status = status.max(failure);
-                continue;
-            }
-        };
-        match pipeline::compile(&source) {
+        match read_site(out, &file) {
+            Ok(source) => sources.push(source),
+            Err(failure) => status = status.max(failure),
+        }
+    }
+    (sources, status)
+}
+
+/// Reads and compiles each site (in parallel), printing diagnostics in file order. The status is
+/// the worst so far.
+fn compile_each(out: &mut Output, paths: &[PathBuf]) -> (Vec<(SiteSource, Compiled)>, Status) {
+    let (sources, mut status) = read_sites(out, paths);
+    if status == Status::Error && sources.is_empty() {
+        return (Vec::new(), status);
+    }
+    let results = pipeline::compile_all(&sources);
+    let mut compiled = Vec::new();
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for (source, result) in sources.into_iter().zip(results) {
+        match result {
             Ok(site) => {
                 out.diagnostics(&source, site.warnings.clone());
                 if out.denies(&source, &site.warnings) {
@@ -484,27 +496,20 @@ fn compile_each(out: &mut Output, paths: &[PathBuf]) -> (Vec<(SiteSource, Compil
 }
 
 fn check_sites(out: &mut Output, paths: &[PathBuf]) -> Status {
-    let Some(files) = site_files(out, paths) else { return Status::Error };
-    let mut status = Status::Ok;
-    for file in files {
-        let source = match read_site(out, &file) {
-            Ok(source) => source,
-            Err(failure) => {
-                status = status.max(failure);
-                continue;
-            }
-        };
-        match pipeline::check(&source) {
+    let (sources, mut status) = read_sites(out, paths);
+    let results = pipeline::check_all(&sources);
+    for (source, result) in sources.iter().zip(results) {
+        match result {
             Ok(checked) => {
-                out.diagnostics(&source, checked.warnings.clone());
-                if out.denies(&source, &checked.warnings) {
+                out.diagnostics(source, checked.warnings.clone());
+                if out.denies(source, &checked.warnings) {
                     status = status.max(Status::Failed);
                 } else {
                     out.info(format!("{}: ok (site `{}`)", source.path, checked.site.name));
                 }
             }
             Err(diagnostics) => {
-                out.diagnostics(&source, diagnostics);
+                out.diagnostics(source, diagnostics);
                 status = status.max(Status::Failed);
             }
         }
