@@ -53,6 +53,8 @@ mod versions;
 
 pub use schema::{prepare, site_schema};
 
+use serde::Deserialize as _;
+
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::Site;
 use crate::site::{ParsedSite, SpanIndex, raw::RawSite};
@@ -100,7 +102,7 @@ fn deserialize(parsed: &ParsedSite) -> Result<(RawSite, Diagnostics), Diagnostic
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    match serde_json::from_value(parsed.json.clone()) {
+    match RawSite::deserialize(&parsed.json) {
         Ok(raw) => Ok((raw, diagnostics)),
         Err(e) => {
             // The schema is generated from these types, so this means the two disagree: a promsite bug.
