@@ -106,6 +106,11 @@ fn network_policies_select_the_stacks_pods() {
     let alertmanager = policies.iter().find(|p| p["metadata"]["name"] == "alertmanager-main").expect("Alertmanager policy");
     let mesh = &alertmanager["spec"]["ingress"][1];
     assert_eq!(mesh["from"][0]["podSelector"]["matchLabels"], alertmanager["spec"]["podSelector"]["matchLabels"], "the mesh is between replicas");
+    // Grafana has a NodePort there: its clients come from outside the cluster, which no namespace selector admits.
+    let grafana = policies.iter().find(|p| p["metadata"]["name"] == "grafana").expect("Grafana policy");
+    assert!(grafana["spec"]["ingress"][0].get("from").is_none(), "a NodePort behind a namespace-only policy reaches nothing");
+    let prometheus = policies.iter().find(|p| p["metadata"]["name"] == "prometheus-k8s").expect("Prometheus policy");
+    assert!(prometheus["spec"]["ingress"][0]["from"][0]["namespaceSelector"].is_object(), "without a NodePort, only the namespaces");
     let default = common::compile("tests/fixtures/minimal/site.toml");
     assert!(default.bundle.objects.keys().all(|k| k.kind != "NetworkPolicy"), "off by default");
 }
