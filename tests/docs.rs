@@ -206,6 +206,10 @@ fn argocd_applications_point_at_the_compiled_site_and_its_crds() {
     assert_is_site_output(&paths[1]);
     assert!(common::root().join(&paths[0]).join("kustomization.yaml").is_file());
     assert_eq!(documents[1]["spec"]["syncPolicy"]["automated"]["prune"], true);
+    // Sync waves do not order two Applications: the stack's first sync must survive missing CRDs.
+    let stack = &documents[1]["spec"]["syncPolicy"];
+    assert!(stack["syncOptions"].as_array().is_some_and(|o| o.iter().any(|o| o == "SkipDryRunOnMissingResource=true")), "the stack's dry run fails until its CRDs exist");
+    assert!(stack["retry"]["limit"].as_u64().is_some_and(|l| l > 0), "the stack must retry until its CRDs exist");
 }
 
 #[test]
@@ -229,6 +233,7 @@ fn flux_kustomizations_point_at_the_compiled_site_after_its_crds() {
     assert_is_site_output(stack["spec"]["path"].as_str().expect("spec.path"));
     assert_eq!(stack["spec"]["prune"], true);
     assert_eq!(stack["spec"]["dependsOn"][0]["name"], crds["metadata"]["name"], "the stack waits for its CRDs");
+    assert_eq!(crds["spec"]["wait"], true, "without wait, the CRDs are Ready before they are established");
 }
 
 /// The first fenced block of `lang` after `heading` in the README.

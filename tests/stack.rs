@@ -106,6 +106,11 @@ fn network_policies_select_the_stacks_pods() {
     let alertmanager = policies.iter().find(|p| p["metadata"]["name"] == "alertmanager-main").expect("Alertmanager policy");
     let mesh = &alertmanager["spec"]["ingress"][1];
     assert_eq!(mesh["from"][0]["podSelector"]["matchLabels"], alertmanager["spec"]["podSelector"]["matchLabels"], "the mesh is between replicas");
+    // Grafana has a NodePort there: its clients come from outside the cluster, which no namespace selector admits.
+    let grafana = policies.iter().find(|p| p["metadata"]["name"] == "grafana").expect("Grafana policy");
+    assert!(grafana["spec"]["ingress"][0].get("from").is_none(), "a NodePort behind a namespace-only policy reaches nothing");
+    let prometheus = policies.iter().find(|p| p["metadata"]["name"] == "prometheus-k8s").expect("Prometheus policy");
+    assert!(prometheus["spec"]["ingress"][0]["from"][0]["namespaceSelector"].is_object(), "without a NodePort, only the namespaces");
     let default = common::compile("tests/fixtures/minimal/site.toml");
     assert!(default.bundle.objects.keys().all(|k| k.kind != "NetworkPolicy"), "off by default");
 }
@@ -131,4 +136,47 @@ fn grafana_dashboards_are_provisioned_from_the_files() {
     let providers = common::yaml(&compiled.tree["observability/configmap-grafana-dashboard-providers.yaml"]);
     let provider = common::yaml(providers["data"]["promsite.yaml"].as_str().expect("provider file"));
     assert_eq!(provider["providers"][0]["options"]["path"], "/var/lib/grafana/dashboards");
+}
+
+/// Whatever monitoring object a declared API client may create in its namespace is read by the
+/// resource that consumes that kind: both its selector and its namespace selector are set (the
+/// operator reads a missing selector as "nothing", a missing namespace selector as "own namespace
+/// only"), and Prometheus may discover the targets of the client's monitors there.
+#[test]
+fn every_kind_an_api_client_may_create_is_selected() {
+    let site = r#"
+[site]
+name = "clients"
+namespace = "monitoring"
+
+[route]
+receiver = "r"
+
+[[receivers]]
+name = "r"
+webhook = [{ url = "http://hook.example.com/alarm" }]
+
+[[api_clients]]
+name = "platform"
+namespace = "platform"
+resources = ["prometheusrules", "servicemonitors", "podmonitors", "probes", "scrapeconfigs", "alertmanagerconfigs"]
+verbs = ["get", "create"]
+"#;
+    let compiled = common::compile_text("clients.toml", site);
+    let prometheus = common::yaml(&compiled.tree["monitoring/prometheus-k8s.yaml"]);
+    let alertmanager = common::yaml(&compiled.tree["monitoring/alertmanager-main.yaml"]);
+    let selected = |spec: &serde_json::Value, selector: &str| {
+        assert_eq!(spec[format!("{selector}Selector")], serde_json::json!({}), "{selector}Selector selects nothing");
+        let namespaces = &spec[format!("{selector}NamespaceSelector")]["matchExpressions"][0];
+        assert_eq!(namespaces["key"], "kubernetes.io/metadata.name");
+        assert!(namespaces["values"].as_array().is_some_and(|v| v.contains(&"platform".into())), "{selector}NamespaceSelector misses the client's namespace");
+    };
+    for selector in ["rule", "serviceMonitor", "podMonitor", "probe", "scrapeConfig"] {
+        selected(&prometheus["spec"], selector);
+    }
+    selected(&alertmanager["spec"], "alertmanagerConfig");
+    assert!(compiled.tree.contains_key("platform/role-prometheus-k8s.yaml"), "Prometheus may not discover the client's targets");
+    let minimal = common::compile("tests/fixtures/minimal/site.toml");
+    let alertmanager = common::yaml(&minimal.tree["monitoring/alertmanager-main.yaml"]);
+    assert!(alertmanager["spec"].get("alertmanagerConfigSelector").is_none(), "no client, no AlertmanagerConfigs");
 }

@@ -1,6 +1,9 @@
 //! Refuses credentials written into the site file. A site file lives in Git; a password, token or
 //! private key belongs in a Kubernetes Secret that the site names.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde_json::Value;
 
 use crate::diag::{Code, Diagnostic};
@@ -52,13 +55,19 @@ pub(crate) fn scan(document: &Value, spans: &SpanIndex, namespace: &str) -> (Vec
                 _ => ("", "credential"),
             };
             let close = if prometheus_side { " }" } else { "" };
-            Diagnostic::error(Code::SecretPlaintext, spans.value(pointer), format!("{what} in the site file"))
-                .with_label("credential in plain text")
-                .with_help(format!(
+            // Labels and annotations take no Secret reference: they are copied into every alert.
+            let help = if pointer.contains("/labels/") || pointer.contains("/annotations/") {
+                "site files live in Git, and rule labels and annotations are copied into every alert and notification: \
+                 remove the credential (a receiver that needs one references a Secret, e.g. `url_secret`)"
+                    .to_owned()
+            } else {
+                format!(
                     "site files live in Git: put the value in a Secret \
                      (`kubectl -n {namespace} create secret generic <secret-name> --from-literal={key}=...`) \
                      and reference it: `{field}{{ secret = \"<secret-name>\", key = \"{key}\" }}{close}`"
-                ))
+                )
+            };
+            Diagnostic::error(Code::SecretPlaintext, spans.value(pointer), format!("{what} in the site file")).with_label("credential in plain text").with_help(help)
         })
         .collect();
     (diagnostics, found.into_iter().map(|(pointer, _, _)| pointer).collect())
@@ -92,6 +101,26 @@ fn normalized(key: &str) -> String {
     lower.strip_prefix("x_").map_or_else(|| lower.clone(), str::to_owned)
 }
 
+/// Credentials recognised anywhere in a text (a rule annotation, a description), each with what it
+/// is: an Authorization header written out, a JSON Web Token, and tokens with a vendor's fixed
+/// prefix (GitHub, GitLab, Slack, AWS access key ids). Bearer tokens are matched in code, below.
+const TOKEN_PATTERNS: &[(&str, &str)] = &[
+    (r#"(?i)\bauthorization\s*[:=]\s*['"]?(?:bearer|basic|token)\s+[A-Za-z0-9\-._~+/]{4,}"#, "an Authorization header value"),
+    (r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*", "a JSON Web Token"),
+    (r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})\b", "a GitHub token"),
+    (r"\bglpat-[A-Za-z0-9_-]{20,}", "a GitLab token"),
+    (r"\bxox[abprs]-[A-Za-z0-9-]{10,}", "a Slack token"),
+    (r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", "an AWS access key"),
+];
+
+static TOKENS: LazyLock<Vec<(Regex, &str)>> =
+    LazyLock::new(|| TOKEN_PATTERNS.iter().filter_map(|(pattern, what)| Regex::new(pattern).ok().map(|re| (re, *what))).collect());
+/// `Bearer <token>`; the token must look like one (long, with a digit), so prose such as "bearer
+/// tokens expire" passes.
+static BEARER: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?i)\bbearer\s+([A-Za-z0-9\-._~+/]{16,}=*)").ok());
+/// A URL inside a longer text, up to the first character that cannot be part of it.
+static URL: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r#"[A-Za-z][A-Za-z0-9+.\-]*://[^\s"'<>`]+"#).ok());
+
 /// What kind of credential `text` is, if it is one.
 fn credential(key: Option<&str>, text: &str) -> Option<String> {
     if let Some(k) = key.filter(|k| CREDENTIAL_KEYS.contains(&normalized(k).as_str())) {
@@ -100,11 +129,30 @@ fn credential(key: Option<&str>, text: &str) -> Option<String> {
     if text.contains("-----BEGIN") && text.contains("PRIVATE KEY") {
         return Some("a private key".to_owned());
     }
-    let lower = text.to_ascii_lowercase();
-    if lower.starts_with("bearer ") || lower.starts_with("basic ") {
+    // A header value is the scheme and one credential; prose that starts with "Bearer" is not.
+    let words: Vec<String> = text.split_whitespace().map(str::to_ascii_lowercase).collect();
+    if let [scheme, _] = words.as_slice()
+        && (scheme == "bearer" || scheme == "basic")
+    {
         return Some("an Authorization header value".to_owned());
     }
-    let url = url::Url::parse(text).ok().filter(url::Url::has_host)?;
+    if let Some((_, what)) = TOKENS.iter().find(|(re, _)| re.is_match(text)) {
+        return Some((*what).to_owned());
+    }
+    let bearer = BEARER.as_ref().and_then(|re| re.captures_iter(text).find(|c| c[1].bytes().any(|b| b.is_ascii_digit())));
+    if bearer.is_some() {
+        return Some("a bearer token".to_owned());
+    }
+    let re = URL.as_ref()?;
+    re.find_iter(text)
+        .map(|m| m.as_str().trim_end_matches(['.', ',', ';', ':', ')', ']', '}']))
+        .filter_map(|u| url::Url::parse(u).ok().filter(url::Url::has_host))
+        .find_map(|u| url_credential(&u))
+}
+
+/// What credential a URL carries: a password, a token in the path of a known host, or a token-like
+/// query parameter.
+fn url_credential(url: &url::Url) -> Option<String> {
     if !url.password().unwrap_or_default().is_empty() {
         return Some("a URL with a password".to_owned());
     }
@@ -145,5 +193,22 @@ mod tests {
         assert!(credential(Some("X-Auth-Token"), "abc123").is_some());
         assert!(credential(Some("Authorization"), "Bearer abc123").is_some());
         assert!(credential(Some("X-Scope-OrgID"), "tenant-1").is_none());
+    }
+
+    /// Credentials inside longer text, such as a rule annotation, are found too.
+    #[test]
+    fn finds_credentials_anywhere_in_a_text() {
+        let found = |text: &str| credential(Some("summary"), text);
+        assert!(found("curl -H 'Authorization: Bearer abc123def'").is_some());
+        assert!(found("call it with Bearer 3f9a8b7c6d5e4f3a2b1c0d9e").is_some());
+        assert!(found("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N").is_some());
+        assert!(found("see ghp_abcdefghijklmnopqrstuvwxyz0123456789").is_some());
+        assert!(found("the bot xoxb-1234567890-abcdefghij").is_some());
+        assert!(found("AWS key AKIAIOSFODNN7EXAMPLE here").is_some());
+        assert!(found("runbook: https://ops:hunter2@wiki.example.com/runbooks/x.").is_some());
+        assert!(found("post to https://oapi.dingtalk.com/robot/send?access_token=abc0123 (the bot)").is_some());
+        assert_eq!(found("bearer tokens expire after an hour; see https://wiki.example.com/auth?page=2"), None);
+        assert!(found("pod {{$labels.pod}} restarted {{ $value }} times, see https://grafana.example.com/d/pods").is_none());
+        assert!(found("Basic authentication failed").is_none());
     }
 }

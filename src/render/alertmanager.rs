@@ -5,8 +5,9 @@
 use std::collections::BTreeSet;
 
 use k8s_openapi::api::core::v1::ServiceAccount;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
-use super::common::{self, meta, operator_pod_labels};
+use super::common::{self, managed_namespaces, meta, namespaces_selector, operator_pod_labels};
 use super::crd::{AlertmanagerSpec, Custom};
 use super::object::Object;
 use super::workload::{web_monitor, web_service};
@@ -47,6 +48,9 @@ fn spec(site: &Site) -> AlertmanagerSpec {
         .chain(site.receivers.iter().flat_map(model::Receiver::secrets))
         .map(|r| r.secret.clone())
         .collect();
+    // As for Prometheus' selectors: an API client's AlertmanagerConfigs are merged only when both
+    // selectors name them (a missing one selects nothing, or only the Alertmanager's namespace).
+    let config_namespaces = managed_namespaces(site, "alertmanagerconfigs", false);
     AlertmanagerSpec {
         version: Some(alertmanager.version.clone()),
         replicas: Some(alertmanager.replicas),
@@ -64,5 +68,7 @@ fn spec(site: &Site) -> AlertmanagerSpec {
         security_context: Some(common::non_root()),
         affinity: common::affinity(&alertmanager.placement, &operator_pod_labels(COMPONENT, INSTANCE), alertmanager.replicas),
         tolerations: common::tolerations(site, &alertmanager.placement),
+        alertmanager_config_selector: config_namespaces.as_ref().map(|_| LabelSelector::default()),
+        alertmanager_config_namespace_selector: config_namespaces.as_deref().map(namespaces_selector),
     }
 }

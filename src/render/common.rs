@@ -1,7 +1,7 @@
 //! Pieces every renderer shares: metadata and labels, placement (affinity and tolerations) and
 //! namespace selectors.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{
     Affinity, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, PodAffinityTerm, PodAntiAffinity,
@@ -161,6 +161,18 @@ pub(super) fn config_file<T: serde::Serialize>(value: &T) -> String {
 }
 
 /// Selects exactly the named namespaces, by the label Kubernetes sets on each.
+/// The namespaces an operator-managed resource takes objects of `resource` (a plural API resource)
+/// from: the site's own namespace when promsite generates that kind, and the namespace of every
+/// API client allowed to create it. `None` when there are none: the operator reads a missing
+/// selector as "select nothing".
+pub(super) fn managed_namespaces(site: &Site, resource: &str, generated: bool) -> Option<Vec<String>> {
+    let mut set: BTreeSet<String> = site.api_clients.iter().filter(|c| c.manages(resource)).map(|c| c.namespace.clone()).collect();
+    if generated {
+        set.insert(site.namespace.clone());
+    }
+    (!set.is_empty()).then(|| set.into_iter().collect())
+}
+
 pub(super) fn namespaces_selector(namespaces: &[String]) -> LabelSelector {
     LabelSelector {
         match_expressions: Some(vec![LabelSelectorRequirement {

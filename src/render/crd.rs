@@ -155,6 +155,8 @@ pub struct AlertmanagerSpec {
     pub security_context: Option<PodSecurityContext>,
     pub affinity: Option<Affinity>,
     pub tolerations: Option<Vec<Toleration>>,
+    pub alertmanager_config_selector: Option<LabelSelector>,
+    pub alertmanager_config_namespace_selector: Option<LabelSelector>,
 }
 
 impl CustomSpec for AlertmanagerSpec {

@@ -1,7 +1,7 @@
 //! NetworkPolicies for the stack's own pods (when `[network_policies]` is on). Each admits only
 //! what the stack needs: scrapes from Prometheus, the web UIs from the site's namespace and the
-//! ingress controllers' namespaces, and Alertmanager's mesh between its replicas. Egress is not
-//! restricted, so Prometheus reaches targets in any namespace. Pods on the host network
+//! ingress controllers' namespaces (from anywhere when the UI has a NodePort), and Alertmanager's
+//! mesh between its replicas. Egress is not restricted, so Prometheus reaches targets in any namespace. Pods on the host network
 //! (node-exporter, Alertmanager with `host_network`) are outside NetworkPolicy's reach.
 
 use std::collections::BTreeMap;
@@ -25,6 +25,16 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
     ui_namespaces.sort();
     ui_namespaces.dedup();
     let from_namespaces = || NetworkPolicyPeer { namespace_selector: Some(namespaces_selector(&ui_namespaces)), ..NetworkPolicyPeer::default() };
+    // A NodePort's clients are outside the cluster (and often SNATed to a node's address), so no
+    // namespace selector admits them: a web port with a NodePort is open to every source.
+    let web = |node_port: Option<u16>, port: (&str, i32), others: &[(&str, i32)]| {
+        if node_port.is_none() {
+            return vec![allow(vec![from_namespaces()], &[&[port], others].concat())];
+        }
+        let mut rules = vec![NetworkPolicyIngressRule { from: None, ..allow(Vec::new(), &[port]) }];
+        rules.extend((!others.is_empty()).then(|| allow(vec![from_namespaces()], others)));
+        rules
+    };
     let from_pods = |labels: &BTreeMap<String, String>| NetworkPolicyPeer {
         pod_selector: Some(LabelSelector { match_labels: Some(labels.clone()), ..LabelSelector::default() }),
         ..NetworkPolicyPeer::default()
@@ -32,16 +42,16 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
     let name_label = |name: &str| BTreeMap::from([("app.kubernetes.io/name".to_owned(), name.to_owned())]);
     let mut policies = vec![
         // The Thanos sidecar's gRPC port serves Thanos Query, which runs beside the UIs' clients.
-        policy(site, prometheus::SERVICE_NAME, &prometheus_pods, vec![allow(vec![from_namespaces()], if site.prometheus.thanos.is_some() { &[("TCP", 9090), ("TCP", 10901)] } else { &[("TCP", 9090)] })]),
+        policy(site, prometheus::SERVICE_NAME, &prometheus_pods, web(site.prometheus.node_port, ("TCP", 9090), if site.prometheus.thanos.is_some() { &[("TCP", 10901)] } else { &[] })),
         policy(
             site,
             alertmanager::SERVICE_NAME,
             &alertmanager_pods,
-            vec![allow(vec![from_namespaces()], &[("TCP", 9093)]), allow(vec![from_pods(&alertmanager_pods)], &[("TCP", 9094), ("UDP", 9094)])],
+            [web(site.alertmanager.node_port, ("TCP", 9093), &[]), vec![allow(vec![from_pods(&alertmanager_pods)], &[("TCP", 9094), ("UDP", 9094)])]].concat(),
         ),
     ];
-    if site.grafana.is_some() {
-        policies.push(policy(site, "grafana", &name_label("grafana"), vec![allow(vec![from_namespaces()], &[("TCP", 3000)])]));
+    if let Some(grafana) = &site.grafana {
+        policies.push(policy(site, "grafana", &name_label("grafana"), web(grafana.node_port, ("TCP", 3000), &[])));
     }
     if site.kube_state_metrics.is_some() {
         policies.push(policy(site, "kube-state-metrics", &name_label("kube-state-metrics"), vec![allow(vec![from_pods(&prometheus_pods)], &[("TCP", 8080), ("TCP", 8081)])]));

@@ -13,7 +13,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use super::alertmanager::SERVICE_NAME as ALERTMANAGER_SERVICE;
-use super::common::{self, meta, namespaces_selector, operator_pod_labels};
+use super::common::{self, managed_namespaces, meta, namespaces_selector, operator_pod_labels};
 use super::crd::{
     AlertingSpec, AlertmanagerEndpoint, Argument, Custom, EmbeddedClaim, PrometheusSpec, QuerySpec,
     QueueConfig, RelabelConfig, RemoteWriteSpec, SecretKeySelector, StorageSpec, ThanosSpec,
@@ -186,19 +186,12 @@ struct Selectors {
 
 impl Selectors {
     fn of(site: &Site) -> Self {
-        let namespaces = |resource: &str, generated: bool| {
-            let mut set: BTreeSet<String> = site.api_clients.iter().filter(|c| c.manages(resource)).map(|c| c.namespace.clone()).collect();
-            if generated {
-                set.insert(site.namespace.clone());
-            }
-            (!set.is_empty()).then(|| set.into_iter().collect())
-        };
         Self {
-            rules: namespaces("prometheusrules", !site.rule_groups.is_empty()),
-            service_monitors: namespaces("servicemonitors", true),
-            pod_monitors: namespaces("podmonitors", false),
-            probes: namespaces("probes", !site.probes.is_empty()),
-            scrape_configs: namespaces("scrapeconfigs", !site.static_scrapes.is_empty()),
+            rules: managed_namespaces(site, "prometheusrules", !site.rule_groups.is_empty()),
+            service_monitors: managed_namespaces(site, "servicemonitors", true),
+            pod_monitors: managed_namespaces(site, "podmonitors", false),
+            probes: managed_namespaces(site, "probes", !site.probes.is_empty()),
+            scrape_configs: managed_namespaces(site, "scrapeconfigs", !site.static_scrapes.is_empty()),
         }
     }
 }
