@@ -7,7 +7,11 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{Code, Diagnostics, Severity, SiteSource};
+use super::{Code, Diagnostics, Locator, Severity, SiteSource};
+
+/// The most reports `render` prints for one file: past that, a flood of one mistake repeated
+/// (a generated site gone wrong) would bury the summary and take minutes to print.
+pub const MAX_RENDERED: usize = 100;
 
 /// Renders diagnostics as text: each as `path:line:column: code` followed by miette's report
 /// (source excerpt, label, help), then a summary line. Pure: the caller prints it.
@@ -16,13 +20,18 @@ pub fn render(source: &SiteSource, diagnostics: Diagnostics, color: bool, width:
     let theme = if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(width);
     let mut text = String::new();
-    for diagnostic in diagnostics.sorted() {
-        let (path, line, column) = source.locate(&diagnostic);
+    let sorted = diagnostics.sorted();
+    let locator = Locator::new(source);
+    for diagnostic in sorted.iter().take(MAX_RENDERED) {
+        let (path, line, column) = locator.locate(diagnostic, diagnostic.span.start);
         text.push_str(&format!("{path}:{line}:{column}: "));
         if handler.render_report(&mut text, &diagnostic.report(source)).is_err() {
             text.push_str(&diagnostic.message);
         }
         text.push('\n');
+    }
+    if let Some(hidden) = sorted.len().checked_sub(MAX_RENDERED).filter(|&n| n > 0) {
+        text.push_str(&format!("{}: {hidden} more not shown (the first {MAX_RENDERED} are above; `--format json` lists all)\n", source.path));
     }
     if errors + warnings > 0 {
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
@@ -57,12 +66,13 @@ pub struct Located {
 
 /// Resolves a file's diagnostics to line and column positions, in the stable sort order.
 pub fn locate(source: &SiteSource, diagnostics: Diagnostics) -> Vec<Located> {
+    let locator = Locator::new(source);
     diagnostics
         .sorted()
         .into_iter()
         .map(|d| {
-            let (file, line, column) = source.locate(&d);
-            let (_, end_line, end_column) = source.locate_offset(&d, d.span.end);
+            let (file, line, column) = locator.locate(&d, d.span.start);
+            let (_, end_line, end_column) = locator.locate(&d, d.span.end);
             Located {
                 file,
                 line,

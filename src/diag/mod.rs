@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 pub use code::Code;
 pub use explain::{Example, Explanation};
-pub use format::{Located, explain, github, github_error, gitlab, json, locate, render};
+pub use format::{Located, MAX_RENDERED, explain, github, github_error, gitlab, json, locate, render};
 use miette::{LabeledSpan, NamedSource, SourceSpan};
 
 /// How bad a diagnostic is. Errors stop compilation; warnings do not.
@@ -61,7 +61,7 @@ impl SiteSource {
 
     /// One-based line and column of a byte offset (columns count characters).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        line_col(&self.text, offset)
+        LineStarts::new(&self.text).line_col(&self.text, offset)
     }
 
     /// The display path and text of the file a diagnostic points into: the site file, or an
@@ -76,23 +76,48 @@ impl SiteSource {
 
     /// Display path, line and column of a diagnostic, in whichever file it points into.
     pub fn locate(&self, diagnostic: &Diagnostic) -> (String, usize, usize) {
-        self.locate_offset(diagnostic, diagnostic.span.start)
+        Locator::new(self).locate(diagnostic, diagnostic.span.start)
+    }
+}
+
+/// Finds the lines of many diagnostics: it indexes the site file's lines once, so that locating
+/// thousands of diagnostics in a large file does not rescan it from the start for each.
+pub(crate) struct Locator<'a> {
+    source: &'a SiteSource,
+    site_lines: LineStarts,
+}
+
+impl<'a> Locator<'a> {
+    pub(crate) fn new(source: &'a SiteSource) -> Self {
+        Self { source, site_lines: LineStarts::new(&source.text) }
     }
 
     /// Display path, line and column of `offset` in the file `diagnostic` points into.
-    pub fn locate_offset(&self, diagnostic: &Diagnostic, offset: usize) -> (String, usize, usize) {
-        let (path, text) = self.file_of(diagnostic);
-        let (line, column) = line_col(&text, offset);
+    pub(crate) fn locate(&self, diagnostic: &Diagnostic, offset: usize) -> (String, usize, usize) {
+        let (path, text) = self.source.file_of(diagnostic);
+        let (line, column) = match diagnostic.file {
+            None => self.site_lines.line_col(&text, offset),
+            Some(_) => LineStarts::new(&text).line_col(&text, offset),
+        };
         (path, line, column)
     }
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..floor_char_boundary(text, offset)];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
+/// Byte offsets at which the lines of a text start.
+#[derive(Debug, Clone)]
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &str) -> Self {
+        Self(std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect())
+    }
+
+    fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.0.partition_point(|&start| start <= offset);
+        let start = self.0.get(line.wrapping_sub(1)).copied().unwrap_or(0);
+        (line.max(1), text[start..offset].chars().count() + 1)
+    }
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
