@@ -24,6 +24,10 @@ pub mod fuzz {
     pub fn promql(text: &str) -> bool {
         super::alerting::promql(text).is_ok()
     }
+    /// Whether the regex-matcher shortcut of the PromQL check agrees with the parser on `text`.
+    pub fn promql_shortcut_is_sound(text: &str) -> bool {
+        super::promql::shortcut_is_sound(text)
+    }
     /// An Alertmanager matcher.
     pub fn matcher(text: &str) -> bool {
         super::alerting::matcher(text).is_ok()
