@@ -113,11 +113,15 @@ pub fn write_injecting(tree: &Tree, root: &Path, site: &str, fail: &dyn Fn(Step)
         .tempdir_in(root)
         .map_err(io_error("cannot create a temporary directory in", root))?;
     let mut written = Vec::with_capacity(tree.len());
+    let mut directories = BTreeSet::new();
     for (n, (path, contents)) in tree.iter().enumerate() {
         let file = staging.path().join(path);
         injected(Step::WriteFile(n), &file)?;
-        write_file(&file, contents.as_bytes())?;
-        written.push(file);
+        if let Some(parent) = file.parent().filter(|parent| !directories.contains(*parent)) {
+            fs::create_dir_all(parent).map_err(io_error("cannot create", parent))?;
+            directories.insert(parent.to_owned());
+        }
+        written.push((write_file(&file, contents.as_bytes())?, file));
     }
     for path in &kept {
         copy_entry(&target.join(path), &staging.path().join(path))?;
@@ -193,20 +197,20 @@ pub fn relative_path(base: &Path, path: &Path) -> String {
     path.strip_prefix(base).unwrap_or(path).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(io_error("cannot create", parent))?;
-    }
+/// Creates and writes one file, whose parent exists; the open file is kept for syncing.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<File, WriteError> {
     let mut file = File::create(path).map_err(io_error("cannot create", path))?;
-    file.write_all(bytes).map_err(io_error("cannot write", path))
+    file.write_all(bytes).map_err(io_error("cannot write", path))?;
+    Ok(file)
 }
 
 /// Flushes the written files to disk before anything is renamed. One `fsync` after another waits
 /// for the disk once per file; issued from several threads, the file system commits them
-/// together, which makes writing hundreds of files many times faster.
-fn sync_all(files: &[PathBuf]) -> Result<(), WriteError> {
+/// together, which makes writing hundreds of files several times faster. (`syncfs` was slower:
+/// it also flushes whatever else is waiting on that file system.)
+fn sync_all(files: &[(File, PathBuf)]) -> Result<(), WriteError> {
     const SYNC_THREADS: usize = 16;
-    let sync = |path: &PathBuf| File::open(path).and_then(|file| file.sync_all()).map_err(io_error("cannot sync", path));
+    let sync = |(file, path): &(File, PathBuf)| file.sync_all().map_err(io_error("cannot sync", path));
     std::thread::scope(|scope| {
         let workers: Vec<_> = files.chunks(files.len().div_ceil(SYNC_THREADS).max(1)).map(|chunk| scope.spawn(move || chunk.iter().try_for_each(sync))).collect();
         workers.into_iter().try_for_each(|worker| worker.join().unwrap_or_else(|_| Err(WriteError::Io { action: "cannot sync", path: PathBuf::new(), source: io::Error::other("a sync thread panicked") })))
