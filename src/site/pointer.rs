@@ -54,9 +54,9 @@ impl SpanIndex {
 
 static ROOT: Location = Location { key: None, value: 0..0 };
 
-/// Escapes one JSON Pointer segment (RFC 6901).
-pub fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+/// Escapes one JSON Pointer segment (RFC 6901); borrowed when there is nothing to escape.
+pub fn escape(segment: &str) -> std::borrow::Cow<'_, str> {
+    if segment.contains(['~', '/']) { segment.replace('~', "~0").replace('/', "~1").into() } else { segment.into() }
 }
 
 /// Builds the span index and the JSON view of a parsed TOML document in one walk.
@@ -71,8 +71,8 @@ fn table(entries: &DeTable<'_>, pointer: &str, index: &mut SpanIndex) -> Value {
     let mut map = Map::new();
     for (key, value) in entries {
         let child = format!("{pointer}/{}", escape(key.get_ref()));
-        index.entries.insert(child.clone(), Location { key: Some(key.span()), value: value.span() });
         map.insert(key.get_ref().to_string(), convert(value.get_ref(), &child, index));
+        index.entries.insert(child, Location { key: Some(key.span()), value: value.span() });
     }
     Value::Object(map)
 }
@@ -99,8 +99,9 @@ fn convert(value: &DeValue<'_>, pointer: &str, index: &mut SpanIndex) -> Value {
                 .enumerate()
                 .map(|(i, item)| {
                     let child = format!("{pointer}/{i}");
-                    index.entries.insert(child.clone(), Location { key: None, value: item.span() });
-                    convert(item.get_ref(), &child, index)
+                    let converted = convert(item.get_ref(), &child, index);
+                    index.entries.insert(child, Location { key: None, value: item.span() });
+                    converted
                 })
                 .collect(),
         ),
