@@ -95,6 +95,11 @@ pub fn write_injecting(tree: &Tree, root: &Path, site: &str, fail: &dyn Fn(Step)
         }
         Ok(())
     };
+    // The output root itself may not be a link either: writing through it would put generated
+    // files wherever it points.
+    if fs::symlink_metadata(root).is_ok_and(|meta| meta.file_type().is_symlink()) {
+        return Err(WriteError::Symlink(root.to_owned()));
+    }
     let target = root.join(site);
     let previous = generated_files(&target)?;
     fs::create_dir_all(root).map_err(io_error("cannot create", root))?;
@@ -102,7 +107,9 @@ pub fn write_injecting(tree: &Tree, root: &Path, site: &str, fail: &dyn Fn(Step)
         Some(generated) => user_files(&target, generated)?,
         None => Vec::new(),
     };
-    if let Some(conflict) = kept.iter().find(|path| tree.contains_key(*path)) {
+    // A user's file (or link) where promsite now writes a file, or a directory it writes into.
+    let in_the_way = |path: &String| tree.contains_key(path) || tree.range(format!("{path}/")..).next().is_some_and(|(next, _)| next.starts_with(&format!("{path}/")));
+    if let Some(conflict) = kept.iter().find(|path| in_the_way(path)) {
         return Err(WriteError::Conflict(target.join(conflict)));
     }
     if previous.is_some() && kept.is_empty() && unchanged(tree, &target, previous.as_ref()) {
