@@ -727,12 +727,11 @@ fn init(color: ColorChoice, name: &str, nodes: &[StarterNode], output: Option<Pa
         print!("{}", source.text);
         return Status::Ok;
     }
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        if let Err(e) = std::fs::create_dir_all(parent) {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        && let Err(e) = std::fs::create_dir_all(parent) {
             out.error(format!("cannot create {}: {e}", parent.display()));
             return Status::Error;
         }
-    }
     // `create_new` refuses an existing file atomically, so a site is never overwritten.
     let written = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).and_then(|mut file| file.write_all(source.text.as_bytes()));
     match written {

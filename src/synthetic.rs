@@ -174,7 +174,7 @@ fn scrape_entry(i: usize) -> Value {
 }
 
 fn rule(i: usize, team: &str) -> Value {
-    let severity = if i % 3 == 0 { "critical" } else { "warning" };
+    let severity = if i.is_multiple_of(3) { "critical" } else { "warning" };
     table([
         ("alert", format!("Service{i:05}ErrorRate").into()),
         (

@@ -64,11 +64,10 @@ fn serve_http(stream: TcpStream, sender: &Sender<String>) {
             if line == "\r\n" {
                 break;
             }
-            if let Some((name, value)) = line.split_once(':') {
-                if name.eq_ignore_ascii_case("content-length") {
+            if let Some((name, value)) = line.split_once(':')
+                && name.eq_ignore_ascii_case("content-length") {
                     length = value.trim().parse().unwrap_or(0);
                 }
-            }
         }
         let mut body = vec![0; length];
         if reader.read_exact(&mut body).is_err() {

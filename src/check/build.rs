@@ -507,11 +507,10 @@ fn alertmanager(ctx: &mut Ctx<'_>, raw: &raw::Alertmanager, declared: &[&str], v
         ctx.check(Code::ValueHostPort, "/alertmanager/smtp/smarthost", values::host_port(&s.smarthost));
         ctx.check(Code::ValueEmail, "/alertmanager/smtp/from", values::email(&s.from));
         let auth_password = s.auth_password.as_ref().map(|r| secret_ref(ctx, "/alertmanager/smtp/auth_password", r));
-        if let (Some(version), Some(_)) = (version, &auth_password) {
-            if let Err(problem) = versions::SMTP_AUTH_PASSWORD_FILE.check(version) {
+        if let (Some(version), Some(_)) = (version, &auth_password)
+            && let Err(problem) = versions::SMTP_AUTH_PASSWORD_FILE.check(version) {
                 ctx.error_at_key(Code::AlertmanagerVersion, "/alertmanager/smtp/auth_password", problem);
             }
-        }
         model::Smtp {
             smarthost: s.smarthost.clone(),
             from: s.from.clone(),
@@ -588,8 +587,8 @@ fn route(ctx: &mut Ctx<'_>, raw: &raw::Route, pointer: &str, names: &Names<'_>, 
             }
         }
     }
-    if let Some(name) = &raw.receiver {
-        if !receivers.contains(name.as_str()) {
+    if let Some(name) = &raw.receiver
+        && !receivers.contains(name.as_str()) {
             let known: Vec<&str> = receivers.iter().copied().collect();
             ctx.error(
                 Code::RefUnknownReceiver,
@@ -597,7 +596,6 @@ fn route(ctx: &mut Ctx<'_>, raw: &raw::Route, pointer: &str, names: &Names<'_>, 
                 Problem::new(format!("receiver `{name}` is not declared"), format!("declare it in `[[receivers]]`, or use one of: {}", known.join(", "))),
             );
         }
-    }
     let matchers: Vec<model::Matcher> = raw
         .matchers
         .iter()

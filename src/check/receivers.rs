@@ -123,11 +123,10 @@ impl Check<'_, '_> {
     }
 
     fn gate(&mut self, pointer: &str, feature: Feature) {
-        if let Some(version) = self.version {
-            if let Err(problem) = feature.check(version) {
+        if let Some(version) = self.version
+            && let Err(problem) = feature.check(version) {
                 self.ctx.error_at_key(Code::AlertmanagerVersion, pointer, problem);
             }
-        }
     }
 
     fn url(&mut self, pointer: &str, url: Option<&String>) {

@@ -227,11 +227,10 @@ fn route(path: &str) -> Option<(&'static Resource, Option<String>, Option<String
 }
 
 fn respond(state: &mut State, request: &Request) -> (u16, Value) {
-    if let Some(token) = &state.token {
-        if request.headers.get("authorization") != Some(&format!("Bearer {token}")) {
+    if let Some(token) = &state.token
+        && request.headers.get("authorization") != Some(&format!("Bearer {token}")) {
             return status(401, "Unauthorized", "Unauthorized", &json!({}));
         }
-    }
     let Some((resource, namespace, name)) = route(&request.path) else {
         return status(404, "NotFound", "the server could not find the requested resource", &json!({}));
     };
