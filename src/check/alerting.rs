@@ -114,12 +114,58 @@ pub(crate) fn template(text: &str) -> Checked<()> {
     if !text.contains("{{") && !text.contains("}}") || plainly_valid_template(text) {
         return Ok(());
     }
-    parse_template(text).map_err(|e| {
+    // gtmpl never returns on an action cut off by the end of the text (`{{ if `): say what Go says.
+    let parsed = if ends_inside_an_action(text) { Err("unclosed action".to_owned()) } else { parse_template(text) };
+    parsed.map_err(|e| {
         Problem::new(
             format!("invalid Go template: {}", describe_template_error(&e)),
             "check the `{{ }}` pairs and names: `{{ $labels.pod }}`, `{{ $value }}`, `{{ humanize $value }}`",
         )
     })
+}
+
+/// Whether the text ends inside a `{{ … }}` action, reading quoted strings, raw strings, character
+/// literals and comments inside actions the way Go's template lexer does (a `}}` in a string does
+/// not close the action).
+fn ends_inside_an_action(text: &str) -> bool {
+    // Every delimiter is ASCII, and no byte of a multi-byte UTF-8 character is.
+    let bytes = text.as_bytes();
+    let find = |from: usize, needle: &[u8]| bytes.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from);
+    let mut i = 0;
+    while let Some(start) = find(i, b"{{") {
+        i = start + 2;
+        loop {
+            match bytes.get(i) {
+                None => return true,
+                Some(b'}') if bytes.get(i + 1) == Some(&b'}') => {
+                    i += 2;
+                    break;
+                }
+                Some(&quote @ (b'"' | b'\'')) => {
+                    i += 1;
+                    loop {
+                        match bytes.get(i) {
+                            None => return true,
+                            Some(b'\\') => i += 2,
+                            Some(&c) if c == quote => break,
+                            Some(_) => i += 1,
+                        }
+                    }
+                    i += 1;
+                }
+                Some(b'`') => match find(i + 1, b"`") {
+                    Some(end) => i = end + 1,
+                    None => return true,
+                },
+                Some(b'/') if bytes.get(i + 1) == Some(&b'*') => match find(i + 2, b"*/") {
+                    Some(end) => i = end + 2,
+                    None => return true,
+                },
+                Some(_) => i += 1,
+            }
+        }
+    }
+    false
 }
 
 /// Parses `text` with gtmpl, as Prometheus would: its functions known, its variables defined.
@@ -248,6 +294,18 @@ mod tests {
         assert!(template("{{ humanize $value }} {{ if gt $value 1.0 }}many{{ end }}").is_ok());
         for bad in ["{{$labels.pod}", "{{ if $value }}x", "{{ nosuchfn $value }}", "{{ $lables.pod }}", "{{ $labels. }}", "{{-$value}}"] {
             assert!(template(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn actions_cut_off_at_the_end_are_refused_without_gtmpl() {
+        // gtmpl loops forever on these (found by fuzzing); Go reports "unclosed action".
+        for cut in ["{{ if ", "{{ range ", "{{ humanize ", "{{ with $x := ", "\u{7f}\u{2}{{ if ", "{{ \"}}\" ", "{{ `}}` ", "{{ /* }} */ ", "a {{ $value }} {{ if "] {
+            assert!(ends_inside_an_action(cut), "{cut:?}");
+            assert!(template(cut).is_err_and(|p| p.message.contains("unclosed action")), "{cut:?}");
+        }
+        for whole in ["{{ if $value }}x{{ end }}", "{{ \"}}\" }}", "{{ `a` }}", "{{/* c */}}", "{{ 'x' }}", "no action", "{{ \"a\\\"b\" }}"] {
+            assert!(!ends_inside_an_action(whole), "{whole:?}");
         }
     }
 
