@@ -114,8 +114,10 @@ pub(crate) fn template(text: &str) -> Checked<()> {
     if !text.contains("{{") && !text.contains("}}") || plainly_valid_template(text) {
         return Ok(());
     }
-    // gtmpl never returns on an action cut off by the end of the text (`{{ if `): say what Go says.
-    let parsed = if ends_inside_an_action(text) { Err("unclosed action".to_owned()) } else { parse_template(text) };
+    let parsed = match lexical_problem(text) {
+        Some(problem) => Err(problem),
+        None => parse_template(text),
+    };
     parsed.map_err(|e| {
         Problem::new(
             format!("invalid Go template: {}", describe_template_error(&e)),
@@ -124,19 +126,22 @@ pub(crate) fn template(text: &str) -> Checked<()> {
     })
 }
 
-/// Whether the text ends inside a `{{ … }}` action, reading quoted strings, raw strings, character
-/// literals and comments inside actions the way Go's template lexer does (a `}}` in a string does
-/// not close the action).
-fn ends_inside_an_action(text: &str) -> bool {
+/// What Go's template lexer refuses and gtmpl mishandles, found before gtmpl sees the text: gtmpl
+/// never returns on an action cut off by the end of the text (`{{ if `), and its lexer thread
+/// panics when it steps back over a multi-byte character inside an action (`{{ end؂ }}`), because it
+/// backs up one byte. Quoted strings, raw strings, character literals and comments inside actions
+/// are read as Go reads them (a `}}` in a string does not close the action).
+fn lexical_problem(text: &str) -> Option<String> {
     // Every delimiter is ASCII, and no byte of a multi-byte UTF-8 character is.
     let bytes = text.as_bytes();
     let find = |from: usize, needle: &[u8]| bytes.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from);
+    let unclosed = || Some("unclosed action".to_owned());
     let mut i = 0;
     while let Some(start) = find(i, b"{{") {
         i = start + 2;
         loop {
             match bytes.get(i) {
-                None => return true,
+                None => return unclosed(),
                 Some(b'}') if bytes.get(i + 1) == Some(&b'}') => {
                     i += 2;
                     break;
@@ -145,7 +150,7 @@ fn ends_inside_an_action(text: &str) -> bool {
                     i += 1;
                     loop {
                         match bytes.get(i) {
-                            None => return true,
+                            None => return unclosed(),
                             Some(b'\\') => i += 2,
                             Some(&c) if c == quote => break,
                             Some(_) => i += 1,
@@ -155,17 +160,23 @@ fn ends_inside_an_action(text: &str) -> bool {
                 }
                 Some(b'`') => match find(i + 1, b"`") {
                     Some(end) => i = end + 1,
-                    None => return true,
+                    None => return unclosed(),
                 },
                 Some(b'/') if bytes.get(i + 1) == Some(&b'*') => match find(i + 2, b"*/") {
                     Some(end) => i = end + 2,
-                    None => return true,
+                    None => return unclosed(),
                 },
+                // Go would take a non-ASCII letter as part of a name; no alert template needs one
+                // outside a string, and gtmpl cannot step over it safely.
+                Some(&b) if !b.is_ascii() => {
+                    let character = text.get(i..).and_then(|rest| rest.chars().next()).unwrap_or(char::REPLACEMENT_CHARACTER);
+                    return Some(format!("the non-ASCII character {character:?} inside an action; write it inside a quoted string"));
+                }
                 Some(_) => i += 1,
             }
         }
     }
-    false
+    None
 }
 
 /// Parses `text` with gtmpl, as Prometheus would: its functions known, its variables defined.
@@ -300,12 +311,16 @@ mod tests {
     #[test]
     fn actions_cut_off_at_the_end_are_refused_without_gtmpl() {
         // gtmpl loops forever on these (found by fuzzing); Go reports "unclosed action".
-        for cut in ["{{ if ", "{{ range ", "{{ humanize ", "{{ with $x := ", "\u{7f}\u{2}{{ if ", "{{ \"}}\" ", "{{ `}}` ", "{{ /* }} */ ", "a {{ $value }} {{ if "] {
-            assert!(ends_inside_an_action(cut), "{cut:?}");
+        for cut in ["{{ if ", "{{ range ", "{{ humanize ", "{{ with $x := ", "\u{7f}\u{2}{{ if ", "{{ \"}}\" ", "{{ `}}` ", "{{ /* }} */ ", "a {{ $value }} {{ if ", "{{ `a", "{{ /* a"] {
+            assert_eq!(lexical_problem(cut).as_deref(), Some("unclosed action"), "{cut:?}");
             assert!(template(cut).is_err_and(|p| p.message.contains("unclosed action")), "{cut:?}");
         }
-        for whole in ["{{ if $value }}x{{ end }}", "{{ \"}}\" }}", "{{ `a` }}", "{{/* c */}}", "{{ 'x' }}", "no action", "{{ \"a\\\"b\" }}"] {
-            assert!(!ends_inside_an_action(whole), "{whole:?}");
+        // gtmpl's lexer thread panics on these (found by fuzzing).
+        for multibyte in ["{{ end\u{602} x }}", "a {{ x\u{602} }}", "{{ 1é }}", "{{ $labels.名 }}"] {
+            assert!(lexical_problem(multibyte).is_some_and(|p| p.contains("non-ASCII")), "{multibyte:?}");
+        }
+        for whole in ["{{ if $value }}x{{ end }}", "{{ \"}}\" }}", "{{ `a` }}", "{{/* c */}}", "{{ 'x' }}", "no action", "{{ \"a\\\"b\" }}", "产品 {{ $labels.pod }} 崩溃 {{ \"次数\" }}"] {
+            assert_eq!(lexical_problem(whole), None, "{whole:?}");
         }
     }
 
