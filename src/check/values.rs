@@ -23,14 +23,19 @@ pub(crate) type Checked<T> = Result<T, Problem>;
 /// A Prometheus duration: one or more `<integer><unit>` with units `ms s m h d w y` in decreasing order.
 pub(crate) fn duration(text: &str) -> Checked<Duration> {
     let help = "write a Prometheus duration: an integer and a unit (ms, s, m, h, d, w, y), e.g. `30s`, `5m`, `1h30m`, `15d`";
-    // promql-parser also takes bare numbers as seconds, which Prometheus config and the operator's CRDs reject.
-    let has_unit = text.ends_with(|c: char| c.is_ascii_alphabetic());
+    // promql-parser also takes bare numbers as seconds, which Prometheus config and the operator's CRDs
+    // reject, and it panics on a negative one (`-31`, found by fuzzing): only `<digits><unit>…` reaches it.
+    if !text.ends_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err(Problem::new(format!("`{text}` is not a Prometheus duration (a unit is required)"), help));
+    }
+    if !text.starts_with(|c: char| c.is_ascii_digit()) || !text.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(Problem::new(format!("`{text}` is not a Prometheus duration"), help));
+    }
     match promql_parser::util::parse_duration(text) {
-        Ok(length) if has_unit && text.chars().all(|c| c.is_ascii_alphanumeric()) => {
+        Ok(length) => {
             let millis = u64::try_from(length.as_millis()).map_err(|_| Problem::new("duration is too long", help))?;
             Ok(Duration::new(text, millis))
         }
-        Ok(_) => Err(Problem::new(format!("`{text}` is not a Prometheus duration (a unit is required)"), help)),
         Err(_) => Err(Problem::new(format!("`{text}` is not a Prometheus duration"), help)),
     }
 }
@@ -203,7 +208,8 @@ mod tests {
     fn durations() {
         assert_eq!(duration("1h30m").map(|d| d.millis()), Ok(5_400_000));
         assert_eq!(duration("15d").map(|d| d.millis()), Ok(15 * 86_400_000));
-        for bad in ["30 days", "30", "1.5h", "", "5x", "-5m", "1m 30s"] {
+        // `-31` and `-1e9` made promql-parser panic (found by fuzzing).
+        for bad in ["30 days", "30", "1.5h", "", "5x", "-5m", "1m 30s", "-31", "-1e9", "e-31", "m"] {
             assert!(duration(bad).is_err(), "{bad:?} accepted");
         }
     }
