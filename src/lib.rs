@@ -14,6 +14,7 @@ pub mod diff;
 pub mod docs;
 pub mod emit;
 pub mod model;
+mod parallel;
 pub mod pipeline;
 pub mod render;
 pub mod site;

@@ -21,40 +21,12 @@ pub struct Compiled {
 
 /// [`compile`] for many sites, on every core; results in the order of `sources`.
 pub fn compile_all(sources: &[SiteSource]) -> Vec<Result<Compiled, Diagnostics>> {
-    parallel_map(sources, compile)
+    crate::parallel::map(sources, compile)
 }
 
 /// [`check`] for many sites, on every core; results in the order of `sources`.
 pub fn check_all(sources: &[SiteSource]) -> Vec<Result<Checked, Diagnostics>> {
-    parallel_map(sources, check)
-}
-
-/// `items.iter().map(f)`, spread over the available cores: each worker takes the next item until
-/// none is left, so that one large site does not hold up the small ones behind it.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(items.len());
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break done };
-                        done.push((i, f(item)));
-                    }
-                })
-            })
-            .collect();
-        // A worker's panic is a promsite bug; surface it as one rather than losing sites.
-        workers.into_iter().flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, result)| result).collect()
+    crate::parallel::map(sources, check)
 }
 
 /// Checks a site file without rendering it.

@@ -135,19 +135,8 @@ impl PromqlVerdicts {
         if distinct.len() < Self::PARALLEL_FROM {
             return Self::default();
         }
-        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-        let verdicts = std::thread::scope(|scope| {
-            let workers: Vec<_> = distinct
-                .chunks(distinct.len().div_ceil(threads))
-                .map(|chunk| scope.spawn(move || {
-                    let mut regexes = RegexVerdicts::default();
-                    chunk.iter().map(|text| ((*text).to_owned(), promql_with(text, &mut regexes))).collect::<Vec<_>>()
-                }))
-                .collect();
-            // A worker that panicked leaves its expressions out; `check` then parses them itself.
-            workers.into_iter().filter_map(|worker| worker.join().ok()).flatten().collect()
-        });
-        Self(verdicts)
+        let verdicts = crate::parallel::map_with(&distinct, crate::parallel::cores(), RegexVerdicts::default, |regexes, text| ((*text).to_owned(), promql_with(text, regexes)));
+        Self(verdicts.into_iter().collect())
     }
 
     /// The verdict on `text`: computed before, or now.

@@ -217,11 +217,7 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<File, WriteError> {
 /// it also flushes whatever else is waiting on that file system.)
 fn sync_all(files: &[(File, PathBuf)]) -> Result<(), WriteError> {
     const SYNC_THREADS: usize = 16;
-    let sync = |(file, path): &(File, PathBuf)| file.sync_all().map_err(io_error("cannot sync", path));
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = files.chunks(files.len().div_ceil(SYNC_THREADS).max(1)).map(|chunk| scope.spawn(move || chunk.iter().try_for_each(sync))).collect();
-        workers.into_iter().try_for_each(|worker| worker.join().unwrap_or_else(|_| Err(WriteError::Io { action: "cannot sync", path: PathBuf::new(), source: io::Error::other("a sync thread panicked") })))
-    })
+    crate::parallel::map_with(files, SYNC_THREADS, || (), |(), (file, path)| file.sync_all().map_err(io_error("cannot sync", path))).into_iter().collect()
 }
 
 /// Syncs `dir` and every directory below it, so that the new entries are durable too.

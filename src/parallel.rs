@@ -1,0 +1,55 @@
+//! One way to spread independent work over threads, for the pure stages (sites, PromQL) and the
+//! writer's syncs alike. Results keep the order of the items, so output never depends on timing.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The cores this process may use.
+pub(crate) fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
+/// `items.iter().map(|item| f(&mut state, item))` on up to `threads` threads, each with its own
+/// `state` from `init` (a cache, say). Each thread takes the next item until none is left, so one
+/// slow item does not hold up the rest. A panic in `f` is re-raised here: it is a promsite bug.
+pub(crate) fn map_with<T: Sync, S, R: Send>(items: &[T], threads: usize, init: impl Fn() -> S + Sync, f: impl Fn(&mut S, &T) -> R + Sync) -> Vec<R> {
+    let threads = threads.min(items.len());
+    if threads <= 1 {
+        let mut state = init();
+        return items.iter().map(|item| f(&mut state, item)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut state = init();
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break done };
+                        done.push((i, f(&mut state, item)));
+                    }
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
+/// [`map_with`] without per-thread state, on every core.
+pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    map_with(items, cores(), || (), |(), item| f(item))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn results_keep_the_order_of_the_items() {
+        let items: Vec<u32> = (0..1000).collect();
+        for threads in [1, 2, 7] {
+            assert_eq!(super::map_with(&items, threads, || 0, |seen, n| { *seen += 1; n * 2 }), items.iter().map(|n| n * 2).collect::<Vec<_>>());
+        }
+    }
+}
