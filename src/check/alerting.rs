@@ -3,7 +3,9 @@
 
 use std::fmt::Write as _;
 
-use promql_parser::parser::{Expr, parse};
+use promql_parser::parser::Expr;
+
+use super::promql::parse;
 
 pub(crate) use super::promql::promql;
 use super::values::{Checked, Problem, label_name};

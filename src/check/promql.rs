@@ -1,20 +1,23 @@
 //! PromQL as Prometheus 3 accepts it, checked with promql-parser (promtool's grammar), fast enough
 //! for sites with thousands of rules.
 //!
-//! Nearly all of the parser's time goes into compiling the regular expressions of `=~`/`!~`
-//! matchers (a fixed cost of each `Regex::new`), and the same few regexes recur across a site's
-//! rules (`code=~"5.."`, `mode=~"idle|iowait"`). So each distinct regex literal is validated once,
-//! by the parser itself on a one-matcher selector, and the expression is then parsed with its
-//! regex matchers turned into equality matchers, which the grammar treats alike. Whenever that could
-//! change the verdict (an invalid regex, `__name__`, a regex matching the empty string differently
-//! than its literal does, anything unexpected), the original text is parsed as it is.
+//! Two facts make that fast. First, most of the parser's time goes into compiling the regular
+//! expressions of `=~`/`!~` matchers, and the same few regexes recur across a site's rules
+//! (`code=~"5.."`). So each distinct regex literal is validated once, by the parser itself on a
+//! one-matcher selector. Second, rules come in families that differ only in label values
+//! (`job="svc-1"`, `job="svc-2"`), and the parser's verdict does not depend on a value beyond
+//! whether it is empty. So each expression is reduced to its *shape*: regex matchers become
+//! equality matchers and plain non-empty values become `"x"`, and each distinct shape is parsed
+//! once. Whenever that could change the verdict (an invalid regex, `__name__`, an escape, a regex
+//! matching the empty string differently than its literal does, anything unexpected), the text is
+//! parsed as it is; a rejected shape is always re-parsed as written, for the error message.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use lrpar::{Lexeme, Lexer, NonStreamingLexer};
 use promql_parser::label::MatchOp;
-use promql_parser::parser::token::{T_EQL_REGEX, T_IDENTIFIER, T_NEQ_REGEX, T_STRING};
-use promql_parser::parser::{Expr, lexer, parse};
+use promql_parser::parser::token::{T_ADD, T_COLON, T_EQL, T_EQL_REGEX, T_IDENTIFIER, T_LEFT_BRACKET, T_NEQ, T_NEQ_REGEX, T_NUMBER, T_OFFSET, T_STRING, T_SUB};
+use promql_parser::parser::{Expr, lexer};
 use promql_parser::util::{ExprVisitor, walk_expr};
 
 use super::values::{Checked, Problem};
@@ -39,21 +42,61 @@ const EXPERIMENTAL_AGGREGATIONS: &[&str] = &["limitk", "limit_ratio"];
 
 /// A PromQL expression that Prometheus (without feature flags) accepts.
 pub(crate) fn promql(text: &str) -> Checked<()> {
-    promql_with(text, &mut RegexVerdicts::default())
+    promql_with(text, &mut Memo::default())
 }
 
-/// [`promql`], reusing the verdicts on regex literals seen before.
-fn promql_with(text: &str, regexes: &mut RegexVerdicts) -> Checked<()> {
-    let cheap = regexes.without_regex_matchers(text).and_then(|substituted| parse(&substituted).ok());
-    let expr = match cheap {
-        Some(expr) => expr,
-        None => parse(text).map_err(|e| {
-            Problem::new(
-                format!("invalid PromQL: {}", e.trim()),
-                "fix the expression; `promtool check rules` and the Prometheus UI accept the same syntax",
-            )
-        })?,
-    };
+/// [`promql`], reusing the verdicts on regex literals and shapes seen before.
+fn promql_with(text: &str, memo: &mut Memo) -> Checked<()> {
+    if let Some(shape) = memo.shape(text) {
+        let accepted = match memo.shapes.get(&shape) {
+            Some(&accepted) => accepted,
+            None => {
+                let accepted = verdict(&shape).is_ok();
+                memo.shapes.insert(shape, accepted);
+                accepted
+            }
+        };
+        if accepted {
+            return Ok(());
+        }
+    }
+    verdict(text)
+}
+
+/// Parses PromQL with promql-parser, refusing first what makes it panic: a range, subquery step
+/// or offset written as a number of seconds that no duration holds (`x[1e400]`, found by fuzzing).
+/// Prometheus keeps durations in int64 nanoseconds and refuses longer ones too.
+pub(crate) fn parse(text: &str) -> Result<Expr, String> {
+    let lexer = lexer(text)?;
+    let lexemes: Vec<_> = lexer.iter().collect();
+    let kind = |i: Option<usize>| i.and_then(|i| lexemes.get(i)).and_then(|lexeme| lexeme.as_ref().ok()).map(Lexeme::tok_id);
+    for (i, lexeme) in lexemes.iter().enumerate().filter_map(|(i, lexeme)| lexeme.as_ref().ok().filter(|l| l.tok_id() == T_NUMBER).map(|l| (i, l))) {
+        let before = kind(i.checked_sub(1));
+        let signed_offset = matches!(before, Some(T_ADD | T_SUB)) && kind(i.checked_sub(2)) == Some(T_OFFSET);
+        if !(matches!(before, Some(T_LEFT_BRACKET | T_COLON | T_OFFSET)) || signed_offset) {
+            continue;
+        }
+        let number = lexer.span_str(lexeme.span());
+        let seconds = promql_parser::util::parse_str_radix(number).unwrap_or(f64::NAN);
+        if !(0.0..=MAX_DURATION_SECONDS).contains(&seconds) {
+            return Err(format!("duration `{number}` is out of range"));
+        }
+    }
+    promql_parser::parser::parse(text)
+}
+
+/// The longest duration Prometheus represents, in seconds: `i64::MAX` nanoseconds.
+#[allow(clippy::cast_precision_loss)]
+const MAX_DURATION_SECONDS: f64 = i64::MAX as f64 / 1e9;
+
+/// The parser's verdict on `text` as written, with Prometheus' feature gates.
+fn verdict(text: &str) -> Checked<()> {
+    let expr = parse(text).map_err(|e| {
+        Problem::new(
+            format!("invalid PromQL: {}", e.trim()),
+            "fix the expression; `promtool check rules` and the Prometheus UI accept the same syntax",
+        )
+    })?;
     let mut finder = ExperimentalFinder(None);
     // The visitor's error type is Infallible-like; it only records what it saw.
     let _ = walk_expr(&mut finder, &expr);
@@ -66,46 +109,71 @@ fn promql_with(text: &str, regexes: &mut RegexVerdicts) -> Checked<()> {
     }
 }
 
-/// Whether the regex shortcut is sound for `text`: it never accepts what the parser, given the
-/// text as it is, refuses (the fuzz target's differential check).
+/// Whether the shortcut is sound for `text`: it never accepts what the parser, given the text as
+/// it is, refuses (the fuzz target's differential check).
 pub(crate) fn shortcut_is_sound(text: &str) -> bool {
-    let cheap = RegexVerdicts::default().without_regex_matchers(text).is_some_and(|substituted| parse(&substituted).is_ok());
-    !cheap || parse(text).is_ok()
+    let accepted = Memo::default().shape(text).is_some_and(|shape| verdict(&shape).is_ok());
+    !accepted || verdict(text).is_ok()
 }
 
-/// Per regex literal (as written, quotes included): whether it is valid and an equality matcher
-/// with the same text would select the same (non-)empty values for the parser's
-/// "at least one non-empty matcher" rule.
+/// What one thread has learnt about regex literals and shapes.
 #[derive(Debug, Default)]
-struct RegexVerdicts(BTreeMap<String, bool>);
+struct Memo {
+    /// Per regex literal (as written, quotes included): whether it is valid and an equality
+    /// matcher with the same text would select the same (non-)empty values for the parser's
+    /// "at least one non-empty matcher" rule.
+    regexes: BTreeMap<String, bool>,
+    /// Shape → whether the parser accepts it.
+    shapes: HashMap<String, bool>,
+}
 
-impl RegexVerdicts {
-    /// `text` with every `=~`/`!~` turned into `= `/`!=`, when that provably keeps the verdict.
-    fn without_regex_matchers(&mut self, text: &str) -> Option<String> {
+/// The value every plain non-empty matcher value becomes in a shape.
+const ANY_VALUE: &str = "\"x\"";
+
+impl Memo {
+    /// The shape of `text`, or `None` when the verdict on it might differ from the verdict on `text`.
+    fn shape(&mut self, text: &str) -> Option<String> {
         let lexer = lexer(text).ok()?;
         let lexemes = lexer.iter().collect::<Result<Vec<_>, _>>().ok()?;
-        let mut substituted: Option<String> = None;
+        let mut shape = String::with_capacity(text.len());
+        let mut copied = 0;
+        let mut replace = |span: lrpar::Span, with: &str| {
+            shape.push_str(&text[copied..span.start()]);
+            shape.push_str(with);
+            copied = span.end();
+        };
         for (i, lexeme) in lexemes.iter().enumerate() {
-            let replacement = match lexeme.tok_id() {
-                T_EQL_REGEX => "= ",
-                T_NEQ_REGEX => "!=",
+            let (regex, replacement) = match lexeme.tok_id() {
+                T_EQL_REGEX => (true, "= "),
+                T_NEQ_REGEX => (true, "!="),
+                T_EQL | T_NEQ => (false, ""),
                 _ => continue,
             };
-            let (label, value) = (lexemes.get(i.checked_sub(1)?)?, lexemes.get(i + 1)?);
-            if label.tok_id() != T_IDENTIFIER || lexer.span_str(label.span()) == "__name__" || value.tok_id() != T_STRING {
-                return None;
+            let label = lexemes.get(i.checked_sub(1)?)?;
+            let named = label.tok_id() == T_IDENTIFIER && lexer.span_str(label.span()) != "__name__";
+            let value = lexemes.get(i + 1).filter(|value| value.tok_id() == T_STRING);
+            if regex {
+                // A regex matcher kept as it is would be compiled: no shortcut then.
+                let value = value.filter(|_| named)?;
+                if !self.equivalent(lexer.span_str(value.span())) {
+                    return None;
+                }
+                replace(lexeme.span(), replacement);
             }
-            if !self.equivalent(lexer.span_str(value.span())) {
-                return None;
+            // Equality values only matter to the parser by being empty, or by escapes it may refuse.
+            if let Some(value) = value.filter(|_| named) {
+                let literal = lexer.span_str(value.span());
+                if literal.len() > 2 && !literal.contains('\\') && !literal.chars().any(char::is_control) {
+                    replace(value.span(), ANY_VALUE);
+                }
             }
-            let span = lexeme.span();
-            substituted.get_or_insert_with(|| text.to_owned()).replace_range(span.start()..span.end(), replacement);
         }
-        substituted
+        shape.push_str(&text[copied..]);
+        Some(shape)
     }
 
     fn equivalent(&mut self, literal: &str) -> bool {
-        if let Some(&verdict) = self.0.get(literal) {
+        if let Some(&verdict) = self.regexes.get(literal) {
             return verdict;
         }
         let verdict = match parse(&format!("x{{a=~{literal}}}")) {
@@ -115,7 +183,7 @@ impl RegexVerdicts {
             }),
             _ => false,
         };
-        self.0.insert(literal.to_owned(), verdict);
+        self.regexes.insert(literal.to_owned(), verdict);
         verdict
     }
 }
@@ -135,7 +203,7 @@ impl PromqlVerdicts {
         if distinct.len() < Self::PARALLEL_FROM {
             return Self::default();
         }
-        let verdicts = crate::parallel::map_with(&distinct, crate::parallel::cores(), RegexVerdicts::default, |regexes, text| ((*text).to_owned(), promql_with(text, regexes)));
+        let verdicts = crate::parallel::map_with(&distinct, crate::parallel::cores(), Memo::default, |memo, text| ((*text).to_owned(), promql_with(text, memo)));
         Self(verdicts.into_iter().collect())
     }
 
@@ -173,6 +241,19 @@ mod tests {
         assert!(promql("rate(x[5m]) >").is_err());
         assert!(promql("sum(rate(x[5m])").is_err());
         assert!(promql("sort_by_label(up, \"job\")").is_err());
+        assert!(promql("rate(x[300])").is_ok());
+        assert!(promql("x offset -60").is_ok());
+    }
+
+    /// promql-parser panics converting these to durations (found by fuzzing).
+    #[test]
+    fn durations_no_duration_holds_are_refused() {
+        for text in ["-x[77777777777777777777777777777777777775]", "x[1e400]", "x[5m:1e30]", "x offset 1e20", "x offset - Inf", "x offset NaN", "rate(x[0x7fffffffffffffffff])"] {
+            let problem = promql(text).expect_err(text);
+            assert!(problem.message.contains("out of range"), "{text}: {}", problem.message);
+        }
+        // The lexer refuses these before any duration is made.
+        assert!(promql("x[Inf]").is_err() && promql("x[NaN]").is_err());
     }
 
     #[test]
@@ -185,20 +266,36 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_family_of_rules_is_parsed_once() {
+        let mut memo = Memo::default();
+        for job in ["svc-1", "svc-2", "svc-3"] {
+            assert!(promql_with(&format!(r#"rate(x{{job="{job}",code=~"5.."}}[5m]) > 0.1"#), &mut memo).is_ok());
+        }
+        assert_eq!(memo.shapes.len(), 1, "{:?}", memo.shapes);
+        // A rejected shape is parsed again as written, so the message names the real text.
+        let problem = promql_with(r#"x{job="svc-4"} +"#, &mut memo).expect_err("incomplete");
+        assert!(problem.message.contains("invalid PromQL"), "{}", problem.message);
+        // Empty values and escapes keep their text: the parser judges them.
+        assert!(promql_with(r#"{job=""}"#, &mut memo).is_err());
+        assert!(promql_with(r#"{job="\q"}"#, &mut memo).is_err());
+        assert!(promql_with(r#"{job="\\q"}"#, &mut memo).is_ok());
+    }
+
     /// Selectors built from metric names, labels, operators and regex literals, valid or not, in
     /// a few surrounding expressions.
     fn expressions() -> impl proptest::strategy::Strategy<Value = String> {
         use proptest::prelude::*;
         use proptest::sample::select;
         let matcher = (select(vec!["a", "b", "__name__", "job"]), select(vec!["=~", "!~", "=", "!=", " =~ "]), select(vec![
-            r#""""#, r#"".*""#, r#"".+""#, r#""5..""#, r#""(""#, r#""a|b""#, "`x*`", "'y'", r"'\\d+'", r#""x{2}""#, r#""[""#,
+            r#""""#, r#"".*""#, r#"".+""#, r#""5..""#, r#""(""#, r#""a|b""#, "`x*`", "'y'", r"'\\d+'", r#""x{2}""#, r#""[""#, r#""\q""#, r#""é\"""#, "``",
         ]));
         let selector = (select(vec!["", "up", "x"]), proptest::collection::vec(matcher, 0..4), select(vec![",", " or "]), select(vec!["", "[5m]"]))
             .prop_map(|(name, matchers, joint, range)| {
                 let matchers: Vec<String> = matchers.into_iter().map(|(label, op, literal)| format!("{label}{op}{literal}")).collect();
                 format!("{name}{{{}}}{range}", matchers.join(joint))
             });
-        (selector, select(vec!["{}", "rate({})", "sum by (a) ({}) > 1", "{} or up", "({}"]))
+        (selector, select(vec!["{}", "rate({})", "sum by (a) ({}) > 1", "{} or up", "({}", r#"{} != "v""#]))
             .prop_map(|(selector, shape)| shape.replacen("{}", &selector, 1))
     }
 
