@@ -6,7 +6,9 @@
 //! `alertname`. Labels from the series, and external labels (which series labels override), may be
 //! anything, so a matcher on them never counts against a rule. That keeps every warning certain.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use regex::Regex;
 
 use super::Ctx;
 use super::values::Problem;
@@ -26,28 +28,49 @@ pub(crate) struct Routes<'r> {
     severity_matchers: Vec<&'r Matcher>,
     /// Severity values the matchers name (regex alternatives that are plain words included).
     severity_words: BTreeSet<String>,
+    /// Every regex of the tree, compiled once: the checks test it against each rule.
+    regexes: HashMap<&'r str, Option<Regex>>,
 }
 
 impl<'r> Routes<'r> {
     pub(crate) fn of(root: &'r model::Route) -> Self {
         let mut severity_matchers = Vec::new();
-        collect(root, &mut severity_matchers);
+        each_matcher(root, &mut |m| {
+            if m.name == SEVERITY {
+                severity_matchers.push(m);
+            }
+        });
         let severity_words = severity_matchers
             .iter()
             .flat_map(|m| m.value.split('|'))
             .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-'))
             .map(str::to_owned)
             .collect();
-        Self { root, severity_matchers, severity_words }
+        let mut regexes = HashMap::new();
+        each_matcher(root, &mut |m| {
+            if matches!(m.op, MatchOp::Regex | MatchOp::NotRegex) {
+                regexes.entry(m.value.as_str()).or_insert_with(|| m.regex());
+            }
+        });
+        Self { root, severity_matchers, severity_words, regexes }
+    }
+
+    /// [`Matcher::matches`], with the regex compiled once.
+    fn matches(&self, matcher: &Matcher, value: &str) -> bool {
+        match self.regexes.get(matcher.value.as_str()) {
+            Some(regex) if matches!(matcher.op, MatchOp::Regex | MatchOp::NotRegex) => matcher.matches_with(regex.as_ref(), value),
+            _ => matcher.matches(value),
+        }
     }
 }
 
-fn collect<'r>(route: &'r model::Route, found: &mut Vec<&'r Matcher>) {
-    found.extend(route.matchers.iter().filter(|m| m.name == SEVERITY));
+fn each_matcher<'r>(route: &'r model::Route, f: &mut impl FnMut(&'r Matcher)) {
+    route.matchers.iter().for_each(&mut *f);
     for child in &route.routes {
-        collect(child, found);
+        each_matcher(child, f);
     }
 }
+
 
 /// The labels of an alert that the rule fixes, whatever the series.
 fn known_labels<'a>(alert: &'a str, labels: &'a BTreeMap<String, String>) -> BTreeMap<&'a str, &'a str> {
@@ -60,15 +83,15 @@ fn known_labels<'a>(alert: &'a str, labels: &'a BTreeMap<String, String>) -> BTr
 /// severity leaves the lower severities to the default receiver on purpose (critical pages, the
 /// rest goes to a mailbox), so `severity` matchers do not count; a misspelt severity is
 /// `alert::severity-unmatched`'s to report.
-fn refusal<'r>(route: &'r model::Route, known: &BTreeMap<&str, &str>) -> Option<&'r Matcher> {
-    route.matchers.iter().filter(|m| m.name != SEVERITY).find(|m| known.get(m.name.as_str()).is_some_and(|value| !m.matches(value)))
+fn refusal<'r>(routes: &Routes<'_>, route: &'r model::Route, known: &BTreeMap<&str, &str>) -> Option<&'r Matcher> {
+    route.matchers.iter().filter(|m| m.name != SEVERITY).find(|m| known.get(m.name.as_str()).is_some_and(|value| !routes.matches(m, value)))
 }
 
 /// The checks for one alerting rule at `pointer` (in the site or a rule file).
 pub(crate) fn alert_rule(ctx: &mut Ctx<'_>, pointer: &str, alert: &str, labels: &BTreeMap<String, String>, routes: &Routes<'_>) {
     let known = known_labels(alert, labels);
     let children = &routes.root.routes;
-    let refusals: Vec<&Matcher> = children.iter().filter_map(|child| refusal(child, &known)).collect();
+    let refusals: Vec<&Matcher> = children.iter().filter_map(|child| refusal(routes, child, &known)).collect();
     if !children.is_empty() && refusals.len() == children.len() {
         let default = routes.root.receiver.as_deref().unwrap_or_default();
         let shown: Vec<String> = refusals.iter().take(3).map(|m| format!("`{m}`")).collect();
@@ -84,7 +107,7 @@ pub(crate) fn alert_rule(ctx: &mut Ctx<'_>, pointer: &str, alert: &str, labels: 
         return;
     }
     let Some(severity) = known.get(SEVERITY).copied() else { return };
-    if routes.severity_matchers.is_empty() || routes.severity_matchers.iter().any(|m| m.matches(severity)) {
+    if routes.severity_matchers.is_empty() || routes.severity_matchers.iter().any(|m| routes.matches(m, severity)) {
         return;
     }
     let close = routes.severity_words.iter().find(|w| w.eq_ignore_ascii_case(severity) || strsim::normalized_damerau_levenshtein(w, severity) >= MISSPELLING);

@@ -1,7 +1,6 @@
 //! Refuses credentials written into the site file. A site file lives in Git; a password, token or
 //! private key belongs in a Kubernetes Secret that the site names.
 
-use std::fmt::Write as _;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -76,15 +75,16 @@ pub(crate) fn scan(document: &Value, spans: &SpanIndex, namespace: &str) -> (Vec
 
 fn walk(value: &Value, pointer: &mut String, key: Option<&str>, found: &mut Vec<(String, Option<String>, String)>) {
     // One pointer buffer for the whole walk: a pointer string is made only for a finding.
-    let mut visit = |pointer: &mut String, segment: &dyn std::fmt::Display, child: &Value, key: Option<&str>| {
+    let mut visit = |pointer: &mut String, segment: &str, child: &Value, key: Option<&str>| {
         let length = pointer.len();
-        let _ = write!(pointer, "/{segment}");
+        pointer.push('/');
+        pointer.push_str(segment);
         walk(child, pointer, key, found);
         pointer.truncate(length);
     };
     match value {
         Value::Object(map) => map.iter().for_each(|(k, v)| visit(pointer, &escape(k), v, Some(k))),
-        Value::Array(items) => items.iter().enumerate().for_each(|(i, item)| visit(pointer, &i, item, key)),
+        Value::Array(items) => items.iter().enumerate().for_each(|(i, item)| visit(pointer, &i.to_string(), item, key)),
         Value::String(text) => {
             if let Some(what) = credential(key, text) {
                 found.push((pointer.clone(), key.map(str::to_owned), what));
@@ -94,11 +94,19 @@ fn walk(value: &Value, pointer: &mut String, key: Option<&str>, found: &mut Vec<
     }
 }
 
-/// A key as a credential key would be spelt in the site format: HTTP header names such as
-/// `X-Api-Key` or `X-Auth-Token` (remote-write `headers`) become `api_key` and `auth_token`.
-fn normalized(key: &str) -> String {
-    let lower = key.to_ascii_lowercase().replace('-', "_");
-    lower.strip_prefix("x_").map_or_else(|| lower.clone(), str::to_owned)
+/// Whether `key` is a credential key as the site format spells them, or as an HTTP header names
+/// one: `X-Api-Key` and `X-Auth-Token` (remote-write `headers`) are `api_key` and `auth_token`.
+/// Compared in place, as this runs for every string in the site.
+fn is_credential_key(key: &str) -> bool {
+    let bytes = key.as_bytes();
+    let name = match bytes {
+        [b'x' | b'X', b'-' | b'_', rest @ ..] => rest,
+        _ => bytes,
+    };
+    let same = |expected: &str| {
+        expected.len() == name.len() && expected.bytes().zip(name).all(|(e, &b)| e == if b == b'-' { b'_' } else { b.to_ascii_lowercase() })
+    };
+    CREDENTIAL_KEYS.iter().any(|k| same(k))
 }
 
 /// Credentials recognised anywhere in a text (a rule annotation, a description), each with what it
@@ -123,7 +131,7 @@ static URL: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r#"[A-Za-z][A-
 
 /// What kind of credential `text` is, if it is one.
 fn credential(key: Option<&str>, text: &str) -> Option<String> {
-    if let Some(k) = key.filter(|k| CREDENTIAL_KEYS.contains(&normalized(k).as_str())) {
+    if let Some(k) = key.filter(|k| is_credential_key(k)) {
         return Some(format!("a plaintext `{k}`"));
     }
     if text.contains("-----BEGIN") && text.contains("PRIVATE KEY") {
@@ -142,6 +150,9 @@ fn credential(key: Option<&str>, text: &str) -> Option<String> {
     let bearer = BEARER.as_ref().and_then(|re| re.captures_iter(text).find(|c| c[1].bytes().any(|b| b.is_ascii_digit())));
     if bearer.is_some() {
         return Some("a bearer token".to_owned());
+    }
+    if !text.contains("://") {
+        return None;
     }
     let re = URL.as_ref()?;
     re.find_iter(text)

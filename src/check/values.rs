@@ -31,13 +31,30 @@ pub(crate) fn duration(text: &str) -> Checked<Duration> {
     if !text.starts_with(|c: char| c.is_ascii_digit()) || !text.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(Problem::new(format!("`{text}` is not a Prometheus duration"), help));
     }
-    match promql_parser::util::parse_duration(text) {
-        Ok(length) => {
-            let millis = u64::try_from(length.as_millis()).map_err(|_| Problem::new("duration is too long", help))?;
-            Ok(Duration::new(text, millis))
+    let millis = match DURATIONS.with_borrow(|seen| seen.get(text).copied()) {
+        Some(millis) => millis,
+        None => {
+            let millis = promql_parser::util::parse_duration(text).ok().map(|length| u64::try_from(length.as_millis()));
+            DURATIONS.with_borrow_mut(|seen| {
+                // A site names a handful of durations; the bound only matters to a fuzzer.
+                if seen.len() < 1024 {
+                    seen.insert(text.to_owned(), millis);
+                }
+            });
+            millis
         }
-        Err(_) => Err(Problem::new(format!("`{text}` is not a Prometheus duration"), help)),
+    };
+    match millis {
+        Some(Ok(millis)) => Ok(Duration::new(text, millis)),
+        Some(Err(_)) => Err(Problem::new("duration is too long", help)),
+        None => Err(Problem::new(format!("`{text}` is not a Prometheus duration"), help)),
     }
+}
+
+thread_local! {
+    /// Parsed durations by text: promql-parser's parse is a regex match with captures, and every
+    /// rule of a large site repeats the same few (`5m`, `15m`).
+    static DURATIONS: std::cell::RefCell<std::collections::HashMap<String, Option<Result<u64, std::num::TryFromIntError>>>> = std::cell::RefCell::default();
 }
 
 /// A Kubernetes resource quantity, e.g. `10Gi`, `500m`, `2`.

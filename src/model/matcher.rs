@@ -42,12 +42,25 @@ impl Matcher {
     /// Whether an alert whose label has this value (`""` when absent) matches. Regexes are fully
     /// anchored, as in Alertmanager; one that does not compile (it was checked, so never) matches.
     pub fn matches(&self, value: &str) -> bool {
-        let regex = || regex::Regex::new(&format!("^(?:{})$", self.value)).ok().map(|re| re.is_match(value));
+        let regex = match self.op {
+            MatchOp::Regex | MatchOp::NotRegex => self.regex(),
+            MatchOp::Equal | MatchOp::NotEqual => None,
+        };
+        self.matches_with(regex.as_ref(), value)
+    }
+
+    /// The anchored regex of a `=~`/`!~` matcher, as Alertmanager compiles it.
+    pub fn regex(&self) -> Option<regex::Regex> {
+        regex::Regex::new(&format!("^(?:{})$", self.value)).ok()
+    }
+
+    /// [`Matcher::matches`] with the regex compiled by [`Matcher::regex`] beforehand.
+    pub fn matches_with(&self, regex: Option<&regex::Regex>, value: &str) -> bool {
         match self.op {
             MatchOp::Equal => self.value == value,
             MatchOp::NotEqual => self.value != value,
-            MatchOp::Regex => regex().unwrap_or(true),
-            MatchOp::NotRegex => regex().is_none_or(|m| !m),
+            MatchOp::Regex => regex.is_none_or(|re| re.is_match(value)),
+            MatchOp::NotRegex => regex.is_none_or(|re| !re.is_match(value)),
         }
     }
 }

@@ -47,8 +47,7 @@ pub fn parse(source: &SiteSource) -> Result<ParsedSite, Diagnostics> {
         }
         return Err(diagnostics);
     }
-    let (spans, json) = pointer::index(&document);
-    Ok(ParsedSite { json, spans, included: source.included.clone() })
+    Ok(ParsedSite { json: pointer::json(document.get_ref()), spans: SpanIndex::of_toml(source.text.clone()), included: source.included.clone() })
 }
 
 /// The files a site names, before any checking: template files and rule-file patterns. The caller
