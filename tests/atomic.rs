@@ -73,3 +73,36 @@ fn a_file_where_the_output_directory_should_be_is_left_alone() {
     assert!(write(&before, &blocked, "aipaas-japan").is_err());
     assert_eq!(std::fs::read_to_string(&blocked).expect("kept"), "a file named out\n");
 }
+
+/// A rewrite links the files whose contents did not change instead of writing and syncing them
+/// again, and never links a symbolic link planted where a generated file was.
+#[cfg(unix)]
+#[test]
+fn a_rewrite_carries_unchanged_files_over_and_writes_the_changed_ones() {
+    use std::os::unix::fs::MetadataExt as _;
+    let (before, after) = trees();
+    let root = tempfile::tempdir().expect("tempdir");
+    let site = root.path().join("aipaas-japan");
+    write(&before, root.path(), "aipaas-japan").expect("first write");
+    let inode = |path: &str| std::fs::symlink_metadata(site.join(path)).expect("exists").ino();
+    let inodes: BTreeMap<&String, u64> = before.keys().map(|path| (path, inode(path))).collect();
+    // A link in place of a generated file whose contents it mirrors must not be carried over.
+    let (planted, contents) = before.iter().find(|(path, contents)| after.get(*path) == Some(contents) && path.ends_with(".yaml")).expect("an unchanged file");
+    let outside = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(outside.path(), contents).expect("write");
+    std::fs::remove_file(site.join(planted)).expect("remove");
+    std::os::unix::fs::symlink(outside.path(), site.join(planted)).expect("symlink");
+    write(&after, root.path(), "aipaas-japan").expect("second write");
+    let (mut linked, mut rewritten) = (0, 0);
+    for (path, contents) in &after {
+        assert_eq!(std::fs::read(site.join(path)).expect("readable"), contents.as_bytes(), "{path}");
+        assert!(std::fs::symlink_metadata(site.join(path)).expect("exists").file_type().is_file(), "{path} is not a regular file");
+        if before.get(path) == Some(contents) && path != planted {
+            assert_eq!(inode(path), inodes[path], "{path} was written again although it did not change");
+            linked += 1;
+        } else {
+            rewritten += 1;
+        }
+    }
+    assert!(linked > 0 && rewritten > 0, "{linked} linked, {rewritten} rewritten");
+}

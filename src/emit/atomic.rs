@@ -128,6 +128,10 @@ pub fn write_injecting(tree: &Tree, root: &Path, site: &str, fail: &dyn Fn(Step)
             fs::create_dir_all(parent).map_err(io_error("cannot create", parent))?;
             directories.insert(parent.to_owned());
         }
+        let previous_file = target.join(path);
+        if previous.as_ref().is_some_and(|generated| generated.contains(path)) && link_if_same(&previous_file, &file, contents.as_bytes()) {
+            continue;
+        }
         written.push((write_file(&file, contents.as_bytes())?, file));
     }
     for path in &kept {
@@ -202,6 +206,14 @@ fn user_files(dir: &Path, generated: &BTreeSet<String>) -> Result<Vec<String>, W
 /// `path` relative to `base`, with `/` separators.
 pub fn relative_path(base: &Path, path: &Path) -> String {
     path.strip_prefix(base).unwrap_or(path).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Hard-links the previous generation's file into the staging directory if it already holds
+/// `bytes`: a one-rule change then writes and syncs one file, not hundreds. The previous file's
+/// data was synced when promsite wrote it. Only a regular file is linked, never a link.
+fn link_if_same(previous: &Path, staged: &Path, bytes: &[u8]) -> bool {
+    let regular = fs::symlink_metadata(previous).is_ok_and(|meta| meta.file_type().is_file() && u64::try_from(bytes.len()).ok() == Some(meta.len()));
+    regular && fs::read(previous).is_ok_and(|old| old == bytes) && fs::hard_link(previous, staged).is_ok()
 }
 
 /// Creates and writes one file, whose parent exists; the open file is kept for syncing.
