@@ -358,7 +358,7 @@ pub(super) fn unique<'a>(ctx: &mut Ctx<'_>, what: &str, names: impl IntoIterator
     }
 }
 
-pub(super) fn duration(ctx: &mut Ctx<'_>, pointer: &str, text: Option<&String>) -> Option<model::Duration> {
+pub(super) fn duration(ctx: &mut Ctx<'_>, pointer: impl std::fmt::Display, text: Option<&String>) -> Option<model::Duration> {
     text.and_then(|t| ctx.check(Code::ValueDuration, pointer, values::duration(t)))
 }
 
@@ -788,22 +788,22 @@ fn rule_groups(ctx: &mut Ctx<'_>, raw: &[raw::RuleGroup], files: &[String], rout
 
 /// One rule group, inline (`/rule_groups/<i>`) or from a rule file (`/groups/<i>`).
 fn rule_group(ctx: &mut Ctx<'_>, pointer: &str, g: &raw::RuleGroup, routes: Option<&crosscheck::Routes<'_>>) -> model::RuleGroup {
-    ctx.check(Code::NameInvalid, &format!("{pointer}/name"), values::dns_subdomain(&g.name));
+    ctx.check(Code::NameInvalid, format_args!("{pointer}/name"), values::dns_subdomain(&g.name));
     let rules = g.rules.iter().enumerate().filter_map(|(j, r)| rule(ctx, &format!("{pointer}/rules/{j}"), r, routes)).collect();
-    model::RuleGroup { name: g.name.clone(), interval: duration(ctx, &format!("{pointer}/interval"), g.interval.as_ref()), rules }
+    model::RuleGroup { name: g.name.clone(), interval: duration(ctx, format_args!("{pointer}/interval"), g.interval.as_ref()), rules }
 }
 
 fn rule(ctx: &mut Ctx<'_>, pointer: &str, raw: &raw::Rule, routes: Option<&crosscheck::Routes<'_>>) -> Option<model::Rule> {
     let kind = match (&raw.alert, &raw.record) {
         (Some(alert), None) => {
-            name_of_rule(ctx, &format!("{pointer}/alert"), alert, "alert");
+            name_of_rule(ctx, format_args!("{pointer}/alert"), alert, "alert");
             if let Some(routes) = routes {
                 crosscheck::alert_rule(ctx, pointer, alert, &raw.labels, routes);
             }
             model::RuleKind::Alert(alert.clone())
         }
         (None, Some(record)) => {
-            name_of_rule(ctx, &format!("{pointer}/record"), record, "record");
+            name_of_rule(ctx, format_args!("{pointer}/record"), record, "record");
             for (key, present) in [("for", raw.for_duration.is_some()), ("keep_firing_for", raw.keep_firing_for.is_some()), ("annotations", !raw.annotations.is_empty())] {
                 if present {
                     ctx.error_at_key(Code::RuleKind, &format!("{pointer}/{key}"), Problem::new(format!("a recording rule cannot have `{key}`"), format!("remove `{key}`, or make this an alerting rule with `alert = \"...\"`")));
@@ -820,27 +820,30 @@ fn rule(ctx: &mut Ctx<'_>, pointer: &str, raw: &raw::Rule, routes: Option<&cross
             return None;
         }
     };
-    ctx.check(Code::PromqlSyntax, &format!("{pointer}/expr"), ctx.promql.check(&raw.expr));
+    let verdict = ctx.promql.check(&raw.expr);
+    ctx.check(Code::PromqlSyntax, format_args!("{pointer}/expr"), verdict);
     for (section, map) in [("labels", &raw.labels), ("annotations", &raw.annotations)] {
         for (key, value) in map {
-            let at = format!("{pointer}/{section}/{}", escape(key));
+            let at = || format!("{pointer}/{section}/{}", escape(key));
             if let Err(problem) = values::label_name(key) {
-                ctx.error_at_key(Code::ValueLabelName, &at, problem);
+                ctx.error_at_key(Code::ValueLabelName, at(), problem);
             }
-            ctx.check(Code::AlertTemplate, &at, alerting::template(value));
+            if let Err(problem) = alerting::template(value) {
+                ctx.error(Code::AlertTemplate, at(), problem);
+            }
         }
     }
     Some(model::Rule {
         kind,
         expr: raw.expr.clone(),
-        for_duration: duration(ctx, &format!("{pointer}/for"), raw.for_duration.as_ref()),
-        keep_firing_for: duration(ctx, &format!("{pointer}/keep_firing_for"), raw.keep_firing_for.as_ref()),
+        for_duration: duration(ctx, format_args!("{pointer}/for"), raw.for_duration.as_ref()),
+        keep_firing_for: duration(ctx, format_args!("{pointer}/keep_firing_for"), raw.keep_firing_for.as_ref()),
         labels: raw.labels.clone(),
         annotations: raw.annotations.clone(),
     })
 }
 
-fn name_of_rule(ctx: &mut Ctx<'_>, pointer: &str, name: &str, what: &str) {
+fn name_of_rule(ctx: &mut Ctx<'_>, pointer: impl std::fmt::Display, name: &str, what: &str) {
     if !values::metric_name(name) {
         ctx.error(Code::RuleName, pointer, Problem::new(format!("`{name}` is not a valid {what} name"), "use letters, digits, `_` and `:`, not starting with a digit, e.g. `OcrPodRestart`"));
     }

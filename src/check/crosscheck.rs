@@ -6,6 +6,7 @@
 //! `alertname`. Labels from the series, and external labels (which series labels override), may be
 //! anything, so a matcher on them never counts against a rule. That keeps every warning certain.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use regex::Regex;
@@ -30,6 +31,12 @@ pub(crate) struct Routes<'r> {
     severity_words: BTreeSet<String>,
     /// Every regex of the tree, compiled once: the checks test it against each rule.
     regexes: HashMap<&'r str, Option<Regex>>,
+    /// The labels the child routes match on, severity aside: only their values decide which
+    /// children refuse a rule.
+    routed_labels: Vec<&'r str>,
+    /// By the values a rule fixes for `routed_labels`: the matcher by which each child refuses
+    /// it, when every child does. Rules come in families with the same routed labels.
+    refusals: RefCell<HashMap<Vec<Option<String>>, Option<Vec<&'r Matcher>>>>,
 }
 
 impl<'r> Routes<'r> {
@@ -52,7 +59,22 @@ impl<'r> Routes<'r> {
                 regexes.entry(m.value.as_str()).or_insert_with(|| m.regex());
             }
         });
-        Self { root, severity_matchers, severity_words, regexes }
+        let routed_labels: BTreeSet<&str> = root.routes.iter().flat_map(|child| &child.matchers).filter(|m| m.name != SEVERITY).map(|m| m.name.as_str()).collect();
+        Self { root, severity_matchers, severity_words, regexes, routed_labels: routed_labels.into_iter().collect(), refusals: RefCell::default() }
+    }
+
+    /// The matcher by which each child route refuses an alert with these known labels, when every
+    /// child does.
+    fn refusals(&self, known: &BTreeMap<&str, &str>) -> Option<Vec<&'r Matcher>> {
+        let key: Vec<Option<String>> = self.routed_labels.iter().map(|name| known.get(name).map(|value| (*value).to_owned())).collect();
+        if let Some(outcome) = self.refusals.borrow().get(&key) {
+            return outcome.clone();
+        }
+        let children = &self.root.routes;
+        let found: Vec<&Matcher> = children.iter().filter_map(|child| refusal(self, child, known)).collect();
+        let outcome = (!children.is_empty() && found.len() == children.len()).then_some(found);
+        self.refusals.borrow_mut().insert(key, outcome.clone());
+        outcome
     }
 
     /// [`Matcher::matches`], with the regex compiled once.
@@ -90,15 +112,13 @@ fn refusal<'r>(routes: &Routes<'_>, route: &'r model::Route, known: &BTreeMap<&s
 /// The checks for one alerting rule at `pointer` (in the site or a rule file).
 pub(crate) fn alert_rule(ctx: &mut Ctx<'_>, pointer: &str, alert: &str, labels: &BTreeMap<String, String>, routes: &Routes<'_>) {
     let known = known_labels(alert, labels);
-    let children = &routes.root.routes;
-    let refusals: Vec<&Matcher> = children.iter().filter_map(|child| refusal(routes, child, &known)).collect();
-    if !children.is_empty() && refusals.len() == children.len() {
+    if let Some(refusals) = routes.refusals(&known) {
         let default = routes.root.receiver.as_deref().unwrap_or_default();
         let shown: Vec<String> = refusals.iter().take(3).map(|m| format!("`{m}`")).collect();
         let more = if refusals.len() > 3 { ", ..." } else { "" };
         ctx.warning(
             Code::AlertUnroutedRule,
-            &format!("{pointer}/alert"),
+            format_args!("{pointer}/alert"),
             Problem::new(
                 format!("alert `{alert}` matches no child route, so it only reaches the default receiver `{default}`"),
                 format!("its labels fail {}{more}: set labels that a route matches, or add a `[[route.routes]]` entry for it", shown.join(", ")),

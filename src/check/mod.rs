@@ -138,20 +138,23 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    // Pointers are `impl Display` so that hot passes can hand over `format_args!`: the pointer
+    // string is only made when there is something to report.
+
     /// Reports an error at the value at `pointer`.
-    pub(crate) fn error(&mut self, code: Code, pointer: &str, problem: Problem) {
-        self.push(Diagnostic::error(code, self.spans.value(pointer), problem.message).with_help(problem.help));
+    pub(crate) fn error(&mut self, code: Code, pointer: impl std::fmt::Display, problem: Problem) {
+        self.push(Diagnostic::error(code, self.spans.value(&pointer.to_string()), problem.message).with_help(problem.help));
     }
 
     /// Reports an error at the key at `pointer`.
-    pub(crate) fn error_at_key(&mut self, code: Code, pointer: &str, problem: Problem) {
-        self.push(Diagnostic::error(code, self.spans.key(pointer), problem.message).with_help(problem.help));
+    pub(crate) fn error_at_key(&mut self, code: Code, pointer: impl std::fmt::Display, problem: Problem) {
+        self.push(Diagnostic::error(code, self.spans.key(&pointer.to_string()), problem.message).with_help(problem.help));
     }
 
     /// Reports a warning at the value at `pointer`.
-    pub(crate) fn warning(&mut self, code: Code, pointer: &str, problem: Problem) {
+    pub(crate) fn warning(&mut self, code: Code, pointer: impl std::fmt::Display, problem: Problem) {
         debug_assert!(code.is_warning(), "{code:?} is an error code");
-        self.push(Diagnostic::warning(code, self.spans.value(pointer), problem.message).with_help(problem.help));
+        self.push(Diagnostic::warning(code, self.spans.value(&pointer.to_string()), problem.message).with_help(problem.help));
     }
 
     fn push(&mut self, diagnostic: Diagnostic) {
@@ -172,7 +175,7 @@ impl Ctx<'_> {
     }
 
     /// Keeps a checked value, or reports its problem at `pointer` and yields `None`.
-    pub(crate) fn check<T>(&mut self, code: Code, pointer: &str, result: values::Checked<T>) -> Option<T> {
+    pub(crate) fn check<T>(&mut self, code: Code, pointer: impl std::fmt::Display, result: values::Checked<T>) -> Option<T> {
         result.map_err(|problem| self.error(code, pointer, problem)).ok()
     }
 
