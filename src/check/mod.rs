@@ -99,10 +99,15 @@ pub fn validate(parsed: &ParsedSite) -> Result<Checked, Diagnostics> {
 /// semantic passes, which only run on a site that got through all three.
 fn deserialize(parsed: &ParsedSite) -> Result<(RawSite, Diagnostics), Diagnostics> {
     let namespace = parsed.json.pointer("/site/namespace").and_then(|v| v.as_str()).unwrap_or("monitoring");
-    let (secret_findings, secret_pointers) = secrets::scan(&parsed.json, &parsed.spans, namespace);
+    // The secret scan reads every string of the site: it runs beside the schema.
+    let ((secret_findings, secret_pointers), schema_findings) = std::thread::scope(|scope| {
+        let secrets = scope.spawn(|| secrets::scan(&parsed.json, &parsed.spans, namespace));
+        let schema_findings = schema::validate(&parsed.json, &parsed.spans);
+        (secrets.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), schema_findings)
+    });
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(secret_findings);
-    diagnostics.extend(schema::validate(&parsed.json, &parsed.spans, &secret_pointers));
+    diagnostics.extend(schema::without(schema_findings, &secret_pointers));
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }

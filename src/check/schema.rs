@@ -72,24 +72,19 @@ pub fn prepare() {
     validator();
 }
 
-/// Validates the document against the schema; every error becomes a diagnostic at its key or value.
-/// Errors at `skip` pointers (already reported more precisely, e.g. a plaintext secret) are dropped.
-pub(crate) fn validate(document: &Value, spans: &SpanIndex, skip: &[String]) -> Vec<Diagnostic> {
+/// Validates the document against the schema; every error becomes a diagnostic at its key or value,
+/// paired with the pointer it is about (so that the caller can drop those already reported more
+/// precisely, e.g. a plaintext secret: see [`without`]).
+pub(crate) fn validate(document: &Value, spans: &SpanIndex) -> Vec<(String, Diagnostic)> {
     let schema = schema();
     let mut diagnostics = Vec::new();
     for error in validator().iter_errors(document) {
         let pointer = error.instance_path().as_str().to_owned();
-        if skip.iter().any(|s| pointer == *s || pointer.starts_with(&format!("{s}/"))) {
-            continue;
-        }
         let place = toml_path(&pointer);
         let diagnostic = match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for key in unexpected {
                     let child = format!("{pointer}/{}", crate::site::escape(key));
-                    if skip.contains(&child) {
-                        continue;
-                    }
                     let allowed = allowed_keys(schema, &pointer, document);
                     let mut d = Diagnostic::error(Code::SchemaUnknownKey, spans.key(&child), format!("unknown key `{key}` in {place}"))
                         .with_label("not a key of this table");
@@ -97,7 +92,7 @@ pub(crate) fn validate(document: &Value, spans: &SpanIndex, skip: &[String]) -> 
                         Some(suggestion) => d.with_help(format!("did you mean `{suggestion}`?")),
                         None => d.with_help(format!("the keys allowed here are: {}", allowed.join(", "))),
                     };
-                    diagnostics.push(d);
+                    diagnostics.push((child, d));
                 }
                 continue;
             }
@@ -118,9 +113,15 @@ pub(crate) fn validate(document: &Value, spans: &SpanIndex, skip: &[String]) -> 
                 .with_label("not allowed here")
                 .with_help("see `promsite schema` for the values allowed"),
         };
-        diagnostics.push(diagnostic);
+        diagnostics.push((pointer, diagnostic));
     }
     diagnostics
+}
+
+/// The diagnostics of [`validate`] but those at or below a pointer in `skip`.
+pub(crate) fn without(diagnostics: Vec<(String, Diagnostic)>, skip: &[String]) -> impl Iterator<Item = Diagnostic> {
+    let below = |pointer: &str, s: &str| pointer.strip_prefix(s).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    diagnostics.into_iter().filter(move |(pointer, _)| !skip.iter().any(|s| below(pointer, s))).map(|(_, diagnostic)| diagnostic)
 }
 
 /// `/route/routes/0/receiver` → `route.routes[0].receiver`; the root is `the site file`.

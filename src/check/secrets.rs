@@ -121,11 +121,16 @@ const TOKEN_PATTERNS: &[(&str, &str)] = &[
     (r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", "an AWS access key"),
 ];
 
+/// The shortest text that [`TOKEN_PATTERNS`] or [`BEARER`] can match: a Slack token, `xoxb-` and
+/// ten characters.
+const SHORTEST_TOKEN: usize = 15;
+
 /// All of [`TOKEN_PATTERNS`] at once: one pass over each text instead of one per pattern.
 static TOKENS: LazyLock<Option<regex::RegexSet>> = LazyLock::new(|| regex::RegexSet::new(TOKEN_PATTERNS.iter().map(|(pattern, _)| pattern)).ok());
 /// `Bearer <token>`; the token must look like one (long, with a digit), so prose such as "bearer
 /// tokens expire" passes.
-static BEARER: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?i)\bbearer\s+([A-Za-z0-9\-._~+/]{16,}=*)").ok());
+static BEARER: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(BEARER_PATTERN).ok());
+const BEARER_PATTERN: &str = r"(?i)\bbearer\s+([A-Za-z0-9\-._~+/]{16,}=*)";
 /// A URL inside a longer text, up to the first character that cannot be part of it.
 static URL: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r#"[A-Za-z][A-Za-z0-9+.\-]*://[^\s"'<>`]+"#).ok());
 
@@ -144,6 +149,10 @@ fn credential(key: Option<&str>, text: &str) -> Option<String> {
     {
         return Some("an Authorization header value".to_owned());
     }
+    // Most strings of a site (names, label values, durations) are too short for any token.
+    if text.len() < SHORTEST_TOKEN {
+        return url_credentials(text);
+    }
     if let Some(first) = TOKENS.as_ref().and_then(|set| set.matches(text).into_iter().next()) {
         return TOKEN_PATTERNS.get(first).map(|(_, what)| (*what).to_owned());
     }
@@ -151,6 +160,11 @@ fn credential(key: Option<&str>, text: &str) -> Option<String> {
     if bearer.is_some() {
         return Some("a bearer token".to_owned());
     }
+    url_credentials(text)
+}
+
+/// The first credential carried by a URL in `text`.
+fn url_credentials(text: &str) -> Option<String> {
     if !text.contains("://") {
         return None;
     }
@@ -181,7 +195,16 @@ fn url_credential(url: &url::Url) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::credential;
+    use super::{BEARER_PATTERN, SHORTEST_TOKEN, TOKEN_PATTERNS, credential};
+
+    /// Shorter texts skip the token patterns: none of them may match one.
+    #[test]
+    fn no_token_pattern_matches_a_shorter_text() {
+        for pattern in TOKEN_PATTERNS.iter().map(|(pattern, _)| *pattern).chain([BEARER_PATTERN]) {
+            let shortest = regex_syntax::parse(pattern).expect("a valid pattern").properties().minimum_len().expect("a pattern that can match");
+            assert!(shortest >= SHORTEST_TOKEN, "{pattern} matches {shortest} bytes");
+        }
+    }
 
     #[test]
     fn finds_credentials_but_not_references() {
@@ -215,6 +238,8 @@ mod tests {
         assert!(found("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N").is_some());
         assert!(found("see ghp_abcdefghijklmnopqrstuvwxyz0123456789").is_some());
         assert!(found("the bot xoxb-1234567890-abcdefghij").is_some());
+        assert!(found("xoxb-1234567890").is_some(), "the shortest token");
+        assert!(found("a://b:c@d").is_some(), "a short URL with a password");
         assert!(found("AWS key AKIAIOSFODNN7EXAMPLE here").is_some());
         assert!(found("runbook: https://ops:hunter2@wiki.example.com/runbooks/x.").is_some());
         assert!(found("post to https://oapi.dingtalk.com/robot/send?access_token=abc0123 (the bot)").is_some());
