@@ -31,16 +31,22 @@ pub fn check_all(sources: &[SiteSource]) -> Vec<Result<Checked, Diagnostics>> {
 
 /// Checks a site file without rendering it.
 pub fn check(source: &SiteSource) -> Result<Checked, Diagnostics> {
-    // Building the schema validator takes as long as parsing a large site: do both at once.
-    let parsed = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
+        // Building the schema validator takes as long as parsing a large site: do both at once.
         scope.spawn(check::prepare);
-        site::parse(source)
-    })?;
-    let checked = check::validate(&parsed);
-    if source.text.len() >= BACKGROUND_DROP_FROM {
-        crate::parallel::drop_in_background(parsed);
-    }
-    checked
+        let document = site::parse_document(source)?;
+        // The rules' PromQL is most of the work on a large site: it is checked on the other cores
+        // from here on, while this one builds the JSON view and runs the stages before it is needed.
+        let expressions = document.rule_expressions();
+        let promql = scope.spawn(move || check::PromqlVerdicts::compute(expressions.iter().map(String::as_str)));
+        let parsed = document.into_parsed();
+        // A panicking PromQL worker only loses the precomputed verdicts; they are computed again.
+        let checked = check::validate(&parsed, || promql.join().unwrap_or_default());
+        if source.text.len() >= BACKGROUND_DROP_FROM {
+            crate::parallel::drop_in_background(parsed);
+        }
+        checked
+    })
 }
 
 /// Site files from this size on (an M site is 100 KiB, an L site 900 KiB) free their parse tree on another thread;

@@ -55,6 +55,7 @@ pub mod fuzz {
 }
 mod versions;
 
+pub(crate) use promql::PromqlVerdicts;
 pub use schema::{prepare, site_schema};
 
 use serde::Deserialize as _;
@@ -73,16 +74,11 @@ pub struct Checked {
     pub warnings: Diagnostics,
 }
 
-/// Validates a parsed site file.
-pub fn validate(parsed: &ParsedSite) -> Result<Checked, Diagnostics> {
-    // The rules' PromQL is checked on other cores while this one runs the other stages.
-    let expressions = rule_expressions(&parsed.json);
-    let (raw, promql) = std::thread::scope(|scope| {
-        let promql = scope.spawn(|| promql::PromqlVerdicts::compute(expressions));
-        let raw = deserialize(parsed);
-        // A panicking PromQL worker only loses the precomputed verdicts; they are computed again.
-        (raw, promql.join().unwrap_or_default())
-    });
+/// Validates a parsed site file, given the verdicts on its rules' PromQL (computed on other cores
+/// while this one runs the stages before the semantic passes, which need them).
+pub(crate) fn validate(parsed: &ParsedSite, promql: impl FnOnce() -> PromqlVerdicts) -> Result<Checked, Diagnostics> {
+    let raw = deserialize(parsed);
+    let promql = promql();
     let (raw, diagnostics) = raw?;
     let mut ctx = Ctx { spans: &parsed.spans, included: &parsed.included, promql: &promql, file: None, diagnostics };
     let site = build::site(&mut ctx, &raw);
@@ -121,14 +117,6 @@ fn deserialize(parsed: &ParsedSite) -> Result<(RawSite, Diagnostics), Diagnostic
     }
 }
 
-/// The `expr` of every inline rule, read from the document before it is validated (a value of
-/// the wrong type is skipped here and reported by the schema).
-fn rule_expressions(document: &serde_json::Value) -> Vec<&str> {
-    fn items(value: Option<&serde_json::Value>) -> &[serde_json::Value] {
-        value.and_then(serde_json::Value::as_array).map(Vec::as_slice).unwrap_or_default()
-    }
-    items(document.get("rule_groups")).iter().flat_map(|group| items(group.get("rules"))).filter_map(|rule| rule.get("expr")?.as_str()).collect()
-}
 
 /// State shared by the semantic passes: where things are, and what was found.
 pub(crate) struct Ctx<'a> {

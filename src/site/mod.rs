@@ -9,6 +9,7 @@ pub mod targets;
 
 pub use pointer::{SpanIndex, escape};
 use serde_json::Value;
+use toml::de::DeValue;
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Included, SiteSource};
 
@@ -28,7 +29,7 @@ pub struct ParsedSite {
 pub const MAX_SITE_BYTES: usize = 16 * 1024 * 1024;
 
 /// Parses the TOML text, reporting every syntax error the parser can recover from.
-pub fn parse(source: &SiteSource) -> Result<ParsedSite, Diagnostics> {
+pub fn parse_document(source: &SiteSource) -> Result<Document<'_>, Diagnostics> {
     if source.text.len() > MAX_SITE_BYTES {
         let mut diagnostics = Diagnostics::default();
         diagnostics.push(too_large(source.text.len()));
@@ -47,7 +48,47 @@ pub fn parse(source: &SiteSource) -> Result<ParsedSite, Diagnostics> {
         }
         return Err(diagnostics);
     }
-    Ok(ParsedSite { json: pointer::json(document.get_ref()), spans: SpanIndex::of_toml(source.text.clone()), included: source.included.clone() })
+    Ok(Document { table: document.into_inner(), source })
+}
+
+/// A site file's TOML document, before its JSON view is built.
+#[derive(Debug)]
+pub struct Document<'a> {
+    table: toml::de::DeTable<'a>,
+    source: &'a SiteSource,
+}
+
+impl Document<'_> {
+    /// The `expr` of every inline rule, read before anything is validated (a value of the wrong
+    /// type is skipped here and reported by the schema), so that their checks can start early.
+    pub fn rule_expressions(&self) -> Vec<String> {
+        fn items<'v, 'a>(value: Option<&'v DeValue<'a>>) -> &'v [toml::Spanned<DeValue<'a>>] {
+            match value {
+                Some(DeValue::Array(items)) => items,
+                _ => &[],
+            }
+        }
+        fn get<'v, 'a>(value: &'v DeValue<'a>, key: &str) -> Option<&'v DeValue<'a>> {
+            match value {
+                DeValue::Table(table) => table.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v.get_ref()),
+                _ => None,
+            }
+        }
+        let groups = self.table.iter().find(|(k, _)| k.get_ref() == "rule_groups").map(|(_, v)| v.get_ref());
+        items(groups)
+            .iter()
+            .flat_map(|group| items(get(group.get_ref(), "rules")))
+            .filter_map(|rule| match get(rule.get_ref(), "expr") {
+                Some(DeValue::String(expr)) => Some(expr.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The JSON view and span index the checks work on.
+    pub fn into_parsed(self) -> ParsedSite {
+        ParsedSite { json: pointer::json(&self.table), spans: SpanIndex::of_toml(self.source.text.clone()), included: self.source.included.clone() }
+    }
 }
 
 /// The files a site names, before any checking: template files and rule-file patterns. The caller
