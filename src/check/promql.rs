@@ -191,7 +191,11 @@ impl Memo {
 /// PromQL verdicts for many expressions, computed up front on every core: parsing, with the regex
 /// compilation inside it, is most of the time it takes to check a site with thousands of rules.
 #[derive(Debug, Default)]
-pub(crate) struct PromqlVerdicts(BTreeMap<String, Checked<()>>);
+pub(crate) struct PromqlVerdicts {
+    computed: BTreeMap<String, Checked<()>>,
+    /// For the expressions checked later (rule files, few rules): what they share is learnt once.
+    memo: std::cell::RefCell<Memo>,
+}
 
 impl PromqlVerdicts {
     /// Below this many distinct expressions, threads cost more than they save.
@@ -204,12 +208,15 @@ impl PromqlVerdicts {
             return Self::default();
         }
         let verdicts = crate::parallel::map_with(&distinct, crate::parallel::cores(), Memo::default, |memo, text| ((*text).to_owned(), promql_with(text, memo)));
-        Self(verdicts.into_iter().collect())
+        Self { computed: verdicts.into_iter().collect(), memo: std::cell::RefCell::default() }
     }
 
     /// The verdict on `text`: computed before, or now.
     pub(crate) fn check(&self, text: &str) -> Checked<()> {
-        self.0.get(text).cloned().unwrap_or_else(|| promql(text))
+        match self.computed.get(text) {
+            Some(verdict) => verdict.clone(),
+            None => promql_with(text, &mut self.memo.borrow_mut()),
+        }
     }
 }
 
@@ -280,6 +287,17 @@ mod tests {
         assert!(promql_with(r#"{job=""}"#, &mut memo).is_err());
         assert!(promql_with(r#"{job="\q"}"#, &mut memo).is_err());
         assert!(promql_with(r#"{job="\\q"}"#, &mut memo).is_ok());
+    }
+
+    /// Expressions not computed up front (rule files, small sites) share one memo.
+    #[test]
+    fn later_checks_share_what_was_learnt() {
+        let verdicts = PromqlVerdicts::compute([]);
+        for job in ["a", "b", "c"] {
+            assert!(verdicts.check(&format!(r#"up{{job="{job}",code=~"5.."}} == 0"#)).is_ok());
+        }
+        assert_eq!(verdicts.memo.borrow().shapes.len(), 1);
+        assert_eq!(verdicts.memo.borrow().regexes.len(), 1);
     }
 
     /// Selectors built from metric names, labels, operators and regex literals, valid or not, in
