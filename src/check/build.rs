@@ -68,7 +68,7 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
     let grafana = grafana(ctx, &raw.grafana, &declared);
     let adapter = adapter(ctx, &raw.adapter, &declared);
     for (i, namespace) in raw.network_policies.ingress_namespaces.iter().flatten().enumerate() {
-        ctx.check(Code::NameInvalid, &format!("/network_policies/ingress_namespaces/{i}"), values::dns_label(namespace));
+        ctx.check(Code::NameInvalid, format!("/network_policies/ingress_namespaces/{i}"), values::dns_label(namespace));
     }
     ports(ctx, raw);
     if ctx.failed() {
@@ -198,9 +198,9 @@ fn adapter(ctx: &mut Ctx<'_>, raw: &raw::Adapter, declared: &[&str]) -> Option<m
         .enumerate()
         .map(|(i, rule)| {
             let at = |key: &str| format!("/adapter/rules/{i}/{key}");
-            ctx.check(Code::PromqlSyntax, &at("series_query"), alerting::promql(&rule.series_query));
+            ctx.check(Code::PromqlSyntax, at("series_query"), alerting::promql(&rule.series_query));
             if let Err((placeholder, problem)) = alerting::adapter_query(&rule.metrics_query) {
-                ctx.error(if placeholder { Code::AdapterTemplate } else { Code::PromqlSyntax }, &at("metrics_query"), problem);
+                ctx.error(if placeholder { Code::AdapterTemplate } else { Code::PromqlSyntax }, at("metrics_query"), problem);
             }
             for (label, resource) in &rule.resources.overrides {
                 let pointer = format!("{}/{}", at("resources/overrides"), escape(label));
@@ -212,13 +212,13 @@ fn adapter(ctx: &mut Ctx<'_>, raw: &raw::Adapter, declared: &[&str]) -> Option<m
                 }
             }
             if let Some(template) = &rule.resources.template {
-                ctx.check(Code::AdapterTemplate, &at("resources/template"), alerting::adapter_resource_template(template));
+                ctx.check(Code::AdapterTemplate, at("resources/template"), alerting::adapter_resource_template(template));
             }
             if rule.resources.overrides.is_empty() && rule.resources.template.is_none() {
-                ctx.error_at_key(Code::SchemaMissingKey, &at("resources"), Problem::new("the rule associates no resources", "add `overrides = { namespace = \"namespace\", pod = \"pod\" }` or a `template`"));
+                ctx.error_at_key(Code::SchemaMissingKey, at("resources"), Problem::new("the rule associates no resources", "add `overrides = { namespace = \"namespace\", pod = \"pod\" }` or a `template`"));
             }
             if let Some(name) = &rule.name {
-                ctx.check(Code::ValueRegex, &at("name/matches"), alerting::regex(&name.matches));
+                ctx.check(Code::ValueRegex, at("name/matches"), alerting::regex(&name.matches));
             }
             model::AdapterRule {
                 series_query: rule.series_query.clone(),
@@ -327,7 +327,7 @@ fn ports(ctx: &mut Ctx<'_>, raw: &raw::RawSite) {
         if let Some((owner, _)) = taken.iter().find(|(_, p)| *p == port) {
             ctx.error(
                 Code::PortClash,
-                &format!("/{section}/node_port"),
+                format!("/{section}/node_port"),
                 Problem::new(format!("NodePort {port} is already `{owner}.node_port`"), format!("give {section} another port in 30000-32767")),
             );
         }
@@ -373,13 +373,13 @@ fn nodes(ctx: &mut Ctx<'_>, raw: &[raw::Node]) -> Vec<model::Node> {
         .iter()
         .enumerate()
         .filter_map(|(i, node)| {
-            ctx.check(Code::NameInvalid, &format!("/nodes/{i}/name"), values::dns_subdomain(&node.name));
-            let address = ctx.check(Code::ValueAddress, &format!("/nodes/{i}/address"), values::address(&node.address));
+            ctx.check(Code::NameInvalid, format!("/nodes/{i}/name"), values::dns_subdomain(&node.name));
+            let address = ctx.check(Code::ValueAddress, format!("/nodes/{i}/address"), values::address(&node.address));
             let taints: BTreeSet<model::Taint> = node
                 .taints
                 .iter()
                 .enumerate()
-                .filter_map(|(j, t)| ctx.check(Code::ValueTaint, &format!("/nodes/{i}/taints/{j}"), values::taint(t)))
+                .filter_map(|(j, t)| ctx.check(Code::ValueTaint, format!("/nodes/{i}/taints/{j}"), values::taint(t)))
                 .collect();
             Some(model::Node { name: node.name.clone(), address: address?, roles: node.roles.iter().copied().collect(), taints: taints.into_iter().collect() })
         })
@@ -401,7 +401,7 @@ fn placement(ctx: &mut Ctx<'_>, pointer: &str, names: &[String], declared: &[&st
             } else {
                 format!("declare it in `[[nodes]]`, or use one of: {}", declared.join(", "))
             };
-            ctx.error(Code::RefUnknownNode, &format!("{pointer}/{i}"), Problem::new(format!("node `{name}` is not declared"), help));
+            ctx.error(Code::RefUnknownNode, format!("{pointer}/{i}"), Problem::new(format!("node `{name}` is not declared"), help));
         }
     }
     let set: BTreeSet<String> = names.iter().cloned().collect();
@@ -427,7 +427,7 @@ fn replicas(ctx: &mut Ctx<'_>, section: &str, replicas: Option<u32>, placement: 
         let what = if storage { "nodes with storage" } else { "nodes" };
         ctx.error(
             Code::PlacementReplicas,
-            &format!("/{section}/replicas"),
+            format!("/{section}/replicas"),
             Problem::new(
                 format!("{count} {section} replicas but only {nodes} {what}"),
                 format!("each replica needs its own node: add nodes to `{section}.nodes` or lower `replicas` to {nodes}"),
@@ -494,7 +494,7 @@ fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, declared: &[&str]) -> mo
 fn resources(ctx: &mut Ctx<'_>, pointer: &str, raw: Option<&raw::Resources>) -> model::Resources {
     let Some(raw) = raw else { return model::Resources::default() };
     let mut quantity = |key: &str, value: Option<&String>| {
-        value.and_then(|v| ctx.check(Code::ValueQuantity, &format!("{pointer}/{key}"), values::quantity(v)).map(|()| v.clone()))
+        value.and_then(|v| ctx.check(Code::ValueQuantity, format!("{pointer}/{key}"), values::quantity(v)).map(|()| v.clone()))
     };
     model::Resources { cpu: quantity("cpu", raw.cpu.as_ref()), memory: quantity("memory", raw.memory.as_ref()) }
 }
@@ -537,7 +537,7 @@ fn alertmanager(ctx: &mut Ctx<'_>, raw: &raw::Alertmanager, declared: &[&str], v
 }
 
 pub(super) fn secret_ref(ctx: &mut Ctx<'_>, pointer: &str, raw: &model::SecretKeyRef) -> model::SecretKeyRef {
-    ctx.check(Code::NameInvalid, &format!("{pointer}/secret"), values::dns_subdomain(&raw.secret));
+    ctx.check(Code::NameInvalid, format!("{pointer}/secret"), values::dns_subdomain(&raw.secret));
     secret_key(ctx, &format!("{pointer}/key"), &raw.key);
     raw.clone()
 }
@@ -563,15 +563,15 @@ fn route(ctx: &mut Ctx<'_>, raw: &raw::Route, pointer: &str, names: &Names<'_>, 
             ctx.error_at_key(Code::AlertRoute, pointer, Problem::new("the root route has no receiver", "set `receiver` in `[route]`: alerts no child route matches go there"));
         }
         if !raw.matchers.is_empty() {
-            ctx.error(Code::AlertRoute, &format!("{pointer}/matchers"), Problem::new("the root route cannot have matchers", "the root route matches every alert; move the matchers to a `[[route.routes]]` entry"));
+            ctx.error(Code::AlertRoute, format!("{pointer}/matchers"), Problem::new("the root route cannot have matchers", "the root route matches every alert; move the matchers to a `[[route.routes]]` entry"));
         }
         if raw.continue_matching {
-            ctx.error(Code::AlertRoute, &format!("{pointer}/continue"), Problem::new("the root route cannot set `continue`", "remove `continue` from `[route]`"));
+            ctx.error(Code::AlertRoute, format!("{pointer}/continue"), Problem::new("the root route cannot set `continue`", "remove `continue` from `[route]`"));
         }
         for key in ["mute_time_intervals", "active_time_intervals"] {
             let given = if key == "mute_time_intervals" { &raw.mute_time_intervals } else { &raw.active_time_intervals };
             if !given.is_empty() {
-                ctx.error_at_key(Code::AlertRoute, &format!("{pointer}/{key}"), Problem::new(format!("the root route cannot have `{key}`"), "move the time intervals to a `[[route.routes]]` entry"));
+                ctx.error_at_key(Code::AlertRoute, format!("{pointer}/{key}"), Problem::new(format!("the root route cannot have `{key}`"), "move the time intervals to a `[[route.routes]]` entry"));
             }
         }
     }
@@ -583,7 +583,7 @@ fn route(ctx: &mut Ctx<'_>, raw: &raw::Route, pointer: &str, names: &Names<'_>, 
                 } else {
                     format!("declare it in `[[time_intervals]]`, or use one of: {}", names.intervals.iter().copied().collect::<Vec<_>>().join(", "))
                 };
-                ctx.error(Code::RefUnknownTimeInterval, &format!("{pointer}/{key}/{i}"), Problem::new(format!("time interval `{name}` is not declared"), help));
+                ctx.error(Code::RefUnknownTimeInterval, format!("{pointer}/{key}/{i}"), Problem::new(format!("time interval `{name}` is not declared"), help));
             }
         }
     }
@@ -592,7 +592,7 @@ fn route(ctx: &mut Ctx<'_>, raw: &raw::Route, pointer: &str, names: &Names<'_>, 
             let known: Vec<&str> = receivers.iter().copied().collect();
             ctx.error(
                 Code::RefUnknownReceiver,
-                &format!("{pointer}/receiver"),
+                format!("{pointer}/receiver"),
                 Problem::new(format!("receiver `{name}` is not declared"), format!("declare it in `[[receivers]]`, or use one of: {}", known.join(", "))),
             );
         }
@@ -600,12 +600,12 @@ fn route(ctx: &mut Ctx<'_>, raw: &raw::Route, pointer: &str, names: &Names<'_>, 
         .matchers
         .iter()
         .enumerate()
-        .filter_map(|(i, m)| ctx.check(Code::AlertMatcher, &format!("{pointer}/matchers/{i}"), alerting::matcher(m)))
+        .filter_map(|(i, m)| ctx.check(Code::AlertMatcher, format!("{pointer}/matchers/{i}"), alerting::matcher(m)))
         .collect();
     if let Some(group_by) = &raw.group_by {
         for (i, label) in group_by.iter().enumerate() {
             if label != "..." {
-                ctx.check(Code::ValueLabelName, &format!("{pointer}/group_by/{i}"), values::label_name(label));
+                ctx.check(Code::ValueLabelName, format!("{pointer}/group_by/{i}"), values::label_name(label));
             }
         }
     }
@@ -614,9 +614,9 @@ fn route(ctx: &mut Ctx<'_>, raw: &raw::Route, pointer: &str, names: &Names<'_>, 
         receiver: raw.receiver.clone(),
         matchers,
         group_by: raw.group_by.clone(),
-        group_wait: duration(ctx, &format!("{pointer}/group_wait"), raw.group_wait.as_ref()),
-        group_interval: duration(ctx, &format!("{pointer}/group_interval"), raw.group_interval.as_ref()),
-        repeat_interval: duration(ctx, &format!("{pointer}/repeat_interval"), raw.repeat_interval.as_ref()),
+        group_wait: duration(ctx, format!("{pointer}/group_wait"), raw.group_wait.as_ref()),
+        group_interval: duration(ctx, format!("{pointer}/group_interval"), raw.group_interval.as_ref()),
+        repeat_interval: duration(ctx, format!("{pointer}/repeat_interval"), raw.repeat_interval.as_ref()),
         continue_matching: raw.continue_matching,
         mute_time_intervals: raw.mute_time_intervals.clone(),
         active_time_intervals: raw.active_time_intervals.clone(),
@@ -631,10 +631,10 @@ fn scrapes(ctx: &mut Ctx<'_>, raw: &[raw::Scrape], site_namespace: &str) -> Vec<
         .enumerate()
         .map(|(i, s)| {
             let at = |key: &str| format!("/scrape/{i}/{key}");
-            ctx.check(Code::NameInvalid, &at("name"), values::dns_subdomain(&s.name));
+            ctx.check(Code::NameInvalid, at("name"), values::dns_subdomain(&s.name));
             reserved(ctx, &at("name"), &s.name, "ServiceMonitor", RESERVED_SERVICE_MONITORS);
             if let Some(namespace) = &s.namespace {
-                ctx.check(Code::NameInvalid, &at("namespace"), values::dns_label(namespace));
+                ctx.check(Code::NameInvalid, at("namespace"), values::dns_label(namespace));
             }
             for (key, value) in &s.selector {
                 let pointer = format!("{}/{}", at("selector"), escape(key));
@@ -643,10 +643,10 @@ fn scrapes(ctx: &mut Ctx<'_>, raw: &[raw::Scrape], site_namespace: &str) -> Vec<
                 }
             }
             if s.port.is_empty() || s.port.len() > 15 || values::dns_label(&s.port).is_err() {
-                ctx.error(Code::NameInvalid, &at("port"), Problem::new(format!("`{}` is not a Service port name", s.port), "name the Service port as it appears in the Service's `ports[].name` (lower-case, at most 15 characters)"));
+                ctx.error(Code::NameInvalid, at("port"), Problem::new(format!("`{}` is not a Service port name", s.port), "name the Service port as it appears in the Service's `ports[].name` (lower-case, at most 15 characters)"));
             }
             if let Some(path) = s.path.as_ref().filter(|p| !p.starts_with('/')) {
-                ctx.error(Code::ValuePath, &at("path"), Problem::new(format!("`{path}` is not an absolute URL path"), "start the path with `/`, e.g. `/metrics`"));
+                ctx.error(Code::ValuePath, at("path"), Problem::new(format!("`{path}` is not an absolute URL path"), "start the path with `/`, e.g. `/metrics`"));
             }
             model::Scrape {
                 name: s.name.clone(),
@@ -654,8 +654,8 @@ fn scrapes(ctx: &mut Ctx<'_>, raw: &[raw::Scrape], site_namespace: &str) -> Vec<
                 selector: s.selector.clone(),
                 port: s.port.clone(),
                 path: s.path.clone(),
-                interval: duration(ctx, &at("interval"), s.interval.as_ref()),
-                timeout: duration(ctx, &at("timeout"), s.timeout.as_ref()),
+                interval: duration(ctx, at("interval"), s.interval.as_ref()),
+                timeout: duration(ctx, at("timeout"), s.timeout.as_ref()),
                 scheme: s.scheme,
             }
         })
@@ -692,7 +692,7 @@ fn etcd(ctx: &mut Ctx<'_>, raw: &raw::Etcd, nodes: &[raw::Node]) -> Option<model
 fn ingress(ctx: &mut Ctx<'_>, raw: &raw::Ingress) -> model::Ingress {
     for (key, value) in [("class", &raw.class), ("prometheus", &raw.prometheus), ("alertmanager", &raw.alertmanager), ("grafana", &raw.grafana), ("tls_secret", &raw.tls_secret)] {
         if let Some(value) = value {
-            ctx.check(Code::NameInvalid, &format!("/ingress/{key}"), values::dns_subdomain(value));
+            ctx.check(Code::NameInvalid, format!("/ingress/{key}"), values::dns_subdomain(value));
         }
     }
     model::Ingress {
@@ -711,8 +711,8 @@ fn api_clients(ctx: &mut Ctx<'_>, raw: &[raw::ApiClient], site_namespace: &str) 
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            ctx.check(Code::NameInvalid, &format!("/api_clients/{i}/name"), values::dns_subdomain(&c.name));
-            ctx.check(Code::NameInvalid, &format!("/api_clients/{i}/namespace"), values::dns_label(&c.namespace));
+            ctx.check(Code::NameInvalid, format!("/api_clients/{i}/name"), values::dns_subdomain(&c.name));
+            ctx.check(Code::NameInvalid, format!("/api_clients/{i}/namespace"), values::dns_label(&c.namespace));
             if c.namespace == site_namespace {
                 reserved(ctx, &format!("/api_clients/{i}/name"), &c.name, "ServiceAccount", RESERVED_SERVICE_ACCOUNTS);
             }
@@ -724,7 +724,7 @@ fn api_clients(ctx: &mut Ctx<'_>, raw: &[raw::ApiClient], site_namespace: &str) 
                     let found = API_RESOURCES.iter().find(|r| r.name == name).copied();
                     if found.is_none() {
                         let known: Vec<&str> = API_RESOURCES.iter().map(|r| r.name).collect();
-                        ctx.error(Code::ValueApiResource, &format!("/api_clients/{i}/resources/{j}"), Problem::new(format!("unknown API resource `{name}`"), format!("use the plural resource name of one of: {}", known.join(", "))));
+                        ctx.error(Code::ValueApiResource, format!("/api_clients/{i}/resources/{j}"), Problem::new(format!("unknown API resource `{name}`"), format!("use the plural resource name of one of: {}", known.join(", "))));
                     }
                     found
                 })
@@ -770,10 +770,10 @@ fn rule_groups(ctx: &mut Ctx<'_>, raw: &[raw::RuleGroup], files: &[String], rout
                 Ok((file_groups, spans)) => ctx.in_file(&file, &spans, |ctx| {
                     for (j, group) in file_groups.iter().enumerate() {
                         if !seen.insert(group.name.clone()) {
-                            ctx.error(Code::NameDuplicate, &format!("/groups/{j}/name"), Problem::new(format!("rule group `{}` is declared twice", group.name), "give each rule group a unique name: each becomes a PrometheusRule of that name"));
+                            ctx.error(Code::NameDuplicate, format!("/groups/{j}/name"), Problem::new(format!("rule group `{}` is declared twice", group.name), "give each rule group a unique name: each becomes a PrometheusRule of that name"));
                         }
                         if group.rules.is_empty() {
-                            ctx.error(Code::RuleFile, &format!("/groups/{j}/name"), Problem::new(format!("rule group `{}` has no rules", group.name), "add rules to the group, or remove it"));
+                            ctx.error(Code::RuleFile, format!("/groups/{j}/name"), Problem::new(format!("rule group `{}` has no rules", group.name), "add rules to the group, or remove it"));
                         }
                         groups.push(rule_group(ctx, &format!("/groups/{j}"), group, routes));
                     }
@@ -806,13 +806,13 @@ fn rule(ctx: &mut Ctx<'_>, pointer: &str, raw: &raw::Rule, routes: Option<&cross
             name_of_rule(ctx, format_args!("{pointer}/record"), record, "record");
             for (key, present) in [("for", raw.for_duration.is_some()), ("keep_firing_for", raw.keep_firing_for.is_some()), ("annotations", !raw.annotations.is_empty())] {
                 if present {
-                    ctx.error_at_key(Code::RuleKind, &format!("{pointer}/{key}"), Problem::new(format!("a recording rule cannot have `{key}`"), format!("remove `{key}`, or make this an alerting rule with `alert = \"...\"`")));
+                    ctx.error_at_key(Code::RuleKind, format!("{pointer}/{key}"), Problem::new(format!("a recording rule cannot have `{key}`"), format!("remove `{key}`, or make this an alerting rule with `alert = \"...\"`")));
                 }
             }
             model::RuleKind::Record(record.clone())
         }
         (Some(_), Some(_)) => {
-            ctx.error_at_key(Code::RuleKind, &format!("{pointer}/record"), Problem::new("a rule cannot have both `alert` and `record`", "split it into an alerting rule and a recording rule"));
+            ctx.error_at_key(Code::RuleKind, format!("{pointer}/record"), Problem::new("a rule cannot have both `alert` and `record`", "split it into an alerting rule and a recording rule"));
             return None;
         }
         (None, None) => {

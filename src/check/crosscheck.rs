@@ -7,7 +7,7 @@
 //! anything, so a matcher on them never counts against a rule. That keeps every warning certain.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use regex::Regex;
 
@@ -23,6 +23,10 @@ const SEVERITY: &str = "severity";
 /// (normalized Damerau-Levenshtein): `critcal`/`critical` is 0.875, `P2`/`P1` only 0.5.
 const MISSPELLING: f64 = 0.75;
 
+/// By the values of the routed labels (`None`: not fixed by the rule): the matcher by which each
+/// child route refuses, when every child does.
+type Refusals<'r> = BTreeMap<Vec<Option<String>>, Option<Vec<&'r Matcher>>>;
+
 /// What the rule checks need to know about the routing tree.
 pub(crate) struct Routes<'r> {
     root: &'r model::Route,
@@ -30,13 +34,13 @@ pub(crate) struct Routes<'r> {
     /// Severity values the matchers name (regex alternatives that are plain words included).
     severity_words: BTreeSet<String>,
     /// Every regex of the tree, compiled once: the checks test it against each rule.
-    regexes: HashMap<&'r str, Option<Regex>>,
+    regexes: BTreeMap<&'r str, Option<Regex>>,
     /// The labels the child routes match on, severity aside: only their values decide which
     /// children refuse a rule.
     routed_labels: Vec<&'r str>,
     /// By the values a rule fixes for `routed_labels`: the matcher by which each child refuses
     /// it, when every child does. Rules come in families with the same routed labels.
-    refusals: RefCell<HashMap<Vec<Option<String>>, Option<Vec<&'r Matcher>>>>,
+    refusals: RefCell<Refusals<'r>>,
 }
 
 impl<'r> Routes<'r> {
@@ -53,7 +57,7 @@ impl<'r> Routes<'r> {
             .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-'))
             .map(str::to_owned)
             .collect();
-        let mut regexes = HashMap::new();
+        let mut regexes = BTreeMap::new();
         each_matcher(root, &mut |m| {
             if matches!(m.op, MatchOp::Regex | MatchOp::NotRegex) {
                 regexes.entry(m.value.as_str()).or_insert_with(|| m.regex());
@@ -134,7 +138,7 @@ pub(crate) fn alert_rule(ctx: &mut Ctx<'_>, pointer: &str, alert: &str, labels: 
     if let Some(word) = close {
         ctx.warning(
             Code::AlertSeverityUnmatched,
-            &format!("{pointer}/labels/{}", escape(SEVERITY)),
+            format!("{pointer}/labels/{}", escape(SEVERITY)),
             Problem::new(
                 format!("severity `{severity}` is matched by no route, which match `{word}`"),
                 format!("write `severity = \"{word}\"` if that is meant, or add a route for `{severity}`"),
@@ -173,7 +177,7 @@ fn walk(ctx: &mut Ctx<'_>, route: &model::Route, pointer: &str, set: &BTreeSet<&
             } else {
                 format!("the rules set {}: match one of them, or set this severity on the rules meant for this route", used.join(", "))
             };
-            ctx.warning(Code::AlertSeverityNeverSet, &format!("{pointer}/matchers/{i}"), Problem::new(format!("`{m}` matches no severity that an alerting rule sets"), help));
+            ctx.warning(Code::AlertSeverityNeverSet, format!("{pointer}/matchers/{i}"), Problem::new(format!("`{m}` matches no severity that an alerting rule sets"), help));
         }
     }
     for (i, child) in route.routes.iter().enumerate() {

@@ -12,7 +12,7 @@
 //! matching the empty string differently than its literal does, anything unexpected), the text is
 //! parsed as it is; a rejected shape is always re-parsed as written, for the error message.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use lrpar::{Lexeme, Lexer, NonStreamingLexer};
 use promql_parser::label::MatchOp;
@@ -48,13 +48,10 @@ pub(crate) fn promql(text: &str) -> Checked<()> {
 /// [`promql`], reusing the verdicts on regex literals and shapes seen before.
 fn promql_with(text: &str, memo: &mut Memo) -> Checked<()> {
     if let Some(shape) = memo.shape(text) {
-        let accepted = match memo.shapes.get(&shape) {
-            Some(&accepted) => accepted,
-            None => {
-                let accepted = verdict(&shape).is_ok();
-                memo.shapes.insert(shape, accepted);
-                accepted
-            }
+        let accepted = if let Some(&accepted) = memo.shapes.get(&shape) { accepted } else {
+            let accepted = verdict(&shape).is_ok();
+            memo.shapes.insert(shape, accepted);
+            accepted
         };
         if accepted {
             return Ok(());
@@ -124,7 +121,7 @@ struct Memo {
     /// "at least one non-empty matcher" rule.
     regexes: BTreeMap<String, bool>,
     /// Shape → whether the parser accepts it.
-    shapes: HashMap<String, bool>,
+    shapes: BTreeMap<String, bool>,
 }
 
 /// The value every plain non-empty matcher value becomes in a shape.

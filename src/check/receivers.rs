@@ -30,20 +30,20 @@ struct Check<'c, 'a> {
 impl Check<'_, '_> {
     fn receiver(&mut self, r: &Receiver) {
         if r.name.is_empty() {
-            self.ctx.error(Code::NameInvalid, &format!("{}/name", self.at), Problem::new("a receiver name cannot be empty", "name the receiver, e.g. `sre-oncall`"));
+            self.ctx.error(Code::NameInvalid, format!("{}/name", self.at), Problem::new("a receiver name cannot be empty", "name the receiver, e.g. `sre-oncall`"));
         }
         for (j, e) in r.email.iter().enumerate() {
-            self.ctx.check(Code::ValueEmail, &format!("{}/email/{j}/to", self.at), values::email(&e.to));
+            self.ctx.check(Code::ValueEmail, format!("{}/email/{j}/to", self.at), values::email(&e.to));
         }
         if !r.email.is_empty() && !self.has_smtp {
             // Alertmanager refuses an e-mail integration with no smarthost and sender to use.
-            self.ctx.error_at_key(Code::AlertReceiver, &format!("{}/email", self.at), Problem::new("e-mail notifications need an SMTP server", "add `[alertmanager.smtp]` with `smarthost` and `from`"));
+            self.ctx.error_at_key(Code::AlertReceiver, format!("{}/email", self.at), Problem::new("e-mail notifications need an SMTP server", "add `[alertmanager.smtp]` with `smarthost` and `from`"));
         }
         for (j, w) in r.webhook.iter().enumerate() {
             let at = format!("{}/webhook/{j}", self.at);
             match (&w.url, &w.url_secret) {
                 (Some(url), None) => {
-                    self.ctx.check(Code::ValueUrl, &format!("{at}/url"), values::http_url(url));
+                    self.ctx.check(Code::ValueUrl, format!("{at}/url"), values::http_url(url));
                 }
                 (None, Some(secret)) => {
                     self.secret(&format!("{at}/url_secret"), secret, Some(versions::WEBHOOK_URL_FILE));

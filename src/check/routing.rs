@@ -17,12 +17,12 @@ pub(crate) fn inhibit_rules(ctx: &mut Ctx<'_>, raw: &[raw::InhibitRule]) -> Vec<
         .enumerate()
         .map(|(i, rule)| {
             let mut matchers = |key: &str, list: &[String]| -> Vec<model::Matcher> {
-                list.iter().enumerate().filter_map(|(j, m)| ctx.check(Code::AlertMatcher, &format!("/inhibit_rules/{i}/{key}/{j}"), alerting::matcher(m))).collect()
+                list.iter().enumerate().filter_map(|(j, m)| ctx.check(Code::AlertMatcher, format!("/inhibit_rules/{i}/{key}/{j}"), alerting::matcher(m))).collect()
             };
             let source_matchers = matchers("source_matchers", &rule.source_matchers);
             let target_matchers = matchers("target_matchers", &rule.target_matchers);
             for (j, label) in rule.equal.iter().enumerate() {
-                ctx.check(Code::ValueLabelName, &format!("/inhibit_rules/{i}/equal/{j}"), values::label_name(label));
+                ctx.check(Code::ValueLabelName, format!("/inhibit_rules/{i}/equal/{j}"), values::label_name(label));
             }
             model::InhibitRule { source_matchers, target_matchers, equal: rule.equal.clone() }
         })
@@ -43,7 +43,7 @@ pub(crate) fn time_intervals(ctx: &mut Ctx<'_>, raw: &[raw::TimeInterval], versi
         .map(|(i, interval)| {
             gate(ctx, &format!("/time_intervals/{i}"), versions::TIME_INTERVALS);
             if interval.name.is_empty() {
-                ctx.error(Code::NameInvalid, &format!("/time_intervals/{i}/name"), Problem::new("a time interval name cannot be empty", "name it, e.g. `offhours`"));
+                ctx.error(Code::NameInvalid, format!("/time_intervals/{i}/name"), Problem::new("a time interval name cannot be empty", "name it, e.g. `offhours`"));
             }
             let specs = interval
                 .intervals
@@ -52,7 +52,7 @@ pub(crate) fn time_intervals(ctx: &mut Ctx<'_>, raw: &[raw::TimeInterval], versi
                 .map(|(j, spec)| {
                     let at = format!("/time_intervals/{i}/intervals/{j}");
                     let mut ranges = |key: &str, list: &[String], parse: fn(&str) -> Checked<()>| -> Vec<String> {
-                        list.iter().enumerate().filter_map(|(k, r)| ctx.check(Code::AlertTimeInterval, &format!("{at}/{key}/{k}"), parse(r)).map(|()| r.clone())).collect()
+                        list.iter().enumerate().filter_map(|(k, r)| ctx.check(Code::AlertTimeInterval, format!("{at}/{key}/{k}"), parse(r)).map(|()| r.clone())).collect()
                     };
                     let weekdays = ranges("weekdays", &spec.weekdays, weekday_range);
                     let days_of_month = ranges("days_of_month", &spec.days_of_month, day_of_month_range);
@@ -62,11 +62,11 @@ pub(crate) fn time_intervals(ctx: &mut Ctx<'_>, raw: &[raw::TimeInterval], versi
                         .times
                         .iter()
                         .enumerate()
-                        .filter_map(|(k, t)| ctx.check(Code::AlertTimeInterval, &format!("{at}/times/{k}"), time_range(&t.start_time, &t.end_time)).map(|()| (t.start_time.clone(), t.end_time.clone())))
+                        .filter_map(|(k, t)| ctx.check(Code::AlertTimeInterval, format!("{at}/times/{k}"), time_range(&t.start_time, &t.end_time)).map(|()| (t.start_time.clone(), t.end_time.clone())))
                         .collect();
                     if let Some(location) = &spec.location {
                         gate(ctx, &format!("{at}/location"), versions::TIME_INTERVAL_LOCATION);
-                        ctx.check(Code::AlertTimeInterval, &format!("{at}/location"), time_zone(location));
+                        ctx.check(Code::AlertTimeInterval, format!("{at}/location"), time_zone(location));
                     }
                     model::TimeIntervalSpec { times, weekdays, days_of_month, months, years, location: spec.location.clone() }
                 })
@@ -123,7 +123,7 @@ pub(crate) fn unused_receivers(ctx: &mut Ctx<'_>, raw: &raw::RawSite) {
         if !used.contains(receiver.name.as_str()) {
             ctx.warning(
                 Code::AlertUnusedReceiver,
-                &format!("/receivers/{i}/name"),
+                format!("/receivers/{i}/name"),
                 Problem::new(format!("no route sends alerts to receiver `{}`", receiver.name), "name it in a route's `receiver`, or remove it"),
             );
         }

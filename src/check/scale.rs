@@ -25,7 +25,7 @@ pub(crate) fn remote_writes(ctx: &mut Ctx<'_>, raw: &[raw::RemoteWrite]) -> Vec<
         .enumerate()
         .map(|(i, r)| {
             let at = format!("/prometheus/remote_write/{i}");
-            ctx.check(Code::ValueUrl, &format!("{at}/url"), values::http_url(&r.url));
+            ctx.check(Code::ValueUrl, format!("{at}/url"), values::http_url(&r.url));
             for name in r.headers.keys() {
                 if RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
                     let help = if name.eq_ignore_ascii_case("authorization") {
@@ -33,7 +33,7 @@ pub(crate) fn remote_writes(ctx: &mut Ctx<'_>, raw: &[raw::RemoteWrite]) -> Vec<
                     } else {
                         format!("remove `{name}`: Prometheus sets it itself")
                     };
-                    ctx.error_at_key(Code::HttpClient, &format!("{at}/headers/{}", escape(name)), Problem::new(format!("Prometheus does not allow the header `{name}` in remote write"), help));
+                    ctx.error_at_key(Code::HttpClient, format!("{at}/headers/{}", escape(name)), Problem::new(format!("Prometheus does not allow the header `{name}` in remote write"), help));
                 }
             }
             let queue = r.queue.as_ref().map(|q| {
@@ -43,9 +43,9 @@ pub(crate) fn remote_writes(ctx: &mut Ctx<'_>, raw: &[raw::RemoteWrite]) -> Vec<
                     min_shards: q.min_shards,
                     max_shards: q.max_shards,
                     max_samples_per_send: q.max_samples_per_send,
-                    batch_send_deadline: duration(ctx, &format!("{at}/batch_send_deadline"), q.batch_send_deadline.as_ref()),
-                    min_backoff: duration(ctx, &format!("{at}/min_backoff"), q.min_backoff.as_ref()),
-                    max_backoff: duration(ctx, &format!("{at}/max_backoff"), q.max_backoff.as_ref()),
+                    batch_send_deadline: duration(ctx, format!("{at}/batch_send_deadline"), q.batch_send_deadline.as_ref()),
+                    min_backoff: duration(ctx, format!("{at}/min_backoff"), q.min_backoff.as_ref()),
+                    max_backoff: duration(ctx, format!("{at}/max_backoff"), q.max_backoff.as_ref()),
                     retry_on_rate_limit: q.retry_on_rate_limit,
                 }
             });
@@ -54,7 +54,7 @@ pub(crate) fn remote_writes(ctx: &mut Ctx<'_>, raw: &[raw::RemoteWrite]) -> Vec<
                 url: r.url.clone(),
                 auth: client_auth(ctx, &at, r.basic_auth.as_ref(), r.authorization.as_ref(), r.tls_config.as_ref()),
                 headers: r.headers.clone(),
-                remote_timeout: duration(ctx, &format!("{at}/remote_timeout"), r.remote_timeout.as_ref()),
+                remote_timeout: duration(ctx, format!("{at}/remote_timeout"), r.remote_timeout.as_ref()),
                 queue,
                 write_relabel: r.write_relabel.iter().enumerate().map(|(j, step)| relabel(ctx, &format!("{at}/write_relabel/{j}"), step)).collect(),
             }
@@ -65,13 +65,13 @@ pub(crate) fn remote_writes(ctx: &mut Ctx<'_>, raw: &[raw::RemoteWrite]) -> Vec<
 /// One relabeling step, with the constraints Prometheus' relabel config validation enforces.
 fn relabel(ctx: &mut Ctx<'_>, at: &str, raw: &raw::WriteRelabel) -> Relabel {
     for (j, label) in raw.source_labels.iter().enumerate() {
-        ctx.check(Code::ValueRelabel, &format!("{at}/source_labels/{j}"), relabel_label(label));
+        ctx.check(Code::ValueRelabel, format!("{at}/source_labels/{j}"), relabel_label(label));
     }
     if let Some(target) = &raw.target_label {
-        ctx.check(Code::ValueRelabel, &format!("{at}/target_label"), relabel_label(target));
+        ctx.check(Code::ValueRelabel, format!("{at}/target_label"), relabel_label(target));
     }
     if let Some(regex) = &raw.regex {
-        ctx.check(Code::ValueRegex, &format!("{at}/regex"), alerting::regex(regex));
+        ctx.check(Code::ValueRegex, format!("{at}/regex"), alerting::regex(regex));
     }
     match raw.action.unwrap_or(RelabelAction::Replace) {
         RelabelAction::Replace if raw.target_label.is_none() => {

@@ -20,20 +20,20 @@ pub(crate) fn static_scrapes(ctx: &mut Ctx<'_>, raw: &[raw::StaticScrape], scrap
         .enumerate()
         .map(|(i, s)| {
             let at = format!("/static_scrape/{i}");
-            ctx.check(Code::NameInvalid, &format!("{at}/name"), values::dns_subdomain(&s.name));
+            ctx.check(Code::NameInvalid, format!("{at}/name"), values::dns_subdomain(&s.name));
             let targets = targets(ctx, &at, &s.targets, values::host_port);
             labels(ctx, &at, &s.labels);
             for (j, selector) in s.federate.iter().enumerate() {
-                ctx.check(Code::FederateSelector, &format!("{at}/federate/{j}"), alerting::series_selector(selector));
+                ctx.check(Code::FederateSelector, format!("{at}/federate/{j}"), alerting::series_selector(selector));
             }
             let mut federate = s.federate.clone();
             federate.sort();
             federate.dedup();
             if let Some(path) = &s.path {
                 if !path.starts_with('/') {
-                    ctx.error(Code::ValuePath, &format!("{at}/path"), Problem::new(format!("`{path}` is not an absolute URL path"), "start the path with `/`, e.g. `/metrics`"));
+                    ctx.error(Code::ValuePath, format!("{at}/path"), Problem::new(format!("`{path}` is not an absolute URL path"), "start the path with `/`, e.g. `/metrics`"));
                 } else if !federate.is_empty() && path != "/federate" {
-                    ctx.error(Code::ValuePath, &format!("{at}/path"), Problem::new(format!("federation scrapes `/federate`, not `{path}`"), "remove `path`: `federate` sets it"));
+                    ctx.error(Code::ValuePath, format!("{at}/path"), Problem::new(format!("federation scrapes `/federate`, not `{path}`"), "remove `path`: `federate` sets it"));
                 }
             }
             let (interval, timeout) = timing(ctx, &at, s.interval.as_ref(), s.timeout.as_ref(), scrape_interval);
@@ -63,10 +63,10 @@ pub(crate) fn probes(ctx: &mut Ctx<'_>, raw: &[raw::Probe], scrape_interval: &Du
         .enumerate()
         .map(|(i, p)| {
             let at = format!("/probe/{i}");
-            ctx.check(Code::NameInvalid, &format!("{at}/name"), values::dns_subdomain(&p.name));
-            ctx.check(Code::ValueHostPort, &format!("{at}/prober"), values::host_port(&p.prober));
+            ctx.check(Code::NameInvalid, format!("{at}/name"), values::dns_subdomain(&p.name));
+            ctx.check(Code::ValueHostPort, format!("{at}/prober"), values::host_port(&p.prober));
             if let Some(path) = p.prober_path.as_ref().filter(|p| !p.starts_with('/')) {
-                ctx.error(Code::ValuePath, &format!("{at}/prober_path"), Problem::new(format!("`{path}` is not an absolute URL path"), "start the path with `/`, e.g. `/probe`"));
+                ctx.error(Code::ValuePath, format!("{at}/prober_path"), Problem::new(format!("`{path}` is not an absolute URL path"), "start the path with `/`, e.g. `/probe`"));
             }
             let not_empty = |target: &str| if target.trim().is_empty() { Err(Problem::new("a probe target cannot be empty", "write a URL, `host:port` or host, as the module expects")) } else { Ok(()) };
             let targets = targets(ctx, &at, &p.targets, not_empty);
@@ -93,7 +93,7 @@ pub(crate) fn probes(ctx: &mut Ctx<'_>, raw: &[raw::Probe], scrape_interval: &Du
 fn targets(ctx: &mut Ctx<'_>, at: &str, raw: &[String], check: impl Fn(&str) -> values::Checked<()>) -> Vec<String> {
     unique(ctx, "target", raw.iter().enumerate().map(|(j, t)| (format!("{at}/targets/{j}"), t.as_str())));
     for (j, target) in raw.iter().enumerate() {
-        ctx.check(Code::ValueHostPort, &format!("{at}/targets/{j}"), check(target));
+        ctx.check(Code::ValueHostPort, format!("{at}/targets/{j}"), check(target));
     }
     let set: BTreeSet<String> = raw.iter().cloned().collect();
     set.into_iter().collect()
@@ -102,19 +102,19 @@ fn targets(ctx: &mut Ctx<'_>, at: &str, raw: &[String], check: impl Fn(&str) -> 
 fn labels(ctx: &mut Ctx<'_>, at: &str, labels: &std::collections::BTreeMap<String, String>) {
     for key in labels.keys() {
         if let Err(problem) = values::label_name(key) {
-            ctx.error_at_key(Code::ValueLabelName, &format!("{at}/labels/{}", escape(key)), problem);
+            ctx.error_at_key(Code::ValueLabelName, format!("{at}/labels/{}", escape(key)), problem);
         }
     }
 }
 
 /// Interval and timeout; Prometheus refuses a timeout longer than the interval it applies to.
 fn timing(ctx: &mut Ctx<'_>, at: &str, interval: Option<&String>, timeout: Option<&String>, scrape_interval: &Duration) -> (Option<Duration>, Option<Duration>) {
-    let interval = duration(ctx, &format!("{at}/interval"), interval);
-    let timeout = duration(ctx, &format!("{at}/timeout"), timeout);
+    let interval = duration(ctx, format!("{at}/interval"), interval);
+    let timeout = duration(ctx, format!("{at}/timeout"), timeout);
     if let Some(t) = &timeout {
         let applies = interval.as_ref().unwrap_or(scrape_interval);
         if t.millis() > applies.millis() {
-            ctx.error(Code::ValueDuration, &format!("{at}/timeout"), Problem::new(format!("the timeout {t} is longer than the interval {applies}"), format!("lower `timeout` to at most {applies}, or raise `interval`")));
+            ctx.error(Code::ValueDuration, format!("{at}/timeout"), Problem::new(format!("the timeout {t} is longer than the interval {applies}"), format!("lower `timeout` to at most {applies}, or raise `interval`")));
         }
     }
     (interval, timeout)
@@ -127,7 +127,7 @@ pub(crate) fn authorization_and_tls(ctx: &mut Ctx<'_>, code: Code, at: &str, aut
     if let Some(authorization) = authorization {
         secret_ref(ctx, &format!("{at}/authorization/credentials"), &authorization.credentials);
         if authorization.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case("basic")) {
-            ctx.error(code, &format!("{at}/authorization/type"), Problem::new("`authorization` cannot be of type `Basic`", format!("use `{basic_auth}` instead")));
+            ctx.error(code, format!("{at}/authorization/type"), Problem::new("`authorization` cannot be of type `Basic`", format!("use `{basic_auth}` instead")));
         }
     }
     if let Some(tls) = tls {
@@ -137,7 +137,7 @@ pub(crate) fn authorization_and_tls(ctx: &mut Ctx<'_>, code: Code, at: &str, aut
             }
         }
         if tls.cert.is_some() != tls.key.is_some() {
-            ctx.error_at_key(code, &format!("{at}/tls_config"), Problem::new("a client certificate needs both `cert` and `key`", "give both `cert` and `key`, or neither"));
+            ctx.error_at_key(code, format!("{at}/tls_config"), Problem::new("a client certificate needs both `cert` and `key`", "give both `cert` and `key`, or neither"));
         }
     }
 }
@@ -145,10 +145,10 @@ pub(crate) fn authorization_and_tls(ctx: &mut Ctx<'_>, code: Code, at: &str, aut
 /// Credentials and TLS of an outgoing connection from Prometheus.
 pub(crate) fn client_auth(ctx: &mut Ctx<'_>, at: &str, basic: Option<&raw::SecretBasicAuth>, authorization: Option<&Authorization>, tls: Option<&TlsConfig>) -> ClientAuth {
     if basic.is_some() && authorization.is_some() {
-        ctx.error_at_key(Code::HttpClient, &format!("{at}/authorization"), Problem::new("`basic_auth` and `authorization` cannot both be set", "keep one of `basic_auth` and `authorization`"));
+        ctx.error_at_key(Code::HttpClient, format!("{at}/authorization"), Problem::new("`basic_auth` and `authorization` cannot both be set", "keep one of `basic_auth` and `authorization`"));
     }
     if let Some(basic) = basic {
-        ctx.check(Code::NameInvalid, &format!("{at}/basic_auth/secret"), values::dns_subdomain(&basic.secret));
+        ctx.check(Code::NameInvalid, format!("{at}/basic_auth/secret"), values::dns_subdomain(&basic.secret));
         secret_key(ctx, &format!("{at}/basic_auth/username_key"), &basic.username_key);
         secret_key(ctx, &format!("{at}/basic_auth/password_key"), &basic.password_key);
     }

@@ -31,18 +31,15 @@ pub(crate) fn duration(text: &str) -> Checked<Duration> {
     if !text.starts_with(|c: char| c.is_ascii_digit()) || !text.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(Problem::new(format!("`{text}` is not a Prometheus duration"), help));
     }
-    let millis = match DURATIONS.with_borrow(|seen| seen.get(text).copied()) {
-        Some(millis) => millis,
-        None => {
-            let millis = promql_parser::util::parse_duration(text).ok().map(|length| u64::try_from(length.as_millis()));
-            DURATIONS.with_borrow_mut(|seen| {
-                // A site names a handful of durations; the bound only matters to a fuzzer.
-                if seen.len() < 1024 {
-                    seen.insert(text.to_owned(), millis);
-                }
-            });
-            millis
-        }
+    let millis = if let Some(millis) = DURATIONS.with_borrow(|seen| seen.get(text).copied()) { millis } else {
+        let millis = promql_parser::util::parse_duration(text).ok().map(|length| u64::try_from(length.as_millis()));
+        DURATIONS.with_borrow_mut(|seen| {
+            // A site names a handful of durations; the bound only matters to a fuzzer.
+            if seen.len() < 1024 {
+                seen.insert(text.to_owned(), millis);
+            }
+        });
+        millis
     };
     match millis {
         Some(Ok(millis)) => Ok(Duration::new(text, millis)),
@@ -54,7 +51,7 @@ pub(crate) fn duration(text: &str) -> Checked<Duration> {
 thread_local! {
     /// Parsed durations by text: promql-parser's parse is a regex match with captures, and every
     /// rule of a large site repeats the same few (`5m`, `15m`).
-    static DURATIONS: std::cell::RefCell<std::collections::HashMap<String, Option<Result<u64, std::num::TryFromIntError>>>> = std::cell::RefCell::default();
+    static DURATIONS: std::cell::RefCell<std::collections::BTreeMap<String, Option<Result<u64, std::num::TryFromIntError>>>> = std::cell::RefCell::default();
 }
 
 /// A Kubernetes resource quantity, e.g. `10Gi`, `500m`, `2`.

@@ -129,7 +129,7 @@ pub fn write_injecting(tree: &Tree, root: &Path, site: &str, fail: &dyn Fn(Step)
             directories.insert(parent.to_owned());
         }
         let previous_file = target.join(path);
-        if previous.as_ref().is_some_and(|generated| generated.contains(path)) && link_if_same(&previous_file, &file, contents.as_bytes()) {
+        if previous.as_ref().is_some_and(|generated| generated.contains(path) || path == MARKER) && link_if_same(&previous_file, &file, contents.as_bytes()) {
             continue;
         }
         written.push((write_file(&file, contents.as_bytes())?, file));
