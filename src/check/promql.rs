@@ -14,9 +14,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use lrpar::{Lexeme, Lexer, NonStreamingLexer};
+use lrpar::{Lexeme, Lexer, Span};
 use promql_parser::label::MatchOp;
-use promql_parser::parser::token::{T_ADD, T_COLON, T_EQL, T_EQL_REGEX, T_IDENTIFIER, T_LEFT_BRACKET, T_NEQ, T_NEQ_REGEX, T_NUMBER, T_OFFSET, T_STRING, T_SUB};
+use promql_parser::parser::token::{TokenId, T_ADD, T_COLON, T_EQL, T_EQL_REGEX, T_IDENTIFIER, T_LEFT_BRACKET, T_NEQ, T_NEQ_REGEX, T_NUMBER, T_OFFSET, T_STRING, T_SUB};
 use promql_parser::parser::{Expr, lexer};
 use promql_parser::util::{ExprVisitor, walk_expr};
 
@@ -49,7 +49,7 @@ pub(crate) fn promql(text: &str) -> Checked<()> {
 fn promql_with(text: &str, memo: &mut Memo) -> Checked<()> {
     if let Some(shape) = memo.shape(text) {
         let accepted = if let Some(&accepted) = memo.shapes.get(&shape) { accepted } else {
-            let accepted = verdict(&shape).is_ok();
+            let accepted = verdict_on_shape(&shape).is_ok();
             memo.shapes.insert(shape, accepted);
             accepted
         };
@@ -60,26 +60,33 @@ fn promql_with(text: &str, memo: &mut Memo) -> Checked<()> {
     verdict(text)
 }
 
-/// Parses PromQL with promql-parser, refusing first what makes it panic: a range, subquery step
-/// or offset written as a number of seconds that no duration holds (`x[1e400]`, found by fuzzing).
-/// Prometheus keeps durations in int64 nanoseconds and refuses longer ones too.
+/// Parses PromQL with promql-parser, refusing first what makes it panic (see [`unrepresentable_duration`]).
 pub(crate) fn parse(text: &str) -> Result<Expr, String> {
-    let lexer = lexer(text)?;
-    let lexemes: Vec<_> = lexer.iter().collect();
-    let kind = |i: Option<usize>| i.and_then(|i| lexemes.get(i)).and_then(|lexeme| lexeme.as_ref().ok()).map(Lexeme::tok_id);
-    for (i, lexeme) in lexemes.iter().enumerate().filter_map(|(i, lexeme)| lexeme.as_ref().ok().filter(|l| l.tok_id() == T_NUMBER).map(|l| (i, l))) {
-        let before = kind(i.checked_sub(1));
-        let signed_offset = matches!(before, Some(T_ADD | T_SUB)) && kind(i.checked_sub(2)) == Some(T_OFFSET);
-        if !(matches!(before, Some(T_LEFT_BRACKET | T_COLON | T_OFFSET)) || signed_offset) {
-            continue;
-        }
-        let number = lexer.span_str(lexeme.span());
-        let seconds = promql_parser::util::parse_str_radix(number).unwrap_or(f64::NAN);
-        if !(0.0..=MAX_DURATION_SECONDS).contains(&seconds) {
-            return Err(format!("duration `{number}` is out of range"));
-        }
+    if let Some(number) = unrepresentable_duration(text, &tokens(text)?) {
+        return Err(format!("duration `{number}` is out of range"));
     }
     promql_parser::parser::parse(text)
+}
+
+/// The tokens of `text`, as promql-parser's lexer reads them.
+fn tokens(text: &str) -> Result<Vec<(TokenId, Span)>, String> {
+    Ok(lexer(text)?.iter().filter_map(Result::ok).map(|lexeme| (lexeme.tok_id(), lexeme.span())).collect())
+}
+
+/// A range, subquery step or offset written as a number of seconds that no duration holds
+/// (`x[1e400]`): promql-parser panics converting it (found by fuzzing). Prometheus keeps durations
+/// in int64 nanoseconds and refuses longer ones too. The parser does no error recovery, so only
+/// numbers right after these tokens become durations.
+fn unrepresentable_duration<'t>(text: &'t str, tokens: &[(TokenId, Span)]) -> Option<&'t str> {
+    let kind = |i: Option<usize>| i.and_then(|i| tokens.get(i)).map(|(kind, _)| *kind);
+    tokens.iter().enumerate().filter(|(_, (kind, _))| *kind == T_NUMBER).find_map(|(i, (_, span))| {
+        let before = kind(i.checked_sub(1));
+        let signed_offset = matches!(before, Some(T_ADD | T_SUB)) && kind(i.checked_sub(2)) == Some(T_OFFSET);
+        let duration = matches!(before, Some(T_LEFT_BRACKET | T_COLON | T_OFFSET)) || signed_offset;
+        let number = &text[span.start()..span.end()];
+        let seconds = promql_parser::util::parse_str_radix(number).unwrap_or(f64::NAN);
+        (duration && !(0.0..=MAX_DURATION_SECONDS).contains(&seconds)).then_some(number)
+    })
 }
 
 /// The longest duration Prometheus represents, in seconds: `i64::MAX` nanoseconds.
@@ -88,6 +95,15 @@ const MAX_DURATION_SECONDS: f64 = i64::MAX as f64 / 1e9;
 
 /// The parser's verdict on `text` as written, with Prometheus' feature gates.
 fn verdict(text: &str) -> Checked<()> {
+    verdict_with(text, parse)
+}
+
+/// [`verdict`] on a shape, whose numbers [`Memo::shape`] has checked already.
+fn verdict_on_shape(shape: &str) -> Checked<()> {
+    verdict_with(shape, promql_parser::parser::parse)
+}
+
+fn verdict_with(text: &str, parse: fn(&str) -> Result<Expr, String>) -> Checked<()> {
     let expr = parse(text).map_err(|e| {
         Problem::new(
             format!("invalid PromQL: {}", e.trim()),
@@ -109,7 +125,7 @@ fn verdict(text: &str) -> Checked<()> {
 /// Whether the shortcut is sound for `text`: it never accepts what the parser, given the text as
 /// it is, refuses (the fuzz target's differential check).
 pub(crate) fn shortcut_is_sound(text: &str) -> bool {
-    let accepted = Memo::default().shape(text).is_some_and(|shape| verdict(&shape).is_ok());
+    let accepted = Memo::default().shape(text).is_some_and(|shape| verdict_on_shape(&shape).is_ok());
     !accepted || verdict(text).is_ok()
 }
 
@@ -130,38 +146,42 @@ const ANY_VALUE: &str = "\"x\"";
 impl Memo {
     /// The shape of `text`, or `None` when the verdict on it might differ from the verdict on `text`.
     fn shape(&mut self, text: &str) -> Option<String> {
-        let lexer = lexer(text).ok()?;
-        let lexemes = lexer.iter().collect::<Result<Vec<_>, _>>().ok()?;
+        let tokens = tokens(text).ok()?;
+        // The shape keeps every number and the tokens around it, so this holds for the shape too.
+        if unrepresentable_duration(text, &tokens).is_some() {
+            return None;
+        }
+        let source = |span: Span| &text[span.start()..span.end()];
         let mut shape = String::with_capacity(text.len());
         let mut copied = 0;
-        let mut replace = |span: lrpar::Span, with: &str| {
+        let mut replace = |span: Span, with: &str| {
             shape.push_str(&text[copied..span.start()]);
             shape.push_str(with);
             copied = span.end();
         };
-        for (i, lexeme) in lexemes.iter().enumerate() {
-            let (regex, replacement) = match lexeme.tok_id() {
+        for (i, &(kind, span)) in tokens.iter().enumerate() {
+            let (regex, replacement) = match kind {
                 T_EQL_REGEX => (true, "= "),
                 T_NEQ_REGEX => (true, "!="),
                 T_EQL | T_NEQ => (false, ""),
                 _ => continue,
             };
-            let label = lexemes.get(i.checked_sub(1)?)?;
-            let named = label.tok_id() == T_IDENTIFIER && lexer.span_str(label.span()) != "__name__";
-            let value = lexemes.get(i + 1).filter(|value| value.tok_id() == T_STRING);
+            let &(label_kind, label) = tokens.get(i.checked_sub(1)?)?;
+            let named = label_kind == T_IDENTIFIER && source(label) != "__name__";
+            let value = tokens.get(i + 1).filter(|(kind, _)| *kind == T_STRING).map(|&(_, value)| value);
             if regex {
                 // A regex matcher kept as it is would be compiled: no shortcut then.
                 let value = value.filter(|_| named)?;
-                if !self.equivalent(lexer.span_str(value.span())) {
+                if !self.equivalent(source(value)) {
                     return None;
                 }
-                replace(lexeme.span(), replacement);
+                replace(span, replacement);
             }
             // Equality values only matter to the parser by being empty, or by escapes it may refuse.
             if let Some(value) = value.filter(|_| named) {
-                let literal = lexer.span_str(value.span());
+                let literal = source(value);
                 if literal.len() > 2 && !literal.contains('\\') && !literal.chars().any(char::is_control) {
-                    replace(value.span(), ANY_VALUE);
+                    replace(value, ANY_VALUE);
                 }
             }
         }
@@ -305,7 +325,7 @@ mod tests {
         let matcher = (select(vec!["a", "b", "__name__", "job"]), select(vec!["=~", "!~", "=", "!=", " =~ "]), select(vec![
             r#""""#, r#"".*""#, r#"".+""#, r#""5..""#, r#""(""#, r#""a|b""#, "`x*`", "'y'", r"'\\d+'", r#""x{2}""#, r#""[""#, r#""\q""#, r#""é\"""#, "``",
         ]));
-        let selector = (select(vec!["", "up", "x"]), proptest::collection::vec(matcher, 0..4), select(vec![",", " or "]), select(vec!["", "[5m]"]))
+        let selector = (select(vec!["", "up", "x"]), proptest::collection::vec(matcher, 0..4), select(vec![",", " or "]), select(vec!["", "[5m]", "[1e400]", "[5m:1e30]", " offset -1e20"]))
             .prop_map(|(name, matchers, joint, range)| {
                 let matchers: Vec<String> = matchers.into_iter().map(|(label, op, literal)| format!("{label}{op}{literal}")).collect();
                 format!("{name}{{{}}}{range}", matchers.join(joint))
