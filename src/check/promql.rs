@@ -47,15 +47,10 @@ pub(crate) fn promql(text: &str) -> Checked<()> {
 
 /// [`promql`], reusing the verdicts on regex literals and shapes seen before.
 fn promql_with(text: &str, memo: &mut Memo) -> Checked<()> {
-    if let Some(shape) = memo.shape(text) {
-        let accepted = if let Some(&accepted) = memo.shapes.get(&shape) { accepted } else {
-            let accepted = verdict_on_shape(&shape).is_ok();
-            memo.shapes.insert(shape, accepted);
-            accepted
-        };
-        if accepted {
-            return Ok(());
-        }
+    if let Some(shape) = memo.shape(text)
+        && *memo.shapes.entry(shape).or_insert_with_key(|shape| verdict_on_shape(shape).is_ok())
+    {
+        return Ok(());
     }
     verdict(text)
 }

@@ -31,7 +31,7 @@ pub(crate) fn duration(text: &str) -> Checked<Duration> {
     if !text.starts_with(|c: char| c.is_ascii_digit()) || !text.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(Problem::new(format!("`{text}` is not a Prometheus duration"), help));
     }
-    let millis = if let Some(millis) = DURATIONS.with_borrow(|seen| seen.get(text).copied()) { millis } else {
+    let millis = DURATIONS.with_borrow(|seen| seen.get(text).copied()).unwrap_or_else(|| {
         let millis = promql_parser::util::parse_duration(text).ok().map(|length| u64::try_from(length.as_millis()));
         DURATIONS.with_borrow_mut(|seen| {
             // A site names a handful of durations; the bound only matters to a fuzzer.
@@ -40,7 +40,7 @@ pub(crate) fn duration(text: &str) -> Checked<Duration> {
             }
         });
         millis
-    };
+    });
     match millis {
         Some(Ok(millis)) => Ok(Duration::new(text, millis)),
         Some(Err(_)) => Err(Problem::new("duration is too long", help)),
