@@ -18,12 +18,20 @@ use crate::render::{Bundle, MANAGED_BY, MANAGED_BY_LABEL, SITE_LABEL};
 /// A compiled site's files: relative path (with `/`) → contents.
 pub type Tree = BTreeMap<String, String>;
 
+/// Below this many objects, threads cost more than they save.
+const PARALLEL_FROM: usize = 200;
+
 /// Serializes the bundle into files: one per object, `alertmanager.yml`, `kustomization.yaml`
 /// and the marker.
 pub fn tree(bundle: &Bundle) -> Result<Tree, serde_saphyr::ser::Error> {
     let mut files = Tree::new();
-    for (key, object) in &bundle.objects {
-        files.insert(layout::object_path(key), yaml::document(&bundle.site, object)?);
+    // Serializing is a tenth of an L site's compile: a large bundle is serialized on every core.
+    let objects: Vec<_> = bundle.objects.iter().collect();
+    let threads = if objects.len() >= PARALLEL_FROM { crate::parallel::cores() } else { 1 };
+    let documents = crate::parallel::map_with(&objects, threads, || (), |(), (key, object)| yaml::document(&bundle.site, *object).map(|text| (layout::object_path(key), text)));
+    for document in documents {
+        let (path, text) = document?;
+        files.insert(path, text);
     }
     files.insert(layout::ALERTMANAGER_CONFIG.to_owned(), yaml::document(&bundle.site, &bundle.alertmanager_config)?);
     let resources: Vec<String> = files.keys().filter(|path| path.as_str() != layout::ALERTMANAGER_CONFIG).cloned().collect();
