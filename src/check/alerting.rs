@@ -131,8 +131,9 @@ pub(crate) fn template(text: &str) -> Checked<()> {
 /// What Go's template lexer refuses and gtmpl mishandles, found before gtmpl sees the text: gtmpl
 /// never returns on an action cut off by the end of the text (`{{ if `), and its lexer thread
 /// panics when it steps back over a multi-byte character inside an action (`{{ end؂ }}`), because it
-/// backs up one byte. Quoted strings, raw strings, character literals and comments inside actions
-/// are read as Go reads them (a `}}` in a string does not close the action).
+/// backs up one byte. Its unquoting of strings inside actions panics or loops on some escapes
+/// ([`unreadable_escape`]). Quoted strings, raw strings, character literals and comments inside
+/// actions are read as Go reads them (a `}}` in a string does not close the action).
 fn lexical_problem(text: &str) -> Option<String> {
     // Every delimiter is ASCII, and no byte of a multi-byte UTF-8 character is.
     let bytes = text.as_bytes();
@@ -153,7 +154,12 @@ fn lexical_problem(text: &str) -> Option<String> {
                     loop {
                         match bytes.get(i) {
                             None => return unclosed(),
-                            Some(b'\\') => i += 2,
+                            Some(b'\\') => {
+                                if let Some(problem) = unreadable_escape(text, i) {
+                                    return Some(problem);
+                                }
+                                i += 2;
+                            }
                             Some(&c) if c == quote => break,
                             Some(_) => i += 1,
                         }
@@ -161,7 +167,11 @@ fn lexical_problem(text: &str) -> Option<String> {
                     i += 1;
                 }
                 Some(b'`') => match find(i + 1, b"`") {
-                    Some(end) => i = end + 1,
+                    // gtmpl unquotes raw strings too, escapes and all.
+                    Some(end) => match (i + 1..end).filter(|&j| bytes[j] == b'\\').find_map(|j| unreadable_escape(&text[..end], j)) {
+                        Some(problem) => return Some(problem),
+                        None => i = end + 1,
+                    },
                     None => return unclosed(),
                 },
                 Some(b'/') if bytes.get(i + 1) == Some(&b'*') => match find(i + 2, b"*/") {
@@ -179,6 +189,25 @@ fn lexical_problem(text: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// The escapes gtmpl unquotes safely: a backslash and one ASCII character.
+const READABLE_ESCAPES: &[u8] = b"bfnrt'\"\\";
+
+/// The problem with the escape whose backslash is at `at`, if gtmpl cannot unquote it: it panics
+/// on a backslash before a multi-byte character or at the end of a string, and loops forever on
+/// `\x`, `\u` and `\U` without all their hex digits (found by fuzzing). Go would read `\x41`,
+/// `\u00e9` and octal escapes; no alert template needs them, since the character itself can be
+/// written instead.
+fn unreadable_escape(text: &str, at: usize) -> Option<String> {
+    match text.as_bytes().get(at + 1) {
+        Some(c) if READABLE_ESCAPES.contains(c) => None,
+        Some(_) => {
+            let escape: String = text[at..].chars().take(2).collect();
+            Some(format!("the escape `{escape}` in a string inside an action; write the character itself"))
+        }
+        None => Some("a backslash at the end of a string inside an action".to_owned()),
+    }
 }
 
 /// Parses `text` with gtmpl, as Prometheus would: its functions known, its variables defined.
@@ -320,6 +349,15 @@ mod tests {
         // gtmpl's lexer thread panics on these (found by fuzzing).
         for multibyte in ["{{ end\u{602} x }}", "a {{ x\u{602} }}", "{{ 1é }}", "{{ $labels.名 }}"] {
             assert!(lexical_problem(multibyte).is_some_and(|p| p.contains("non-ASCII")), "{multibyte:?}");
+        }
+        // gtmpl's unquoting panics on these, or never returns (found by fuzzing).
+        for escape in ["{{ `\\` }}", "{{ \"a\\é\" }}", "{{ 'x\\é' }}", "{{ `a\\é` }}", "{{ \"\\x\" }}", "{{ `\\x` }}", "{{ \"\\u12\" }}", "{{ \"\\x41aébc\" }}", "{{ \"\\U0001F600\" }}"] {
+            let problem = lexical_problem(escape).unwrap_or_else(|| panic!("{escape:?} passed"));
+            assert!(problem.contains("escape") || problem.contains("backslash"), "{escape:?}: {problem}");
+            assert!(template(escape).is_err(), "{escape:?}");
+        }
+        for whole in ["{{ \"é\\n\" }}", "{{ `a\\nb` }}", "{{ printf \"%s\\t%s\" $labels.a $labels.b }}"] {
+            assert_eq!(lexical_problem(whole), None, "{whole:?}");
         }
         for whole in ["{{ if $value }}x{{ end }}", "{{ \"}}\" }}", "{{ `a` }}", "{{/* c */}}", "{{ 'x' }}", "no action", "{{ \"a\\\"b\" }}", "产品 {{ $labels.pod }} 崩溃 {{ \"次数\" }}"] {
             assert_eq!(lexical_problem(whole), None, "{whole:?}");
