@@ -43,13 +43,6 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> 
     map_with(items, cores(), || (), |(), item| f(item))
 }
 
-/// Drops `value` on a thread of its own: freeing the parse tree of a large site costs as much as
-/// a check stage, and no result waits for it.
-pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
-    // If no thread can be started, the closure, and `value` with it, is dropped right here.
-    let _ = std::thread::Builder::new().name("promsite-drop".into()).spawn(move || drop(value));
-}
-
 #[cfg(test)]
 mod tests {
     #[test]

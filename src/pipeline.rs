@@ -41,17 +41,9 @@ pub fn check(source: &SiteSource) -> Result<Checked, Diagnostics> {
         let promql = scope.spawn(move || check::PromqlVerdicts::compute(expressions.iter().map(String::as_str)));
         let parsed = document.into_parsed();
         // A panicking PromQL worker only loses the precomputed verdicts; they are computed again.
-        let checked = check::validate(&parsed, || promql.join().unwrap_or_default());
-        if source.text.len() >= BACKGROUND_DROP_FROM {
-            crate::parallel::drop_in_background(parsed);
-        }
-        checked
+        check::validate(&parsed, || promql.join().unwrap_or_default())
     })
 }
-
-/// Site files from this size on (an M site is 100 KiB, an L site 900 KiB) free their parse tree on another thread;
-/// for smaller ones, starting the thread costs more.
-const BACKGROUND_DROP_FROM: usize = 256 * 1024;
 
 /// Compiles a site file into its output files.
 pub fn compile(source: &SiteSource) -> Result<Compiled, Diagnostics> {

@@ -152,25 +152,28 @@ fn a_failed_write_leaves_the_previous_output_intact() {
     assert_eq!(fs::read_to_string(users).expect("the user's file is still there"), "mine\n");
 }
 
+/// Links `link` (relative to a fresh workspace, after `prepare`) to an empty directory elsewhere,
+/// and asserts that compiling refuses with `message` and writes nothing through the link.
 #[cfg(unix)]
-#[test]
-fn symlinked_output_is_refused() {
+fn compiling_through_a_link_is_refused(link: &str, prepare: impl FnOnce(&Path), message: &str) {
     let dir = workspace();
     let elsewhere = tempfile::tempdir().expect("tempdir");
-    fs::create_dir(dir.path().join("out")).expect("mkdir");
-    std::os::unix::fs::symlink(elsewhere.path(), dir.path().join(SITE_DIR)).expect("symlink");
-    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().code(2).stderr(predicate::str::contains("symbolic link"));
+    prepare(dir.path());
+    std::os::unix::fs::symlink(elsewhere.path(), dir.path().join(link)).expect("symlink");
+    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().code(2).stderr(predicate::str::contains(message));
     assert_eq!(fs::read_dir(elsewhere.path()).expect("list").count(), 0, "nothing was written through the link");
 }
 
 #[cfg(unix)]
 #[test]
+fn symlinked_output_is_refused() {
+    compiling_through_a_link_is_refused(SITE_DIR, |dir| fs::create_dir(dir.join("out")).expect("mkdir"), "symbolic link");
+}
+
+#[cfg(unix)]
+#[test]
 fn a_symlinked_output_root_is_refused() {
-    let dir = workspace();
-    let elsewhere = tempfile::tempdir().expect("tempdir");
-    std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("out")).expect("symlink");
-    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().code(2).stderr(predicate::str::contains("out is a symbolic link"));
-    assert_eq!(fs::read_dir(elsewhere.path()).expect("list").count(), 0, "nothing was written through the link");
+    compiling_through_a_link_is_refused("out", |_| {}, "out is a symbolic link");
 }
 
 #[cfg(unix)]
