@@ -10,11 +10,6 @@ use promsite::diag::SiteSource;
 use promsite::synthetic::{self, Size};
 use promsite::{emit, pipeline, render};
 
-// The binary's allocator, so that the stages measure what `promsite` does.
-#[cfg(feature = "mimalloc")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     divan::main();
 }
