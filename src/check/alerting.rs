@@ -1,7 +1,9 @@
 //! Validators for the Prometheus and Alertmanager languages inside a site: PromQL expressions,
 //! Alertmanager matchers and Go templates in rule labels and annotations.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::ops::Range;
 
 use promql_parser::parser::Expr;
 
@@ -116,10 +118,7 @@ pub(crate) fn template(text: &str) -> Checked<()> {
     if !text.contains("{{") && !text.contains("}}") || plainly_valid_template(text) {
         return Ok(());
     }
-    let parsed = match lexical_problem(text) {
-        Some(problem) => Err(problem),
-        None => parse_template(text),
-    };
+    let parsed = actions(text).and_then(|actions| parse_template(&ascii_text(text, &actions)));
     parsed.map_err(|e| {
         Problem::new(
             format!("invalid Go template: {}", describe_template_error(&e)),
@@ -128,17 +127,19 @@ pub(crate) fn template(text: &str) -> Checked<()> {
     })
 }
 
-/// What Go's template lexer refuses and gtmpl mishandles, found before gtmpl sees the text: gtmpl
-/// never returns on an action cut off by the end of the text (`{{ if `), and its lexer thread
-/// panics when it steps back over a multi-byte character inside an action (`{{ end؂ }}`), because it
-/// backs up one byte. Its unquoting of strings inside actions panics or loops on some escapes
-/// ([`unreadable_escape`]). Quoted strings, raw strings, character literals and comments inside
-/// actions are read as Go reads them (a `}}` in a string does not close the action).
-fn lexical_problem(text: &str) -> Option<String> {
+/// Where the actions of `text` are (`{{` to `}}`), or what Go's template lexer refuses and gtmpl
+/// mishandles, found before gtmpl sees the text: gtmpl never returns on an action cut off by the
+/// end of the text (`{{ if `), and its lexer thread panics when it steps back over a multi-byte
+/// character inside an action (`{{ end؂ }}`), because it backs up one byte. Its unquoting of
+/// strings inside actions panics or loops on some escapes ([`unreadable_escape`]). Quoted strings,
+/// raw strings, character literals and comments inside actions are read as Go reads them (a `}}`
+/// in a string does not close the action).
+fn actions(text: &str) -> Result<Vec<Range<usize>>, String> {
     // Every delimiter is ASCII, and no byte of a multi-byte UTF-8 character is.
     let bytes = text.as_bytes();
     let find = |from: usize, needle: &[u8]| bytes.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from);
-    let unclosed = || Some("unclosed action".to_owned());
+    let unclosed = || Err("unclosed action".to_owned());
+    let mut actions = Vec::new();
     let mut i = 0;
     while let Some(start) = find(i, b"{{") {
         i = start + 2;
@@ -147,6 +148,7 @@ fn lexical_problem(text: &str) -> Option<String> {
                 None => return unclosed(),
                 Some(b'}') if bytes.get(i + 1) == Some(&b'}') => {
                     i += 2;
+                    actions.push(start..i);
                     break;
                 }
                 Some(&quote @ (b'"' | b'\'')) => {
@@ -156,7 +158,7 @@ fn lexical_problem(text: &str) -> Option<String> {
                             None => return unclosed(),
                             Some(b'\\') => {
                                 if let Some(problem) = unreadable_escape(text, i) {
-                                    return Some(problem);
+                                    return Err(problem);
                                 }
                                 i += 2;
                             }
@@ -169,7 +171,7 @@ fn lexical_problem(text: &str) -> Option<String> {
                 Some(b'`') => match find(i + 1, b"`") {
                     // gtmpl unquotes raw strings too, escapes and all.
                     Some(end) => match (i + 1..end).filter(|&j| bytes[j] == b'\\').find_map(|j| unreadable_escape(&text[..end], j)) {
-                        Some(problem) => return Some(problem),
+                        Some(problem) => return Err(problem),
                         None => i = end + 1,
                     },
                     None => return unclosed(),
@@ -182,13 +184,37 @@ fn lexical_problem(text: &str) -> Option<String> {
                 // outside a string, and gtmpl cannot step over it safely.
                 Some(&b) if !b.is_ascii() => {
                     let character = text.get(i..).and_then(|rest| rest.chars().next()).unwrap_or(char::REPLACEMENT_CHARACTER);
-                    return Some(format!("the non-ASCII character {character:?} inside an action; write it inside a quoted string"));
+                    return Err(format!("the non-ASCII character {character:?} inside an action; write it inside a quoted string"));
                 }
                 Some(_) => i += 1,
             }
         }
     }
-    None
+    Ok(actions)
+}
+
+/// `text` with every non-ASCII character outside `actions` replaced by as many `x` as it has
+/// bytes. What stands between actions never makes a template invalid, and gtmpl's lexer thread
+/// panics trimming white space (`{{- `) after a multi-byte character, which it takes for one byte
+/// (found by fuzzing). Byte offsets and lines stay as they were.
+fn ascii_text<'t>(text: &'t str, actions: &[Range<usize>]) -> Cow<'t, str> {
+    if text.is_ascii() {
+        return Cow::Borrowed(text);
+    }
+    let mut ascii = String::with_capacity(text.len());
+    let mut copied = 0;
+    for action in actions.iter().chain([&(text.len()..text.len())]) {
+        for character in text[copied..action.start].chars() {
+            if character.is_ascii() {
+                ascii.push(character);
+            } else {
+                ascii.extend(std::iter::repeat_n('x', character.len_utf8()));
+            }
+        }
+        ascii.push_str(&text[action.clone()]);
+        copied = action.end;
+    }
+    Cow::Owned(ascii)
 }
 
 /// The escapes gtmpl unquotes safely: a backslash and one ASCII character.
@@ -343,25 +369,41 @@ mod tests {
     fn actions_cut_off_at_the_end_are_refused_without_gtmpl() {
         // gtmpl loops forever on these (found by fuzzing); Go reports "unclosed action".
         for cut in ["{{ if ", "{{ range ", "{{ humanize ", "{{ with $x := ", "\u{7f}\u{2}{{ if ", "{{ \"}}\" ", "{{ `}}` ", "{{ /* }} */ ", "a {{ $value }} {{ if ", "{{ `a", "{{ /* a"] {
-            assert_eq!(lexical_problem(cut).as_deref(), Some("unclosed action"), "{cut:?}");
+            assert_eq!(actions(cut).err().as_deref(), Some("unclosed action"), "{cut:?}");
             assert!(template(cut).is_err_and(|p| p.message.contains("unclosed action")), "{cut:?}");
         }
         // gtmpl's lexer thread panics on these (found by fuzzing).
         for multibyte in ["{{ end\u{602} x }}", "a {{ x\u{602} }}", "{{ 1é }}", "{{ $labels.名 }}"] {
-            assert!(lexical_problem(multibyte).is_some_and(|p| p.contains("non-ASCII")), "{multibyte:?}");
+            assert!(actions(multibyte).is_err_and(|p| p.contains("non-ASCII")), "{multibyte:?}");
         }
         // gtmpl's unquoting panics on these, or never returns (found by fuzzing).
         for escape in ["{{ `\\` }}", "{{ \"a\\é\" }}", "{{ 'x\\é' }}", "{{ `a\\é` }}", "{{ \"\\x\" }}", "{{ `\\x` }}", "{{ \"\\u12\" }}", "{{ \"\\x41aébc\" }}", "{{ \"\\U0001F600\" }}"] {
-            let problem = lexical_problem(escape).unwrap_or_else(|| panic!("{escape:?} passed"));
+            let problem = actions(escape).err().unwrap_or_else(|| panic!("{escape:?} passed"));
             assert!(problem.contains("escape") || problem.contains("backslash"), "{escape:?}: {problem}");
             assert!(template(escape).is_err(), "{escape:?}");
         }
         for whole in ["{{ \"é\\n\" }}", "{{ `a\\nb` }}", "{{ printf \"%s\\t%s\" $labels.a $labels.b }}"] {
-            assert_eq!(lexical_problem(whole), None, "{whole:?}");
+            assert!(actions(whole).is_ok(), "{whole:?}");
         }
         for whole in ["{{ if $value }}x{{ end }}", "{{ \"}}\" }}", "{{ `a` }}", "{{/* c */}}", "{{ 'x' }}", "no action", "{{ \"a\\\"b\" }}", "产品 {{ $labels.pod }} 崩溃 {{ \"次数\" }}"] {
-            assert_eq!(lexical_problem(whole), None, "{whole:?}");
+            assert!(actions(whole).is_ok(), "{whole:?}");
         }
+    }
+
+    /// gtmpl's lexer thread panics trimming white space after a multi-byte character (found by
+    /// fuzzing); the text between actions is given to it in ASCII.
+    #[test]
+    fn trim_markers_after_multi_byte_text_are_checked() {
+        for valid in ["崩溃了{{- value }}次", "崩溃了{{- $value }}次", "崩溃了 \u{3000} {{- humanize $value -}} 次", "é{{- if $value }}x{{- end }}"] {
+            assert!(template(valid).is_ok(), "{valid:?} refused");
+        }
+        for invalid in ["崩溃了{{- nosuch }}次", "é {{- if $value }}"] {
+            assert!(template(invalid).is_err(), "{invalid:?} accepted");
+        }
+        let text = "产品 {{ \"次数\" }} 崩溃 {{- $value }}";
+        let ascii = ascii_text(text, &actions(text).expect("lexes"));
+        assert_eq!(ascii, "xxxxxx {{ \"次数\" }} xxxxxx {{- $value }}");
+        assert_eq!(ascii.len(), text.len());
     }
 
     #[test]
