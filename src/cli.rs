@@ -563,6 +563,7 @@ fn compile_sites(out: &mut Output, paths: &[PathBuf], root: &Path, check_only: b
             }
         }
     }
+    crate::parallel::drop_in_background(compiled);
     status
 }
 
