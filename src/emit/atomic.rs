@@ -112,7 +112,14 @@ pub fn write_injecting(tree: &Tree, root: &Path, site: &str, fail: &dyn Fn(Step)
     if let Some(conflict) = kept.iter().find(|path| in_the_way(path)) {
         return Err(WriteError::Conflict(target.join(conflict)));
     }
-    if previous.is_some() && kept.is_empty() && unchanged(tree, &target, previous.as_ref()) {
+    // Which generated files already hold their new bytes, read once on every core: either nothing
+    // changed, or those files are linked into the new generation rather than written again.
+    let same = match &previous {
+        Some(generated) => same_on_disk(tree, &target, generated),
+        None => vec![false; tree.len()],
+    };
+    let same_files = previous.as_ref().is_some_and(|files| files.len() + 1 == tree.len() && files.iter().all(|f| tree.contains_key(f)));
+    if same_files && kept.is_empty() && same.iter().all(|&same| same) {
         return Ok(WriteReport { changed: false, kept });
     }
     let staging = tempfile::Builder::new()
@@ -128,8 +135,8 @@ pub fn write_injecting(tree: &Tree, root: &Path, site: &str, fail: &dyn Fn(Step)
             fs::create_dir_all(parent).map_err(io_error("cannot create", parent))?;
             directories.insert(parent.to_owned());
         }
-        let previous_file = target.join(path);
-        if previous.as_ref().is_some_and(|generated| generated.contains(path) || path == MARKER) && link_if_same(&previous_file, &file, contents.as_bytes()) {
+        // The previous file's data was synced when promsite wrote it.
+        if same[n] && fs::hard_link(target.join(path), &file).is_ok() {
             continue;
         }
         written.push((write_file(&file, contents.as_bytes())?, file));
@@ -153,12 +160,16 @@ pub fn write_injecting(tree: &Tree, root: &Path, site: &str, fail: &dyn Fn(Step)
     Ok(WriteReport { changed: true, kept })
 }
 
-/// Whether the generated files on disk already equal `tree`. They are read on every core: an L
-/// site's 515 files take a few milliseconds to open and read one after another.
-fn unchanged(tree: &Tree, target: &Path, previous: Option<&BTreeSet<String>>) -> bool {
-    let same_files = previous.is_none_or(|files| files.len() + 1 == tree.len() && files.iter().all(|f| tree.contains_key(f)));
+/// For each file of `tree`, in order: whether promsite generated it in `target` (or it is the
+/// marker) and it is a regular file that already holds these bytes. The files are read on every
+/// core: an L site's 515 take a few milliseconds to open and read one after another.
+fn same_on_disk(tree: &Tree, target: &Path, generated: &BTreeSet<String>) -> Vec<bool> {
     let files: Vec<_> = tree.iter().collect();
-    same_files && crate::parallel::map(&files, |(path, contents)| fs::read(target.join(path)).is_ok_and(|bytes| bytes == contents.as_bytes())).into_iter().all(|same| same)
+    crate::parallel::map(&files, |(path, contents)| {
+        let on_disk = target.join(path);
+        let regular = fs::symlink_metadata(&on_disk).is_ok_and(|meta| meta.file_type().is_file() && u64::try_from(contents.len()).ok() == Some(meta.len()));
+        (generated.contains(*path) || path.as_str() == MARKER) && regular && fs::read(&on_disk).is_ok_and(|bytes| bytes == contents.as_bytes())
+    })
 }
 
 /// Old output aside, new output in, old output removed; on failure the old output goes back.
@@ -210,14 +221,6 @@ pub fn relative_path(base: &Path, path: &Path) -> String {
     path.strip_prefix(base).unwrap_or(path).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
-/// Hard-links the previous generation's file into the staging directory if it already holds
-/// `bytes`: a one-rule change then writes and syncs one file, not hundreds. The previous file's
-/// data was synced when promsite wrote it. Only a regular file is linked, never a link.
-fn link_if_same(previous: &Path, staged: &Path, bytes: &[u8]) -> bool {
-    let regular = fs::symlink_metadata(previous).is_ok_and(|meta| meta.file_type().is_file() && u64::try_from(bytes.len()).ok() == Some(meta.len()));
-    regular && fs::read(previous).is_ok_and(|old| old == bytes) && fs::hard_link(previous, staged).is_ok()
-}
-
 /// Creates and writes one file, whose parent exists; the open file is kept for syncing.
 fn write_file(path: &Path, bytes: &[u8]) -> Result<File, WriteError> {
     let mut file = File::create(path).map_err(io_error("cannot create", path))?;
@@ -225,24 +228,28 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<File, WriteError> {
     Ok(file)
 }
 
+/// Syncs issued at once: enough for the file system to commit them together.
+const SYNC_THREADS: usize = 16;
+
 /// Flushes the written files to disk before anything is renamed. One `fsync` after another waits
 /// for the disk once per file; issued from several threads, the file system commits them
 /// together, which makes writing hundreds of files several times faster. (`syncfs` was slower:
 /// it also flushes whatever else is waiting on that file system.)
 fn sync_all(files: &[(File, PathBuf)]) -> Result<(), WriteError> {
-    const SYNC_THREADS: usize = 16;
     crate::parallel::map_with(files, SYNC_THREADS, || (), |(), (file, path)| file.sync_all().map_err(io_error("cannot sync", path))).into_iter().collect()
 }
 
-/// Syncs `dir` and every directory below it, so that the new entries are durable too.
+/// Syncs `dir` and every directory below it, so that the new entries are durable too; from
+/// several threads, like the files.
 fn sync_tree(dir: &Path) -> Result<(), WriteError> {
+    let mut directories = Vec::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(|e| WriteError::Io { action: "cannot read", path: e.path().unwrap_or(dir).to_owned(), source: e.into() })?;
         if entry.file_type().is_dir() {
-            sync_dir(entry.path())?;
+            directories.push(entry.into_path());
         }
     }
-    Ok(())
+    crate::parallel::map_with(&directories, SYNC_THREADS, || (), |(), directory| sync_dir(directory)).into_iter().collect()
 }
 
 /// Copies a user's file (or re-creates a user's symbolic link, without following it).
