@@ -95,11 +95,14 @@ pub(crate) fn validate(parsed: &ParsedSite, promql: impl FnOnce() -> PromqlVerdi
 /// semantic passes, which only run on a site that got through all three.
 fn deserialize(parsed: &ParsedSite) -> Result<(RawSite, Diagnostics), Diagnostics> {
     let namespace = parsed.json.pointer("/site/namespace").and_then(|v| v.as_str()).unwrap_or("monitoring");
-    // The secret scan reads every string of the site: it runs beside the schema.
-    let ((secret_findings, secret_pointers), schema_findings) = std::thread::scope(|scope| {
+    // The three read the same JSON, so they run side by side; the deserialized site is used only
+    // if it passed the other two.
+    let ((secret_findings, secret_pointers), schema_findings, raw) = std::thread::scope(|scope| {
         let secrets = scope.spawn(|| secrets::scan(&parsed.json, &parsed.spans, namespace));
+        let raw = scope.spawn(|| RawSite::deserialize(&parsed.json));
         let schema_findings = schema::validate(&parsed.json, &parsed.spans);
-        (secrets.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), schema_findings)
+        let (secrets, raw) = (secrets.join(), raw.join());
+        (secrets.unwrap_or_else(|panic| std::panic::resume_unwind(panic)), schema_findings, raw.unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(secret_findings);
@@ -107,7 +110,7 @@ fn deserialize(parsed: &ParsedSite) -> Result<(RawSite, Diagnostics), Diagnostic
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    match RawSite::deserialize(&parsed.json) {
+    match raw {
         Ok(raw) => Ok((raw, diagnostics)),
         Err(e) => {
             // The schema is generated from these types, so this means the two disagree: a promsite bug.
