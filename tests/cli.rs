@@ -25,6 +25,29 @@ fn workspace() -> tempfile::TempDir {
 
 const SITE_DIR: &str = "out/aipaas-japan";
 
+/// On Linux with glibc the binary replaces itself once, with allocator tunables set, before it
+/// reads its arguments (src/main.rs): it must answer exactly as it does when it runs as started.
+#[test]
+fn the_restart_for_huge_pages_keeps_arguments_input_and_exit_status() {
+    let dir = workspace();
+    fs::write(dir.path().join("sites/bad.toml"), "[site]\nname = \"bad\"\nretension = 1\n").expect("write");
+    let site = fs::read(dir.path().join("sites/example.toml")).expect("read");
+    for args in [&["check", "sites"][..], &["compile", "sites/example.toml", "--check"], &["check", "-"], &["no-such-command"]] {
+        let run = |tunables: Option<&str>| {
+            let mut command = promsite(dir.path());
+            match tunables {
+                Some(value) => command.env("GLIBC_TUNABLES", value),
+                None => command.env_remove("GLIBC_TUNABLES"),
+            };
+            command.args(args).write_stdin(site.clone()).output().expect("runs")
+        };
+        let (restarted, as_started) = (run(None), run(Some("")));
+        assert_eq!(restarted.status.code(), as_started.status.code(), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&restarted.stdout), String::from_utf8_lossy(&as_started.stdout), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&restarted.stderr), String::from_utf8_lossy(&as_started.stderr), "{args:?}");
+    }
+}
+
 #[test]
 fn check_reports_valid_and_invalid_sites() {
     let dir = workspace();
