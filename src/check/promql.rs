@@ -11,6 +11,8 @@
 //! once. Whenever that could change the verdict (an invalid regex, `__name__`, an escape, a regex
 //! matching the empty string differently than its literal does, anything unexpected), the text is
 //! parsed as it is; a rejected shape is always re-parsed as written, for the error message.
+//! Finding a shape needs the lexer's tokens, and those are the same for a whole family too, so they
+//! are learnt once per *skeleton* (see [`Memo::shape`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
