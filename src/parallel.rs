@@ -47,7 +47,7 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> 
 /// milliseconds that nothing waits for. If the process ends first, the system reclaims the memory.
 pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
     // Without a thread, the closure and the value in it are freed here.
-    let _ = std::thread::Builder::new().spawn(move || drop(value));
+    let _ = std::thread::Builder::new().name("promsite-drop".into()).spawn(move || drop(value));
 }
 
 #[cfg(test)]

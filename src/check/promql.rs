@@ -243,14 +243,7 @@ fn abstracted(literal: &str) -> bool {
 
 /// `text` with the contents of its backslash-free string literals left out.
 fn skeleton(text: &str, literals: &[Range<usize>]) -> String {
-    let mut skeleton = String::with_capacity(text.len());
-    let mut copied = 0;
-    for literal in literals.iter().filter(|literal| abstracted(&text[(*literal).clone()])) {
-        skeleton.push_str(&text[copied..=literal.start]);
-        copied = literal.end - 1;
-    }
-    skeleton.push_str(&text[copied..]);
-    skeleton
+    with_contents(text, literals, "")
 }
 
 /// The role of each of `literals` in `text`, from its tokens; `None` if the text has no shape
