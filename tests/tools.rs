@@ -232,3 +232,54 @@ fn kustomize_builds_vendored_crd_setups_offline() {
     }
     assert!(built >= 1, "no site vendors its CRDs");
 }
+
+/// Regexes that Rust's `regex` and Go's `regexp` judge differently, and some they agree on, with
+/// promsite's verdict (PromQL matcher and Alertmanager matcher) set beside promtool's and amtool's.
+#[test]
+#[allow(clippy::print_stderr, reason = "a skipped comparison says why")]
+fn regexes_are_judged_as_prometheus_and_alertmanager_judge_them() {
+    let (Some(promtool), Some(amtool)) = (common::tool("promtool"), common::tool("amtool")) else { return };
+    // Go's regexp gained `(?<name>…)` in Go 1.22: tools older than the targeted releases differ.
+    let targets = common::compile("sites/example.toml").bundle.versions;
+    for (tool, component) in [(&promtool, "prometheus"), (&amtool, "alertmanager")] {
+        let (version, target) = (common::release(&common::run_ok(Command::new(tool).arg("--version"))), common::release(&targets[component]));
+        if version < target {
+            assert!(std::env::var("CI").as_deref() != Ok("true"), "{} {version:?} is older than the targeted {target:?}", tool.display());
+            eprintln!("SKIPPED: {} {version:?} is older than the targeted {target:?}", tool.display());
+            return;
+        }
+    }
+    let agreed = [
+        "x{1001}", "x{1001,}", "x{99990}", "(x{100}){11}", "((x{2}){0,}){501}", "(x*){1001}", "x{2}{3}", "x*??", "x+*",
+        "(?x)a", "(?i-u:a)", "(?R)a", "(?P<a.b>x)", r"\u0041", r"[\U00000041]", r"\p{sc=Greek}", "x{1000}", "(x{100}){10}",
+        "(?:x{1,}){1000}", "(x{0}){1000}", "x*?", "x{,5}*", "(?U)a(?i:b)(?P<name_1>c)(?<name2>d)", r"\x41\x{41}\pL\p{Greek}",
+        r"^*\<a\b{start}", "warning|critical", "5..", "(a|b", "a)|(x{1001}",
+        "x{ 2}{3}", "x{ 1001}",
+    ];
+    // Go accepts these and Rust's `regex` does not: promsite is stricter there, never laxer.
+    let stricter = [r"\Qa.b\E", r"\012", "[a[]"];
+    let patterns: Vec<&str> = agreed.iter().chain(&stricter).copied().collect();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let quoted = |pattern: &str| serde_json::to_string(pattern).expect("JSON");
+    let rules: Vec<_> = patterns.iter().enumerate().map(|(n, p)| serde_json::json!({ "alert": format!("R{n}"), "expr": format!("foo{{a=~{}}}", quoted(p)) })).collect();
+    let rule_file = dir.path().join("regexes.rules.json");
+    std::fs::write(&rule_file, serde_json::json!({ "groups": [{ "name": "regexes", "rules": rules }] }).to_string()).expect("write");
+    let promtool_output = Command::new(&promtool).args(["check", "rules"]).arg(&rule_file).output().expect("promtool runs");
+    let promtool_report = String::from_utf8_lossy(&promtool_output.stdout).into_owned() + &String::from_utf8_lossy(&promtool_output.stderr);
+    for (n, pattern) in patterns.iter().enumerate() {
+        let prometheus_accepts = !promtool_report.contains(&format!("\"R{n}\":"));
+        let config = dir.path().join(format!("alertmanager-{n}.json"));
+        let matcher = format!("a=~{}", quoted(pattern));
+        let route = serde_json::json!({ "receiver": "r", "routes": [{ "receiver": "r", "matchers": [matcher] }] });
+        std::fs::write(&config, serde_json::json!({ "route": route, "receivers": [{ "name": "r" }] }).to_string()).expect("write");
+        let alertmanager_accepts = Command::new(&amtool).arg("check-config").arg(&config).output().expect("amtool runs").status.success();
+        let promsite = (promsite::check::fuzz::promql(&format!("foo{{a=~{}}}", quoted(pattern))), promsite::check::fuzz::matcher(&matcher));
+        if stricter.contains(pattern) {
+            assert_eq!(promsite, (false, false), "{pattern}: promsite accepts what Rust's regex refuses");
+            assert!(prometheus_accepts && alertmanager_accepts, "{pattern}: the tools now refuse it; move it to the agreed list");
+        } else {
+            assert_eq!(promsite, (prometheus_accepts, alertmanager_accepts), "{pattern}: promsite (PromQL, matcher) against promtool and amtool\n{promtool_report}");
+        }
+    }
+    assert!(promtool_report.contains("\"R0\":"), "promtool accepted `x{{1001}}`, or its report changed:\n{promtool_report}");
+}

@@ -23,6 +23,7 @@ use promql_parser::parser::token::{TokenId, T_ADD, T_COLON, T_EQL, T_EQL_REGEX, 
 use promql_parser::parser::{Expr, lexer};
 use promql_parser::util::{ExprVisitor, walk_expr};
 
+use super::go_regex;
 use super::values::{Checked, Problem};
 
 /// Functions Prometheus 3 only accepts with `--enable-feature=promql-experimental-functions`,
@@ -63,7 +64,16 @@ pub(crate) fn parse(text: &str) -> Result<Expr, String> {
     if let Some(number) = unrepresentable_duration(text, &tokens(text)?) {
         return Err(format!("duration `{number}` is out of range"));
     }
-    promql_parser::parser::parse(text)
+    parse_as_prometheus(text)
+}
+
+/// promql-parser's parse, refusing too the regexes that it compiles with Rust's `regex` and
+/// Prometheus' Go regexp does not (see [`go_regex`]).
+fn parse_as_prometheus(text: &str) -> Result<Expr, String> {
+    let expr = promql_parser::parser::parse(text)?;
+    let mut finder = GoRefusalFinder(None);
+    let _ = walk_expr(&mut finder, &expr);
+    finder.0.map_or(Ok(expr), Err)
 }
 
 /// The tokens of `text`, as promql-parser's lexer reads them.
@@ -98,7 +108,7 @@ fn verdict(text: &str) -> Checked<()> {
 
 /// [`verdict`] on a shape, whose numbers [`Memo::shape`] has checked already.
 fn verdict_on_shape(shape: &str) -> Checked<()> {
-    verdict_with(shape, promql_parser::parser::parse)
+    verdict_with(shape, parse_as_prometheus)
 }
 
 fn verdict_with(text: &str, parse: fn(&str) -> Result<Expr, String>) -> Checked<()> {
@@ -343,6 +353,28 @@ impl ExprVisitor for ExperimentalFinder {
             self.0.get_or_insert(name);
         }
         Ok(true)
+    }
+}
+
+/// Finds the first regex matcher whose regex Go refuses.
+struct GoRefusalFinder(Option<String>);
+
+impl ExprVisitor for GoRefusalFinder {
+    type Error = ();
+
+    fn pre_visit(&mut self, expr: &Expr) -> Result<bool, ()> {
+        let selector = match expr {
+            Expr::VectorSelector(selector) => selector,
+            Expr::MatrixSelector(matrix) => &matrix.vs,
+            _ => return Ok(self.0.is_none()),
+        };
+        let matchers = selector.matchers.matchers.iter().chain(selector.matchers.or_matchers.iter().flatten());
+        let mut regexes = matchers.filter(|m| matches!(m.op, MatchOp::Re(_) | MatchOp::NotRe(_)));
+        if self.0.is_none() {
+            // Prometheus compiles a matcher's regex anchored, which can balance its parentheses.
+            self.0 = regexes.find_map(|m| go_regex::refusal(&format!("^(?:{})$", m.value)).map(|why| format!("error parsing regexp `{}`: {why}", m.value)));
+        }
+        Ok(self.0.is_none())
     }
 }
 

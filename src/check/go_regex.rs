@@ -1,0 +1,242 @@
+//! What Go's `regexp` refuses in a regex that Rust's `regex` accepts. Prometheus, Alertmanager and
+//! prometheus-adapter compile regexes with Go; promql-parser and promsite compile them with Rust,
+//! whose syntax is larger in a few ways. Found by fuzzing (a repetition of `{99990}` passed) and
+//! checked against `promtool` and `amtool` (see `tests/tools.rs`). Each refusal is worded as Go
+//! words it, naming the same part of the regex.
+//!
+//! Not covered: `\p{…}` names Rust knows and Go does not (`\p{Letter}`, `\p{Emoji}`: Go has only
+//! its category and script tables), and Go's bound on a whole regex's size. Where the meaning
+//! differs but both parse (`\<` is a word boundary in Rust and `<` in Go), a check cannot tell.
+//! The reverse (Go accepts, Rust refuses: `\Q…\E`, octal escapes, `[a[]`) makes promsite
+//! stricter, not wrong.
+
+use regex_syntax::ast::{self, Ast, ClassSetItem, Flag, FlagsItemKind, GroupKind, HexLiteralKind, LiteralKind, RepetitionKind, RepetitionRange};
+
+/// The most repetitions Go allows, in one counted repetition and across nested ones.
+const MAX_REPEAT: u32 = 1000;
+
+/// Why Go's `regexp` refuses `pattern`, or `None` if it accepts whatever Rust's `regex` accepts.
+/// A pattern Rust cannot parse is left to the caller's own compilation, which reports it.
+pub(crate) fn refusal(pattern: &str) -> Option<String> {
+    let parsed = ast::parse::Parser::new().parse(pattern).ok()?;
+    ast::visit(&parsed, GoSyntax { pattern }).err()
+}
+
+/// A visitor that stops at the first construct Go refuses.
+struct GoSyntax<'a> {
+    pattern: &'a str,
+}
+
+impl GoSyntax<'_> {
+    fn text(&self, start: usize, end: usize) -> &str {
+        self.pattern.get(start..end).unwrap_or_default()
+    }
+}
+
+impl ast::Visitor for GoSyntax<'_> {
+    type Output = ();
+    type Err = String;
+
+    fn finish(self) -> Result<(), String> {
+        Ok(())
+    }
+
+    fn visit_pre(&mut self, node: &Ast) -> Result<(), String> {
+        match node {
+            Ast::Flags(set) => self.flags(set.span.start, &set.flags),
+            Ast::Group(group) => match &group.kind {
+                GroupKind::NonCapturing(flags) => self.flags(group.span.start, flags),
+                GroupKind::CaptureName { name, .. } if !name.name.bytes().all(|b| b == b'_' || b.is_ascii_alphanumeric()) => {
+                    Err(format!("invalid named capture: `{}`", self.text(group.span.start.offset, name.span.end.offset + 1)))
+                }
+                GroupKind::CaptureName { .. } | GroupKind::CaptureIndex(_) => Ok(()),
+            },
+            Ast::Literal(literal) => self.literal(literal),
+            Ast::ClassUnicode(class) => self.unicode_class(class),
+            _ => Ok(()),
+        }
+    }
+
+    /// Repetitions are checked after what they repeat, so that, as in Go, the first refusal in
+    /// the text is the one reported.
+    fn visit_post(&mut self, node: &Ast) -> Result<(), String> {
+        let Ast::Repetition(repetition) = node else { return Ok(()) };
+        let largest = counted(repetition, self.pattern).map(|count| count.largest());
+        if largest.is_some_and(|largest| largest > MAX_REPEAT) {
+            return Err(self.invalid_repeat_count(repetition));
+        }
+        if let Some(inner) = stacked(repetition, self.pattern) {
+            return Err(self.nested_operators(inner, repetition));
+        }
+        // Go checks a counted repetition of two or more against the ones nested in it.
+        if largest.is_some_and(|largest| largest >= 2) && !within_budget(node, MAX_REPEAT, self.pattern) {
+            return Err(self.invalid_repeat_count(repetition));
+        }
+        Ok(())
+    }
+
+    fn visit_class_set_item_pre(&mut self, item: &ClassSetItem) -> Result<(), String> {
+        match item {
+            ClassSetItem::Literal(literal) => self.literal(literal),
+            ClassSetItem::Range(range) => self.literal(&range.start).and_then(|()| self.literal(&range.end)),
+            ClassSetItem::Unicode(class) => self.unicode_class(class),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl GoSyntax<'_> {
+    fn invalid_repeat_count(&self, repetition: &ast::Repetition) -> String {
+        format!("invalid repeat count: `{}` (Go allows at most {MAX_REPEAT} repetitions, nested ones multiplied)", self.text(repetition.op.span.start.offset, repetition.op.span.end.offset))
+    }
+
+    fn nested_operators(&self, inner: &ast::Repetition, outer: &ast::Repetition) -> String {
+        format!("invalid nested repetition operator: `{}` (group the inner repetition: `(?:…)`)", self.text(inner.op.span.start.offset, outer.op.span.end.offset))
+    }
+
+    /// Go knows the flags `i`, `m`, `s` and `U`; Rust's `u`, `R` and `x` are errors there.
+    fn flags(&self, start: ast::Position, flags: &ast::Flags) -> Result<(), String> {
+        let unsupported = flags.items.iter().find(|item| matches!(item.kind, FlagsItemKind::Flag(Flag::Unicode | Flag::CRLF | Flag::IgnoreWhitespace)));
+        unsupported.map_or(Ok(()), |item| Err(format!("invalid or unsupported Perl syntax: `{}`", self.text(start.offset, item.span.end.offset))))
+    }
+
+    /// Go has `\x41` and `\x{41}`, not Rust's `\u` and `\U` escapes.
+    fn literal(&self, literal: &ast::Literal) -> Result<(), String> {
+        match literal.kind {
+            LiteralKind::HexFixed(HexLiteralKind::UnicodeShort | HexLiteralKind::UnicodeLong)
+            | LiteralKind::HexBrace(HexLiteralKind::UnicodeShort | HexLiteralKind::UnicodeLong) => {
+                Err(format!("invalid escape sequence: `{}`", self.text(literal.span.start.offset, literal.span.start.offset + 2)))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Go names a class by itself (`\p{Greek}`); Rust's `\p{sc=Greek}` form is an error there.
+    fn unicode_class(&self, class: &ast::ClassUnicode) -> Result<(), String> {
+        match class.kind {
+            ast::ClassUnicodeKind::NamedValue { .. } => Err(format!("invalid character class range: `{}`", self.text(class.span.start.offset, class.span.end.offset))),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The bounds of a counted repetition as Go reads it: `{m}`, `{m,}`, `{m,n}`.
+struct Count {
+    min: u32,
+    max: Option<u32>,
+}
+
+impl Count {
+    /// The upper bound, or the lower one when there is none: what Go limits and multiplies.
+    fn largest(&self) -> u32 {
+        self.max.map_or(self.min, |max| max.max(self.min))
+    }
+}
+
+/// Whether Go reads `repetition`'s operator as one. Rust also reads `{,n}` and counts with
+/// spaces (`{ 2 }`); Go reads those as text.
+fn is_go_operator(repetition: &ast::Repetition, pattern: &str) -> bool {
+    let op = pattern.get(repetition.op.span.start.offset..repetition.op.span.end.offset).unwrap_or_default();
+    !op.starts_with("{,") && !op.contains(char::is_whitespace)
+}
+
+fn counted(repetition: &ast::Repetition, pattern: &str) -> Option<Count> {
+    let RepetitionKind::Range(range) = &repetition.op.kind else { return None };
+    if !is_go_operator(repetition, pattern) {
+        return None;
+    }
+    Some(match *range {
+        RepetitionRange::Exactly(n) => Count { min: n, max: Some(n) },
+        RepetitionRange::AtLeast(n) => Count { min: n, max: None },
+        RepetitionRange::Bounded(min, max) => Count { min, max: Some(max) },
+    })
+}
+
+/// The repetition that `repetition` applies to directly (`x**`, `x{2}{3}`): Go refuses a
+/// repetition operator right after another.
+fn stacked<'a>(repetition: &'a ast::Repetition, pattern: &str) -> Option<&'a ast::Repetition> {
+    match &*repetition.ast {
+        Ast::Repetition(inner) if is_go_operator(repetition, pattern) && is_go_operator(inner, pattern) => Some(inner),
+        _ => None,
+    }
+}
+
+/// Whether the counted repetitions in `node` fit in `budget` copies of what they repeat, as Go
+/// counts them: each divides the budget by its upper bound (its lower one when unbounded), and a
+/// `{0}` ends the count below it. Recursion is bounded by the parser's nesting limit.
+fn within_budget(node: &Ast, mut budget: u32, pattern: &str) -> bool {
+    match node {
+        Ast::Repetition(repetition) => {
+            if let Some(count) = counted(repetition, pattern) {
+                if count.max == Some(0) {
+                    return true;
+                }
+                let bound = count.largest();
+                if bound > budget {
+                    return false;
+                }
+                budget = budget.checked_div(bound).unwrap_or(budget);
+            }
+            within_budget(&repetition.ast, budget, pattern)
+        }
+        Ast::Group(group) => within_budget(&group.ast, budget, pattern),
+        Ast::Alternation(alternation) => alternation.asts.iter().all(|ast| within_budget(ast, budget, pattern)),
+        Ast::Concat(concat) => concat.asts.iter().all(|ast| within_budget(ast, budget, pattern)),
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refusal;
+
+    /// Each verdict here is promtool's (Prometheus 3.5) and amtool's (Alertmanager 0.33), and
+    /// `tests/tools.rs` asks them again.
+    #[test]
+    fn go_refuses_what_rust_accepts_and_says_where() {
+        for (pattern, refused) in [
+            ("x{1001}", Some("invalid repeat count: `{1001}`")),
+            ("x{1001,}", Some("invalid repeat count: `{1001,}`")),
+            ("x{99990}", Some("invalid repeat count: `{99990}`")),
+            ("(x{100}){11}", Some("invalid repeat count: `{11}`")),
+            ("((x{2}){0,}){501}", Some("invalid repeat count: `{501}`")),
+            ("(x*){1001}", Some("invalid repeat count: `{1001}`")),
+            ("x{2}{3}", Some("invalid nested repetition operator: `{2}{3}`")),
+            ("x*??", Some("invalid nested repetition operator: `*??`")),
+            ("x+*", Some("invalid nested repetition operator: `+*`")),
+            ("(?x)a", Some("invalid or unsupported Perl syntax: `(?x`")),
+            ("(?i-u:a)", Some("invalid or unsupported Perl syntax: `(?i-u`")),
+            ("(?R)a", Some("invalid or unsupported Perl syntax: `(?R`")),
+            ("(?P<a.b>x)", Some("invalid named capture: `(?P<a.b>`")),
+            ("\\u0041", Some("invalid escape sequence: `\\u`")),
+            ("[\\U00000041]", Some("invalid escape sequence: `\\U`")),
+            ("\\p{sc=Greek}", Some("invalid character class range: `\\p{sc=Greek}`")),
+            ("x{1000}", None),
+            ("(x{100}){10}", None),
+            ("(?:x{1,}){1000}", None),
+            ("(x{0}){1000}", None),
+            ("x*?", None),
+            ("x{,5}*", None),
+            ("x{ 2}{3}x{ 1001}", None),
+            ("(?U)a(?i:b)(?P<name_1>c)(?<name2>d)", None),
+            ("\\x41\\x{41}\\pL\\p{Greek}", None),
+            ("^*\\<a\\b{start}", None),
+        ] {
+            let found = refusal(pattern);
+            match refused {
+                Some(words) => assert!(found.as_deref().is_some_and(|f| f.starts_with(words)), "{pattern}: expected {words:?}, got {found:?}"),
+                None => assert_eq!(found, None, "{pattern}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_deep_chain_of_repetitions_is_checked_quickly() {
+        // Each `{2}` is rewalked only by those around it, and the tenth exceeds the budget. (A
+        // group and a repetition each count towards the parser's nesting limit of 250.)
+        let deep = format!("{}x{}", "(?:".repeat(120), "){2}".repeat(120));
+        assert_eq!(refusal(&deep).as_deref(), Some("invalid repeat count: `{2}` (Go allows at most 1000 repetitions, nested ones multiplied)"));
+        let ones = format!("{}x{}", "(?:".repeat(120), "){1}".repeat(120));
+        assert_eq!(refusal(&ones), None);
+    }
+}
