@@ -146,16 +146,28 @@ fn actions(text: &str) -> Result<Vec<Range<usize>>, String> {
     let find = |from: usize, needle: &[u8]| bytes.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from);
     let unclosed = || Err("unclosed action".to_owned());
     let mut actions = Vec::new();
+    let mut blocks = Blocks::default();
     let mut i = 0;
     while let Some(start) = find(i, b"{{") {
         i = start + 2;
+        let (mut parentheses, mut deepest) = (0_usize, 0);
         loop {
             match bytes.get(i) {
                 None => return unclosed(),
                 Some(b'}') if bytes.get(i + 1) == Some(&b'}') => {
                     i += 2;
+                    blocks.enter(&text[start..i], deepest)?;
                     actions.push(start..i);
                     break;
+                }
+                Some(b'(') => {
+                    parentheses += 1;
+                    deepest = deepest.max(parentheses);
+                    i += 1;
+                }
+                Some(b')') => {
+                    parentheses = parentheses.saturating_sub(1);
+                    i += 1;
                 }
                 Some(&quote @ (b'"' | b'\'')) => {
                     i += 1;
@@ -197,6 +209,43 @@ fn actions(text: &str) -> Result<Vec<Range<usize>>, String> {
         }
     }
     Ok(actions)
+}
+
+/// How deeply a template may nest blocks and parentheses. gtmpl's parser recurses once per level:
+/// 10,000 nested `(` or `{{ if }}` overflowed the main thread's stack in a release build, and about
+/// a hundred a worker's 2 MiB in a debug build, whose frames are larger (found by running the fuzz
+/// corpus there). Alert templates stay far below.
+const MAX_TEMPLATE_NESTING: usize = 32;
+
+/// The blocks open at an action, for [`MAX_TEMPLATE_NESTING`]: one level for each `if`, `range`,
+/// `with`, `define` or `block`, and one more for each `else if` or `else with`, which the parser
+/// nests inside the block until its `end`.
+#[derive(Default)]
+struct Blocks(Vec<usize>);
+
+impl Blocks {
+    /// Takes in the action `action` (`{{ … }}`), whose parentheses nest `parentheses` deep.
+    fn enter(&mut self, action: &str, parentheses: usize) -> Result<(), String> {
+        let inside = action.trim_start_matches('{').trim_start_matches('-').trim_start();
+        let word = |text: &str| text.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').next().unwrap_or_default().to_owned();
+        match word(inside).as_str() {
+            "if" | "range" | "with" | "define" | "block" => self.0.push(1),
+            "else" if matches!(word(inside["else".len()..].trim_start()).as_str(), "if" | "with") => {
+                if let Some(levels) = self.0.last_mut() {
+                    *levels += 1;
+                }
+            }
+            "end" => {
+                self.0.pop();
+            }
+            _ => {}
+        }
+        let depth = self.0.iter().sum::<usize>() + parentheses;
+        if depth > MAX_TEMPLATE_NESTING {
+            return Err(format!("the template nests {depth} blocks and parentheses deep, and promsite reads at most {MAX_TEMPLATE_NESTING}"));
+        }
+        Ok(())
+    }
 }
 
 /// `text` with every non-ASCII character outside `actions` replaced by as many `x` as it has
@@ -410,6 +459,23 @@ mod tests {
         let ascii = ascii_text(text, &actions(text).expect("lexes"));
         assert_eq!(ascii, "xxxxxx {{ \"次数\" }} xxxxxx {{- $value }}");
         assert_eq!(ascii.len(), text.len());
+    }
+
+    /// gtmpl recurses once per level of nesting: the limit holds before a stack can overflow,
+    /// checked here on a thread with Rust's default stack, as the workers have, in a debug build.
+    #[test]
+    fn deep_templates_are_refused_before_they_overflow_the_stack() {
+        let parentheses = |n: usize| format!("{{{{ {}1{} }}}}", "(".repeat(n), ")".repeat(n));
+        let blocks = |n: usize| format!("{}x{}", "{{ if 1 }}".repeat(n), "{{ end }}".repeat(n));
+        let at_limit = [parentheses(MAX_TEMPLATE_NESTING), blocks(MAX_TEMPLATE_NESTING), format!("{{{{ if 1 }}}}{}", parentheses(MAX_TEMPLATE_NESTING - 1) + "{{ end }}")];
+        let worker = std::thread::Builder::new().stack_size(2 << 20).spawn(move || at_limit.iter().all(|text| template(text).is_ok()));
+        assert!(worker.expect("spawns").join().expect("no overflow"), "a template at the limit refused");
+        let else_ifs = format!("{{{{ if 1 }}}}{}{{{{ end }}}}", "{{ else if 1 }}".repeat(MAX_TEMPLATE_NESTING));
+        for deep in [parentheses(MAX_TEMPLATE_NESTING + 1), blocks(MAX_TEMPLATE_NESTING + 1), else_ifs, parentheses(100_000), blocks(100_000)] {
+            assert!(template(&deep).is_err_and(|p| p.message.contains("nests")), "{} accepted", &deep[..40]);
+        }
+        // Blocks that close do not add up.
+        assert!(template(&"{{ if 1 }}x{{ end }}".repeat(1000)).is_ok());
     }
 
     #[test]

@@ -19,7 +19,10 @@ use std::ops::Range;
 
 use lrpar::{Lexeme, Lexer, Span};
 use promql_parser::label::MatchOp;
-use promql_parser::parser::token::{TokenId, T_ADD, T_COLON, T_EQL, T_EQL_REGEX, T_IDENTIFIER, T_LEFT_BRACKET, T_NEQ, T_NEQ_REGEX, T_NUMBER, T_OFFSET, T_STRING, T_SUB};
+use promql_parser::parser::token::{
+    T_ADD, T_COLON, T_EQL, T_EQL_REGEX, T_IDENTIFIER, T_LEFT_BRACE, T_LEFT_BRACKET, T_LEFT_PAREN, T_NEQ, T_NEQ_REGEX, T_NUMBER, T_OFFSET, T_RIGHT_BRACE, T_RIGHT_BRACKET,
+    T_RIGHT_PAREN, T_STRING, T_SUB, TokenId, TokenType,
+};
 use promql_parser::parser::{Expr, lexer};
 use promql_parser::util::{ExprVisitor, walk_expr};
 
@@ -59,12 +62,49 @@ fn promql_with(text: &str, memo: &mut Memo) -> Checked<()> {
     verdict(text)
 }
 
-/// Parses PromQL with promql-parser, refusing first what makes it panic (see [`unrepresentable_duration`]).
+/// Parses PromQL with promql-parser, refusing first what it cannot be given ([`unparsable`]).
 pub(crate) fn parse(text: &str) -> Result<Expr, String> {
-    if let Some(number) = unrepresentable_duration(text, &tokens(text)?) {
-        return Err(format!("duration `{number}` is out of range"));
+    if let Some(problem) = unparsable(text, &tokens(text)?) {
+        return Err(problem);
     }
     parse_as_prometheus(text)
+}
+
+/// What makes promql-parser panic or overflow the stack, found from the tokens of `text`.
+fn unparsable(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
+    if let Some(number) = unrepresentable_duration(text, tokens) {
+        return Some(format!("duration `{number}` is out of range"));
+    }
+    too_deep(tokens)
+}
+
+/// How deeply an expression may nest brackets, and how many operators it may have. promql-parser
+/// recurses once per level of the tree, and a chain of operators is a level each: 100,000
+/// parentheses or `+` overflowed the main thread's stack in a release build. Both limits hold
+/// with room to spare on a worker's 2 MiB in a debug build. Real rules stay far below them.
+const MAX_NESTING: usize = 100;
+const MAX_OPERATORS: usize = 1000;
+
+fn too_deep(tokens: &[(TokenId, Span)]) -> Option<String> {
+    let (mut depth, mut deepest, mut operators) = (0_usize, 0, 0);
+    for &(kind, _) in tokens {
+        match kind {
+            T_LEFT_PAREN | T_LEFT_BRACKET | T_LEFT_BRACE => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            T_RIGHT_PAREN | T_RIGHT_BRACKET | T_RIGHT_BRACE => depth = depth.saturating_sub(1),
+            _ if TokenType::new(kind).is_operator() => operators += 1,
+            _ => {}
+        }
+    }
+    if deepest > MAX_NESTING {
+        Some(format!("the expression nests {deepest} brackets deep, and promsite reads at most {MAX_NESTING}; split it with recording rules"))
+    } else if operators > MAX_OPERATORS {
+        Some(format!("the expression has {operators} operators, and promsite reads at most {MAX_OPERATORS}; split it with recording rules"))
+    } else {
+        None
+    }
 }
 
 /// promql-parser's parse, refusing too the regexes that it compiles with Rust's `regex` and
@@ -261,8 +301,8 @@ fn skeleton(text: &str, literals: &[Range<usize>]) -> String {
 /// the lexer's strings are not `literals`.
 fn roles(text: &str, literals: &[Range<usize>]) -> Option<Vec<Role>> {
     let tokens = tokens(text).ok()?;
-    // The shape keeps every number and the tokens around it, so this holds for the shape too.
-    if unrepresentable_duration(text, &tokens).is_some() {
+    // The shape keeps every number and every token, so this holds for the shape too.
+    if unparsable(text, &tokens).is_some() {
         return None;
     }
     let strings = tokens.iter().filter(|(kind, _)| *kind == T_STRING).map(|(_, span)| span.start()..span.end());
@@ -381,6 +421,24 @@ impl ExprVisitor for GoRefusalFinder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// promql-parser recurses once per level of the tree: the limits hold before a stack can
+    /// overflow, checked here on a thread with Rust's default stack, as the workers have, in a
+    /// debug build.
+    #[test]
+    fn deep_expressions_are_refused_before_they_overflow_the_stack() {
+        let nested = |n: usize| format!("{}1{}", "(".repeat(n), ")".repeat(n));
+        let chain = |n: usize| format!("1{}", "+1".repeat(n));
+        let at_limits = format!("{}{}{}", "(".repeat(MAX_NESTING), chain(MAX_OPERATORS), ")".repeat(MAX_NESTING));
+        let worker = std::thread::Builder::new().stack_size(2 << 20).spawn(move || promql(&at_limits).is_ok());
+        assert!(worker.expect("spawns").join().expect("no overflow"), "an expression at the limits refused");
+        for deep in [nested(MAX_NESTING + 1), nested(100_000), format!("abs({}1{})", "-(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING))] {
+            assert!(promql(&deep).is_err_and(|p| p.message.contains("brackets deep")), "{} accepted", &deep[..20]);
+        }
+        for long in [chain(MAX_OPERATORS + 1), chain(100_000)] {
+            assert!(promql(&long).is_err_and(|p| p.message.contains("operators")), "{} accepted", &long[..20]);
+        }
+    }
 
     #[test]
     fn promql_accepts_the_seed_and_rejects_garbage() {
