@@ -169,6 +169,8 @@ fn actions(text: &str) -> Result<Vec<Range<usize>>, String> {
                     parentheses = parentheses.saturating_sub(1);
                     i += 1;
                 }
+                // gtmpl takes them for white space; Go's lexer does not (found by comparing with promtool).
+                Some(&c @ (b'\x0b' | b'\x0c')) => return Err(format!("unrecognized character in action: U+{:04X}", u32::from(c))),
                 Some(&quote @ (b'"' | b'\'')) => {
                     i += 1;
                     loop {
@@ -474,6 +476,8 @@ mod tests {
         for deep in [parentheses(MAX_TEMPLATE_NESTING + 1), blocks(MAX_TEMPLATE_NESTING + 1), else_ifs, parentheses(100_000), blocks(100_000)] {
             assert!(template(&deep).is_err_and(|p| p.message.contains("nests")), "{} accepted", &deep[..40]);
         }
+        assert!(template("{{ 1 |\u{c}printf }}").is_err_and(|p| p.message.contains("U+000C")));
+        assert!(template("{{ \"\u{c}\" }}\u{c}").is_ok());
         // Blocks that close do not add up.
         assert!(template(&"{{ if 1 }}x{{ end }}".repeat(1000)).is_ok());
     }

@@ -20,14 +20,14 @@ use std::ops::Range;
 use lrpar::{Lexeme, Lexer, Span};
 use promql_parser::label::MatchOp;
 use promql_parser::parser::token::{
-    T_ADD, T_COLON, T_EQL, T_EQL_REGEX, T_IDENTIFIER, T_LEFT_BRACE, T_LEFT_BRACKET, T_LEFT_PAREN, T_NEQ, T_NEQ_REGEX, T_NUMBER, T_OFFSET, T_RIGHT_BRACE, T_RIGHT_BRACKET,
+    T_ADD, T_COLON, T_DURATION, T_EQL, T_EQL_REGEX, T_IDENTIFIER, T_LEFT_BRACE, T_LEFT_BRACKET, T_LEFT_PAREN, T_NEQ, T_NEQ_REGEX, T_NUMBER, T_OFFSET, T_RIGHT_BRACE, T_RIGHT_BRACKET,
     T_RIGHT_PAREN, T_STRING, T_SUB, TokenId, TokenType,
 };
 use promql_parser::parser::{Expr, lexer};
 use promql_parser::util::{ExprVisitor, walk_expr};
 
+use super::values::{self, Checked, Problem};
 use super::go_regex;
-use super::values::{Checked, Problem};
 
 /// Functions Prometheus 3 only accepts with `--enable-feature=promql-experimental-functions`,
 /// which promql-parser parses unconditionally.
@@ -72,10 +72,23 @@ pub(crate) fn parse(text: &str) -> Result<Expr, String> {
 
 /// What makes promql-parser panic or overflow the stack, found from the tokens of `text`.
 fn unparsable(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
-    if let Some(number) = unrepresentable_duration(text, tokens) {
-        return Some(format!("duration `{number}` is out of range"));
+    bad_duration(text, tokens).or_else(|| too_deep(tokens)).or_else(|| foreign_white_space(text))
+}
+
+/// A form feed or vertical tab between tokens: promql-parser takes them for white space, and
+/// Prometheus' lexer refuses them (found by comparing the two on the fuzz corpus).
+fn foreign_white_space(text: &str) -> Option<String> {
+    if !text.contains(['\u{b}', '\u{c}']) {
+        return None;
     }
-    too_deep(tokens)
+    let literals = string_literals(text);
+    let in_literal = |at: usize| literals.iter().any(|literal| literal.contains(&at));
+    let in_comment = |at: usize| {
+        let line = text[..at].rfind('\n').map_or(0, |newline| newline + 1);
+        text[line..at].match_indices('#').any(|(hash, _)| !in_literal(line + hash))
+    };
+    let (_, found) = text.char_indices().find(|&(at, c)| matches!(c, '\u{b}' | '\u{c}') && !in_literal(at) && !in_comment(at))?;
+    Some(format!("unexpected character: {found:?}"))
 }
 
 /// How deeply an expression may nest brackets, and how many operators it may have. promql-parser
@@ -121,19 +134,37 @@ fn tokens(text: &str) -> Result<Vec<(TokenId, Span)>, String> {
     Ok(lexer(text)?.iter().filter_map(Result::ok).map(|lexeme| (lexeme.tok_id(), lexeme.span())).collect())
 }
 
-/// A range, subquery step or offset written as a number of seconds that no duration holds
-/// (`x[1e400]`): promql-parser panics converting it (found by fuzzing). Prometheus keeps durations
-/// in int64 nanoseconds and refuses longer ones too. The parser does no error recovery, so only
-/// numbers right after these tokens become durations.
-fn unrepresentable_duration<'t>(text: &'t str, tokens: &[(TokenId, Span)]) -> Option<&'t str> {
+/// A duration Prometheus refuses and promql-parser does not, or panics on (found by fuzzing and by
+/// comparing with promtool):
+/// - a range, subquery step or offset written as a number of seconds that no duration holds
+///   (`x[1e400]`): promql-parser panics converting it. Prometheus keeps durations in int64
+///   nanoseconds and refuses longer ones too;
+/// - a range or subquery step of zero seconds (`x[0]`, `x[5m:0]`), which Prometheus refuses;
+/// - a duration literal longer than int64 nanoseconds, anywhere (`x[7777777d]`, `2 * 7777777d`).
+///
+/// The parser does no error recovery, so only numbers right after these tokens become durations.
+fn bad_duration(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
     let kind = |i: Option<usize>| i.and_then(|i| tokens.get(i)).map(|(kind, _)| *kind);
-    tokens.iter().enumerate().filter(|(_, (kind, _))| *kind == T_NUMBER).find_map(|(i, (_, span))| {
-        let before = kind(i.checked_sub(1));
-        let signed_offset = matches!(before, Some(T_ADD | T_SUB)) && kind(i.checked_sub(2)) == Some(T_OFFSET);
-        let duration = matches!(before, Some(T_LEFT_BRACKET | T_COLON | T_OFFSET)) || signed_offset;
-        let number = &text[span.start()..span.end()];
-        let seconds = promql_parser::util::parse_str_radix(number).unwrap_or(f64::NAN);
-        (duration && !(0.0..=MAX_DURATION_SECONDS).contains(&seconds)).then_some(number)
+    tokens.iter().enumerate().find_map(|(i, &(token, span))| {
+        let written = &text[span.start()..span.end()];
+        let out_of_range = || Some(format!("duration `{written}` is out of range"));
+        match token {
+            T_DURATION => values::duration_millis(written).is_some_and(|millis| millis > u128::from(values::MAX_DURATION_MILLIS)).then(out_of_range).flatten(),
+            T_NUMBER => {
+                let before = kind(i.checked_sub(1));
+                let signed_offset = matches!(before, Some(T_ADD | T_SUB)) && kind(i.checked_sub(2)) == Some(T_OFFSET);
+                let length = matches!(before, Some(T_LEFT_BRACKET | T_COLON));
+                let seconds = promql_parser::util::parse_str_radix(written).unwrap_or(f64::NAN);
+                if (length || signed_offset || before == Some(T_OFFSET)) && !(0.0..=MAX_DURATION_SECONDS).contains(&seconds) {
+                    out_of_range()
+                } else if length && seconds == 0.0 {
+                    Some("duration must be greater than 0".to_owned())
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
     })
 }
 
@@ -459,6 +490,26 @@ mod tests {
         }
         // The lexer refuses these before any duration is made.
         assert!(promql("x[Inf]").is_err() && promql("x[NaN]").is_err());
+        // promql-parser takes these, promtool does not (found by comparing the two on the corpus).
+        for text in ["rate(x[7777777d])", "x offset 106752d", "17888 * 7777777d", "rate(x[9223372036855ms])"] {
+            assert!(promql(text).is_err_and(|p| p.message.contains("out of range")), "{text}");
+        }
+        for text in ["rate(x[0])", "rate(x[0.0])", "rate(x[0:5m])", "max_over_time(x[5m:00])", ":2[0:5]"] {
+            assert!(promql(text).is_err_and(|p| p.message.contains("greater than 0")), "{text}");
+        }
+        for text in ["rate(x[106751d])", "x offset 0", "rate(x[0.0000000001])", "x offset -60"] {
+            assert!(promql(text).is_ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn form_feeds_and_vertical_tabs_are_white_space_only_to_promql_parser() {
+        for text in ["\u{c}up", "up\u{b}", "sum(up)\u{c}by(job)"] {
+            assert!(promql(text).is_err_and(|p| p.message.contains("unexpected character")), "{text:?}");
+        }
+        for text in ["up{a=\"\u{c}\"}", "up # a comment with \u{c}", "up{a='#'}\n# \u{b}"] {
+            assert!(promql(text).is_ok(), "{text:?}");
+        }
     }
 
     #[test]

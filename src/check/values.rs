@@ -23,35 +23,44 @@ pub(crate) type Checked<T> = Result<T, Problem>;
 /// A Prometheus duration: one or more `<integer><unit>` with units `ms s m h d w y` in decreasing order.
 pub(crate) fn duration(text: &str) -> Checked<Duration> {
     let help = "write a Prometheus duration: an integer and a unit (ms, s, m, h, d, w, y), e.g. `30s`, `5m`, `1h30m`, `15d`";
-    // promql-parser also takes bare numbers as seconds, which Prometheus config and the operator's CRDs
-    // reject, and it panics on a negative one (`-31`, found by fuzzing): only `<digits><unit>…` reaches it.
-    if !text.ends_with(|c: char| c.is_ascii_alphabetic()) {
-        return Err(Problem::new(format!("`{text}` is not a Prometheus duration (a unit is required)"), help));
-    }
-    if !text.starts_with(|c: char| c.is_ascii_digit()) || !text.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(Problem::new(format!("`{text}` is not a Prometheus duration"), help));
-    }
-    let millis = DURATIONS.with_borrow(|seen| seen.get(text).copied()).unwrap_or_else(|| {
-        let millis = promql_parser::util::parse_duration(text).ok().map(|length| u64::try_from(length.as_millis()));
-        DURATIONS.with_borrow_mut(|seen| {
-            // A site names a handful of durations; the bound only matters to a fuzzer.
-            if seen.len() < 1024 {
-                seen.insert(text.to_owned(), millis);
-            }
-        });
-        millis
-    });
-    match millis {
-        Some(Ok(millis)) => Ok(Duration::new(text, millis)),
-        Some(Err(_)) => Err(Problem::new("duration is too long", help)),
-        None => Err(Problem::new(format!("`{text}` is not a Prometheus duration"), help)),
+    match duration_millis(text) {
+        // Bare numbers (seconds to promql-parser) are not durations to Prometheus' config or the
+        // operator's CRDs.
+        None if !text.ends_with(|c: char| c.is_ascii_alphabetic()) => Err(Problem::new(format!("`{text}` is not a Prometheus duration (a unit is required)"), help)),
+        None | Some(0) => Err(Problem::new(format!("`{text}` is not a Prometheus duration"), help)),
+        Some(millis) => match u64::try_from(millis).ok().filter(|&millis| millis <= MAX_DURATION_MILLIS) {
+            Some(millis) => Ok(Duration::new(text, millis)),
+            None => Err(Problem::new(format!("`{text}` is longer than the longest duration Prometheus holds (292 years)"), help)),
+        },
     }
 }
 
-thread_local! {
-    /// Parsed durations by text: promql-parser's parse is a regex match with captures, and every
-    /// rule of a large site repeats the same few (`5m`, `15m`).
-    static DURATIONS: std::cell::RefCell<std::collections::BTreeMap<String, Option<Result<u64, std::num::TryFromIntError>>>> = std::cell::RefCell::default();
+/// The longest duration Prometheus holds, `i64::MAX` nanoseconds, in the milliseconds its parser
+/// counts in.
+pub(crate) const MAX_DURATION_MILLIS: u64 = 9_223_372_036_854;
+
+/// The length of a Prometheus duration in milliseconds, as Prometheus reads it (saturating, so
+/// that a length too long to hold is still told apart from text that is no duration). Not
+/// promql-parser's `parse_duration`: it drops a component whose number exceeds 32 bits (so
+/// `4294967296s1ms` is 1 ms) and sets no upper bound, and Prometheus refuses both.
+pub(crate) fn duration_millis(text: &str) -> Option<u128> {
+    const UNITS: [(&str, u128); 7] = [("y", 31_536_000_000), ("w", 604_800_000), ("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1)];
+    let mut rest = text;
+    let (mut total, mut next_unit) = (0_u128, 0);
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let letters = rest[digits..].bytes().take_while(u8::is_ascii_alphabetic).count();
+        let (number, unit) = (&rest[..digits], &rest[digits..digits + letters]);
+        // Each unit once, in decreasing order.
+        let index = next_unit + UNITS[next_unit..].iter().position(|(name, _)| *name == unit)?;
+        if number.is_empty() {
+            return None;
+        }
+        total = total.saturating_add(number.parse::<u128>().unwrap_or(u128::MAX).saturating_mul(UNITS[index].1));
+        next_unit = index + 1;
+        rest = &rest[digits + letters..];
+    }
+    (!text.is_empty()).then_some(total)
 }
 
 /// A Kubernetes resource quantity, e.g. `10Gi`, `500m`, `2`.
@@ -223,8 +232,16 @@ mod tests {
         assert_eq!(duration("1h30m").map(|d| d.millis()), Ok(5_400_000));
         assert_eq!(duration("15d").map(|d| d.millis()), Ok(15 * 86_400_000));
         // `-31` and `-1e9` made promql-parser panic (found by fuzzing).
-        for bad in ["30 days", "30", "1.5h", "", "5x", "-5m", "1m 30s", "-31", "-1e9", "e-31", "m"] {
+        for bad in ["30 days", "30", "1.5h", "", "5x", "-5m", "1m 30s", "-31", "-1e9", "e-31", "m", "5s1m", "1m1m", "0s", "1ms5s", "5mss"] {
             assert!(duration(bad).is_err(), "{bad:?} accepted");
+        }
+        // Prometheus' longest duration is 2^63 - 1 ns; promtool refuses one millisecond more, and a
+        // component past 32 bits, which promql-parser dropped (found by comparing with promtool).
+        assert_eq!(duration("106751d23h47m16s854ms").map(|d| d.millis()), Ok(MAX_DURATION_MILLIS));
+        assert_eq!(duration("1y2w3d4h5m6s7ms").map(|d| d.millis()), Ok(31_536_000_000 + 2 * 604_800_000 + 3 * 86_400_000 + 4 * 3_600_000 + 5 * 60_000 + 6_007));
+        assert_eq!(duration("4294967296s1ms").map(|d| d.millis()), Ok(4_294_967_296_001));
+        for long in ["106751d23h47m16s855ms", "293y", "13052h3222221110m", "122055555555555555555555555555555555535h5m"] {
+            assert!(duration(long).is_err_and(|p| p.message.contains("longest duration")), "{long:?}");
         }
     }
 
