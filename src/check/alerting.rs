@@ -52,6 +52,11 @@ pub(crate) fn matcher(text: &str) -> Checked<Matcher> {
     let parsed = parse(&selector).map_err(|e| bad(e.trim()))?;
     let Expr::VectorSelector(vector) = parsed else { return Err(bad("not a single matcher")) };
     let matcher = vector.matchers.matchers.into_iter().find(|m| m.name == name).ok_or_else(|| bad("not a single matcher"))?;
+    // Written back as `\u0000` and the like, Alertmanager would read other characters than these
+    // (found by giving the rendered configuration to amtool).
+    if let Some(control) = matcher.value.chars().find(|c| c.is_control()) {
+        return Err(bad(&format!("the value holds the control character {control:?}, which Alertmanager's matchers cannot hold")));
+    }
     Ok(Matcher { name: name.to_owned(), op, value: matcher.value })
 }
 
@@ -399,6 +404,13 @@ mod tests {
         for bad in ["severity", r#"severity=~"(""#, r#"bad-name="x""#, r#"a=="x""#, r#"a="x"#] {
             assert!(matcher(bad).is_err(), "{bad:?} accepted");
         }
+        // amtool refused these once rendered (`\u0000`), or read another value (`\t`).
+        for control in ["a=\"x\u{0}\"", "a=~\"x\\ty\"", "a=\"\\u0007\""] {
+            assert!(matcher(control).is_err_and(|p| p.message.contains("control character")), "{control:?}");
+        }
+        // A `{` that starts no repetition is a character to Go; the Go check sees it so.
+        assert!(matcher(r#"a=~"x{y}**""#).is_err_and(|p| p.message.contains("nested repetition")));
+        assert!(matcher(r#"a=~"x{y}""#).is_ok());
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! its category and script tables), and Go's bound on a whole regex's size. Where the meaning
 //! differs but both parse (`\<` is a word boundary in Rust and `<` in Go), a check cannot tell.
 //! The reverse (Go accepts, Rust refuses: `\Q…\E`, octal escapes, `[a[]`) makes promsite
-//! stricter, not wrong.
+//! stricter, not wrong; so does refusing the class syntax the two read differently (`[a[b]]`,
+//! `[a&&b]`), which Go would take with another meaning.
 
 use regex_syntax::ast::{self, Ast, ClassSetItem, Flag, FlagsItemKind, GroupKind, HexLiteralKind, LiteralKind, RepetitionKind, RepetitionRange};
 
@@ -75,8 +76,13 @@ impl ast::Visitor for GoSyntax<'_> {
         Ok(())
     }
 
+    fn visit_class_set_binary_op_pre(&mut self, operation: &ast::ClassSetBinaryOp) -> Result<(), String> {
+        Err(self.ambiguous_class(&operation.span))
+    }
+
     fn visit_class_set_item_pre(&mut self, item: &ClassSetItem) -> Result<(), String> {
         match item {
+            ClassSetItem::Bracketed(nested) => Err(self.ambiguous_class(&nested.span)),
             ClassSetItem::Literal(literal) => self.literal(literal),
             ClassSetItem::Range(range) => self.literal(&range.start).and_then(|()| self.literal(&range.end)),
             ClassSetItem::Unicode(class) => self.unicode_class(class),
@@ -86,6 +92,15 @@ impl ast::Visitor for GoSyntax<'_> {
 }
 
 impl GoSyntax<'_> {
+    /// Rust reads `[` inside a class as a nested class and `&&`, `--`, `~~` as set operations; Go
+    /// reads them as characters, so the two disagree on where the class ends or what it holds.
+    fn ambiguous_class(&self, span: &ast::Span) -> String {
+        format!(
+            "ambiguous character class: `{}` is a nested class or a set operation to promsite's regex parser and characters to Go's; escape them (`\\[`, `\\&`, `\\-`, `\\~`)",
+            self.text(span.start.offset, span.end.offset)
+        )
+    }
+
     fn invalid_repeat_count(&self, repetition: &ast::Repetition) -> String {
         format!("invalid repeat count: `{}` (Go allows at most {MAX_REPEAT} repetitions, nested ones multiplied)", self.text(repetition.op.span.start.offset, repetition.op.span.end.offset))
     }
@@ -211,6 +226,9 @@ mod tests {
             ("\\u0041", Some("invalid escape sequence: `\\u`")),
             ("[\\U00000041]", Some("invalid escape sequence: `\\U`")),
             ("\\p{sc=Greek}", Some("invalid character class range: `\\p{sc=Greek}`")),
+            ("[a[bc]d]", Some("ambiguous character class: `[bc]`")),
+            ("[X--]", Some("ambiguous character class: `X--`")),
+            ("[a&&b]", Some("ambiguous character class: `a&&b`")),
             ("x{1000}", None),
             ("(x{100}){10}", None),
             ("(?:x{1,}){1000}", None),

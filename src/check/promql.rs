@@ -440,10 +440,14 @@ impl ExprVisitor for GoRefusalFinder {
             _ => return Ok(self.0.is_none()),
         };
         let matchers = selector.matchers.matchers.iter().chain(selector.matchers.or_matchers.iter().flatten());
-        let mut regexes = matchers.filter(|m| matches!(m.op, MatchOp::Re(_) | MatchOp::NotRe(_)));
+        // The regex as promql-parser compiled it: anchored, as Prometheus compiles it too (which can
+        // balance parentheses), and with each `{` that starts no repetition escaped, as Go reads it.
+        let mut compiled = matchers.filter_map(|m| match &m.op {
+            MatchOp::Re(regex) | MatchOp::NotRe(regex) => Some((m, regex.as_str())),
+            _ => None,
+        });
         if self.0.is_none() {
-            // Prometheus compiles a matcher's regex anchored, which can balance its parentheses.
-            self.0 = regexes.find_map(|m| go_regex::refusal(&format!("^(?:{})$", m.value)).map(|why| format!("error parsing regexp `{}`: {why}", m.value)));
+            self.0 = compiled.find_map(|(m, regex)| go_regex::refusal(regex).map(|why| format!("error parsing regexp `{}`: {why}", m.value)));
         }
         Ok(self.0.is_none())
     }
