@@ -7,8 +7,8 @@ use std::ops::Range;
 
 use promql_parser::parser::Expr;
 
-use super::go_regex;
 use super::promql::parse;
+use super::{go_number, go_regex};
 
 pub(crate) use super::promql::promql;
 use super::values::{Checked, Problem, label_name};
@@ -129,10 +129,11 @@ pub(crate) fn template(text: &str) -> Checked<()> {
     if !text.contains("{{") && !text.contains("}}") || plainly_valid_template(text) {
         return Ok(());
     }
-    let parsed = actions(text).and_then(|actions| parse_template(&ascii_text(text, &actions)));
-    parsed.map_err(|e| {
+    // promsite's own findings are worded already; gtmpl's carry the template's name and position.
+    let parsed = actions(text).and_then(|actions| parse_template(&ascii_text(text, &actions)).map_err(|e| describe_template_error(&e)));
+    parsed.map_err(|why| {
         Problem::new(
-            format!("invalid Go template: {}", describe_template_error(&e)),
+            format!("invalid Go template: {why}"),
             "check the `{{ }}` pairs and names: `{{ $labels.pod }}`, `{{ $value }}`, `{{ humanize $value }}`",
         )
     })
@@ -153,18 +154,35 @@ fn actions(text: &str) -> Result<Vec<Range<usize>>, String> {
     let mut actions = Vec::new();
     let mut blocks = Blocks::default();
     let mut i = 0;
+    let space = |at: usize| bytes.get(at).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
     while let Some(start) = find(i, b"{{") {
-        i = start + 2;
+        // A left trim marker is `-` and one white space character; the action starts after it.
+        let body = if bytes.get(start + 2) == Some(&b'-') && space(start + 3) { start + 4 } else { start + 2 };
+        i = body;
         let (mut parentheses, mut deepest) = (0_usize, 0);
         loop {
             match bytes.get(i) {
                 None => return unclosed(),
                 Some(b'}') if bytes.get(i + 1) == Some(&b'}') => {
+                    if text[body..i].trim_matches([' ', '\t', '\r', '\n']).is_empty() {
+                        return Err("missing value for command".to_owned());
+                    }
                     i += 2;
                     blocks.enter(&text[start..i], deepest)?;
                     actions.push(start..i);
                     break;
                 }
+                // A right trim marker: white space, then `-}}`.
+                Some(b'-') if i > body && space(i - 1) && bytes.get(i + 1..i + 3) == Some(b"}}") => {
+                    if text[body..i].trim_matches([' ', '\t', '\r', '\n']).is_empty() {
+                        return Err("missing value for command".to_owned());
+                    }
+                    i += 1;
+                }
+                // Names, variables and fields: their digits start no number.
+                Some(b'$' | b'_' | b'a'..=b'z' | b'A'..=b'Z') => i = name_end(bytes, i + 1),
+                Some(b'.') if !bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => i = name_end(bytes, i + 1),
+                Some(b'+' | b'-' | b'.' | b'0'..=b'9') => i = number_end(text, i)?,
                 Some(b'(') => {
                     parentheses += 1;
                     deepest = deepest.max(parentheses);
@@ -216,6 +234,34 @@ fn actions(text: &str) -> Result<Vec<Range<usize>>, String> {
         }
     }
     Ok(actions)
+}
+
+/// Where the name, variable or field whose first character is before `at` ends.
+fn name_end(bytes: &[u8], at: usize) -> usize {
+    at + bytes.get(at..).map_or(0, |rest| rest.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'_').count())
+}
+
+/// Where the number at `at` inside an action ends, or why Go refuses it ([`go_number`]). Right
+/// after it, a sign starts the imaginary part of a complex constant (`1+2i`), which must end in `i`.
+fn number_end(text: &str, at: usize) -> Result<usize, String> {
+    let bytes = text.as_bytes();
+    let bad = |end: usize| format!("bad number syntax: {:?}", &text[at..(end + 1).min(text.len())]);
+    let (end, lexed) = go_number::scan(bytes, at);
+    if !lexed {
+        return Err(bad(end));
+    }
+    if let Some(problem) = go_number::problem(&text[at..end]) {
+        return Err(problem);
+    }
+    if !bytes.get(end).is_some_and(|b| matches!(b, b'+' | b'-')) {
+        return Ok(end);
+    }
+    let (complex_end, lexed) = go_number::scan(bytes, end);
+    let imaginary = &text[end..complex_end];
+    match imaginary.strip_suffix('i') {
+        Some(_) if lexed => go_number::problem(imaginary).map_or(Ok(complex_end), Err),
+        _ => Err(bad(complex_end)),
+    }
 }
 
 /// How deeply a template may nest blocks and parentheses. gtmpl's parser recurses once per level:

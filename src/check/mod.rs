@@ -9,6 +9,7 @@ mod alerting;
 mod build;
 mod promql;
 mod crosscheck;
+mod go_number;
 mod go_regex;
 mod receivers;
 mod routing;
