@@ -103,7 +103,7 @@ pub(crate) fn adapter_resource_template(text: &str) -> Checked<()> {
 pub(crate) fn regex(text: &str) -> Checked<()> {
     let help = "fix the expression (RE2 syntax, as Go reads it)";
     // Go's refusals first: they are quick to find, and Rust compiles a huge repetition slowly.
-    if let Some(why) = go_regex::refusal(text) {
+    if let Some(why) = go_regex::oversized_repetition(text).or_else(|| go_regex::refusal(text)) {
         return Err(Problem::new(format!("invalid regular expression: {why}"), help));
     }
     regex::Regex::new(text).map(|_| ()).map_err(|e| {

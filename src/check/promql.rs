@@ -72,7 +72,19 @@ pub(crate) fn parse(text: &str) -> Result<Expr, String> {
 
 /// What makes promql-parser panic or overflow the stack, found from the tokens of `text`.
 fn unparsable(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
-    bad_duration(text, tokens).or_else(|| too_deep(tokens)).or_else(|| foreign_white_space(text))
+    bad_duration(text, tokens).or_else(|| too_deep(tokens)).or_else(|| foreign_white_space(text)).or_else(|| oversized_regex(text, tokens))
+}
+
+/// A regex matcher's literal with a repetition Go refuses, found before promql-parser spends long
+/// compiling it (see [`go_regex::oversized_repetition`]).
+fn oversized_regex(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
+    tokens.windows(2).find_map(|pair| match pair {
+        [(T_EQL_REGEX | T_NEQ_REGEX, _), (T_STRING, literal)] => {
+            let literal = &text[literal.start()..literal.end()];
+            go_regex::oversized_repetition(literal).map(|why| format!("error parsing regexp {literal}: {why}"))
+        }
+        _ => None,
+    })
 }
 
 /// A form feed or vertical tab between tokens: promql-parser takes them for white space, and
