@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use promql_parser::parser::Expr;
 
-use super::promql::parse;
+use super::promql::{parse, parse_matcher_selector};
 use super::{go_number, go_regex};
 
 pub(crate) use super::promql::promql;
@@ -49,7 +49,7 @@ pub(crate) fn matcher(text: &str) -> Checked<Matcher> {
     };
     // PromQL's label matcher grammar is Alertmanager's: let the parser unquote and compile the regex.
     let selector = format!("m{{{name}{}{quoted}}}", op.as_str());
-    let parsed = parse(&selector).map_err(|e| bad(e.trim()))?;
+    let parsed = parse_matcher_selector(&selector).map_err(|e| bad(e.trim()))?;
     let Expr::VectorSelector(vector) = parsed else { return Err(bad("not a single matcher")) };
     let matcher = vector.matchers.matchers.into_iter().find(|m| m.name == name).ok_or_else(|| bad("not a single matcher"))?;
     // Written back as `\u0000` and the like, Alertmanager would read other characters than these

@@ -53,6 +53,17 @@ pub(crate) fn oversized_repetition(text: &str) -> Option<String> {
     })
 }
 
+/// Whether `pattern` leaves a parenthesis unmatched, as Go words it. Rust's parser is asked; it
+/// agrees with Go on groups.
+pub(crate) fn unbalanced(pattern: &str) -> Option<String> {
+    let error = ast::parse::Parser::new().parse(pattern).err()?;
+    match error.kind() {
+        ast::ErrorKind::GroupUnopened => Some("unexpected `)`; Prometheus reads a regex on its own before anchoring it".to_owned()),
+        ast::ErrorKind::GroupUnclosed => Some("missing closing `)`; Prometheus reads a regex on its own before anchoring it".to_owned()),
+        _ => None,
+    }
+}
+
 /// Go's refusal of the repetition operator `written`, with its limit.
 fn invalid_repeat_count(written: &str) -> String {
     format!("invalid repeat count: `{written}` (Go allows at most {MAX_REPEAT} repetitions, nested ones multiplied)")

@@ -20,7 +20,7 @@ use std::ops::Range;
 use lrpar::{Lexeme, Lexer, Span};
 use promql_parser::label::MatchOp;
 use promql_parser::parser::token::{
-    T_ADD, T_COLON, T_DURATION, T_EQL, T_EQL_REGEX, T_IDENTIFIER, T_LEFT_BRACE, T_LEFT_BRACKET, T_LEFT_PAREN, T_NEQ, T_NEQ_REGEX, T_NUMBER, T_OFFSET, T_RIGHT_BRACE, T_RIGHT_BRACKET,
+    T_ADD, T_COLON, T_COMMA, T_DURATION, T_EQL, T_EQL_REGEX, T_IDENTIFIER, T_LEFT_BRACE, T_LEFT_BRACKET, T_LEFT_PAREN, T_NEQ, T_NEQ_REGEX, T_NUMBER, T_OFFSET, T_RIGHT_BRACE, T_RIGHT_BRACKET,
     T_RIGHT_PAREN, T_STRING, T_SUB, TokenId, TokenType,
 };
 use promql_parser::parser::{Expr, lexer};
@@ -64,15 +64,52 @@ fn promql_with(text: &str, memo: &mut Memo) -> Checked<()> {
 
 /// Parses PromQL with promql-parser, refusing first what it cannot be given ([`unparsable`]).
 pub(crate) fn parse(text: &str) -> Result<Expr, String> {
+    parse_with(text, Regexes::Standalone)
+}
+
+/// [`parse`] for the selector an Alertmanager matcher becomes (`m{label=~"…"}`).
+pub(crate) fn parse_matcher_selector(text: &str) -> Result<Expr, String> {
+    parse_with(text, Regexes::Anchored)
+}
+
+fn parse_with(text: &str, regexes: Regexes) -> Result<Expr, String> {
     if let Some(problem) = unparsable(text, &tokens(text)?) {
         return Err(problem);
     }
-    parse_as_prometheus(text)
+    parse_checked(text, regexes)
+}
+
+/// How a matcher's regex is compiled: Prometheus reads it on its own first (so `a)|(b` is an
+/// error), Alertmanager only anchored as `^(?:a)|(b)$` (so it is not).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Regexes {
+    Standalone,
+    Anchored,
 }
 
 /// What makes promql-parser panic or overflow the stack, found from the tokens of `text`.
 fn unparsable(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
-    bad_duration(text, tokens).or_else(|| too_deep(tokens)).or_else(|| foreign_white_space(text)).or_else(|| oversized_regex(text, tokens))
+    bad_duration(text, tokens)
+        .or_else(|| too_deep(tokens))
+        .or_else(|| foreign_white_space(text))
+        .or_else(|| oversized_regex(text, tokens))
+        .or_else(|| unary_plus_on_a_range(text, tokens))
+}
+
+/// promql-parser drops a unary `+`, so it never checks what it applies to, as it does for `-`:
+/// Prometheus refuses `+x[5m]` as it refuses `-x[5m]` (found by comparing with promtool). The
+/// same text with each unary `+` made a `-` tells, since both bind alike.
+fn unary_plus_on_a_range(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
+    let unary = |i: usize| i == 0 || matches!(tokens[i - 1].0, T_LEFT_PAREN | T_COMMA) || TokenType::new(tokens[i - 1].0).is_operator();
+    let pluses: Vec<usize> = tokens.iter().enumerate().filter(|&(i, &(kind, _))| kind == T_ADD && unary(i)).map(|(_, (_, span))| span.start()).collect();
+    if pluses.is_empty() {
+        return None;
+    }
+    let mut minuses = text.to_owned();
+    for at in pluses {
+        minuses.replace_range(at..=at, "-");
+    }
+    promql_parser::parser::parse(&minuses).err().filter(|e| e.contains("unary expression only allowed"))
 }
 
 /// A regex matcher's literal with a repetition Go refuses, found before promql-parser spends long
@@ -135,10 +172,14 @@ fn too_deep(tokens: &[(TokenId, Span)]) -> Option<String> {
 /// promql-parser's parse, refusing too the regexes that it compiles with Rust's `regex` and
 /// Prometheus' Go regexp does not (see [`go_regex`]).
 fn parse_as_prometheus(text: &str) -> Result<Expr, String> {
+    parse_checked(text, Regexes::Standalone)
+}
+
+fn parse_checked(text: &str, regexes: Regexes) -> Result<Expr, String> {
     let expr = promql_parser::parser::parse(text)?;
-    let mut finder = GoRefusalFinder(None);
+    let mut finder = GoRefusalFinder { found: None, regexes };
     let _ = walk_expr(&mut finder, &expr);
-    finder.0.map_or(Ok(expr), Err)
+    finder.found.map_or(Ok(expr), Err)
 }
 
 /// The tokens of `text`, as promql-parser's lexer reads them.
@@ -440,7 +481,10 @@ impl ExprVisitor for ExperimentalFinder {
 }
 
 /// Finds the first regex matcher whose regex Go refuses.
-struct GoRefusalFinder(Option<String>);
+struct GoRefusalFinder {
+    found: Option<String>,
+    regexes: Regexes,
+}
 
 impl ExprVisitor for GoRefusalFinder {
     type Error = ();
@@ -449,7 +493,7 @@ impl ExprVisitor for GoRefusalFinder {
         let selector = match expr {
             Expr::VectorSelector(selector) => selector,
             Expr::MatrixSelector(matrix) => &matrix.vs,
-            _ => return Ok(self.0.is_none()),
+            _ => return Ok(self.found.is_none()),
         };
         let matchers = selector.matchers.matchers.iter().chain(selector.matchers.or_matchers.iter().flatten());
         // The regex as promql-parser compiled it: anchored, as Prometheus compiles it too (which can
@@ -458,10 +502,12 @@ impl ExprVisitor for GoRefusalFinder {
             MatchOp::Re(regex) | MatchOp::NotRe(regex) => Some((m, regex.as_str())),
             _ => None,
         });
-        if self.0.is_none() {
-            self.0 = compiled.find_map(|(m, regex)| go_regex::refusal(regex).map(|why| format!("error parsing regexp `{}`: {why}", m.value)));
+        if self.found.is_none() {
+            let standalone = |regex: &str| regex.strip_prefix("^(?:").and_then(|rest| rest.strip_suffix(")$")).and_then(go_regex::unbalanced);
+            let refusal = |regex: &str| if self.regexes == Regexes::Standalone { standalone(regex) } else { None }.or_else(|| go_regex::refusal(regex));
+            self.found = compiled.find_map(|(m, regex)| refusal(regex).map(|why| format!("error parsing regexp `{}`: {why}", m.value)));
         }
-        Ok(self.0.is_none())
+        Ok(self.found.is_none())
     }
 }
 
@@ -516,6 +562,22 @@ mod tests {
         for text in ["rate(x[106751d])", "x offset 0", "rate(x[0.0000000001])", "x offset -60"] {
             assert!(promql(text).is_ok(), "{text}");
         }
+    }
+
+    /// Both found by comparing with promtool on the fuzz corpus.
+    #[test]
+    fn unary_plus_and_standalone_regexes_are_checked_as_prometheus_checks_them() {
+        for text in ["+x[5m]", "changes(+x[5m])", "rate(x[5m]) + +y[1m:]"] {
+            assert!(promql(text).is_err_and(|p| p.message.contains("unary expression only allowed")), "{text}");
+        }
+        for text in ["+x", "1 + +2", "x offset +5m", "sum(+x)"] {
+            assert!(promql(text).is_ok(), "{text}");
+        }
+        // Prometheus reads a matcher's regex on its own before anchoring it; Alertmanager does not.
+        for (text, words) in [(r#"foo{a=~"a)|(b"}"#, "unexpected `)`"), (r#"foo{a=~"(a"}"#, "")] {
+            assert!(promql(text).is_err_and(|p| p.message.contains(words)), "{text}");
+        }
+        assert!(parse_matcher_selector(r#"m{a=~"a)|(b"}"#).is_ok());
     }
 
     #[test]
