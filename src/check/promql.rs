@@ -118,7 +118,9 @@ fn oversized_regex(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
     tokens.windows(2).find_map(|pair| match pair {
         [(T_EQL_REGEX | T_NEQ_REGEX, _), (T_STRING, literal)] => {
             let literal = &text[literal.start()..literal.end()];
-            go_regex::oversized_repetition(literal).map(|why| format!("error parsing regexp {literal}: {why}"))
+            // The regex as written, without its quotes.
+            let written = literal.get(1..literal.len() - 1).unwrap_or(literal);
+            go_regex::oversized_repetition(literal).map(|why| format!("error parsing regexp `{written}`: {why}"))
         }
         _ => None,
     })
