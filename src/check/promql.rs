@@ -20,8 +20,8 @@ use std::ops::Range;
 use lrpar::{Lexeme, Lexer, Span};
 use promql_parser::label::MatchOp;
 use promql_parser::parser::token::{
-    T_ADD, T_COLON, T_COMMA, T_DURATION, T_EQL, T_EQL_REGEX, T_IDENTIFIER, T_LEFT_BRACE, T_LEFT_BRACKET, T_LEFT_PAREN, T_NEQ, T_NEQ_REGEX, T_NUMBER, T_OFFSET, T_RIGHT_BRACE, T_RIGHT_BRACKET,
-    T_RIGHT_PAREN, T_STRING, T_SUB, TokenId, TokenType,
+    T_ADD, T_AT, T_COLON, T_COMMA, T_DURATION, T_END, T_EQL, T_EQL_REGEX, T_IDENTIFIER, T_LEFT_BRACE, T_LEFT_BRACKET, T_LEFT_PAREN, T_NEQ, T_NEQ_REGEX, T_NUMBER, T_OFFSET, T_RIGHT_BRACE, T_RIGHT_BRACKET,
+    T_RIGHT_PAREN, T_START, T_STRING, T_SUB, TokenId, TokenType,
 };
 use promql_parser::parser::{Expr, lexer};
 use promql_parser::util::{ExprVisitor, walk_expr};
@@ -94,6 +94,16 @@ fn unparsable(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
         .or_else(|| foreign_white_space(text))
         .or_else(|| oversized_regex(text, tokens))
         .or_else(|| unary_plus_on_a_range(text, tokens))
+        .or_else(|| preprocessor_without_at(tokens))
+}
+
+/// `start()` and `end()` only follow `@` in Prometheus; promql-parser also takes them alone
+/// (found by comparing with promtool).
+fn preprocessor_without_at(tokens: &[(TokenId, Span)]) -> Option<String> {
+    let kind = |i: usize| tokens.get(i).map(|(kind, _)| *kind);
+    (0..tokens.len())
+        .any(|i| matches!(kind(i), Some(T_START | T_END)) && kind(i + 1) == Some(T_LEFT_PAREN) && (i == 0 || kind(i - 1) != Some(T_AT)))
+        .then(|| "unexpected \"(\": `start()` and `end()` only follow `@`".to_owned())
 }
 
 /// promql-parser drops a unary `+`, so it never checks what it applies to, as it does for `-`:
@@ -572,8 +582,11 @@ mod tests {
         for text in ["+x[5m]", "changes(+x[5m])", "rate(x[5m]) + +y[1m:]"] {
             assert!(promql(text).is_err_and(|p| p.message.contains("unary expression only allowed")), "{text}");
         }
-        for text in ["+x", "1 + +2", "x offset +5m", "sum(+x)"] {
+        for text in ["+x", "1 + +2", "x offset +5m", "sum(+x)", "x @ start()", "rate(x[5m] @ end())", "start + 1"] {
             assert!(promql(text).is_ok(), "{text}");
+        }
+        for text in ["start()", " end() ", "sum(start())"] {
+            assert!(promql(text).is_err_and(|p| p.message.contains("only follow `@`")), "{text}");
         }
         // Prometheus reads a matcher's regex on its own before anchoring it; Alertmanager does not.
         for (text, words) in [(r#"foo{a=~"a)|(b"}"#, "unexpected `)`"), (r#"foo{a=~"(a"}"#, "")] {
