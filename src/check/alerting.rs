@@ -154,19 +154,18 @@ fn actions(text: &str) -> Result<Vec<Range<usize>>, String> {
     let mut actions = Vec::new();
     let mut blocks = Blocks::default();
     let mut i = 0;
-    let space = |at: usize| bytes.get(at).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+    let space = |at: usize| bytes.get(at).is_some_and(|&b| SPACE.contains(&char::from(b)));
     while let Some(start) = find(i, b"{{") {
         // A left trim marker is `-` and one white space character; the action starts after it.
         let body = if bytes.get(start + 2) == Some(&b'-') && space(start + 3) { start + 4 } else { start + 2 };
+        let empty = |end: usize| if text[body..end].trim_matches(SPACE).is_empty() { Err("missing value for command".to_owned()) } else { Ok(()) };
         i = body;
         let (mut parentheses, mut deepest) = (0_usize, 0);
         loop {
             match bytes.get(i) {
                 None => return unclosed(),
                 Some(b'}') if bytes.get(i + 1) == Some(&b'}') => {
-                    if text[body..i].trim_matches([' ', '\t', '\r', '\n']).is_empty() {
-                        return Err("missing value for command".to_owned());
-                    }
+                    empty(i)?;
                     i += 2;
                     blocks.enter(&text[start..i], deepest)?;
                     actions.push(start..i);
@@ -174,15 +173,13 @@ fn actions(text: &str) -> Result<Vec<Range<usize>>, String> {
                 }
                 // A right trim marker: white space, then `-}}`.
                 Some(b'-') if i > body && space(i - 1) && bytes.get(i + 1..i + 3) == Some(b"}}") => {
-                    if text[body..i].trim_matches([' ', '\t', '\r', '\n']).is_empty() {
-                        return Err("missing value for command".to_owned());
-                    }
+                    empty(i)?;
                     i += 1;
                 }
                 // Names, variables and fields: their digits start no number.
                 Some(b'$' | b'_' | b'a'..=b'z' | b'A'..=b'Z') => i = name_end(bytes, i + 1),
                 Some(b'.') if !bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => i = name_end(bytes, i + 1),
-                Some(b'+' | b'-' | b'.' | b'0'..=b'9') => i = number_end(text, i)?,
+                Some(b'+' | b'-' | b'.' | b'0'..=b'9') => i = go_number::read(text, i)?,
                 Some(b'(') => {
                     parentheses += 1;
                     deepest = deepest.max(parentheses);
@@ -236,32 +233,12 @@ fn actions(text: &str) -> Result<Vec<Range<usize>>, String> {
     Ok(actions)
 }
 
+/// Go's white space inside template actions.
+const SPACE: [char; 4] = [' ', '\t', '\r', '\n'];
+
 /// Where the name, variable or field whose first character is before `at` ends.
 fn name_end(bytes: &[u8], at: usize) -> usize {
     at + bytes.get(at..).map_or(0, |rest| rest.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'_').count())
-}
-
-/// Where the number at `at` inside an action ends, or why Go refuses it ([`go_number`]). Right
-/// after it, a sign starts the imaginary part of a complex constant (`1+2i`), which must end in `i`.
-fn number_end(text: &str, at: usize) -> Result<usize, String> {
-    let bytes = text.as_bytes();
-    let bad = |end: usize| format!("bad number syntax: {:?}", &text[at..(end + 1).min(text.len())]);
-    let (end, lexed) = go_number::scan(bytes, at);
-    if !lexed {
-        return Err(bad(end));
-    }
-    if let Some(problem) = go_number::problem(&text[at..end]) {
-        return Err(problem);
-    }
-    if !bytes.get(end).is_some_and(|b| matches!(b, b'+' | b'-')) {
-        return Ok(end);
-    }
-    let (complex_end, lexed) = go_number::scan(bytes, end);
-    let imaginary = &text[end..complex_end];
-    match imaginary.strip_suffix('i') {
-        Some(_) if lexed => go_number::problem(imaginary).map_or(Ok(complex_end), Err),
-        _ => Err(bad(complex_end)),
-    }
 }
 
 /// How deeply a template may nest blocks and parentheses. gtmpl's parser recurses once per level:

@@ -7,7 +7,7 @@
 /// Where the number starting at `at` ends, as Go's lexer scans it (sign, base prefix, digits,
 /// fraction, exponent, `i`), and whether the lexer takes it: a letter or digit right after it
 /// makes it "bad number syntax".
-pub(crate) fn scan(bytes: &[u8], at: usize) -> (usize, bool) {
+fn scan(bytes: &[u8], at: usize) -> (usize, bool) {
     let mut i = at;
     let accept = |i: &mut usize, set: &[u8]| {
         let hit = bytes.get(*i).is_some_and(|b| set.contains(b));
@@ -16,23 +16,28 @@ pub(crate) fn scan(bytes: &[u8], at: usize) -> (usize, bool) {
     };
     let accept_run = |i: &mut usize, set: &[u8]| while accept(i, set) {};
     accept(&mut i, b"+-");
-    let mut digits: &[u8] = b"0123456789_";
+    let mut base = 10;
     if accept(&mut i, b"0") {
-        if accept(&mut i, b"xX") {
-            digits = b"0123456789abcdefABCDEF_";
-        } else if accept(&mut i, b"oO") {
-            digits = b"01234567_";
-        } else if accept(&mut i, b"bB") {
-            digits = b"01_";
+        for (prefix, prefixed) in [(b"xX", 16), (b"oO", 8), (b"bB", 2)] {
+            if accept(&mut i, prefix) {
+                base = prefixed;
+                break;
+            }
         }
     }
+    let digits: &[u8] = match base {
+        16 => b"0123456789abcdefABCDEF_",
+        8 => b"01234567_",
+        2 => b"01_",
+        _ => b"0123456789_",
+    };
     accept_run(&mut i, digits);
     if accept(&mut i, b".") {
         accept_run(&mut i, digits);
     }
-    let exponent: &[u8] = match digits.len() {
-        11 => b"eE",
-        23 => b"pP",
+    let exponent: &[u8] = match base {
+        10 => b"eE",
+        16 => b"pP",
         _ => b"",
     };
     if accept(&mut i, exponent) {
@@ -44,7 +49,7 @@ pub(crate) fn scan(bytes: &[u8], at: usize) -> (usize, bool) {
 }
 
 /// Why Go's template parser refuses the number `text` (as [`scan`] ended it), if it does.
-pub(crate) fn problem(text: &str) -> Option<String> {
+fn problem(text: &str) -> Option<String> {
     // An imaginary constant, then an integer, then a float: the order Go tries them in.
     if text.strip_suffix('i').is_some_and(float) || integer(text) {
         return None;
@@ -54,6 +59,29 @@ pub(crate) fn problem(text: &str) -> Option<String> {
         return (!text.contains(['.', 'e', 'E', 'p', 'P'])).then(|| format!("integer overflow: {text:?}"));
     }
     Some(format!("illegal number syntax: {text:?}"))
+}
+
+/// Where the number at `at` in `text` (inside an action) ends, or why Go refuses it. Right after
+/// it, a sign starts the imaginary part of a complex constant (`1+2i`), which must end in `i`.
+pub(crate) fn read(text: &str, at: usize) -> Result<usize, String> {
+    let bytes = text.as_bytes();
+    let bad = |end: usize| format!("bad number syntax: {:?}", &text[at..(end + 1).min(text.len())]);
+    let (end, lexed) = scan(bytes, at);
+    if !lexed {
+        return Err(bad(end));
+    }
+    if let Some(problem) = problem(&text[at..end]) {
+        return Err(problem);
+    }
+    if !bytes.get(end).is_some_and(|b| matches!(b, b'+' | b'-')) {
+        return Ok(end);
+    }
+    let (complex_end, lexed) = scan(bytes, end);
+    let imaginary = &text[end..complex_end];
+    match imaginary.strip_suffix('i') {
+        Some(_) if lexed => problem(imaginary).map_or(Ok(complex_end), Err),
+        _ => Err(bad(complex_end)),
+    }
 }
 
 /// The sign, and the text after it.
@@ -139,7 +167,7 @@ fn float(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{problem, scan};
+    use super::{problem, read, scan};
 
     /// Each verdict is promtool's (Prometheus 3.5) on `{{ <number> }}` in an annotation.
     #[test]
@@ -171,5 +199,7 @@ mod tests {
             let (end, ok) = scan(text.as_bytes(), 0);
             assert_eq!((&text[..end], ok), (number, lexes), "{text}");
         }
+        assert_eq!(read("1+2i }}", 0), Ok(4));
+        assert!(read("1+2 }}", 0).is_err_and(|why| why.starts_with("bad number syntax")));
     }
 }

@@ -35,13 +35,14 @@ pub(crate) fn oversized_repetition(text: &str) -> Option<String> {
         let close = inside.find('}')?;
         let counts = &inside[..close];
         let (lower, upper) = counts.split_once(',').unwrap_or((counts, ""));
-        let number = |part: &str| {
-            let digits = part.trim_matches(' ');
-            (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then(|| digits.parse::<u128>().unwrap_or(u128::MAX))
+        // Each bound is empty or digits; Rust allows spaces around them.
+        let bound = |part: &str| match part.trim_matches(' ') {
+            "" => Some(None),
+            digits if digits.bytes().all(|b| b.is_ascii_digit()) => Some(Some(digits.parse::<u128>().unwrap_or(u128::MAX))),
+            _ => None,
         };
-        let (low, high) = (number(lower), number(upper));
-        let counted = (low.is_some() || lower.trim_matches(' ').is_empty()) && (high.is_some() || upper.trim_matches(' ').is_empty());
-        if !counted || low.max(high).is_none_or(|largest| largest <= u128::from(MAX_REPEAT)) {
+        let (low, high) = (bound(lower)?, bound(upper)?);
+        if low.max(high).is_none_or(|largest| largest <= u128::from(MAX_REPEAT)) {
             return None;
         }
         let written = &text[open..=open + 1 + close];
@@ -57,11 +58,12 @@ pub(crate) fn oversized_repetition(text: &str) -> Option<String> {
 /// agrees with Go on groups.
 pub(crate) fn unbalanced(pattern: &str) -> Option<String> {
     let error = ast::parse::Parser::new().parse(pattern).err()?;
-    match error.kind() {
-        ast::ErrorKind::GroupUnopened => Some("unexpected `)`; Prometheus reads a regex on its own before anchoring it".to_owned()),
-        ast::ErrorKind::GroupUnclosed => Some("missing closing `)`; Prometheus reads a regex on its own before anchoring it".to_owned()),
-        _ => None,
-    }
+    let problem = match error.kind() {
+        ast::ErrorKind::GroupUnopened => "unexpected `)`",
+        ast::ErrorKind::GroupUnclosed => "missing closing `)`",
+        _ => return None,
+    };
+    Some(format!("{problem}; Prometheus reads a regex on its own before anchoring it"))
 }
 
 /// Go's refusal of the repetition operator `written`, with its limit.
@@ -286,11 +288,16 @@ mod tests {
             ("\\x41\\x{41}\\pL\\p{Greek}", None),
             ("^*\\<a\\b{start}", None),
         ] {
-            let found = refusal(pattern);
-            match refused {
-                Some(words) => assert!(found.as_deref().is_some_and(|f| f.starts_with(words)), "{pattern}: expected {words:?}, got {found:?}"),
-                None => assert_eq!(found, None, "{pattern}"),
-            }
+            assert_verdict(refusal, pattern, refused);
+        }
+    }
+
+    /// That `check` finds nothing in `text`, or a problem starting with `expected`.
+    fn assert_verdict(check: fn(&str) -> Option<String>, text: &str, expected: Option<&str>) {
+        let found = check(text);
+        match expected {
+            Some(words) => assert!(found.as_deref().is_some_and(|f| f.starts_with(words)), "{text}: expected {words:?}, got {found:?}"),
+            None => assert_eq!(found, None, "{text}"),
         }
     }
 
@@ -307,8 +314,7 @@ mod tests {
             ("{a1001}", None),
             ("x{1001", None),
         ] {
-            let why = oversized_repetition(text);
-            assert!(match found { Some(words) => why.as_deref().is_some_and(|w| w.starts_with(words)), None => why.is_none() }, "{text}: {why:?}");
+            assert_verdict(oversized_repetition, text, found);
         }
     }
 

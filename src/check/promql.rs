@@ -87,7 +87,8 @@ enum Regexes {
     Anchored,
 }
 
-/// What makes promql-parser panic or overflow the stack, found from the tokens of `text`.
+/// What promql-parser must not be given (it panics or overflows the stack) or takes and
+/// Prometheus refuses, found from the tokens of `text` before it parses.
 fn unparsable(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
     bad_duration(text, tokens)
         .or_else(|| too_deep(tokens))
@@ -214,7 +215,7 @@ fn bad_duration(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
         let written = &text[span.start()..span.end()];
         let out_of_range = || Some(format!("duration `{written}` is out of range"));
         match token {
-            T_DURATION => values::duration_millis(written).is_some_and(|millis| millis > u128::from(values::MAX_DURATION_MILLIS)).then(out_of_range).flatten(),
+            T_DURATION if values::duration_millis(written).is_some_and(|millis| millis > u128::from(values::MAX_DURATION_MILLIS)) => out_of_range(),
             T_NUMBER => {
                 let before = kind(i.checked_sub(1));
                 let signed_offset = matches!(before, Some(T_ADD | T_SUB)) && kind(i.checked_sub(2)) == Some(T_OFFSET);
@@ -508,16 +509,18 @@ impl ExprVisitor for GoRefusalFinder {
             _ => return Ok(self.found.is_none()),
         };
         let matchers = selector.matchers.matchers.iter().chain(selector.matchers.or_matchers.iter().flatten());
-        // The regex as promql-parser compiled it: anchored, as Prometheus compiles it too (which can
-        // balance parentheses), and with each `{` that starts no repetition escaped, as Go reads it.
+        // The regex as promql-parser compiled it: anchored (`^(?:…)$`), and with each `{` that starts
+        // no repetition escaped, as Go reads it.
         let mut compiled = matchers.filter_map(|m| match &m.op {
             MatchOp::Re(regex) | MatchOp::NotRe(regex) => Some((m, regex.as_str())),
             _ => None,
         });
+        let standalone = |regex: &str| {
+            let unanchored = regex.strip_prefix("^(?:").and_then(|rest| rest.strip_suffix(")$"));
+            unanchored.filter(|_| self.regexes == Regexes::Standalone).and_then(go_regex::unbalanced)
+        };
         if self.found.is_none() {
-            let standalone = |regex: &str| regex.strip_prefix("^(?:").and_then(|rest| rest.strip_suffix(")$")).and_then(go_regex::unbalanced);
-            let refusal = |regex: &str| if self.regexes == Regexes::Standalone { standalone(regex) } else { None }.or_else(|| go_regex::refusal(regex));
-            self.found = compiled.find_map(|(m, regex)| refusal(regex).map(|why| format!("error parsing regexp `{}`: {why}", m.value)));
+            self.found = compiled.find_map(|(m, regex)| standalone(regex).or_else(|| go_regex::refusal(regex)).map(|why| format!("error parsing regexp `{}`: {why}", m.value)));
         }
         Ok(self.found.is_none())
     }
