@@ -197,6 +197,7 @@ email = [{{ to = "db@example.com" }}]
     let config = dir.path().join("alertmanager.yml");
     std::fs::write(&config, &compiled.tree["alertmanager.yml"]).expect("write config");
     let web_port = free_port();
+    let log = dir.path().join("alertmanager.log");
     let child = Command::new(&alertmanager)
         .arg(format!("--config.file={}", config.display()))
         .arg(format!("--storage.path={}", dir.path().join("data").display()))
@@ -204,14 +205,17 @@ email = [{{ to = "db@example.com" }}]
         // An empty cluster address turns gossip off: one instance, nothing listening beyond the web port.
         .arg("--cluster.listen-address=")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("create the log"))
         .spawn()
         .expect("start alertmanager");
     let _running = Running(child);
 
     let deadline = Instant::now() + STEP;
     while !matches!(http(web_port, "GET", "/-/ready", ""), Ok((200, _))) {
-        assert!(Instant::now() < deadline, "alertmanager did not become ready on 127.0.0.1:{web_port}");
+        if Instant::now() >= deadline {
+            let log = std::fs::read_to_string(&log).unwrap_or_default();
+            panic!("alertmanager did not become ready on 127.0.0.1:{web_port}; its log:\n{log}");
+        }
         std::thread::sleep(Duration::from_millis(100));
     }
 

@@ -65,12 +65,34 @@ fn base64_decode(text: &str) -> String {
     String::from_utf8(bytes).expect("UTF-8")
 }
 
-#[test]
-fn operator_objects_match_the_crd_schemas() {
+/// Whether the operator's CRD schemas are beside the project: they are required in CI.
+fn crd_schemas_present() -> bool {
     let dir = common::root().join(CRD_SCHEMAS);
     if !dir.is_dir() {
         assert!(std::env::var("CI").as_deref() != Ok("true"), "{} is required in CI", dir.display());
         eprintln!("SKIPPED: {} not found", dir.display());
+    }
+    dir.is_dir()
+}
+
+/// The schema of an operator object's CRD, named as its files are (`prometheus-v1`).
+fn crd_schema_name(object: &serde_json::Value) -> String {
+    let kind = object["kind"].as_str().expect("kind").to_ascii_lowercase();
+    let version = object["apiVersion"].as_str().and_then(|v| v.split('/').nth(1)).expect("version");
+    format!("{kind}-{version}")
+}
+
+/// What the CRD schema `name` finds wrong with `object`, one line each.
+fn crd_violations(name: &str, object: &serde_json::Value) -> Vec<String> {
+    let path = common::root().join(CRD_SCHEMAS).join(format!("{name}.json"));
+    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("schema file")).expect("JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    validator.iter_errors(object).map(|e| format!("{}: {e}", e.instance_path().as_str())).collect()
+}
+
+#[test]
+fn operator_objects_match_the_crd_schemas() {
+    if !crd_schemas_present() {
         return;
     }
     let mut checked = 0;
@@ -81,14 +103,10 @@ fn operator_objects_match_the_crd_schemas() {
             if object["apiVersion"].as_str().is_none_or(|v| !v.starts_with("monitoring.coreos.com/")) {
                 continue;
             }
-            let kind = object["kind"].as_str().expect("kind").to_ascii_lowercase();
-            let version = object["apiVersion"].as_str().and_then(|v| v.split('/').nth(1)).expect("version");
-            let schema_path = dir.join(format!("{kind}-{version}.json"));
-            let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&schema_path).expect("schema file")).expect("JSON");
-            let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-            let errors: Vec<String> = validator.iter_errors(&object).map(|e| format!("{}: {e}", e.instance_path().as_str())).collect();
+            let kind = crd_schema_name(&object);
+            let errors = crd_violations(&kind, &object);
             assert!(errors.is_empty(), "{site}: {path} violates the {kind} CRD schema: {errors:#?}");
-            kinds.insert(format!("{kind}-{version}"));
+            kinds.insert(kind);
             checked += 1;
         }
     }
@@ -313,9 +331,17 @@ const ROUTE: &str = "matchers = ['product_line=\"新架构OCR\"', 'severity=~\"w
 
 /// The example site with one line replaced, compiled.
 fn example_with(line: &str, replacement: &str) -> Result<promsite::pipeline::Compiled, promsite::diag::Diagnostics> {
-    let example = std::fs::read_to_string(common::root().join("sites/example.toml")).expect("example site");
-    assert!(example.contains(line), "the example site no longer has {line:?}");
-    promsite::pipeline::compile(&promsite::diag::SiteSource::new("example.toml", example.replacen(line, replacement, 1)))
+    example_replacing(&[(line, replacement)])
+}
+
+/// The example site with each `(text, replacement)` made, first occurrences only, compiled.
+fn example_replacing(replacements: &[(&str, &str)]) -> Result<promsite::pipeline::Compiled, promsite::diag::Diagnostics> {
+    let mut example = std::fs::read_to_string(common::root().join("sites/example.toml")).expect("example site");
+    for (text, replacement) in replacements {
+        assert!(example.contains(text), "the example site no longer has {text:?}");
+        example = example.replacen(text, replacement, 1);
+    }
+    promsite::pipeline::compile(&promsite::diag::SiteSource::new("example.toml", example))
 }
 
 /// Differential check against promtool: every PromQL expression and annotation template of the fuzz
@@ -370,4 +396,117 @@ fn amtool_accepts_every_corpus_matcher_that_promsite_accepts() {
         let output = Command::new(&amtool).arg("check-config").arg(&config).output().expect("amtool runs");
         assert!(output.status.success(), "amtool refuses a matcher promsite accepts, among {chunk:#?}:\n{}", String::from_utf8_lossy(&output.stdout));
     }
+}
+
+/// The example site with TOML `tables` added before its rule groups, compiled.
+fn example_with_tables(tables: &str) -> Result<promsite::pipeline::Compiled, promsite::diag::Diagnostics> {
+    example_with("[[rule_groups]]", &format!("{tables}\n[[rule_groups]]"))
+}
+
+/// The errors besides the secret scan's: it refuses URLs with credentials or tokens in them,
+/// which the URL checker alone accepts.
+fn errors_besides_secrets(diagnostics: promsite::diag::Diagnostics) -> Vec<promsite::diag::Diagnostic> {
+    diagnostics.into_iter().filter(|d| d.severity == promsite::diag::Severity::Error && d.code != promsite::diag::Code::SecretPlaintext).collect()
+}
+
+/// Runs `amtool check-config` on an Alertmanager configuration with one webhook receiver per
+/// entry of `webhooks`, 64 to a run so that a refusal names the inputs near it.
+fn amtool_refusals(amtool: &std::path::Path, webhooks: &[(String, serde_json::Value)]) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("alertmanager.yml");
+    let mut refusals = Vec::new();
+    for chunk in webhooks.chunks(64) {
+        let receivers: Vec<_> = chunk.iter().enumerate().map(|(n, (_, webhook))| serde_json::json!({ "name": format!("R{n}"), "webhook_configs": [webhook] })).collect();
+        let document = serde_json::json!({ "route": { "receiver": "R0" }, "receivers": receivers });
+        std::fs::write(&config, serde_saphyr::to_string(&document).expect("YAML")).expect("write");
+        let output = Command::new(amtool).arg("check-config").arg(&config).output().expect("amtool runs");
+        if !output.status.success() {
+            let inputs: Vec<&String> = chunk.iter().map(|(text, _)| text).collect();
+            refusals.push(format!("{}among {inputs:?}", String::from_utf8_lossy(&output.stdout)));
+        }
+    }
+    refusals
+}
+
+/// Differential check of URLs: every URL of the fuzz corpus that promsite accepts passes `amtool
+/// check-config` as a webhook, as promsite renders it into `alertmanager.yml`, and the Prometheus
+/// CRD's schema as a remote-write endpoint. This found the URLs that the WHATWG parser repairs and
+/// Go refuses (`check/go_url.rs`).
+#[test]
+fn amtool_and_the_crd_accept_every_corpus_url_that_promsite_accepts() {
+    let Some(amtool) = common::tool("amtool") else { return };
+    if !crd_schemas_present() {
+        return;
+    }
+    let mut webhooks = Vec::new();
+    for text in accepted_corpus_inputs(5, promsite::check::fuzz::url) {
+        let url = toml::Value::String(text.clone());
+        let tables = format!("[[prometheus.remote_write]]\nname = \"corpus\"\nurl = {url}\n\n[[receivers]]\nname = \"corpus\"\nwebhook = [{{ url = {url} }}]\n");
+        let compiled = match example_with_tables(&tables) {
+            Ok(compiled) => compiled,
+            Err(diagnostics) => {
+                let errors = errors_besides_secrets(diagnostics);
+                assert!(errors.is_empty(), "promsite accepts {text:?} but not in a site: {errors:#?}");
+                continue;
+            }
+        };
+        let prometheus = common::yaml(&compiled.tree["monitoring/prometheus-k8s.yaml"]);
+        let errors = crd_violations("prometheus-v1", &prometheus);
+        assert!(errors.is_empty(), "{text:?} as a remote-write URL violates the Prometheus CRD schema: {errors:#?}");
+        let config = common::yaml(&compiled.tree["alertmanager.yml"]);
+        let receiver = config["receivers"].as_array().expect("receivers").iter().find(|r| r["name"] == "corpus").expect("the corpus receiver");
+        webhooks.push((text, receiver["webhook_configs"][0].clone()));
+    }
+    assert!(webhooks.len() >= 20, "only {} corpus URLs checked", webhooks.len());
+    let refusals = amtool_refusals(&amtool, &webhooks);
+    assert!(refusals.is_empty(), "amtool refuses URLs promsite accepts:\n{}", refusals.join("\n"));
+}
+
+/// Differential check of durations and quantities: each of the fuzz corpus that promsite accepts,
+/// written into the site fields that take one, compiles to output the tools accept. A duration is
+/// a rule's `for` (promtool), the root route's `group_wait` (amtool), and Prometheus' retention and
+/// scrape interval (the CRD schema); a quantity is Prometheus' storage size and resources (the CRD
+/// schema).
+#[test]
+fn the_tools_accept_every_corpus_duration_and_quantity_that_promsite_accepts() {
+    let (Some(promtool), Some(amtool)) = (common::tool("promtool"), common::tool("amtool")) else { return };
+    if !crd_schemas_present() {
+        return;
+    }
+    let compiled_with = |text: &str, replacements: &[(&str, &str)]| {
+        let compiled = example_replacing(replacements).unwrap_or_else(|e| panic!("promsite accepts {text:?} but not in a site: {e:#?}"));
+        let prometheus = common::yaml(&compiled.tree["monitoring/prometheus-k8s.yaml"]);
+        let errors = crd_violations("prometheus-v1", &prometheus);
+        assert!(errors.is_empty(), "{text:?} violates the Prometheus CRD schema: {errors:#?}");
+        compiled
+    };
+    let durations = accepted_corpus_inputs(3, promsite::check::fuzz::duration);
+    let (mut rules, mut routes) = (Vec::new(), Vec::new());
+    for text in &durations {
+        let value = toml::Value::String(text.clone());
+        let [for_, group_wait, retention, scrape_interval] = ["for", "group_wait", "retention", "scrape_interval"].map(|key| format!("{key} = {value}"));
+        let compiled = compiled_with(text, &[("for = \"3s\"", &for_), ("group_wait = \"60s\"", &group_wait), ("retention = \"30d\"", &retention), ("scrape_interval = \"30s\"", &scrape_interval)]);
+        let mut rule = common::yaml(&compiled.tree["monitoring/prometheusrule-ocr-pod-restart.yaml"])["spec"]["groups"][0]["rules"][0].take();
+        rule["alert"] = format!("R{}", rules.len()).into();
+        rules.push(rule);
+        let route = common::yaml(&compiled.tree["alertmanager.yml"])["route"].take();
+        routes.push(serde_json::json!({ "receiver": "r", "matchers": [format!("n=\"{}\"", routes.len())], "group_wait": route["group_wait"] }));
+    }
+    assert!(rules.len() >= 10, "only {} corpus durations checked", rules.len());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rule_file = dir.path().join("durations.rules.yaml");
+    std::fs::write(&rule_file, serde_saphyr::to_string(&serde_json::json!({ "groups": [{ "name": "corpus", "rules": rules }] })).expect("YAML")).expect("write");
+    let output = Command::new(&promtool).args(["check", "rules"]).arg(&rule_file).output().expect("promtool runs");
+    assert!(output.status.success(), "promtool refuses a duration promsite accepts, among {durations:?}:\n{}", String::from_utf8_lossy(&output.stdout));
+    let config = dir.path().join("alertmanager.yml");
+    std::fs::write(&config, serde_saphyr::to_string(&serde_json::json!({ "route": { "receiver": "r", "routes": routes }, "receivers": [{ "name": "r" }] })).expect("YAML")).expect("write");
+    let output = Command::new(&amtool).arg("check-config").arg(&config).output().expect("amtool runs");
+    assert!(output.status.success(), "amtool refuses a duration promsite accepts, among {durations:?}:\n{}", String::from_utf8_lossy(&output.stdout));
+
+    let quantities = accepted_corpus_inputs(4, promsite::check::fuzz::quantity);
+    for text in &quantities {
+        let value = toml::Value::String(text.clone());
+        compiled_with(text, &[("size = \"10Gi\"", &format!("size = {value}")), ("resources = { cpu = \"2\", memory = \"8Gi\" }", &format!("resources = {{ cpu = {value}, memory = {value} }}"))]);
+    }
+    assert!(quantities.len() >= 20, "only {} corpus quantities checked", quantities.len());
 }

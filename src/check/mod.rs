@@ -11,6 +11,7 @@ mod promql;
 mod crosscheck;
 mod go_number;
 mod go_regex;
+mod go_url;
 mod receivers;
 mod routing;
 mod scale;
