@@ -111,8 +111,7 @@ fn preprocessor_without_at(tokens: &[(TokenId, Span)]) -> Option<String> {
 /// Prometheus refuses `+x[5m]` as it refuses `-x[5m]` (found by comparing with promtool). The
 /// same text with each unary `+` made a `-` tells, since both bind alike.
 fn unary_plus_on_a_range(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
-    let unary = |i: usize| i == 0 || matches!(tokens[i - 1].0, T_LEFT_PAREN | T_COMMA) || TokenType::new(tokens[i - 1].0).is_operator();
-    let pluses: Vec<usize> = tokens.iter().enumerate().filter(|&(i, &(kind, _))| kind == T_ADD && unary(i)).map(|(_, (_, span))| span.start()).collect();
+    let pluses = unary_pluses(tokens);
     if pluses.is_empty() {
         return None;
     }
@@ -121,6 +120,12 @@ fn unary_plus_on_a_range(text: &str, tokens: &[(TokenId, Span)]) -> Option<Strin
         minuses.replace_range(at..=at, "-");
     }
     promql_parser::parser::parse(&minuses).err().filter(|e| e.contains("unary expression only allowed"))
+}
+
+/// Where each unary `+` of the tokens starts.
+fn unary_pluses(tokens: &[(TokenId, Span)]) -> Vec<usize> {
+    let unary = |i: usize| i == 0 || matches!(tokens[i - 1].0, T_LEFT_PAREN | T_COMMA) || TokenType::new(tokens[i - 1].0).is_operator();
+    tokens.iter().enumerate().filter(|&(i, &(kind, _))| kind == T_ADD && unary(i)).map(|(_, (_, span))| span.start()).collect()
 }
 
 /// A regex matcher's literal with a repetition Go refuses, found before promql-parser spends long
@@ -398,8 +403,10 @@ fn skeleton(text: &str, literals: &[Range<usize>]) -> String {
 /// the lexer's strings are not `literals`.
 fn roles(text: &str, literals: &[Range<usize>]) -> Option<Vec<Role>> {
     let tokens = tokens(text).ok()?;
-    // The shape keeps every number and every token, so this holds for the shape too.
-    if unparsable(text, &tokens).is_some() {
+    // The shape keeps every number and every token, so this holds for the shape too. Except for a
+    // unary `+`: whether it is refused depends on the parse, which the literals' contents can fail
+    // first (found by fuzzing). A skeleton with one gets no shape.
+    if unparsable(text, &tokens).is_some() || !unary_pluses(&tokens).is_empty() {
         return None;
     }
     let strings = tokens.iter().filter(|(kind, _)| *kind == T_STRING).map(|(_, span)| span.start()..span.end());
@@ -636,6 +643,21 @@ mod tests {
         assert!(promql_with(r#"{job="\\q"}"#, &mut memo).is_ok());
     }
 
+    /// Whether Prometheus refuses a unary `+` depends on the parse, and so on the literals'
+    /// contents: a first text refused for another reason must not vouch for the skeleton (found
+    /// by fuzzing: the corpus input `+"⏎}}{{}}"` taught the memo the skeleton of `+""`).
+    #[test]
+    fn a_unary_plus_is_judged_on_each_text() {
+        for first in [r#"+x{a=""}[5m]"#, "+\"\n\""] {
+            let mut memo = Memo::default();
+            assert!(promql_with(first, &mut memo).is_err(), "{first:?}");
+            for later in [r#"+x{a="b"}[5m]"#, r#"+"b""#, r#"+"""#] {
+                assert_eq!(promql_with(later, &mut memo).is_ok(), parse(later).is_ok(), "{later:?} after {first:?}");
+            }
+        }
+        assert!(shortcut_is_sound("+\"\n}}{{}}\""));
+    }
+
     /// Expressions not computed up front (rule files, small sites) share one memo.
     #[test]
     fn later_checks_share_what_was_learnt() {
@@ -660,7 +682,7 @@ mod tests {
                 let matchers: Vec<String> = matchers.into_iter().map(|(label, op, literal)| format!("{label}{op}{literal}")).collect();
                 format!("{name}{{{}}}{range}", matchers.join(joint))
             });
-        (selector, select(vec!["{}", "rate({})", "sum by (a) ({}) > 1", "{} or up", "({}", r#"{} != "v""#]))
+        (selector, select(vec!["{}", "rate({})", "sum by (a) ({}) > 1", "{} or up", "({}", r#"{} != "v""#, "+{}", "1 + +{}"]))
             .prop_map(|(selector, shape)| shape.replacen("{}", &selector, 1))
     }
 
