@@ -6,8 +6,9 @@
 
 /// Where the number starting at `at` ends, as Go's lexer scans it (sign, base prefix, digits,
 /// fraction, exponent, `i`), and whether the lexer takes it: a letter or digit right after it
-/// makes it "bad number syntax".
-fn scan(bytes: &[u8], at: usize) -> (usize, bool) {
+/// makes it "bad number syntax". A number is ASCII, so it ends on a character boundary.
+fn scan(text: &str, at: usize) -> (usize, bool) {
+    let bytes = text.as_bytes();
     let mut i = at;
     let accept = |i: &mut usize, set: &[u8]| {
         let hit = bytes.get(*i).is_some_and(|b| set.contains(b));
@@ -45,7 +46,8 @@ fn scan(bytes: &[u8], at: usize) -> (usize, bool) {
         accept_run(&mut i, b"0123456789_");
     }
     accept(&mut i, b"i");
-    (i, !bytes.get(i).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_'))
+    // Go's test is Unicode letters and digits; Rust's is a little wider, and either way the action fails.
+    (i, !text[i..].starts_with(|c: char| c.is_alphanumeric() || c == '_'))
 }
 
 /// Why Go's template parser refuses the number `text` (as [`scan`] ended it), if it does.
@@ -65,10 +67,14 @@ fn problem(text: &str) -> Option<String> {
 /// it, a sign starts the imaginary part of a complex constant (`1+2i`), which must end in `i`.
 pub(crate) fn read(text: &str, at: usize) -> Result<usize, String> {
     let bytes = text.as_bytes();
-    let bad = |end: usize| format!("bad number syntax: {:?}", &text[at..(end + 1).min(text.len())]);
-    let (end, lexed) = scan(bytes, at);
+    // Go quotes what its lexer took: the number, and the letter or digit that spoilt it if one did.
+    let bad = |end: usize, lexed: bool| {
+        let spoilt = if lexed { 0 } else { text[end..].chars().next().map_or(0, char::len_utf8) };
+        format!("bad number syntax: {:?}", &text[at..end + spoilt])
+    };
+    let (end, lexed) = scan(text, at);
     if !lexed {
-        return Err(bad(end));
+        return Err(bad(end, lexed));
     }
     if let Some(problem) = problem(&text[at..end]) {
         return Err(problem);
@@ -76,11 +82,11 @@ pub(crate) fn read(text: &str, at: usize) -> Result<usize, String> {
     if !bytes.get(end).is_some_and(|b| matches!(b, b'+' | b'-')) {
         return Ok(end);
     }
-    let (complex_end, lexed) = scan(bytes, end);
+    let (complex_end, lexed) = scan(text, end);
     let imaginary = &text[end..complex_end];
     match imaginary.strip_suffix('i') {
         Some(_) if lexed => problem(imaginary).map_or(Ok(complex_end), Err),
-        _ => Err(bad(complex_end)),
+        _ => Err(bad(complex_end, lexed)),
     }
 }
 
@@ -196,10 +202,14 @@ mod tests {
     #[test]
     fn the_lexer_ends_a_number_where_go_does() {
         for (text, number, lexes) in [("1e5 }}", "1e5", true), ("0x1fp2)", "0x1fp2", true), ("1.5.3", "1.5", true), ("12abc", "12", false), ("-.5", "-.5", true), ("1+2i", "1", true), ("0b102", "0b10", false)] {
-            let (end, ok) = scan(text.as_bytes(), 0);
+            let (end, ok) = scan(text, 0);
             assert_eq!((&text[..end], ok), (number, lexes), "{text}");
         }
         assert_eq!(read("1+2i }}", 0), Ok(4));
         assert!(read("1+2 }}", 0).is_err_and(|why| why.starts_with("bad number syntax")));
+        // A character of several bytes after the number was cut in two (found by fuzzing).
+        assert_eq!(read("8+\u{607}8 }}", 0), Err(r#"bad number syntax: "8+""#.to_owned()));
+        assert_eq!(read("8é }}", 0), Err(r#"bad number syntax: "8é""#.to_owned()));
+        assert_eq!(read("8+é }}", 0), Err(r#"bad number syntax: "8+é""#.to_owned()));
     }
 }
