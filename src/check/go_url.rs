@@ -60,7 +60,11 @@ pub(crate) fn refusal(text: &str, parsed: &Url) -> Option<String> {
 
 /// The first `%` escape of `part` that is not two hex digits, as Go's unescaping refuses it.
 fn bad_escape(part: &str) -> Option<&str> {
-    part.match_indices('%').map(|(at, _)| &part[at..part.len().min(at + 3)]).find(|escape| escape.len() < 3 || !escape[1..].bytes().all(|b| b.is_ascii_hexdigit()))
+    part.match_indices('%').map(|(at, _)| &part[at..]).find_map(|rest| {
+        // The `%` and the two characters after it, which may be more than two bytes.
+        let end = rest.char_indices().nth(3).map_or(rest.len(), |(end, _)| end);
+        (end < 3 || !rest.as_bytes()[1..end].iter().all(u8::is_ascii_hexdigit)).then(|| &rest[..end])
+    })
 }
 
 #[cfg(test)]
@@ -78,7 +82,7 @@ mod tests {
     fn urls_go_refuses_or_reads_otherwise_are_refused() {
         let refused_by_amtool = [
             "http:foo", "http:/foo", "http:///foo", "http://ex\tample.com", "http://a\\b/", " http://x/", "http://x/%zz", "http://x/%4",
-            "http://x/#%g0", "http://%41/", "http://a{b/", "http://a}b:80/", "http://u{}@x/", "http://x/{{ $labels.pod }}", "http://x/#{{",
+            "http://x/#%g0", "http://x/%aé", "http://x/%é", "http://%41/", "http://a{b/", "http://a}b:80/", "http://u{}@x/", "http://x/{{ $labels.pod }}", "http://x/#{{",
         ];
         let refused_by_the_crds = ["HTTP://foo", "Https://foo"];
         // A template (`{{ .Foo }}`) is executed, not read as written, and then never checked as a URL.
