@@ -33,10 +33,10 @@ pub(crate) fn refusal(text: &str, parsed: &Url) -> Option<String> {
     let (before_fragment, fragment) = rest.split_once('#').unwrap_or((rest, ""));
     let before_query = before_fragment.split_once('?').map_or(before_fragment, |(before, _)| before);
     let (authority, path) = before_query.split_at(before_query.find('/').unwrap_or(before_query.len()));
-    if let Some(escape) = [path, fragment].into_iter().find_map(bad_escape) {
+    let (userinfo, host_port) = authority.rsplit_once('@').map_or((None, authority), |(user, host)| (Some(user), host));
+    if let Some(escape) = [userinfo.unwrap_or_default(), path, fragment].into_iter().find_map(bad_escape) {
         return Some(format!("Go refuses the escape `{escape}`: write `%` followed by two hex digits, or `%25` for `%` itself"));
     }
-    let (userinfo, host_port) = authority.rsplit_once('@').map_or((None, authority), |(user, host)| (Some(user), host));
     if userinfo.is_some_and(|user| !user.chars().all(|c| c.is_ascii_alphanumeric() || "-._:~!$&'()*+,;=%@".contains(c))) {
         return Some("Go refuses the characters of its user name".to_owned());
     }
@@ -82,7 +82,7 @@ mod tests {
     fn urls_go_refuses_or_reads_otherwise_are_refused() {
         let refused_by_amtool = [
             "http:foo", "http:/foo", "http:///foo", "http://ex\tample.com", "http://a\\b/", " http://x/", "http://x/%zz", "http://x/%4",
-            "http://x/#%g0", "http://x/%aé", "http://x/%é", "http://%41/", "http://a{b/", "http://a}b:80/", "http://u{}@x/", "http://x/{{ $labels.pod }}", "http://x/#{{",
+            "http://x/#%g0", "http://x/%aé", "http://x/%é", "http://%41/", "http://a{b/", "http://a}b:80/", "http://u{}@x/", "http://u%zz@x/", "http://x/{{ $labels.pod }}", "http://x/#{{",
         ];
         let refused_by_the_crds = ["HTTP://foo", "Https://foo"];
         // A template (`{{ .Foo }}`) is executed, not read as written, and then never checked as a URL.
