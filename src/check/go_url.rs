@@ -37,8 +37,8 @@ pub(crate) fn refusal(text: &str, parsed: &Url) -> Option<String> {
     if let Some(escape) = [userinfo.unwrap_or_default(), path, fragment].into_iter().find_map(bad_escape) {
         return Some(format!("Go refuses the escape `{escape}`: write `%` followed by two hex digits, or `%25` for `%` itself"));
     }
-    if userinfo.is_some_and(|user| !user.chars().all(|c| c.is_ascii_alphanumeric() || "-._:~!$&'()*+,;=%@".contains(c))) {
-        return Some("Go refuses the characters of its user name".to_owned());
+    if let Some(c) = userinfo.and_then(|user| user.chars().find(|&c| !(c.is_ascii_alphanumeric() || "-._:~!$&'()*+,;=%@".contains(c)))) {
+        return Some(format!("Go refuses the character {c:?} in a user name"));
     }
     let host = if host_port.starts_with('[') { host_port.rsplit_once(']').map_or(host_port, |(host, _)| host) } else { host_port.rsplit_once(':').map_or(host_port, |(host, _)| host) };
     if host.is_empty() {
