@@ -82,11 +82,15 @@ fn crd_schema_name(object: &serde_json::Value) -> String {
     format!("{kind}-{version}")
 }
 
-/// What the CRD schema `name` finds wrong with `object`, one line each.
+/// What the CRD schema `name` finds wrong with `object`, one line each. Each schema is compiled
+/// once: the corpus comparisons validate hundreds of objects.
 fn crd_violations(name: &str, object: &serde_json::Value) -> Vec<String> {
-    let path = common::root().join(CRD_SCHEMAS).join(format!("{name}.json"));
-    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("schema file")).expect("JSON");
-    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    static VALIDATORS: std::sync::Mutex<std::collections::BTreeMap<String, &'static jsonschema::Validator>> = std::sync::Mutex::new(std::collections::BTreeMap::new());
+    let validator = *VALIDATORS.lock().expect("validators").entry(name.to_owned()).or_insert_with(|| {
+        let path = common::root().join(CRD_SCHEMAS).join(format!("{name}.json"));
+        let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("schema file")).expect("JSON");
+        Box::leak(Box::new(jsonschema::validator_for(&schema).expect("schema compiles")))
+    });
     validator.iter_errors(object).map(|e| format!("{}: {e}", e.instance_path().as_str())).collect()
 }
 
