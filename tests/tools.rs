@@ -282,20 +282,15 @@ fn regexes_are_judged_as_prometheus_and_alertmanager_judge_them() {
     // last three mean something else to Go than to Rust. promsite is stricter there, never laxer.
     let stricter = [r"\Qa.b\E", r"\012", "[a[]", "[a[bc]d]", "[a&&b]", "x{ 1001}"];
     let patterns: Vec<&str> = agreed.iter().chain(&stricter).copied().collect();
-    let dir = tempfile::tempdir().expect("tempdir");
     let quoted = |pattern: &str| serde_json::to_string(pattern).expect("JSON");
     let rules: Vec<_> = patterns.iter().enumerate().map(|(n, p)| serde_json::json!({ "alert": format!("R{n}"), "expr": format!("foo{{a=~{}}}", quoted(p)) })).collect();
-    let rule_file = dir.path().join("regexes.rules.json");
-    std::fs::write(&rule_file, serde_json::json!({ "groups": [{ "name": "regexes", "rules": rules }] }).to_string()).expect("write");
-    let promtool_output = Command::new(&promtool).args(["check", "rules"]).arg(&rule_file).output().expect("promtool runs");
-    let promtool_report = String::from_utf8_lossy(&promtool_output.stdout).into_owned() + &String::from_utf8_lossy(&promtool_output.stderr);
+    let (_, promtool_report) = judge(&promtool, &["check", "rules"], "regexes.rules.yaml", &corpus_rule_file(&rules));
     for (n, pattern) in patterns.iter().enumerate() {
         let prometheus_accepts = !promtool_report.contains(&format!("\"R{n}\":"));
-        let config = dir.path().join(format!("alertmanager-{n}.json"));
         let matcher = format!("a=~{}", quoted(pattern));
         let route = serde_json::json!({ "receiver": "r", "routes": [{ "receiver": "r", "matchers": [matcher] }] });
-        std::fs::write(&config, serde_json::json!({ "route": route, "receivers": [{ "name": "r" }] }).to_string()).expect("write");
-        let alertmanager_accepts = Command::new(&amtool).arg("check-config").arg(&config).output().expect("amtool runs").status.success();
+        let config = serde_json::json!({ "route": route, "receivers": [{ "name": "r" }] }).to_string();
+        let (alertmanager_accepts, _) = judge(&amtool, &["check-config"], "alertmanager.json", &config);
         let promsite = (promsite::check::fuzz::promql(&format!("foo{{a=~{}}}", quoted(pattern))), promsite::check::fuzz::matcher(&matcher));
         if stricter.contains(pattern) {
             assert_eq!(promsite, (false, false), "{pattern}: promsite accepts it");
@@ -370,14 +365,9 @@ fn promtool_accepts_every_corpus_expression_and_template_that_promsite_accepts()
         texts.push(text);
     }
     assert!(rules.len() >= 100, "only {} corpus inputs checked", rules.len());
-    let dir = tempfile::tempdir().expect("tempdir");
-    let rule_file = dir.path().join("corpus.rules.yaml");
-    // Written with promsite's YAML writer: JSON would carry control characters raw.
-    std::fs::write(&rule_file, serde_saphyr::to_string(&serde_json::json!({ "groups": [{ "name": "corpus", "rules": rules }] })).expect("YAML")).expect("write");
-    let output = Command::new(&promtool).args(["check", "rules"]).arg(&rule_file).output().expect("promtool runs");
-    let report = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+    let (accepted, report) = judge(&promtool, &["check", "rules"], "corpus.rules.yaml", &corpus_rule_file(&rules));
     let refused: Vec<_> = texts.iter().enumerate().filter(|(n, _)| report.contains(&format!("\"R{n}\":"))).map(|(_, text)| text).collect();
-    assert!(output.status.success() && refused.is_empty(), "promtool refuses what promsite accepts: {refused:#?}\n{report}");
+    assert!(accepted && refused.is_empty(), "promtool refuses what promsite accepts: {refused:#?}\n{report}");
 }
 
 /// Differential check against amtool: every Alertmanager matcher of the fuzz corpus that promsite
@@ -390,16 +380,29 @@ fn amtool_accepts_every_corpus_matcher_that_promsite_accepts() {
     let short = |text: &str| text.len() <= 128 && promsite::check::fuzz::matcher(text);
     let matchers = accepted_corpus_inputs(1, short);
     assert!(matchers.len() >= 100, "only {} corpus matchers checked", matchers.len());
-    let dir = tempfile::tempdir().expect("tempdir");
     for chunk in matchers.chunks(64) {
         // One route per matcher, each as promsite renders it.
         let routes: Vec<String> = chunk.iter().map(|text| format!("[[route.routes]]\nmatchers = [{}]\nreceiver = \"ocr-team\"\n", toml::Value::String(text.clone()))).collect();
         let compiled = example_with(ROUTE, &format!("{ROUTE}\n{}", routes.join("\n"))).unwrap_or_else(|e| panic!("the example site with the corpus matchers does not compile: {e:?}"));
-        let config = dir.path().join("alertmanager.yml");
-        std::fs::write(&config, &compiled.tree["alertmanager.yml"]).expect("write");
-        let output = Command::new(&amtool).arg("check-config").arg(&config).output().expect("amtool runs");
-        assert!(output.status.success(), "amtool refuses a matcher promsite accepts, among {chunk:#?}:\n{}", String::from_utf8_lossy(&output.stdout));
+        let (accepted, report) = judge(&amtool, &["check-config"], "alertmanager.yml", &compiled.tree["alertmanager.yml"]);
+        assert!(accepted, "amtool refuses a matcher promsite accepts, among {chunk:#?}:\n{report}");
     }
+}
+
+/// Runs `tool` with `args` on `text` written to a file `name` of its own; whether the tool accepts
+/// it, and what it said.
+fn judge(tool: &std::path::Path, args: &[&str], name: &str, text: &str) -> (bool, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join(name);
+    std::fs::write(&file, text).expect("write");
+    let output = Command::new(tool).args(args).arg(&file).output().expect("the tool runs");
+    (output.status.success(), String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr))
+}
+
+/// One rule group named `corpus` of `rules`, in promsite's YAML writer (JSON would carry control
+/// characters raw), for `promtool check rules`.
+fn corpus_rule_file(rules: &[serde_json::Value]) -> String {
+    serde_saphyr::to_string(&serde_json::json!({ "groups": [{ "name": "corpus", "rules": rules }] })).expect("YAML")
 }
 
 /// The example site with TOML `tables` added before its rule groups, compiled.
@@ -416,17 +419,14 @@ fn errors_besides_secrets(diagnostics: promsite::diag::Diagnostics) -> Vec<proms
 /// Runs `amtool check-config` on an Alertmanager configuration with one webhook receiver per
 /// entry of `webhooks`, 64 to a run so that a refusal names the inputs near it.
 fn amtool_refusals(amtool: &std::path::Path, webhooks: &[(String, serde_json::Value)]) -> Vec<String> {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let config = dir.path().join("alertmanager.yml");
     let mut refusals = Vec::new();
     for chunk in webhooks.chunks(64) {
         let receivers: Vec<_> = chunk.iter().enumerate().map(|(n, (_, webhook))| serde_json::json!({ "name": format!("R{n}"), "webhook_configs": [webhook] })).collect();
         let document = serde_json::json!({ "route": { "receiver": "R0" }, "receivers": receivers });
-        std::fs::write(&config, serde_saphyr::to_string(&document).expect("YAML")).expect("write");
-        let output = Command::new(amtool).arg("check-config").arg(&config).output().expect("amtool runs");
-        if !output.status.success() {
+        let (accepted, report) = judge(amtool, &["check-config"], "alertmanager.yml", &serde_saphyr::to_string(&document).expect("YAML"));
+        if !accepted {
             let inputs: Vec<&String> = chunk.iter().map(|(text, _)| text).collect();
-            refusals.push(format!("{}among {inputs:?}", String::from_utf8_lossy(&output.stdout)));
+            refusals.push(format!("{report}among {inputs:?}"));
         }
     }
     refusals
@@ -497,15 +497,11 @@ fn the_tools_accept_every_corpus_duration_and_quantity_that_promsite_accepts() {
         routes.push(serde_json::json!({ "receiver": "r", "matchers": [format!("n=\"{}\"", routes.len())], "group_wait": route["group_wait"] }));
     }
     assert!(rules.len() >= 50, "only {} corpus durations checked", rules.len());
-    let dir = tempfile::tempdir().expect("tempdir");
-    let rule_file = dir.path().join("durations.rules.yaml");
-    std::fs::write(&rule_file, serde_saphyr::to_string(&serde_json::json!({ "groups": [{ "name": "corpus", "rules": rules }] })).expect("YAML")).expect("write");
-    let output = Command::new(&promtool).args(["check", "rules"]).arg(&rule_file).output().expect("promtool runs");
-    assert!(output.status.success(), "promtool refuses a duration promsite accepts, among {durations:?}:\n{}", String::from_utf8_lossy(&output.stdout));
-    let config = dir.path().join("alertmanager.yml");
-    std::fs::write(&config, serde_saphyr::to_string(&serde_json::json!({ "route": { "receiver": "r", "routes": routes }, "receivers": [{ "name": "r" }] })).expect("YAML")).expect("write");
-    let output = Command::new(&amtool).arg("check-config").arg(&config).output().expect("amtool runs");
-    assert!(output.status.success(), "amtool refuses a duration promsite accepts, among {durations:?}:\n{}", String::from_utf8_lossy(&output.stdout));
+    let (accepted, report) = judge(&promtool, &["check", "rules"], "durations.rules.yaml", &corpus_rule_file(&rules));
+    assert!(accepted, "promtool refuses a duration promsite accepts, among {durations:?}:\n{report}");
+    let config = serde_saphyr::to_string(&serde_json::json!({ "route": { "receiver": "r", "routes": routes }, "receivers": [{ "name": "r" }] })).expect("YAML");
+    let (accepted, report) = judge(&amtool, &["check-config"], "alertmanager.yml", &config);
+    assert!(accepted, "amtool refuses a duration promsite accepts, among {durations:?}:\n{report}");
 
     let quantities = accepted_corpus_inputs(4, promsite::check::fuzz::quantity);
     for text in &quantities {

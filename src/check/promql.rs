@@ -403,10 +403,10 @@ fn skeleton(text: &str, literals: &[Range<usize>]) -> String {
 /// the lexer's strings are not `literals`.
 fn roles(text: &str, literals: &[Range<usize>]) -> Option<Vec<Role>> {
     let tokens = tokens(text).ok()?;
-    // The shape keeps every number and every token, so this holds for the shape too. Except for a
-    // unary `+`: whether it is refused depends on the parse, which the literals' contents can fail
-    // first (found by fuzzing). A skeleton with one gets no shape.
-    if unparsable(text, &tokens).is_some() || !unary_pluses(&tokens).is_empty() {
+    // A unary `+` first: whether it is refused depends on the parse, which the literals' contents
+    // can fail first (found by fuzzing), so a skeleton with one gets no shape. The rest of
+    // `unparsable` reads numbers and tokens, which the shape keeps, so it holds for the shape too.
+    if !unary_pluses(&tokens).is_empty() || unparsable(text, &tokens).is_some() {
         return None;
     }
     let strings = tokens.iter().filter(|(kind, _)| *kind == T_STRING).map(|(_, span)| span.start()..span.end());
