@@ -4,17 +4,29 @@
 //! checked against `promtool` and `amtool` (see `tests/tools.rs`). Each refusal is worded as Go
 //! words it, naming the same part of the regex.
 //!
-//! Not covered: `\p{…}` names Rust knows and Go does not (`\p{Letter}`, `\p{Emoji}`: Go has only
-//! its category and script tables), and Go's bound on a whole regex's size. Where the meaning
+//! A Unicode class must be named exactly as in Go's tables (`\pL`, `\p{Lu}`, `\p{Greek}`, `Any`):
+//! Rust also reads loose spellings (`\p{letter}`), aliases (`\p{Latn}`) and properties
+//! (`\p{Emoji}`). Prometheus 3.5 reads only exact names; Go 1.25 loosened the lookup, so Alertmanager
+//! 0.33 reads `\p{Letter}` too, and promsite is stricter there, as every Go release agrees.
+//!
+//! Not covered: Go's bound on a whole regex's size. Where the meaning
 //! differs but both parse (`\<` is a word boundary in Rust and `<` in Go), a check cannot tell.
 //! The reverse (Go accepts, Rust refuses: `\Q…\E`, octal escapes, `[a[]`) makes promsite
 //! stricter, not wrong; so does refusing the class syntax the two read differently (`[a[b]]`,
 //! `[a&&b]`), which Go would take with another meaning.
 
 use regex_syntax::ast::{self, Ast, ClassSetItem, Flag, FlagsItemKind, GroupKind, HexLiteralKind, LiteralKind, RepetitionKind, RepetitionRange};
+use regex_syntax::hir::{Class, HirKind};
+use unicode_script::{Script, UnicodeScript};
 
 /// The most repetitions Go allows, in one counted repetition and across nested ones.
 const MAX_REPEAT: u32 = 1000;
+
+/// The general categories in Go's `unicode.Categories`, by which a class may be named.
+const GO_CATEGORIES: [&str; 38] = [
+    "C", "Cc", "Cf", "Cn", "Co", "Cs", "L", "LC", "Ll", "Lm", "Lo", "Lt", "Lu", "M", "Mc", "Me", "Mn", "N", "Nd", "Nl", "No", "P", "Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps", "S", "Sc", "Sk",
+    "Sm", "So", "Z", "Zl", "Zp", "Zs",
+];
 
 /// Why Go's `regexp` refuses `pattern`, or `None` if it accepts whatever Rust's `regex` accepts.
 /// A pattern Rust cannot parse is left to the caller's own compilation, which reports it.
@@ -174,13 +186,48 @@ impl GoSyntax<'_> {
         }
     }
 
-    /// Go names a class by itself (`\p{Greek}`); Rust's `\p{sc=Greek}` form is an error there.
+    /// Go names a class by itself (`\p{Greek}`); Rust's `\p{sc=Greek}` form is an error there, and
+    /// so is a name Go's tables do not hold exactly.
     fn unicode_class(&self, class: &ast::ClassUnicode) -> Result<(), String> {
-        match class.kind {
-            ast::ClassUnicodeKind::NamedValue { .. } => Err(format!("invalid character class range: `{}`", self.text(class.span.start.offset, class.span.end.offset))),
-            _ => Ok(()),
+        let written = self.text(class.span.start.offset, class.span.end.offset);
+        let known = match &class.kind {
+            ast::ClassUnicodeKind::NamedValue { .. } => false,
+            ast::ClassUnicodeKind::OneLetter(letter) => go_knows_class(letter.encode_utf8(&mut [0; 4])),
+            ast::ClassUnicodeKind::Named(name) => go_knows_class(name),
+        };
+        if known {
+            return Ok(());
         }
+        let hint = go_spelling(class).map_or_else(
+            || "Go knows only the exact names of general categories (`L`, `Lu`), scripts (`Greek`, `Old_Italic`) and `Any`".to_owned(),
+            |name| format!("Go names this class `\\p{{{name}}}`"),
+        );
+        Err(format!("invalid character class range: `{written}` ({hint})"))
     }
+}
+
+/// Whether `name` is, exactly, a class in Go's `unicode` tables, as Prometheus looks it up.
+fn go_knows_class(name: &str) -> bool {
+    name == "Any" || GO_CATEGORIES.contains(&name) || Script::from_full_name(name).is_some_and(|script| script != Script::Unknown)
+}
+
+/// The name Go knows for the general category or script that Rust reads in `class`, if any: Rust
+/// reads `\p{Letter}` as Go's `\pL`, and `\p{greek}` or `\p{Grek}` as `\p{Greek}`. A script is
+/// guessed from the first characters of the class, since Rust's script classes also hold some
+/// characters of other scripts.
+fn go_spelling(class: &ast::ClassUnicode) -> Option<String> {
+    let name = match &class.kind {
+        ast::ClassUnicodeKind::OneLetter(letter) => letter.to_string(),
+        ast::ClassUnicodeKind::Named(name) => name.clone(),
+        ast::ClassUnicodeKind::NamedValue { value, .. } => value.clone(),
+    };
+    let translate = |name: &str| regex_syntax::Parser::new().parse(&format!("\\p{{{name}}}")).ok();
+    let read = translate(&name)?;
+    let HirKind::Class(Class::Unicode(characters)) = read.kind() else { return None };
+    let mut scripts: Vec<Script> = characters.ranges().iter().take(8).map(|range| range.start().script()).collect();
+    scripts.dedup();
+    let candidates = GO_CATEGORIES.into_iter().chain(scripts.into_iter().filter(|&script| script != Script::Unknown).map(Script::full_name));
+    candidates.into_iter().find(|candidate| translate(candidate).as_ref() == Some(&read)).map(str::to_owned)
 }
 
 /// The bounds of a counted repetition as Go reads it: `{m}`, `{m,}`, `{m,n}`.
@@ -274,6 +321,13 @@ mod tests {
             ("\\u0041", Some("invalid escape sequence: `\\u`")),
             ("[\\U00000041]", Some("invalid escape sequence: `\\U`")),
             ("\\p{sc=Greek}", Some("invalid character class range: `\\p{sc=Greek}`")),
+            ("\\p{Letter}", Some("invalid character class range: `\\p{Letter}` (Go names this class `\\p{L}`)")),
+            ("[\\pl]", Some("invalid character class range: `\\pl` (Go names this class `\\p{L}`)")),
+            ("\\p{greek}", Some("invalid character class range: `\\p{greek}` (Go names this class `\\p{Greek}`)")),
+            ("\\P{Grek}", Some("invalid character class range: `\\P{Grek}` (Go names this class `\\p{Greek}`)")),
+            ("\\p{old italic}", Some("invalid character class range: `\\p{old italic}` (Go names this class `\\p{Old_Italic}`)")),
+            ("\\p{Emoji}", Some("invalid character class range: `\\p{Emoji}` (Go knows only the exact names")),
+            ("\\p{ASCII}", Some("invalid character class range: `\\p{ASCII}` (Go knows only")),
             ("[a[bc]d]", Some("ambiguous character class: `[bc]`")),
             ("[X--]", Some("ambiguous character class: `X--`")),
             ("[a&&b]", Some("ambiguous character class: `a&&b`")),
@@ -286,6 +340,7 @@ mod tests {
             ("x{ 2}{3}x{ 1001}", None),
             ("(?U)a(?i:b)(?P<name_1>c)(?<name2>d)", None),
             ("\\x41\\x{41}\\pL\\p{Greek}", None),
+            ("\\pN\\p{Cn}\\p{LC}\\p{Any}\\P{Common}\\p{Old_Italic}[\\p{Han}\\PL]", None),
             ("^*\\<a\\b{start}", None),
         ] {
             assert_verdict(refusal, pattern, refused);
