@@ -307,6 +307,35 @@ fn regexes_are_judged_as_prometheus_and_alertmanager_judge_them() {
     assert!(promtool_report.contains("\"R0\":"), "promtool accepted `x{{1001}}`, or its report changed:\n{promtool_report}");
 }
 
+/// Prometheus compiles a `label_replace` regex only when it evaluates the rule: `promtool check
+/// rules` accepts any, and a rule unit test (`promtool test rules`) evaluates them. promsite refuses
+/// those whose evaluation fails, and loose Unicode class names, which the PromQL parser refuses.
+#[test]
+fn label_replace_regexes_are_judged_as_prometheus_evaluates_them() {
+    let Some(promtool) = common::tool("promtool") else { return };
+    let evaluated = ["(.*)", "a)|(b", "{(.*)}", r"\p{L}+", "(?i)x{1000}"];
+    let failing = ["(", "[", "x{1001}", "(?P<a.b>x)", "x**"];
+    let stricter = [r"\p{Letter}"];
+    let patterns: Vec<&str> = evaluated.iter().chain(&failing).chain(&stricter).copied().collect();
+    let expression = |pattern: &str| format!("label_replace(up, \"a\", \"$1\", \"job\", {})", serde_json::to_string(pattern).expect("JSON"));
+    let rules: Vec<_> = patterns.iter().enumerate().map(|(n, p)| serde_json::json!({ "record": format!("r{n}"), "expr": expression(p) })).collect();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rule_file = dir.path().join("rules.yaml");
+    std::fs::write(&rule_file, corpus_rule_file(&rules)).expect("write");
+    let test = serde_json::json!({
+        "rule_files": [rule_file],
+        "evaluation_interval": "1m",
+        "tests": [{ "interval": "1m", "input_series": [{ "series": "up{job=\"x\"}", "values": "1 1" }] }],
+    });
+    let (_, report) = judge(&promtool, &["test", "rules"], "test.yaml", &serde_json::to_string(&test).expect("JSON"));
+    for (n, pattern) in patterns.iter().enumerate() {
+        let prometheus_evaluates = !report.contains(&format!("rule: r{n},"));
+        let promsite = promsite::check::fuzz::promql(&expression(pattern));
+        assert_eq!(prometheus_evaluates, !failing.contains(pattern), "{pattern}: promtool's verdict changed\n{report}");
+        assert_eq!(promsite, evaluated.contains(pattern), "{pattern}: promsite's verdict");
+    }
+}
+
 /// The inputs of the `checkers` fuzz corpus for the string checker `kind` (its first byte, modulo
 /// the seven checkers) that are UTF-8 and that `accepts` accepts. They are judged on a thread with
 /// a large stack: regex's compiler recurses up to the parser's nesting limit of 250, which a debug

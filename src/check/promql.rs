@@ -57,9 +57,58 @@ fn promql_with(text: &str, memo: &mut Memo) -> Checked<()> {
     if let Some(shape) = memo.shape(text)
         && *memo.shapes.entry(shape).or_insert_with_key(|shape| verdict_on_shape(shape).is_ok())
     {
+        return evaluable(text);
+    }
+    verdict(text).and_then(|()| evaluable(text))
+}
+
+/// What Prometheus refuses only when it evaluates an expression that parsed: the regex of a
+/// `label_replace`, which it compiles anchored (`^(?s:…)$`) at each evaluation. promtool accepts
+/// such a rule, and then every evaluation of it fails.
+fn evaluable(text: &str) -> Checked<()> {
+    if !text.contains("label_replace") {
         return Ok(());
     }
-    verdict(text)
+    let Ok(expr) = promql_parser::parser::parse(text) else { return Ok(()) };
+    let mut finder = LabelReplaceRegexFinder(None);
+    let _ = walk_expr(&mut finder, &expr);
+    finder.0.map_or(Ok(()), |why| {
+        Err(Problem::new(
+            format!("invalid PromQL: {why}"),
+            "fix the regex: promtool does not check it, and Prometheus would fail every evaluation of this rule with \"invalid regular expression in label_replace()\"",
+        ))
+    })
+}
+
+/// Finds the first `label_replace` whose regex (its fifth argument) Go cannot compile.
+struct LabelReplaceRegexFinder(Option<String>);
+
+impl ExprVisitor for LabelReplaceRegexFinder {
+    type Error = ();
+
+    fn pre_visit(&mut self, expr: &Expr) -> Result<bool, ()> {
+        if let Expr::Call(call) = expr
+            && call.func.name == "label_replace"
+            && let Some(mut argument) = call.args.args.get(4).map(AsRef::as_ref)
+        {
+            while let Expr::Paren(paren) = argument {
+                argument = &paren.expr;
+            }
+            if let Expr::StringLiteral(literal) = argument {
+                // As a matcher's regex: anchored, with each `{` that starts no repetition escaped.
+                let refusal = go_regex::oversized_repetition(&literal.val).or_else(|| match promql_parser::label::Matcher::new_matcher(T_EQL_REGEX, String::new(), literal.val.clone()) {
+                    Ok(promql_parser::label::Matcher { op: MatchOp::Re(regex), .. }) => go_regex::refusal(regex.as_str()),
+                    Ok(_) => None,
+                    Err(_) => Some(regex::Regex::new(&format!("^(?:{})$", literal.val)).err().map_or_else(String::new, |error| {
+                        let detail = error.to_string();
+                        detail.lines().last().unwrap_or_default().trim().trim_start_matches("error: ").to_owned()
+                    })),
+                });
+                self.0 = refusal.map(|why| format!("label_replace() regex `{}` does not compile: {why}", literal.val));
+            }
+        }
+        Ok(self.0.is_none())
+    }
 }
 
 /// Parses PromQL with promql-parser, refusing first what it cannot be given ([`unparsable`]).
@@ -563,6 +612,23 @@ mod tests {
         assert!(promql("sort_by_label(up, \"job\")").is_err());
         assert!(promql("rate(x[300])").is_ok());
         assert!(promql("x offset -60").is_ok());
+    }
+
+    /// promtool accepts these, and Prometheus fails every evaluation (`promtool test rules`, as
+    /// `tests/tools.rs` checks).
+    #[test]
+    fn a_label_replace_regex_must_compile() {
+        for (text, refused) in [
+            (r#"sum(label_replace(up, "a", "$1", "job", ("(")))"#, Some("label_replace() regex `(` does not compile: unclosed group")),
+            (r#"label_replace(up, "a", "$1", "job", "x{1001}")"#, Some("label_replace() regex `x{1001}` does not compile: invalid repeat count")),
+            (r#"label_replace(up, "a", "$1", "job", "{(.*)}") or label_replace(up, "a", "$1", "job", "a)|(b")"#, None),
+        ] {
+            let found = promql(text).err().map(|problem| problem.message);
+            match refused {
+                Some(words) => assert!(found.as_deref().is_some_and(|f| f.starts_with(&format!("invalid PromQL: {words}"))), "{text}: {found:?}"),
+                None => assert_eq!(found, None, "{text}"),
+            }
+        }
     }
 
     /// promql-parser panics converting these to durations (found by fuzzing).
