@@ -106,10 +106,7 @@ pub(crate) fn regex(text: &str) -> Checked<()> {
     if let Some(why) = go_regex::oversized_repetition(text).or_else(|| go_regex::refusal(text)) {
         return Err(Problem::new(format!("invalid regular expression: {why}"), help));
     }
-    regex::Regex::new(text).map(|_| ()).map_err(|e| {
-        let detail = e.to_string();
-        Problem::new(format!("invalid regular expression: {}", detail.lines().last().unwrap_or(&detail).trim()), help)
-    })
+    regex::Regex::new(text).map(|_| ()).map_err(|error| Problem::new(format!("invalid regular expression: {}", go_regex::rust_refusal(&error)), help))
 }
 
 /// Prometheus' template functions, so the parser knows them (bodies are never run).

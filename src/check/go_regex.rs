@@ -6,8 +6,8 @@
 //!
 //! A Unicode class must be named exactly as in Go's tables (`\pL`, `\p{Lu}`, `\p{Greek}`, `Any`):
 //! Rust also reads loose spellings (`\p{letter}`), aliases (`\p{Latn}`) and properties
-//! (`\p{Emoji}`). Prometheus 3.5 reads only exact names; Go 1.25 loosened the lookup, so Alertmanager
-//! 0.33 reads `\p{Letter}` too, and promsite is stricter there, as every Go release agrees.
+//! (`\p{Emoji}`). Prometheus 3.5 reads only exact names. Go 1.25 loosened the lookup, so Alertmanager
+//! 0.33 reads `\p{Letter}` too: promsite is stricter there, and exact names are read by every Go.
 //!
 //! Not covered: Go's bound on a whole regex's size. Where the meaning
 //! differs but both parse (`\<` is a word boundary in Rust and `<` in Go), a check cannot tell.
@@ -64,6 +64,14 @@ pub(crate) fn oversized_repetition(text: &str) -> Option<String> {
             format!("ambiguous repetition: `{written}` repeats to promsite's regex parser and is text to Go's; write `\\{{` for the text, or the count without spaces")
         })
     })
+}
+
+/// What Rust's `regex` says is wrong: the last line of its message, which follows a copy of the
+/// pattern with a caret under the place.
+pub(crate) fn rust_refusal(error: &regex::Error) -> String {
+    let detail = error.to_string();
+    let last = detail.lines().last().unwrap_or(&detail).trim();
+    last.strip_prefix("error: ").unwrap_or(last).to_owned()
 }
 
 /// Whether `pattern` leaves a parenthesis unmatched, as Go words it. Rust's parser is asked; it

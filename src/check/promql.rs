@@ -99,10 +99,7 @@ impl ExprVisitor for LabelReplaceRegexFinder {
                 let refusal = go_regex::oversized_repetition(&literal.val).or_else(|| match promql_parser::label::Matcher::new_matcher(T_EQL_REGEX, String::new(), literal.val.clone()) {
                     Ok(promql_parser::label::Matcher { op: MatchOp::Re(regex), .. }) => go_regex::refusal(regex.as_str()),
                     Ok(_) => None,
-                    Err(_) => Some(regex::Regex::new(&format!("^(?:{})$", literal.val)).err().map_or_else(String::new, |error| {
-                        let detail = error.to_string();
-                        detail.lines().last().unwrap_or_default().trim().trim_start_matches("error: ").to_owned()
-                    })),
+                    Err(_) => regex::Regex::new(&format!("^(?:{})$", literal.val)).err().map(|error| go_regex::rust_refusal(&error)),
                 });
                 self.0 = refusal.map(|why| format!("label_replace() regex `{}` does not compile: {why}", literal.val));
             }
