@@ -307,18 +307,31 @@ fn regexes_are_judged_as_prometheus_and_alertmanager_judge_them() {
     assert!(promtool_report.contains("\"R0\":"), "promtool accepted `x{{1001}}`, or its report changed:\n{promtool_report}");
 }
 
-/// Prometheus compiles a `label_replace` regex only when it evaluates the rule: `promtool check
-/// rules` accepts any, and a rule unit test (`promtool test rules`) evaluates them. promsite refuses
-/// those whose evaluation fails, and loose Unicode class names, which the PromQL parser refuses.
+/// Prometheus checks some string arguments only when it evaluates the rule: a `label_replace`
+/// regex, and the label names that `label_replace`, `label_join` and `count_values` write or read.
+/// `promtool check rules` accepts any, and a rule unit test (`promtool test rules`) evaluates them.
+/// promsite refuses those whose evaluation fails, and loose Unicode class names, which the PromQL
+/// parser refuses in a matcher.
 #[test]
-fn label_replace_regexes_are_judged_as_prometheus_evaluates_them() {
+fn string_arguments_are_judged_as_prometheus_evaluates_them() {
     let Some(promtool) = common::tool("promtool") else { return };
-    let evaluated = ["(.*)", "a)|(b", "{(.*)}", r"\p{L}+", "(?i)x{1000}"];
-    let failing = ["(", "[", "x{1001}", "(?P<a.b>x)", "x**"];
-    let stricter = [r"\p{Letter}"];
-    let patterns: Vec<&str> = evaluated.iter().chain(&failing).chain(&stricter).copied().collect();
-    let expression = |pattern: &str| format!("label_replace(up, \"a\", \"$1\", \"job\", {})", serde_json::to_string(pattern).expect("JSON"));
-    let rules: Vec<_> = patterns.iter().enumerate().map(|(n, p)| serde_json::json!({ "record": format!("r{n}"), "expr": expression(p) })).collect();
+    let label_replace = |destination: &str, regex: &str| {
+        let quoted = |text: &str| serde_json::to_string(text).expect("JSON");
+        format!("label_replace(up, {}, \"$1\", \"job\", {})", quoted(destination), quoted(regex))
+    };
+    let evaluated: Vec<String> = ["(.*)", "a)|(b", "{(.*)}", r"\p{L}+", "(?i)x{1000}"]
+        .iter()
+        .map(|regex| label_replace("a", regex))
+        .chain([label_replace("1a", "(.*)"), r#"label_join(up, "a", "", "job")"#.to_owned(), r#"count_values("1a", up)"#.to_owned()])
+        .collect();
+    let failing: Vec<String> = ["(", "[", "x{1001}", "(?P<a.b>x)", "x**"]
+        .iter()
+        .map(|regex| label_replace("a", regex))
+        .chain([label_replace("", "(.*)"), r#"label_join(up, (""), ",", "job")"#.to_owned(), r#"label_join(up, "a", ",", "job", "")"#.to_owned(), r#"count_values("", up)"#.to_owned()])
+        .collect();
+    let stricter = [label_replace("a", r"\p{Letter}")];
+    let expressions: Vec<&String> = evaluated.iter().chain(&failing).chain(&stricter).collect();
+    let rules: Vec<_> = expressions.iter().enumerate().map(|(n, expr)| serde_json::json!({ "record": format!("r{n}"), "expr": expr })).collect();
     let dir = tempfile::tempdir().expect("tempdir");
     let rule_file = dir.path().join("rules.yaml");
     std::fs::write(&rule_file, corpus_rule_file(&rules)).expect("write");
@@ -328,11 +341,10 @@ fn label_replace_regexes_are_judged_as_prometheus_evaluates_them() {
         "tests": [{ "interval": "1m", "input_series": [{ "series": "up{job=\"x\"}", "values": "1 1" }] }],
     });
     let (_, report) = judge(&promtool, &["test", "rules"], "test.yaml", &serde_json::to_string(&test).expect("JSON"));
-    for (n, pattern) in patterns.iter().enumerate() {
+    for (n, expr) in expressions.iter().enumerate() {
         let prometheus_evaluates = !report.contains(&format!("rule: r{n},"));
-        let promsite = promsite::check::fuzz::promql(&expression(pattern));
-        assert_eq!(prometheus_evaluates, !failing.contains(pattern), "{pattern}: promtool's verdict changed\n{report}");
-        assert_eq!(promsite, evaluated.contains(pattern), "{pattern}: promsite's verdict");
+        assert_eq!(prometheus_evaluates, !failing.contains(expr), "{expr}: promtool's verdict changed\n{report}");
+        assert_eq!(promsite::check::fuzz::promql(expr), evaluated.contains(expr), "{expr}: promsite's verdict");
     }
 }
 

@@ -20,7 +20,7 @@ use std::ops::Range;
 use lrpar::{Lexeme, Lexer, Span};
 use promql_parser::label::MatchOp;
 use promql_parser::parser::token::{
-    T_ADD, T_AT, T_COLON, T_COMMA, T_DURATION, T_END, T_EQL, T_EQL_REGEX, T_IDENTIFIER, T_LEFT_BRACE, T_LEFT_BRACKET, T_LEFT_PAREN, T_NEQ, T_NEQ_REGEX, T_NUMBER, T_OFFSET, T_RIGHT_BRACE, T_RIGHT_BRACKET,
+    T_ADD, T_AT, T_COLON, T_COMMA, T_COUNT_VALUES, T_DURATION, T_END, T_EQL, T_EQL_REGEX, T_IDENTIFIER, T_LEFT_BRACE, T_LEFT_BRACKET, T_LEFT_PAREN, T_NEQ, T_NEQ_REGEX, T_NUMBER, T_OFFSET, T_RIGHT_BRACE, T_RIGHT_BRACKET,
     T_RIGHT_PAREN, T_START, T_STRING, T_SUB, TokenId, TokenType,
 };
 use promql_parser::parser::{Expr, lexer};
@@ -62,50 +62,75 @@ fn promql_with(text: &str, memo: &mut Memo) -> Checked<()> {
     verdict(text).and_then(|()| evaluable(text))
 }
 
-/// What Prometheus refuses only when it evaluates an expression that parsed: the regex of a
-/// `label_replace`, which it compiles anchored (`^(?s:…)$`) at each evaluation. promtool accepts
-/// such a rule, and then every evaluation of it fails.
+/// Functions and aggregations whose string arguments Prometheus checks only when it evaluates them.
+const CHECKED_WHEN_EVALUATED: [&str; 3] = ["label_replace", "label_join", "count_values"];
+
+/// What Prometheus refuses only when it evaluates an expression that parsed: a `label_replace`
+/// regex, which it compiles anchored (`^(?s:…)$`) at each evaluation, an empty label name for
+/// `label_replace`, `label_join` or `count_values` to write, and an empty label name for
+/// `label_join` to read. promtool accepts such a rule, and then every evaluation of it fails.
 fn evaluable(text: &str) -> Checked<()> {
-    if !text.contains("label_replace") {
+    if !CHECKED_WHEN_EVALUATED.iter().any(|name| text.contains(name)) {
         return Ok(());
     }
     let Ok(expr) = promql_parser::parser::parse(text) else { return Ok(()) };
-    let mut finder = LabelReplaceRegexFinder(None);
+    let mut finder = EvaluationFailureFinder(None);
     let _ = walk_expr(&mut finder, &expr);
     finder.0.map_or(Ok(()), |why| {
         Err(Problem::new(
             format!("invalid PromQL: {why}"),
-            "fix the regex: promtool does not check it, and Prometheus would fail every evaluation of this rule with \"invalid regular expression in label_replace()\"",
+            "fix it: promtool does not check this, and Prometheus would fail every evaluation of this rule",
         ))
     })
 }
 
-/// Finds the first `label_replace` whose regex (its fifth argument) Go cannot compile.
-struct LabelReplaceRegexFinder(Option<String>);
+/// Finds the first string argument that fails every evaluation, in Prometheus' words.
+struct EvaluationFailureFinder(Option<String>);
 
-impl ExprVisitor for LabelReplaceRegexFinder {
+impl ExprVisitor for EvaluationFailureFinder {
     type Error = ();
 
     fn pre_visit(&mut self, expr: &Expr) -> Result<bool, ()> {
-        if let Expr::Call(call) = expr
-            && call.func.name == "label_replace"
-            && let Some(mut argument) = call.args.args.get(4).map(AsRef::as_ref)
-        {
-            while let Expr::Paren(paren) = argument {
-                argument = &paren.expr;
+        self.0 = match expr {
+            Expr::Call(call) if matches!(call.func.name, "label_replace" | "label_join") => {
+                let argument = |n: usize| call.args.args.get(n).and_then(|argument| string_literal(argument));
+                let name = call.func.name;
+                if argument(1).is_some_and(str::is_empty) {
+                    Some(format!("invalid destination label name in {name}(): the name is empty"))
+                } else if name == "label_replace" {
+                    argument(4).and_then(|regex| label_replace_regex_refusal(regex).map(|why| format!("invalid regular expression in label_replace(): `{regex}`: {why}")))
+                } else {
+                    (3..call.args.args.len()).any(|n| argument(n).is_some_and(str::is_empty)).then(|| "invalid source label name in label_join(): the name is empty".to_owned())
+                }
             }
-            if let Expr::StringLiteral(literal) = argument {
-                // As a matcher's regex: anchored, with each `{` that starts no repetition escaped.
-                let refusal = go_regex::oversized_repetition(&literal.val).or_else(|| match promql_parser::label::Matcher::new_matcher(T_EQL_REGEX, String::new(), literal.val.clone()) {
-                    Ok(promql_parser::label::Matcher { op: MatchOp::Re(regex), .. }) => go_regex::refusal(regex.as_str()),
-                    Ok(_) => None,
-                    Err(_) => regex::Regex::new(&format!("^(?:{})$", literal.val)).err().map(|error| go_regex::rust_refusal(&error)),
-                });
-                self.0 = refusal.map(|why| format!("label_replace() regex `{}` does not compile: {why}", literal.val));
+            Expr::Aggregate(aggregate) if aggregate.op.id() == T_COUNT_VALUES && aggregate.param.as_deref().and_then(string_literal).is_some_and(str::is_empty) => {
+                Some("invalid label name \"\" for count_values() to write".to_owned())
             }
-        }
+            _ => None,
+        };
         Ok(self.0.is_none())
     }
+}
+
+/// The value of a string literal, in parentheses or not.
+fn string_literal(mut expr: &Expr) -> Option<&str> {
+    while let Expr::Paren(paren) = expr {
+        expr = &paren.expr;
+    }
+    match expr {
+        Expr::StringLiteral(literal) => Some(&literal.val),
+        _ => None,
+    }
+}
+
+/// Why Go cannot compile `regex` as `label_replace` does. It is read as a matcher's regex is:
+/// anchored, with each `{` that starts no repetition escaped.
+fn label_replace_regex_refusal(regex: &str) -> Option<String> {
+    go_regex::oversized_repetition(regex).or_else(|| match promql_parser::label::Matcher::new_matcher(T_EQL_REGEX, String::new(), regex.to_owned()) {
+        Ok(promql_parser::label::Matcher { op: MatchOp::Re(compiled), .. }) => go_regex::refusal(compiled.as_str()),
+        Ok(_) => None,
+        Err(_) => regex::Regex::new(&format!("^(?:{regex})$")).err().map(|error| go_regex::rust_refusal(&error)),
+    })
 }
 
 /// Parses PromQL with promql-parser, refusing first what it cannot be given ([`unparsable`]).
@@ -614,11 +639,16 @@ mod tests {
     /// promtool accepts these, and Prometheus fails every evaluation (`promtool test rules`, as
     /// `tests/tools.rs` checks).
     #[test]
-    fn a_label_replace_regex_must_compile() {
+    fn string_arguments_checked_only_when_evaluated_are_checked() {
         for (text, refused) in [
-            (r#"sum(label_replace(up, "a", "$1", "job", ("(")))"#, Some("label_replace() regex `(` does not compile: unclosed group")),
-            (r#"label_replace(up, "a", "$1", "job", "x{1001}")"#, Some("label_replace() regex `x{1001}` does not compile: invalid repeat count")),
+            (r#"sum(label_replace(up, "a", "$1", "job", ("(")))"#, Some("invalid regular expression in label_replace(): `(`: unclosed group")),
+            (r#"label_replace(up, "a", "$1", "job", "x{1001}")"#, Some("invalid regular expression in label_replace(): `x{1001}`: invalid repeat count")),
+            (r#"label_replace(up, "", "$1", "job", "(.*)")"#, Some("invalid destination label name in label_replace(): the name is empty")),
+            (r#"1 + label_join(up, (""), ",", "job")"#, Some("invalid destination label name in label_join(): the name is empty")),
+            (r#"count_values by (job) ("", up)"#, Some("invalid label name \"\" for count_values() to write")),
             (r#"label_replace(up, "a", "$1", "job", "{(.*)}") or label_replace(up, "a", "$1", "job", "a)|(b")"#, None),
+            (r#"label_join(up, "a", ",", "job", "")"#, Some("invalid source label name in label_join(): the name is empty")),
+            (r#"label_join(up, "a", "", "job") + count_values("1a", up) + label_replace(up, "a", "$1", "", "(.*)")"#, None),
         ] {
             let found = promql(text).err().map(|problem| problem.message);
             match refused {
