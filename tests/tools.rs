@@ -307,13 +307,13 @@ fn regexes_are_judged_as_prometheus_and_alertmanager_judge_them() {
     assert!(promtool_report.contains("\"R0\":"), "promtool accepted `x{{1001}}`, or its report changed:\n{promtool_report}");
 }
 
-/// Prometheus checks some string arguments only when it evaluates the rule: a `label_replace`
-/// regex, and the label names that `label_replace`, `label_join` and `count_values` write or read.
-/// `promtool check rules` accepts any, and a rule unit test (`promtool test rules`) evaluates them.
-/// promsite refuses those whose evaluation fails, and loose Unicode class names, which the PromQL
-/// parser refuses in a matcher.
+/// Prometheus checks some rules only when it evaluates them: a `label_replace` regex, the label
+/// names that `label_replace`, `label_join` and `count_values` write or read, the count of `topk`,
+/// and the type of the result. `promtool check rules` accepts any, and a rule unit test (`promtool
+/// test rules`) evaluates them. promsite refuses those whose evaluation fails, and loose Unicode
+/// class names, which the PromQL parser refuses in a matcher.
 #[test]
-fn string_arguments_are_judged_as_prometheus_evaluates_them() {
+fn rules_are_judged_as_prometheus_evaluates_them() {
     let Some(promtool) = common::tool("promtool") else { return };
     let label_replace = |destination: &str, regex: &str| {
         let quoted = |text: &str| serde_json::to_string(text).expect("JSON");
@@ -322,12 +322,15 @@ fn string_arguments_are_judged_as_prometheus_evaluates_them() {
     let evaluated: Vec<String> = ["(.*)", "a)|(b", "{(.*)}", r"\p{L}+", "(?i)x{1000}"]
         .iter()
         .map(|regex| label_replace("a", regex))
-        .chain([label_replace("1a", "(.*)"), r#"label_join(up, "a", "", "job")"#.to_owned(), r#"count_values("1a", up)"#.to_owned()])
+        .chain([label_replace("1a", "(.*)")])
+        .chain([r#"label_join(up, "a", "", "job")"#, r#"count_values("1a", up)"#, "topk(9223372036854775000, up)", "bottomk(-Inf, up)", "1", "-vector(1)"].map(Into::into))
         .collect();
     let failing: Vec<String> = ["(", "[", "x{1001}", "(?P<a.b>x)", "x**"]
         .iter()
         .map(|regex| label_replace("a", regex))
-        .chain([label_replace("", "(.*)"), r#"label_join(up, (""), ",", "job")"#.to_owned(), r#"label_join(up, "a", ",", "job", "")"#.to_owned(), r#"count_values("", up)"#.to_owned()])
+        .chain([label_replace("", "(.*)")])
+        .chain([r#"label_join(up, (""), ",", "job")"#, r#"label_join(up, "a", ",", "job", "")"#, r#"count_values("", up)"#].map(Into::into))
+        .chain(["topk(1e100, up)", "topk(-(-1e100), up)", "bottomk(NaN, up)", "up[5m]", "(rate(up[5m])[1h:1m])", r#""a""#].map(Into::into))
         .collect();
     let stricter = [label_replace("a", r"\p{Letter}")];
     let expressions: Vec<&String> = evaluated.iter().chain(&failing).chain(&stricter).collect();

@@ -20,9 +20,10 @@ use std::ops::Range;
 use lrpar::{Lexeme, Lexer, Span};
 use promql_parser::label::MatchOp;
 use promql_parser::parser::token::{
-    T_ADD, T_AT, T_COLON, T_COMMA, T_COUNT_VALUES, T_DURATION, T_END, T_EQL, T_EQL_REGEX, T_IDENTIFIER, T_LEFT_BRACE, T_LEFT_BRACKET, T_LEFT_PAREN, T_NEQ, T_NEQ_REGEX, T_NUMBER, T_OFFSET, T_RIGHT_BRACE, T_RIGHT_BRACKET,
-    T_RIGHT_PAREN, T_START, T_STRING, T_SUB, TokenId, TokenType,
+    T_ADD, T_AT, T_BOTTOMK, T_COLON, T_COMMA, T_COUNT_VALUES, T_DURATION, T_END, T_EQL, T_EQL_REGEX, T_IDENTIFIER, T_LEFT_BRACE, T_LEFT_BRACKET, T_LEFT_PAREN, T_NEQ, T_NEQ_REGEX, T_NUMBER, T_OFFSET, T_RIGHT_BRACE, T_RIGHT_BRACKET,
+    T_RIGHT_PAREN, T_START, T_STRING, T_SUB, T_TOPK, TokenId, TokenType,
 };
+use promql_parser::parser::value::ValueType;
 use promql_parser::parser::{Expr, lexer};
 use promql_parser::util::{ExprVisitor, walk_expr};
 
@@ -63,7 +64,7 @@ fn promql_with(text: &str, memo: &mut Memo) -> Checked<()> {
 }
 
 /// Functions and aggregations whose string arguments Prometheus checks only when it evaluates them.
-const CHECKED_WHEN_EVALUATED: [&str; 3] = ["label_replace", "label_join", "count_values"];
+const CHECKED_WHEN_EVALUATED: [&str; 5] = ["label_replace", "label_join", "count_values", "topk", "bottomk"];
 
 /// What Prometheus refuses only when it evaluates an expression that parsed: a `label_replace`
 /// regex, which it compiles anchored (`^(?s:…)$`) at each evaluation, an empty label name for
@@ -106,9 +107,24 @@ impl ExprVisitor for EvaluationFailureFinder {
             Expr::Aggregate(aggregate) if aggregate.op.id() == T_COUNT_VALUES && aggregate.param.as_deref().and_then(string_literal).is_some_and(str::is_empty) => {
                 Some("invalid label name \"\" for count_values() to write".to_owned())
             }
+            Expr::Aggregate(aggregate)
+                if matches!(aggregate.op.id(), T_TOPK | T_BOTTOMK) && aggregate.param.as_deref().and_then(number_literal).is_some_and(|k| k.is_nan() || k >= MAX_INT64_AS_FLOAT) =>
+            {
+                Some(format!("the count of {}() overflows int64, which fails each evaluation that has series to rank", aggregate.op))
+            }
             _ => None,
         };
         Ok(self.0.is_none())
+    }
+}
+
+/// The value of a number literal, in parentheses or not, and negated by unary minuses.
+fn number_literal(expr: &Expr) -> Option<f64> {
+    match expr {
+        Expr::NumberLiteral(literal) => Some(literal.val),
+        Expr::Paren(paren) => number_literal(&paren.expr),
+        Expr::Unary(unary) => number_literal(&unary.expr).map(|value| -value),
+        _ => None,
     }
 }
 
@@ -167,7 +183,30 @@ fn unparsable(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
         .or_else(|| oversized_regex(text, tokens))
         .or_else(|| unary_plus_on_a_range(text, tokens))
         .or_else(|| preprocessor_without_at(tokens))
+        .or_else(|| timestamp_out_of_bounds(text, tokens))
 }
+
+/// An `@` timestamp that Prometheus refuses and promql-parser takes: Prometheus keeps the seconds
+/// within int64 (found by comparing with promtool: `x @ 1e300`).
+fn timestamp_out_of_bounds(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
+    let written = |span: Span| &text[span.start()..span.end()];
+    tokens.iter().enumerate().filter(|(_, (kind, _))| *kind == T_AT).find_map(|(i, &(_, at))| {
+        let (sign, number) = match tokens.get(i + 1..i + 3) {
+            Some(&[(T_SUB, _), (T_NUMBER, number)]) => (-1.0, number),
+            Some(&[(T_ADD, _), (T_NUMBER, number)]) => (1.0, number),
+            _ => match tokens.get(i + 1) {
+                Some(&(T_NUMBER, number)) => (1.0, number),
+                _ => return None,
+            },
+        };
+        let seconds = sign * promql_parser::util::parse_str_radix(written(number)).unwrap_or(f64::NAN);
+        (seconds.is_nan() || seconds.abs() >= MAX_INT64_AS_FLOAT).then(|| format!("timestamp out of bounds for @ modifier: `{}`", text[at.end()..number.end()].trim()))
+    })
+}
+
+/// 2^63: the first float past `i64::MAX`, where Prometheus' int64 bounds start.
+#[allow(clippy::cast_precision_loss)]
+const MAX_INT64_AS_FLOAT: f64 = i64::MAX as f64;
 
 /// `start()` and `end()` only follow `@` in Prometheus; promql-parser also takes them alone
 /// (found by comparing with promtool).
@@ -311,8 +350,7 @@ fn bad_duration(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
 }
 
 /// The longest duration Prometheus represents, in seconds: `i64::MAX` nanoseconds.
-#[allow(clippy::cast_precision_loss)]
-const MAX_DURATION_SECONDS: f64 = i64::MAX as f64 / 1e9;
+const MAX_DURATION_SECONDS: f64 = MAX_INT64_AS_FLOAT / 1e9;
 
 /// The parser's verdict on `text` as written, with Prometheus' feature gates.
 fn verdict(text: &str) -> Checked<()> {
@@ -331,6 +369,18 @@ fn verdict_with(text: &str, parse: fn(&str) -> Result<Expr, String>) -> Checked<
             "fix the expression; `promtool check rules` and the Prometheus UI accept the same syntax",
         )
     })?;
+    let result = match expr.value_type() {
+        ValueType::Vector | ValueType::Scalar => None,
+        ValueType::Matrix => Some("a range vector"),
+        ValueType::String => Some("a string"),
+    };
+    if let Some(result) = result {
+        // promtool accepts such a rule; Prometheus fails every evaluation of it.
+        return Err(Problem::new(
+            format!("invalid PromQL: the expression's result is {result}; a rule's must be an instant vector or a scalar (Prometheus: \"rule result is not a vector or scalar\")"),
+            "apply a function over the range (`rate(x[5m])`, `max_over_time(x[1h:5m])`), or leave the range out",
+        ));
+    }
     let mut finder = ExperimentalFinder(None);
     // The visitor's error type is Infallible-like; it only records what it saw.
     let _ = walk_expr(&mut finder, &expr);
@@ -639,7 +689,7 @@ mod tests {
     /// promtool accepts these, and Prometheus fails every evaluation (`promtool test rules`, as
     /// `tests/tools.rs` checks).
     #[test]
-    fn string_arguments_checked_only_when_evaluated_are_checked() {
+    fn what_prometheus_checks_only_when_it_evaluates_is_checked() {
         for (text, refused) in [
             (r#"sum(label_replace(up, "a", "$1", "job", ("(")))"#, Some("invalid regular expression in label_replace(): `(`: unclosed group")),
             (r#"label_replace(up, "a", "$1", "job", "x{1001}")"#, Some("invalid regular expression in label_replace(): `x{1001}`: invalid repeat count")),
@@ -649,6 +699,13 @@ mod tests {
             (r#"label_replace(up, "a", "$1", "job", "{(.*)}") or label_replace(up, "a", "$1", "job", "a)|(b")"#, None),
             (r#"label_join(up, "a", ",", "job", "")"#, Some("invalid source label name in label_join(): the name is empty")),
             (r#"label_join(up, "a", "", "job") + count_values("1a", up) + label_replace(up, "a", "$1", "", "(.*)")"#, None),
+            ("topk(-(-1e100), up)", Some("the count of topk() overflows int64")),
+            ("bottomk((NaN), up)", Some("the count of bottomk() overflows int64")),
+            ("topk(9223372036854775000, up) + bottomk(-Inf, up) + topk(scalar(up) * 1e100, up)", None),
+            ("rate(x[5m])[1h:1m]", Some("the expression's result is a range vector")),
+            ("(x[5m])", Some("the expression's result is a range vector")),
+            (r#""a""#, Some("the expression's result is a string")),
+            ("-1 + vector(1)", None),
         ] {
             let found = promql(text).err().map(|problem| problem.message);
             match refused {
@@ -656,6 +713,15 @@ mod tests {
                 None => assert_eq!(found, None, "{text}"),
             }
         }
+    }
+
+    /// Prometheus keeps an `@` timestamp's seconds within int64; promql-parser takes any number.
+    #[test]
+    fn timestamps_past_int64_seconds_are_refused() {
+        for text in ["x @ 9.3e18", "rate(x[5m] @ -1e300)", "x @ - 0x8000000000000000", "x @ NaN"] {
+            assert!(promql(text).is_err_and(|p| p.message.starts_with("invalid PromQL: timestamp out of bounds for @ modifier")), "{text}");
+        }
+        assert!(promql("x @ 9.2e18 + x @ -9.2e18 + x @ start()").is_ok());
     }
 
     /// promql-parser panics converting these to durations (found by fuzzing).
@@ -783,8 +849,9 @@ mod tests {
         /// The regex shortcut never changes a verdict: the same answer as parsing the text as it is.
         #[test]
         fn the_regex_shortcut_agrees_with_the_parser(text in expressions()) {
-            // No experimental function is in the mix, so the verdicts must be the parser's.
-            proptest::prop_assert_eq!(promql(&text).is_ok(), parse(&text).is_ok(), "{:?}", text);
+            // No experimental function is in the mix, so the verdicts must be the parser's, with
+            // the rule's result type.
+            proptest::prop_assert_eq!(promql(&text).is_ok(), verdict(&text).is_ok(), "{:?}", text);
         }
 
         /// Nor does what one memo learnt from other texts, most of which share a skeleton.
@@ -792,7 +859,7 @@ mod tests {
         fn a_shared_memo_agrees_with_the_parser(texts in proptest::collection::vec(expressions(), 1..24)) {
             let mut memo = Memo::default();
             for text in &texts {
-                proptest::prop_assert_eq!(promql_with(text, &mut memo).is_ok(), parse(text).is_ok(), "{:?} after {:?}", text, texts);
+                proptest::prop_assert_eq!(promql_with(text, &mut memo).is_ok(), verdict(text).is_ok(), "{:?} after {:?}", text, texts);
             }
         }
 
