@@ -58,31 +58,9 @@ fn promql_with(text: &str, memo: &mut Memo) -> Checked<()> {
     if let Some(shape) = memo.shape(text)
         && *memo.shapes.entry(shape).or_insert_with_key(|shape| verdict_on_shape(shape).is_ok())
     {
-        return evaluable(text);
-    }
-    verdict(text).and_then(|()| evaluable(text))
-}
-
-/// Functions and aggregations whose string arguments Prometheus checks only when it evaluates them.
-const CHECKED_WHEN_EVALUATED: [&str; 5] = ["label_replace", "label_join", "count_values", "topk", "bottomk"];
-
-/// What Prometheus refuses only when it evaluates an expression that parsed: a `label_replace`
-/// regex, which it compiles anchored (`^(?s:…)$`) at each evaluation, an empty label name for
-/// `label_replace`, `label_join` or `count_values` to write, and an empty label name for
-/// `label_join` to read. promtool accepts such a rule, and then every evaluation of it fails.
-fn evaluable(text: &str) -> Checked<()> {
-    if !CHECKED_WHEN_EVALUATED.iter().any(|name| text.contains(name)) {
         return Ok(());
     }
-    let Ok(expr) = promql_parser::parser::parse(text) else { return Ok(()) };
-    let mut finder = EvaluationFailureFinder(None);
-    let _ = walk_expr(&mut finder, &expr);
-    finder.0.map_or(Ok(()), |why| {
-        Err(Problem::new(
-            format!("invalid PromQL: {why}"),
-            "fix it: promtool does not check this, and Prometheus would fail every evaluation of this rule",
-        ))
-    })
+    verdict(text)
 }
 
 /// Finds the first string argument that fails every evaluation, in Prometheus' words.
@@ -369,28 +347,47 @@ fn verdict_with(text: &str, parse: fn(&str) -> Result<Expr, String>) -> Checked<
             "fix the expression; `promtool check rules` and the Prometheus UI accept the same syntax",
         )
     })?;
-    let result = match expr.value_type() {
-        ValueType::Vector | ValueType::Scalar => None,
-        ValueType::Matrix => Some("a range vector"),
-        ValueType::String => Some("a string"),
-    };
-    if let Some(result) = result {
-        // promtool accepts such a rule; Prometheus fails every evaluation of it.
-        return Err(Problem::new(
-            format!("invalid PromQL: the expression's result is {result}; a rule's must be an instant vector or a scalar (Prometheus: \"rule result is not a vector or scalar\")"),
-            "apply a function over the range (`rate(x[5m])`, `max_over_time(x[1h:5m])`), or leave the range out",
-        ));
-    }
+    rule_result(&expr)?;
     let mut finder = ExperimentalFinder(None);
     // The visitor's error type is Infallible-like; it only records what it saw.
     let _ = walk_expr(&mut finder, &expr);
-    match finder.0 {
-        Some(name) => Err(Problem::new(
+    if let Some(name) = finder.0 {
+        return Err(Problem::new(
             format!("`{name}` is an experimental PromQL feature that Prometheus rejects by default"),
             "rewrite the expression without it; promsite does not enable Prometheus' experimental functions",
-        )),
-        None => Ok(()),
+        ));
     }
+    evaluable(&expr)
+}
+
+/// A rule's result must be an instant vector or a scalar. promtool accepts any, and Prometheus
+/// fails every evaluation of a rule that is not.
+fn rule_result(expr: &Expr) -> Checked<()> {
+    let result = match expr.value_type() {
+        ValueType::Vector | ValueType::Scalar => return Ok(()),
+        ValueType::Matrix => "a range vector",
+        ValueType::String => "a string",
+    };
+    Err(Problem::new(
+        format!("invalid PromQL: the expression's result is {result}; a rule's must be an instant vector or a scalar (Prometheus: \"rule result is not a vector or scalar\")"),
+        "apply a function over the range (`rate(x[5m])`, `max_over_time(x[1h:5m])`), or leave the range out",
+    ))
+}
+
+/// What Prometheus refuses only when it evaluates an expression that parsed: a `label_replace`
+/// regex, which it compiles anchored (`^(?s:…)$`) at each evaluation; an empty label name for
+/// `label_replace`, `label_join` or `count_values` to write, or for `label_join` to read; a
+/// `topk` or `bottomk` count past int64. promtool accepts such a rule, and then every evaluation
+/// fails. A shape keeps these arguments as written, so its verdict holds for the expression.
+fn evaluable(expr: &Expr) -> Checked<()> {
+    let mut finder = EvaluationFailureFinder(None);
+    let _ = walk_expr(&mut finder, expr);
+    finder.0.map_or(Ok(()), |why| {
+        Err(Problem::new(
+            format!("invalid PromQL: {why}"),
+            "fix it: promtool does not check this, and Prometheus would fail every evaluation of this rule",
+        ))
+    })
 }
 
 /// Whether the shortcut is sound for `text`: it never accepts what the parser, given the text as
@@ -841,7 +838,7 @@ mod tests {
                 let matchers: Vec<String> = matchers.into_iter().map(|(label, op, literal)| format!("{label}{op}{literal}")).collect();
                 format!("{name}{{{}}}{range}", matchers.join(joint))
             });
-        (selector, select(vec!["{}", "rate({})", "sum by (a) ({}) > 1", "{} or up", "({}", r#"{} != "v""#, "+{}", "1 + +{}"]))
+        (selector, select(vec!["{}", "rate({})", "sum by (a) ({}) > 1", "{} or up", "({}", r#"{} != "v""#, "+{}", "1 + +{}", r#"label_replace({}, "a", "$1", "b", "(")"#, r#"label_join({}, "a", "", "")"#, "topk(1e100, {})"]))
             .prop_map(|(selector, shape)| shape.replacen("{}", &selector, 1))
     }
 
