@@ -63,70 +63,6 @@ fn promql_with(text: &str, memo: &mut Memo) -> Checked<()> {
     verdict(text)
 }
 
-/// Finds the first string argument that fails every evaluation, in Prometheus' words.
-struct EvaluationFailureFinder(Option<String>);
-
-impl ExprVisitor for EvaluationFailureFinder {
-    type Error = ();
-
-    fn pre_visit(&mut self, expr: &Expr) -> Result<bool, ()> {
-        self.0 = match expr {
-            Expr::Call(call) if matches!(call.func.name, "label_replace" | "label_join") => {
-                let argument = |n: usize| call.args.args.get(n).and_then(|argument| string_literal(argument));
-                let name = call.func.name;
-                if argument(1).is_some_and(str::is_empty) {
-                    Some(format!("invalid destination label name in {name}(): the name is empty"))
-                } else if name == "label_replace" {
-                    argument(4).and_then(|regex| label_replace_regex_refusal(regex).map(|why| format!("invalid regular expression in label_replace(): `{regex}`: {why}")))
-                } else {
-                    (3..call.args.args.len()).any(|n| argument(n).is_some_and(str::is_empty)).then(|| "invalid source label name in label_join(): the name is empty".to_owned())
-                }
-            }
-            Expr::Aggregate(aggregate) if aggregate.op.id() == T_COUNT_VALUES && aggregate.param.as_deref().and_then(string_literal).is_some_and(str::is_empty) => {
-                Some("invalid label name \"\" for count_values() to write".to_owned())
-            }
-            Expr::Aggregate(aggregate)
-                if matches!(aggregate.op.id(), T_TOPK | T_BOTTOMK) && aggregate.param.as_deref().and_then(number_literal).is_some_and(|k| k.is_nan() || k >= MAX_INT64_AS_FLOAT) =>
-            {
-                Some(format!("the count of {}() overflows int64, which fails each evaluation that has series to rank", aggregate.op))
-            }
-            _ => None,
-        };
-        Ok(self.0.is_none())
-    }
-}
-
-/// The value of a number literal, in parentheses or not, and negated by unary minuses.
-fn number_literal(expr: &Expr) -> Option<f64> {
-    match expr {
-        Expr::NumberLiteral(literal) => Some(literal.val),
-        Expr::Paren(paren) => number_literal(&paren.expr),
-        Expr::Unary(unary) => number_literal(&unary.expr).map(|value| -value),
-        _ => None,
-    }
-}
-
-/// The value of a string literal, in parentheses or not.
-fn string_literal(mut expr: &Expr) -> Option<&str> {
-    while let Expr::Paren(paren) = expr {
-        expr = &paren.expr;
-    }
-    match expr {
-        Expr::StringLiteral(literal) => Some(&literal.val),
-        _ => None,
-    }
-}
-
-/// Why Go cannot compile `regex` as `label_replace` does. It is read as a matcher's regex is:
-/// anchored, with each `{` that starts no repetition escaped.
-fn label_replace_regex_refusal(regex: &str) -> Option<String> {
-    go_regex::oversized_repetition(regex).or_else(|| match promql_parser::label::Matcher::new_matcher(T_EQL_REGEX, String::new(), regex.to_owned()) {
-        Ok(promql_parser::label::Matcher { op: MatchOp::Re(compiled), .. }) => go_regex::refusal(compiled.as_str()),
-        Ok(_) => None,
-        Err(_) => regex::Regex::new(&format!("^(?:{regex})$")).err().map(|error| go_regex::rust_refusal(&error)),
-    })
-}
-
 /// Parses PromQL with promql-parser, refusing first what it cannot be given ([`unparsable`]).
 pub(crate) fn parse(text: &str) -> Result<Expr, String> {
     parse_with(text, Regexes::Standalone)
@@ -387,6 +323,70 @@ fn evaluable(expr: &Expr) -> Checked<()> {
             format!("invalid PromQL: {why}"),
             "fix it: promtool does not check this, and Prometheus would fail every evaluation of this rule",
         ))
+    })
+}
+
+/// Finds the first argument that fails every evaluation, in Prometheus' words.
+struct EvaluationFailureFinder(Option<String>);
+
+impl ExprVisitor for EvaluationFailureFinder {
+    type Error = ();
+
+    fn pre_visit(&mut self, expr: &Expr) -> Result<bool, ()> {
+        self.0 = match expr {
+            Expr::Call(call) if matches!(call.func.name, "label_replace" | "label_join") => {
+                let argument = |n: usize| call.args.args.get(n).and_then(|argument| string_literal(argument));
+                let name = call.func.name;
+                if argument(1).is_some_and(str::is_empty) {
+                    Some(format!("invalid destination label name in {name}(): the name is empty"))
+                } else if name == "label_replace" {
+                    argument(4).and_then(|regex| label_replace_regex_refusal(regex).map(|why| format!("invalid regular expression in label_replace(): `{regex}`: {why}")))
+                } else {
+                    (3..call.args.args.len()).any(|n| argument(n).is_some_and(str::is_empty)).then(|| "invalid source label name in label_join(): the name is empty".to_owned())
+                }
+            }
+            Expr::Aggregate(aggregate) if aggregate.op.id() == T_COUNT_VALUES && aggregate.param.as_deref().and_then(string_literal).is_some_and(str::is_empty) => {
+                Some("invalid label name \"\" for count_values() to write".to_owned())
+            }
+            Expr::Aggregate(aggregate)
+                if matches!(aggregate.op.id(), T_TOPK | T_BOTTOMK) && aggregate.param.as_deref().and_then(number_literal).is_some_and(|k| k.is_nan() || k >= MAX_INT64_AS_FLOAT) =>
+            {
+                Some(format!("the count of {}() overflows int64, which fails each evaluation that has series to rank", aggregate.op))
+            }
+            _ => None,
+        };
+        Ok(self.0.is_none())
+    }
+}
+
+/// The value of a number literal, in parentheses or not, and negated by unary minuses.
+fn number_literal(expr: &Expr) -> Option<f64> {
+    match expr {
+        Expr::NumberLiteral(literal) => Some(literal.val),
+        Expr::Paren(paren) => number_literal(&paren.expr),
+        Expr::Unary(unary) => number_literal(&unary.expr).map(|value| -value),
+        _ => None,
+    }
+}
+
+/// The value of a string literal, in parentheses or not.
+fn string_literal(mut expr: &Expr) -> Option<&str> {
+    while let Expr::Paren(paren) = expr {
+        expr = &paren.expr;
+    }
+    match expr {
+        Expr::StringLiteral(literal) => Some(&literal.val),
+        _ => None,
+    }
+}
+
+/// Why Go cannot compile `regex` as `label_replace` does. It is read as a matcher's regex is:
+/// anchored, with each `{` that starts no repetition escaped.
+fn label_replace_regex_refusal(regex: &str) -> Option<String> {
+    go_regex::oversized_repetition(regex).or_else(|| match promql_parser::label::Matcher::new_matcher(T_EQL_REGEX, String::new(), regex.to_owned()) {
+        Ok(promql_parser::label::Matcher { op: MatchOp::Re(compiled), .. }) => go_regex::refusal(compiled.as_str()),
+        Ok(_) => None,
+        Err(_) => regex::Regex::new(&format!("^(?:{regex})$")).err().map(|error| go_regex::rust_refusal(&error)),
     })
 }
 
@@ -846,8 +846,8 @@ mod tests {
         /// The regex shortcut never changes a verdict: the same answer as parsing the text as it is.
         #[test]
         fn the_regex_shortcut_agrees_with_the_parser(text in expressions()) {
-            // No experimental function is in the mix, so the verdicts must be the parser's, with
-            // the rule's result type.
+            // No experimental function is in the mix, so the verdicts must be the slow path's: the
+            // parser's, and the checks on what it parsed.
             proptest::prop_assert_eq!(promql(&text).is_ok(), verdict(&text).is_ok(), "{:?}", text);
         }
 
