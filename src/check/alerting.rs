@@ -106,7 +106,12 @@ pub(crate) fn regex(text: &str) -> Checked<()> {
     if let Some(why) = go_regex::oversized_repetition(text).or_else(|| go_regex::refusal(text)) {
         return Err(Problem::new(format!("invalid regular expression: {why}"), help));
     }
-    regex::Regex::new(text).map(|_| ()).map_err(|error| Problem::new(format!("invalid regular expression: {}", go_regex::rust_refusal(&error)), help))
+    regex::Regex::new(text).map(|_| ()).map_err(|error| {
+        // The last line names the problem, after a copy of the pattern with a caret under it.
+        let detail = error.to_string();
+        let last = detail.lines().last().unwrap_or(&detail).trim();
+        Problem::new(format!("invalid regular expression: {}", last.strip_prefix("error: ").unwrap_or(last)), help)
+    })
 }
 
 /// Prometheus' template functions, so the parser knows them (bodies are never run).

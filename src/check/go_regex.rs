@@ -66,14 +66,6 @@ pub(crate) fn oversized_repetition(text: &str) -> Option<String> {
     })
 }
 
-/// What Rust's `regex` says is wrong: the last line of its message, which follows a copy of the
-/// pattern with a caret under the place.
-pub(crate) fn rust_refusal(error: &regex::Error) -> String {
-    let detail = error.to_string();
-    let last = detail.lines().last().unwrap_or(&detail).trim();
-    last.strip_prefix("error: ").unwrap_or(last).to_owned()
-}
-
 /// Whether `pattern` leaves a parenthesis unmatched, as Go words it. Rust's parser is asked; it
 /// agrees with Go on groups.
 pub(crate) fn unbalanced(pattern: &str) -> Option<String> {
@@ -197,20 +189,19 @@ impl GoSyntax<'_> {
     /// Go names a class by itself (`\p{Greek}`); Rust's `\p{sc=Greek}` form is an error there, and
     /// so is a name Go's tables do not hold exactly.
     fn unicode_class(&self, class: &ast::ClassUnicode) -> Result<(), String> {
-        let written = self.text(class.span.start.offset, class.span.end.offset);
-        let known = match &class.kind {
-            ast::ClassUnicodeKind::NamedValue { .. } => false,
-            ast::ClassUnicodeKind::OneLetter(letter) => go_knows_class(letter.encode_utf8(&mut [0; 4])),
-            ast::ClassUnicodeKind::Named(name) => go_knows_class(name),
+        let name = match &class.kind {
+            ast::ClassUnicodeKind::OneLetter(letter) => letter.to_string(),
+            ast::ClassUnicodeKind::Named(name) => name.clone(),
+            ast::ClassUnicodeKind::NamedValue { value, .. } => value.clone(),
         };
-        if known {
+        if !matches!(class.kind, ast::ClassUnicodeKind::NamedValue { .. }) && go_knows_class(&name) {
             return Ok(());
         }
-        let hint = go_spelling(class).map_or_else(
+        let hint = go_spelling(&name).map_or_else(
             || "Go knows only the exact names of general categories (`L`, `Lu`), scripts (`Greek`, `Old_Italic`) and `Any`".to_owned(),
             |name| format!("Go names this class `\\p{{{name}}}`"),
         );
-        Err(format!("invalid character class range: `{written}` ({hint})"))
+        Err(format!("invalid character class range: `{}` ({hint})", self.text(class.span.start.offset, class.span.end.offset)))
     }
 }
 
@@ -219,23 +210,18 @@ fn go_knows_class(name: &str) -> bool {
     name == "Any" || GO_CATEGORIES.contains(&name) || Script::from_full_name(name).is_some_and(|script| script != Script::Unknown)
 }
 
-/// The name Go knows for the general category or script that Rust reads in `class`, if any: Rust
-/// reads `\p{Letter}` as Go's `\pL`, and `\p{greek}` or `\p{Grek}` as `\p{Greek}`. A script is
-/// guessed from the first characters of the class, since Rust's script classes also hold some
+/// The name Go knows for the general category or script that Rust reads as `\p{name}`, if any:
+/// Rust reads `\p{Letter}` as Go's `\pL`, and `\p{greek}` or `\p{Grek}` as `\p{Greek}`. A script
+/// is guessed from the first characters of the class, since Rust's script classes also hold some
 /// characters of other scripts.
-fn go_spelling(class: &ast::ClassUnicode) -> Option<String> {
-    let name = match &class.kind {
-        ast::ClassUnicodeKind::OneLetter(letter) => letter.to_string(),
-        ast::ClassUnicodeKind::Named(name) => name.clone(),
-        ast::ClassUnicodeKind::NamedValue { value, .. } => value.clone(),
-    };
+fn go_spelling(name: &str) -> Option<&'static str> {
     let translate = |name: &str| regex_syntax::Parser::new().parse(&format!("\\p{{{name}}}")).ok();
-    let read = translate(&name)?;
+    let read = translate(name)?;
     let HirKind::Class(Class::Unicode(characters)) = read.kind() else { return None };
     let mut scripts: Vec<Script> = characters.ranges().iter().take(8).map(|range| range.start().script()).collect();
     scripts.dedup();
     let candidates = GO_CATEGORIES.into_iter().chain(scripts.into_iter().filter(|&script| script != Script::Unknown).map(Script::full_name));
-    candidates.into_iter().find(|candidate| translate(candidate).as_ref() == Some(&read)).map(str::to_owned)
+    candidates.into_iter().find(|candidate| translate(candidate).as_ref() == Some(&read))
 }
 
 /// The bounds of a counted repetition as Go reads it: `{m}`, `{m,}`, `{m,n}`.

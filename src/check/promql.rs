@@ -91,36 +91,13 @@ enum Regexes {
 /// What promql-parser must not be given (it panics or overflows the stack) or takes and
 /// Prometheus refuses, found from the tokens of `text` before it parses.
 fn unparsable(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
-    bad_duration(text, tokens)
+    bad_time(text, tokens)
         .or_else(|| too_deep(tokens))
         .or_else(|| foreign_white_space(text))
         .or_else(|| oversized_regex(text, tokens))
         .or_else(|| unary_plus_on_a_range(text, tokens))
         .or_else(|| preprocessor_without_at(tokens))
-        .or_else(|| timestamp_out_of_bounds(text, tokens))
 }
-
-/// An `@` timestamp that Prometheus refuses and promql-parser takes: Prometheus keeps the seconds
-/// within int64 (found by comparing with promtool: `x @ 1e300`).
-fn timestamp_out_of_bounds(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
-    let written = |span: Span| &text[span.start()..span.end()];
-    tokens.iter().enumerate().filter(|(_, (kind, _))| *kind == T_AT).find_map(|(i, &(_, at))| {
-        let (sign, number) = match tokens.get(i + 1..i + 3) {
-            Some(&[(T_SUB, _), (T_NUMBER, number)]) => (-1.0, number),
-            Some(&[(T_ADD, _), (T_NUMBER, number)]) => (1.0, number),
-            _ => match tokens.get(i + 1) {
-                Some(&(T_NUMBER, number)) => (1.0, number),
-                _ => return None,
-            },
-        };
-        let seconds = sign * promql_parser::util::parse_str_radix(written(number)).unwrap_or(f64::NAN);
-        (seconds.is_nan() || seconds.abs() >= MAX_INT64_AS_FLOAT).then(|| format!("timestamp out of bounds for @ modifier: `{}`", text[at.end()..number.end()].trim()))
-    })
-}
-
-/// 2^63: the first float past `i64::MAX`, where Prometheus' int64 bounds start.
-#[allow(clippy::cast_precision_loss)]
-const MAX_INT64_AS_FLOAT: f64 = i64::MAX as f64;
 
 /// `start()` and `end()` only follow `@` in Prometheus; promql-parser also takes them alone
 /// (found by comparing with promtool).
@@ -229,16 +206,18 @@ fn tokens(text: &str) -> Result<Vec<(TokenId, Span)>, String> {
     Ok(lexer(text)?.iter().filter_map(Result::ok).map(|lexeme| (lexeme.tok_id(), lexeme.span())).collect())
 }
 
-/// A duration Prometheus refuses and promql-parser does not, or panics on (found by fuzzing and by
-/// comparing with promtool):
+/// A duration or timestamp Prometheus refuses and promql-parser does not, or panics on (found by
+/// fuzzing and by comparing with promtool):
 /// - a range, subquery step or offset written as a number of seconds that no duration holds
 ///   (`x[1e400]`): promql-parser panics converting it. Prometheus keeps durations in int64
 ///   nanoseconds and refuses longer ones too;
 /// - a range or subquery step of zero seconds (`x[0]`, `x[5m:0]`), which Prometheus refuses;
-/// - a duration literal longer than int64 nanoseconds, anywhere (`x[7777777d]`, `2 * 7777777d`).
+/// - a duration literal longer than int64 nanoseconds, anywhere (`x[7777777d]`, `2 * 7777777d`);
+/// - an `@` timestamp past int64 seconds (`x @ 1e300`).
 ///
-/// The parser does no error recovery, so only numbers right after these tokens become durations.
-fn bad_duration(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
+/// The parser does no error recovery, so only numbers right after these tokens become durations
+/// or timestamps.
+fn bad_time(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
     let kind = |i: Option<usize>| i.and_then(|i| tokens.get(i)).map(|(kind, _)| *kind);
     tokens.iter().enumerate().find_map(|(i, &(token, span))| {
         let written = &text[span.start()..span.end()];
@@ -247,11 +226,14 @@ fn bad_duration(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
             T_DURATION if values::duration_millis(written).is_some_and(|millis| millis > u128::from(values::MAX_DURATION_MILLIS)) => out_of_range(),
             T_NUMBER => {
                 let before = kind(i.checked_sub(1));
-                let signed_offset = matches!(before, Some(T_ADD | T_SUB)) && kind(i.checked_sub(2)) == Some(T_OFFSET);
+                // An offset or a timestamp may be signed.
+                let after = |token| before == Some(token) || (matches!(before, Some(T_ADD | T_SUB)) && kind(i.checked_sub(2)) == Some(token));
                 let length = matches!(before, Some(T_LEFT_BRACKET | T_COLON));
                 let seconds = promql_parser::util::parse_str_radix(written).unwrap_or(f64::NAN);
-                if (length || signed_offset || before == Some(T_OFFSET)) && !(0.0..=MAX_DURATION_SECONDS).contains(&seconds) {
+                if (length || after(T_OFFSET)) && !(0.0..=MAX_DURATION_SECONDS).contains(&seconds) {
                     out_of_range()
+                } else if after(T_AT) && (seconds.is_nan() || seconds >= MAX_INT64_AS_FLOAT) {
+                    Some(format!("timestamp out of bounds for @ modifier: `{written}`"))
                 } else if length && seconds == 0.0 {
                     Some("duration must be greater than 0".to_owned())
                 } else {
@@ -262,6 +244,10 @@ fn bad_duration(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
         }
     })
 }
+
+/// 2^63: the first float past `i64::MAX`, where Prometheus' int64 bounds start.
+#[allow(clippy::cast_precision_loss)]
+const MAX_INT64_AS_FLOAT: f64 = i64::MAX as f64;
 
 /// The longest duration Prometheus represents, in seconds: `i64::MAX` nanoseconds.
 const MAX_DURATION_SECONDS: f64 = MAX_INT64_AS_FLOAT / 1e9;
@@ -340,7 +326,7 @@ impl ExprVisitor for EvaluationFailureFinder {
                 if argument(1).is_some_and(str::is_empty) {
                     Some(format!("invalid destination label name in {name}(): the name is empty"))
                 } else if name == "label_replace" {
-                    argument(4).and_then(|regex| label_replace_regex_refusal(regex).map(|why| format!("invalid regular expression in label_replace(): `{regex}`: {why}")))
+                    argument(4).and_then(label_replace_regex_refusal).map(|why| format!("invalid regular expression in label_replace(): {}", why.trim()))
                 } else {
                     (3..call.args.args.len()).any(|n| argument(n).is_some_and(str::is_empty)).then(|| "invalid source label name in label_join(): the name is empty".to_owned())
                 }
@@ -380,14 +366,11 @@ fn string_literal(mut expr: &Expr) -> Option<&str> {
     }
 }
 
-/// Why Go cannot compile `regex` as `label_replace` does. It is read as a matcher's regex is:
-/// anchored, with each `{` that starts no repetition escaped.
+/// Why Prometheus cannot compile `regex` as `label_replace` does. It anchors the regex, as
+/// Alertmanager anchors a matcher's, so it is checked as a matcher's regex is.
 fn label_replace_regex_refusal(regex: &str) -> Option<String> {
-    go_regex::oversized_repetition(regex).or_else(|| match promql_parser::label::Matcher::new_matcher(T_EQL_REGEX, String::new(), regex.to_owned()) {
-        Ok(promql_parser::label::Matcher { op: MatchOp::Re(compiled), .. }) => go_regex::refusal(compiled.as_str()),
-        Ok(_) => None,
-        Err(_) => regex::Regex::new(&format!("^(?:{regex})$")).err().map(|error| go_regex::rust_refusal(&error)),
-    })
+    let quoted = serde_json::to_string(regex).ok()?;
+    parse_matcher_selector(&format!("x{{a=~{quoted}}}")).err()
 }
 
 /// Whether the shortcut is sound for `text`: it never accepts what the parser, given the text as
@@ -688,8 +671,8 @@ mod tests {
     #[test]
     fn what_prometheus_checks_only_when_it_evaluates_is_checked() {
         for (text, refused) in [
-            (r#"sum(label_replace(up, "a", "$1", "job", ("(")))"#, Some("invalid regular expression in label_replace(): `(`: unclosed group")),
-            (r#"label_replace(up, "a", "$1", "job", "x{1001}")"#, Some("invalid regular expression in label_replace(): `x{1001}`: invalid repeat count")),
+            (r#"sum(label_replace(up, "a", "$1", "job", ("(")))"#, Some("invalid regular expression in label_replace(): illegal regex for (")),
+            (r#"label_replace(up, "a", "$1", "job", "x{1001}")"#, Some("invalid regular expression in label_replace(): error parsing regexp `x{1001}`: invalid repeat count")),
             (r#"label_replace(up, "", "$1", "job", "(.*)")"#, Some("invalid destination label name in label_replace(): the name is empty")),
             (r#"1 + label_join(up, (""), ",", "job")"#, Some("invalid destination label name in label_join(): the name is empty")),
             (r#"count_values by (job) ("", up)"#, Some("invalid label name \"\" for count_values() to write")),
