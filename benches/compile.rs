@@ -15,7 +15,10 @@ fn main() {
 }
 
 fn source(size: Size) -> SiteSource {
-    SiteSource::new(format!("{}.toml", size.label()), synthetic::site(size, &format!("bench-{}", size.label())))
+    SiteSource::new(
+        format!("{}.toml", size.label()),
+        synthetic::site(size, &format!("bench-{}", size.label())),
+    )
 }
 
 fn checked(size: Size) -> promsite::model::Site {
@@ -53,9 +56,9 @@ fn write(bencher: Bencher, size: Size) {
         Ok(tree) => tree,
         Err(e) => panic!("cannot serialize: {e}"),
     };
-    bencher.with_inputs(|| tempfile::tempdir().expect("a temporary directory")).bench_local_values(|dir| {
-        emit::write(&tree, dir.path(), "bench").is_ok()
-    });
+    bencher
+        .with_inputs(|| tempfile::tempdir().expect("a temporary directory"))
+        .bench_local_values(|dir| emit::write(&tree, dir.path(), "bench").is_ok());
 }
 
 /// A directory of 50 M-sized sites, compiled once so that `compile --check` finds it current.
@@ -70,10 +73,17 @@ fn fleet() -> Fleet {
     let sites = dir.path().join("sites");
     std::fs::create_dir_all(&sites).expect("the sites directory");
     for i in 0..50 {
-        std::fs::write(sites.join(format!("site-{i:02}.toml")), synthetic::site(Size::M, &format!("site-{i:02}"))).expect("a site file");
+        std::fs::write(
+            sites.join(format!("site-{i:02}.toml")),
+            synthetic::site(Size::M, &format!("site-{i:02}")),
+        )
+        .expect("a site file");
     }
     let out = dir.path().join("out");
-    assert!(promsite(&["compile", path(&sites), "-o", path(&out)]), "the fleet compiles");
+    assert!(
+        promsite(&["compile", path(&sites), "-o", path(&out)]),
+        "the fleet compiles"
+    );
     Fleet { _dir: dir, sites, out }
 }
 
@@ -82,7 +92,12 @@ fn path(path: &Path) -> &str {
 }
 
 fn promsite(args: &[&str]) -> bool {
-    Command::new(env!("CARGO_BIN_EXE_promsite")).args(args).output().expect("promsite runs").status.success()
+    Command::new(env!("CARGO_BIN_EXE_promsite"))
+        .args(args)
+        .output()
+        .expect("promsite runs")
+        .status
+        .success()
 }
 
 /// `promsite compile sites/` over 50 M sites, whose output is current (the everyday case).
@@ -96,5 +111,13 @@ fn process_compile_50_m(bencher: Bencher) {
 #[divan::bench(sample_count = 10)]
 fn process_check_50_m(bencher: Bencher) {
     let fleet = fleet();
-    bencher.bench(|| assert!(promsite(&["compile", "--check", path(&fleet.sites), "-o", path(&fleet.out)])));
+    bencher.bench(|| {
+        assert!(promsite(&[
+            "compile",
+            "--check",
+            path(&fleet.sites),
+            "-o",
+            path(&fleet.out)
+        ]))
+    });
 }

@@ -81,7 +81,10 @@ enum Target {
 }
 
 /// `--cluster` and its options.
-#[cfg_attr(not(feature = "cluster"), allow(dead_code, reason = "read only by the cluster client"))]
+#[cfg_attr(
+    not(feature = "cluster"),
+    allow(dead_code, reason = "read only by the cluster client")
+)]
 struct ClusterTarget {
     context: Option<String>,
     kubeconfig: Option<PathBuf>,
@@ -209,12 +212,26 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             let status = check_sites(&mut out, &sites);
             out.finish(status)
         }
-        Command::Compile { sites, out: root, check, reporting } => {
+        Command::Compile {
+            sites,
+            out: root,
+            check,
+            reporting,
+        } => {
             let mut out = Output::new(cli.color, reporting);
             let status = compile_sites(&mut out, &sites, &root, check);
             out.finish(status)
         }
-        Command::Diff { site, against, cluster, context, kubeconfig, live_file, output, reporting } => {
+        Command::Diff {
+            site,
+            against,
+            cluster,
+            context,
+            kubeconfig,
+            live_file,
+            output,
+            reporting,
+        } => {
             let target = match (against, live_file) {
                 (Some(dir), _) => Target::Directory(dir),
                 (None, Some(dump)) => Target::LiveFile(dump),
@@ -266,8 +283,17 @@ impl Output {
             ColorChoice::Auto => terminal && !no_color,
         };
         let color = enabled(std::io::stderr().is_terminal());
-        let color_stdout = if reporting.format.is_document() { color } else { enabled(std::io::stdout().is_terminal()) };
-        Self { color, color_stdout, reporting, collected: Vec::new() }
+        let color_stdout = if reporting.format.is_document() {
+            color
+        } else {
+            enabled(std::io::stdout().is_terminal())
+        };
+        Self {
+            color,
+            color_stdout,
+            reporting,
+            collected: Vec::new(),
+        }
     }
 
     fn diagnostics(&mut self, source: &SiteSource, diagnostics: Diagnostics) {
@@ -304,7 +330,11 @@ impl Output {
     }
 
     fn error(&self, message: impl std::fmt::Display) {
-        let style = if self.color { Style::new().bold().fg_color(Some(AnsiColor::Red.into())) } else { Style::new() };
+        let style = if self.color {
+            Style::new().bold().fg_color(Some(AnsiColor::Red.into()))
+        } else {
+            Style::new()
+        };
         eprintln!("{style}error{style:#}: {message}");
         if self.reporting.format == Format::Github {
             print!("{}", diag::github_error(&message.to_string()));
@@ -318,7 +348,9 @@ impl Output {
             Format::Gitlab => print!("{}", diag::gitlab(&self.collected)),
             Format::Human | Format::Github => {}
         }
-        let Some(path) = &self.reporting.gitlab_report else { return status };
+        let Some(path) = &self.reporting.gitlab_report else {
+            return status;
+        };
         match std::fs::write(path, diag::gitlab(&self.collected)) {
             Ok(()) => status,
             Err(e) => {
@@ -329,8 +361,11 @@ impl Output {
     }
 
     fn diff(&self, diffs: &[diff::FileDiff]) {
-        let mut sink: Box<dyn Write> =
-            if self.reporting.format.is_document() { Box::new(std::io::stderr().lock()) } else { Box::new(std::io::stdout().lock()) };
+        let mut sink: Box<dyn Write> = if self.reporting.format.is_document() {
+            Box::new(std::io::stderr().lock())
+        } else {
+            Box::new(std::io::stdout().lock())
+        };
         for file in diffs {
             for line in file.unified().lines() {
                 let style = match line.as_bytes().first() {
@@ -355,7 +390,9 @@ fn site_files(out: &Output, paths: &[PathBuf]) -> Option<Vec<PathBuf>> {
             let before = files.len();
             for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
                 match entry {
-                    Ok(entry) if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "toml") => {
+                    Ok(entry)
+                        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "toml") =>
+                    {
                         files.push(entry.into_path());
                     }
                     Ok(_) => {}
@@ -404,7 +441,11 @@ pub(crate) fn load(path: &Path) -> std::io::Result<SiteSource> {
     let base = path.parent().unwrap_or_else(|| Path::new("."));
     let wanted = crate::site::includes(&text);
     let mut included = Included::default();
-    let read = |relative: &str| std::fs::read_to_string(base.join(relative)).map(Into::into).map_err(|e| e.to_string());
+    let read = |relative: &str| {
+        std::fs::read_to_string(base.join(relative))
+            .map(Into::into)
+            .map_err(|e| e.to_string())
+    };
     for file in wanted.files {
         let contents = read(&file);
         included.files.insert(file, contents);
@@ -423,10 +464,21 @@ pub(crate) fn load(path: &Path) -> std::io::Result<SiteSource> {
 /// The files below `base` that `pattern` matches (`*` within a directory, `**` across them), as
 /// `/`-separated paths relative to `base`, sorted.
 fn expand(base: &Path, pattern: &str) -> Result<Vec<String>, String> {
-    let matcher = globset::GlobBuilder::new(pattern).literal_separator(true).build().map_err(|e| e.to_string())?.compile_matcher();
+    let matcher = globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| e.to_string())?
+        .compile_matcher();
     // Walk only below the pattern's literal prefix (`rules/` in `rules/**/*.yaml`).
-    let prefix: Vec<&str> = pattern.split('/').take_while(|part| !part.contains(['*', '?', '[', '{'])).collect();
-    let prefix = if prefix.len() == pattern.split('/').count() { &prefix[..prefix.len() - 1] } else { &prefix[..] };
+    let prefix: Vec<&str> = pattern
+        .split('/')
+        .take_while(|part| !part.contains(['*', '?', '[', '{']))
+        .collect();
+    let prefix = if prefix.len() == pattern.split('/').count() {
+        &prefix[..prefix.len() - 1]
+    } else {
+        &prefix[..]
+    };
     let root = prefix.iter().fold(base.to_path_buf(), |dir, part| dir.join(part));
     if !root.is_dir() {
         return Ok(Vec::new());
@@ -449,7 +501,9 @@ fn expand(base: &Path, pattern: &str) -> Result<Vec<String>, String> {
 /// Reads every site file (in order, reporting what cannot be read): the sources, and the worst
 /// status so far.
 fn read_sites(out: &mut Output, paths: &[PathBuf]) -> (Vec<SiteSource>, Status) {
-    let Some(files) = site_files(out, paths) else { return (Vec::new(), Status::Error) };
+    let Some(files) = site_files(out, paths) else {
+        return (Vec::new(), Status::Error);
+    };
     let mut sources = Vec::new();
     let mut status = Status::Ok;
     for file in files {
@@ -480,7 +534,10 @@ fn compile_each(out: &mut Output, paths: &[PathBuf]) -> (Vec<(SiteSource, Compil
                     continue;
                 }
                 if let Some(first) = names.insert(site.name.clone(), source.path.clone()) {
-                    out.error(format!("{} and {first} both name site `{}`; each site needs its own name", source.path, site.name));
+                    out.error(format!(
+                        "{} and {first} both name site `{}`; each site needs its own name",
+                        source.path, site.name
+                    ));
                     status = status.max(Status::Failed);
                     continue;
                 }
@@ -552,9 +609,16 @@ fn compile_sites(out: &mut Output, paths: &[PathBuf], root: &Path, check_only: b
         match emit::write(&site.tree, root, &site.name) {
             Ok(report) => {
                 let state = if report.changed { "written" } else { "unchanged" };
-                out.info(format!("{}: {} ({} files, {state})", source.path, target.display(), site.tree.len()));
+                out.info(format!(
+                    "{}: {} ({} files, {state})",
+                    source.path,
+                    target.display(),
+                    site.tree.len()
+                ));
                 for kept in report.kept {
-                    out.info(format!("  kept {kept}: not generated by promsite (and not in kustomization.yaml)"));
+                    out.info(format!(
+                        "  kept {kept}: not generated by promsite (and not in kustomization.yaml)"
+                    ));
                 }
             }
             Err(e) => {
@@ -623,7 +687,10 @@ fn diff_directory(out: &Output, site: &Compiled, against: &Path) -> Status {
 /// The live source of `--cluster`, and how reports name it.
 #[cfg(feature = "cluster")]
 fn connect(cluster: &ClusterTarget) -> Result<(Box<dyn diff::LiveSource>, String), diff::LiveError> {
-    let options = diff::kubernetes::ClusterOptions { context: cluster.context.clone(), kubeconfig: cluster.kubeconfig.clone() };
+    let options = diff::kubernetes::ClusterOptions {
+        context: cluster.context.clone(),
+        kubeconfig: cluster.kubeconfig.clone(),
+    };
     let source = diff::kubernetes::KubeSource::connect(&options)?;
     let description = format!("cluster {}", source.url());
     Ok((Box::new(source), description))
@@ -631,13 +698,23 @@ fn connect(cluster: &ClusterTarget) -> Result<(Box<dyn diff::LiveSource>, String
 
 #[cfg(not(feature = "cluster"))]
 fn connect(_: &ClusterTarget) -> Result<(Box<dyn diff::LiveSource>, String), diff::LiveError> {
-    Err(diff::LiveError::Config("this promsite was built without the `cluster` feature; rebuild with it, or use `--live-file`".to_owned()))
+    Err(diff::LiveError::Config(
+        "this promsite was built without the `cluster` feature; rebuild with it, or use `--live-file`".to_owned(),
+    ))
 }
 
 /// Compares with live objects and reports: diffs (or the JSON document) on stdout, one line per
 /// object and a summary on stderr.
-fn diff_live(out: &Output, site: &Compiled, source: &mut dyn diff::LiveSource, description: &str, output: DiffOutput) -> Status {
-    let report = match diff::cluster::compiled_objects(site).and_then(|objects| diff::cluster::compare(&site.name, &objects, source)) {
+fn diff_live(
+    out: &Output,
+    site: &Compiled,
+    source: &mut dyn diff::LiveSource,
+    description: &str,
+    output: DiffOutput,
+) -> Status {
+    let report = match diff::cluster::compiled_objects(site)
+        .and_then(|objects| diff::cluster::compare(&site.name, &objects, source))
+    {
         Ok(report) => report,
         Err(e) => {
             out.error(e);
@@ -670,7 +747,11 @@ fn diff_live(out: &Output, site: &Compiled, source: &mut dyn diff::LiveSource, d
         eprintln!("{action:<6} {} {namespace}{}", change.kind, change.name);
     }
     eprintln!("{}: {} (against {description})", site.name, report.summary());
-    if report.changes.is_empty() { Status::Ok } else { Status::Failed }
+    if report.changes.is_empty() {
+        Status::Ok
+    } else {
+        Status::Failed
+    }
 }
 
 fn print_schema() -> Status {
@@ -691,8 +772,15 @@ fn explain(id: &str) -> Status {
         print!("{}", diag::explain(code));
         return Status::Ok;
     }
-    let closest = diag::Code::ALL.iter().map(|c| c.id()).min_by_key(|known| strsim::levenshtein(id, known)).filter(|known| strsim::levenshtein(id, known) <= 4);
-    eprintln!("error: unknown code `{id}`{}", closest.map(|c| format!("; did you mean `{c}`?")).unwrap_or_default());
+    let closest = diag::Code::ALL
+        .iter()
+        .map(|c| c.id())
+        .min_by_key(|known| strsim::levenshtein(id, known))
+        .filter(|known| strsim::levenshtein(id, known) <= 4);
+    eprintln!(
+        "error: unknown code `{id}`{}",
+        closest.map(|c| format!("; did you mean `{c}`?")).unwrap_or_default()
+    );
     eprintln!("known codes:");
     for code in diag::Code::ALL {
         eprintln!("  {}", code.id());
@@ -716,7 +804,14 @@ fn man() -> Status {
 
 /// Writes the starter site, refusing to overwrite anything, after checking it like any site.
 fn init(color: ColorChoice, name: &str, nodes: &[StarterNode], output: Option<PathBuf>) -> Status {
-    let out = Output::new(color, Reporting { format: Format::Human, gitlab_report: None, deny_warnings: false });
+    let out = Output::new(
+        color,
+        Reporting {
+            format: Format::Human,
+            gitlab_report: None,
+            deny_warnings: false,
+        },
+    );
     let path = output.unwrap_or_else(|| PathBuf::from("sites").join(format!("{name}.toml")));
     let source = SiteSource::new(path.display().to_string(), starter::site(name, nodes));
     if let Err(diagnostics) = pipeline::check(&source) {
@@ -729,19 +824,27 @@ fn init(color: ColorChoice, name: &str, nodes: &[StarterNode], output: Option<Pa
         return Status::Ok;
     }
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
-        && let Err(e) = std::fs::create_dir_all(parent) {
-            out.error(format!("cannot create {}: {e}", parent.display()));
-            return Status::Error;
-        }
+        && let Err(e) = std::fs::create_dir_all(parent)
+    {
+        out.error(format!("cannot create {}: {e}", parent.display()));
+        return Status::Error;
+    }
     // `create_new` refuses an existing file atomically, so a site is never overwritten.
-    let written = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).and_then(|mut file| file.write_all(source.text.as_bytes()));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut file| file.write_all(source.text.as_bytes()));
     match written {
         Ok(()) => {
             println!("{}: written; next: `promsite check {}`", path.display(), path.display());
             Status::Ok
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            out.error(format!("{} already exists; choose another --output or --name", path.display()));
+            out.error(format!(
+                "{} already exists; choose another --output or --name",
+                path.display()
+            ));
             Status::Error
         }
         Err(e) => {

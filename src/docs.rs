@@ -32,7 +32,11 @@ const TABLE_HEADER: &str = "\n| Key | Type | Required | Description | Example |\
 
 /// Renders the reference for a site schema (as `check::site_schema()` returns it).
 pub fn site_format(schema: &Value) -> String {
-    let defs = schema.get("$defs").and_then(Value::as_object).cloned().unwrap_or_default();
+    let defs = schema
+        .get("$defs")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
     let mut out = String::from(
         "# Site file reference\n\n\
          <!-- Generated from schema/site.schema.json by `promsite docs > docs/site-format.md`; do not edit. -->\n\n\
@@ -41,14 +45,31 @@ pub fn site_format(schema: &Value) -> String {
          Values are checked further than their type: see `promsite explain CODE` for each diagnostic.\n",
     );
     let root_keys = properties(schema);
-    let mut ordered: Vec<&String> = SECTION_ORDER.iter().filter_map(|name| root_keys.iter().find(|(k, _)| k == name).map(|(k, _)| k)).collect();
-    ordered.extend(root_keys.iter().map(|(k, _)| k).filter(|k| !SECTION_ORDER.contains(&k.as_str())));
+    let mut ordered: Vec<&String> = SECTION_ORDER
+        .iter()
+        .filter_map(|name| root_keys.iter().find(|(k, _)| k == name).map(|(k, _)| k))
+        .collect();
+    ordered.extend(
+        root_keys
+            .iter()
+            .map(|(k, _)| k)
+            .filter(|k| !SECTION_ORDER.contains(&k.as_str())),
+    );
     let required = required(schema);
-    let mut writer = Writer { defs: &defs, seen: BTreeSet::new(), out: &mut out };
+    let mut writer = Writer {
+        defs: &defs,
+        seen: BTreeSet::new(),
+        out: &mut out,
+    };
     // Keys that are not tables (`rule_files`) must come before the first table header.
-    let plain: Vec<&(String, Value)> = root_keys.iter().filter(|(key, property)| table_of(&defs, key, property).is_none()).collect();
+    let plain: Vec<&(String, Value)> = root_keys
+        .iter()
+        .filter(|(key, property)| table_of(&defs, key, property).is_none())
+        .collect();
     if !plain.is_empty() {
-        writer.out.push_str("\n## Top-level keys\n\nWrite these before the first `[table]` header.\n");
+        writer
+            .out
+            .push_str("\n## Top-level keys\n\nWrite these before the first `[table]` header.\n");
         writer.out.push_str(TABLE_HEADER);
         for (key, property) in plain {
             writer.row(key, key, property, required.contains(key.as_str()));
@@ -71,12 +92,17 @@ struct Writer<'a> {
 impl Writer<'_> {
     /// The path of an enclosing section that already documents definition `name`.
     fn ancestor(&self, name: &str, path: &str) -> Option<&str> {
-        self.seen.iter().find(|(def, seen)| def == name && path.starts_with(&format!("{seen}."))).map(|(_, seen)| seen.as_str())
+        self.seen
+            .iter()
+            .find(|(def, seen)| def == name && path.starts_with(&format!("{seen}.")))
+            .map(|(_, seen)| seen.as_str())
     }
 
     fn property_section(&mut self, path: &str, property: &Value, required: bool) {
         let defs = self.defs;
-        let Some((header, table, name)) = table_of(defs, path, property) else { return };
+        let Some((header, table, name)) = table_of(defs, path, property) else {
+            return;
+        };
         if let Some(name) = name {
             // A definition reached again below itself (a route's child routes) is documented once.
             if self.ancestor(name, path).is_some() {
@@ -84,8 +110,15 @@ impl Writer<'_> {
             }
             self.seen.insert((name.to_owned(), path.to_owned()));
         }
-        self.out.push_str(&format!("\n## `{header}`{}\n\n", if required { " (required)" } else { "" }));
-        if let Some(text) = property.get("description").or_else(|| table.get("description")).and_then(Value::as_str) {
+        self.out.push_str(&format!(
+            "\n## `{header}`{}\n\n",
+            if required { " (required)" } else { "" }
+        ));
+        if let Some(text) = property
+            .get("description")
+            .or_else(|| table.get("description"))
+            .and_then(Value::as_str)
+        {
             self.out.push_str(&format!("{text}\n"));
         }
         let keys = properties(table);
@@ -108,8 +141,19 @@ impl Writer<'_> {
     fn row(&mut self, key: &str, path: &str, property: &Value, required: bool) {
         let kind = self.type_of(path, property);
         let description = property.get("description").and_then(Value::as_str).unwrap_or_default();
-        let example = property.get("examples").and_then(Value::as_array).and_then(|e| e.first()).map(toml_value).map(|v| format!("`{v}`")).unwrap_or_default();
-        self.out.push_str(&format!("| `{key}` | {kind} | {} | {} | {} |\n", if required { "yes" } else { "no" }, cell(description), cell(&example)));
+        let example = property
+            .get("examples")
+            .and_then(Value::as_array)
+            .and_then(|e| e.first())
+            .map(toml_value)
+            .map(|v| format!("`{v}`"))
+            .unwrap_or_default();
+        self.out.push_str(&format!(
+            "| `{key}` | {kind} | {} | {} | {} |\n",
+            if required { "yes" } else { "no" },
+            cell(description),
+            cell(&example)
+        ));
     }
 
     fn type_of(&self, path: &str, property: &Value) -> String {
@@ -118,7 +162,11 @@ impl Writer<'_> {
                 Some(ancestor) => format!("same keys as `[{ancestor}]`"),
                 None => format!("see `{header}`"),
             };
-            let shape = if header.starts_with("[[") { "array of tables" } else { "table" };
+            let shape = if header.starts_with("[[") {
+                "array of tables"
+            } else {
+                "table"
+            };
             return format!("{shape}{}, {section}", at_least(property, "minItems"));
         }
         let (target, _) = resolve(self.defs, property);
@@ -127,17 +175,26 @@ impl Writer<'_> {
         }
         match target.get("type").and_then(Value::as_str) {
             Some("array") => {
-                let items = target.get("items").map(|items| self.type_of(path, items)).unwrap_or_default();
+                let items = target
+                    .get("items")
+                    .map(|items| self.type_of(path, items))
+                    .unwrap_or_default();
                 let items = items.strip_prefix("one of ").unwrap_or(&items);
                 let items = plural(items);
                 format!("array of {items}{}", at_least(target, "minItems"))
             }
             Some("object") => {
-                let values = target.get("additionalProperties").map(|v| self.type_of(path, v)).unwrap_or_default();
+                let values = target
+                    .get("additionalProperties")
+                    .map(|v| self.type_of(path, v))
+                    .unwrap_or_default();
                 let values = plural(&values);
                 format!("table of {values}{}", at_least(target, "minProperties"))
             }
-            Some("integer") => match (target.get("minimum").and_then(Value::as_u64), target.get("maximum").and_then(Value::as_u64)) {
+            Some("integer") => match (
+                target.get("minimum").and_then(Value::as_u64),
+                target.get("maximum").and_then(Value::as_u64),
+            ) {
                 (Some(min), Some(max)) => format!("integer {min}–{max}"),
                 (Some(min), None) => format!("integer ≥ {min}"),
                 _ => "integer".to_owned(),
@@ -149,14 +206,22 @@ impl Writer<'_> {
 }
 
 fn resolve<'v>(defs: &'v Map<String, Value>, schema: &'v Value) -> (&'v Value, Option<&'v str>) {
-    match schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/")) {
+    match schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/$defs/"))
+    {
         Some(name) => (defs.get(name).unwrap_or(&Value::Null), Some(name)),
         None => (schema, None),
     }
 }
 
 /// The table a property opens (directly, or as the items of an array), with its header.
-fn table_of<'v>(defs: &'v Map<String, Value>, path: &str, property: &'v Value) -> Option<(String, &'v Value, Option<&'v str>)> {
+fn table_of<'v>(
+    defs: &'v Map<String, Value>,
+    path: &str,
+    property: &'v Value,
+) -> Option<(String, &'v Value, Option<&'v str>)> {
     let (target, name) = resolve(defs, property);
     if target.get("properties").is_some() {
         return Some((format!("[{path}]"), target, name));
@@ -175,7 +240,11 @@ fn plural(kind: &str) -> String {
 }
 
 fn properties(schema: &Value) -> Vec<(String, Value)> {
-    schema.get("properties").and_then(Value::as_object).map(|p| p.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default()
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default()
 }
 
 fn required(schema: &Value) -> BTreeSet<String> {
@@ -183,11 +252,20 @@ fn required(schema: &Value) -> BTreeSet<String> {
 }
 
 fn required_set(schema: &Value) -> BTreeSet<&str> {
-    schema.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default()
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
 }
 
 fn at_least(schema: &Value, key: &str) -> String {
-    schema.get(key).and_then(Value::as_u64).filter(|&n| n > 0).map(|n| format!(", at least {n}")).unwrap_or_default()
+    schema
+        .get(key)
+        .and_then(Value::as_u64)
+        .filter(|&n| n > 0)
+        .map(|n| format!(", at least {n}"))
+        .unwrap_or_default()
 }
 
 /// The allowed values of an enumeration, as `"a"`, `"b"`.
@@ -195,7 +273,12 @@ fn choices(schema: &Value) -> Option<String> {
     let values: Vec<String> = if let Some(values) = schema.get("enum").and_then(Value::as_array) {
         values.iter().map(toml_value).collect()
     } else {
-        schema.get("oneOf")?.as_array()?.iter().map(|branch| branch.get("const").map(toml_value)).collect::<Option<_>>()?
+        schema
+            .get("oneOf")?
+            .as_array()?
+            .iter()
+            .map(|branch| branch.get("const").map(toml_value))
+            .collect::<Option<_>>()?
     };
     Some(values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "))
 }
@@ -204,7 +287,10 @@ fn choices(schema: &Value) -> Option<String> {
 fn toml_value(value: &Value) -> String {
     match value {
         Value::Object(map) => {
-            let entries: Vec<String> = map.iter().map(|(k, v)| format!("{} = {}", toml_key(k), toml_value(v))).collect();
+            let entries: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{} = {}", toml_key(k), toml_value(v)))
+                .collect();
             format!("{{ {} }}", entries.join(", "))
         }
         Value::Array(items) => format!("[{}]", items.iter().map(toml_value).collect::<Vec<_>>().join(", ")),
@@ -214,7 +300,11 @@ fn toml_value(value: &Value) -> String {
 }
 
 fn toml_key(key: &str) -> String {
-    if !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') { key.to_owned() } else { toml::Value::String(key.to_owned()).to_string() }
+    if !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+        key.to_owned()
+    } else {
+        toml::Value::String(key.to_owned()).to_string()
+    }
 }
 
 /// Text fit for one Markdown table cell.

@@ -7,8 +7,8 @@
 //! and `diff` do I/O, and only `diff` talks to a cluster; `diag` carries every user-facing problem
 //! with a stable code and a span.
 
-mod cli;
 pub mod check;
+mod cli;
 pub mod diag;
 pub mod diff;
 pub mod docs;

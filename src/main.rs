@@ -30,10 +30,14 @@ mod huge_pages {
     pub(super) fn restart_with_huge_pages() {
         // Tunables of the user's own are left alone; after the restart the variable is set, so
         // this happens at most once.
-        if std::env::var_os(TUNABLES).is_some() || !std::fs::read_to_string(THP_MODE).is_ok_and(|mode| mode.contains("[madvise]")) {
+        if std::env::var_os(TUNABLES).is_some()
+            || !std::fs::read_to_string(THP_MODE).is_ok_and(|mode| mode.contains("[madvise]"))
+        {
             return;
         }
-        let Ok(executable) = std::env::current_exe() else { return };
+        let Ok(executable) = std::env::current_exe() else {
+            return;
+        };
         let mut args = std::env::args_os();
         let mut command = std::process::Command::new(executable);
         if let Some(name) = args.next() {

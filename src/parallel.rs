@@ -11,7 +11,12 @@ pub(crate) fn cores() -> usize {
 /// `items.iter().map(|item| f(&mut state, item))` on up to `threads` threads, each with its own
 /// `state` from `init` (a cache, say). Each thread takes the next item until none is left, so one
 /// slow item does not hold up the rest. A panic in `f` is re-raised here: it is a promsite bug.
-pub(crate) fn map_with<T: Sync, S, R: Send>(items: &[T], threads: usize, init: impl Fn() -> S + Sync, f: impl Fn(&mut S, &T) -> R + Sync) -> Vec<R> {
+pub(crate) fn map_with<T: Sync, S, R: Send>(
+    items: &[T],
+    threads: usize,
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, &T) -> R + Sync,
+) -> Vec<R> {
     let threads = threads.min(items.len());
     if threads <= 1 {
         let mut state = init();
@@ -32,7 +37,10 @@ pub(crate) fn map_with<T: Sync, S, R: Send>(items: &[T], threads: usize, init: i
                 })
             })
             .collect();
-        workers.into_iter().flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
     });
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, result)| result).collect()
@@ -47,7 +55,9 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> 
 /// milliseconds that nothing waits for. If the process ends first, the system reclaims the memory.
 pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
     // Without a thread, the closure and the value in it are freed here.
-    let _ = std::thread::Builder::new().name("promsite-drop".into()).spawn(move || drop(value));
+    let _ = std::thread::Builder::new()
+        .name("promsite-drop".into())
+        .spawn(move || drop(value));
 }
 
 #[cfg(test)]
@@ -56,7 +66,18 @@ mod tests {
     fn results_keep_the_order_of_the_items() {
         let items: Vec<u32> = (0..1000).collect();
         for threads in [1, 2, 7] {
-            assert_eq!(super::map_with(&items, threads, || 0, |seen, n| { *seen += 1; n * 2 }), items.iter().map(|n| n * 2).collect::<Vec<_>>());
+            assert_eq!(
+                super::map_with(
+                    &items,
+                    threads,
+                    || 0,
+                    |seen, n| {
+                        *seen += 1;
+                        n * 2
+                    }
+                ),
+                items.iter().map(|n| n * 2).collect::<Vec<_>>()
+            );
         }
     }
 }

@@ -58,8 +58,16 @@ pub fn compile(source: &SiteSource) -> Result<Compiled, Diagnostics> {
         diagnostics
     };
     if let Some(key) = bundle.collisions.first() {
-        return Err(internal(format!("two generated objects are both {} `{}`", key.kind, key.name)));
+        return Err(internal(format!(
+            "two generated objects are both {} `{}`",
+            key.kind, key.name
+        )));
     }
     let tree = emit::tree(&bundle).map_err(|e| internal(format!("internal: cannot serialize the output: {e}")))?;
-    Ok(Compiled { name: site.name, bundle, tree, warnings })
+    Ok(Compiled {
+        name: site.name,
+        bundle,
+        tree,
+        warnings,
+    })
 }

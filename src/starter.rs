@@ -15,7 +15,10 @@ impl std::str::FromStr for StarterNode {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         match text.split_once('=') {
-            Some((name, address)) if !name.is_empty() && !address.is_empty() => Ok(Self { name: name.to_owned(), address: address.to_owned() }),
+            Some((name, address)) if !name.is_empty() && !address.is_empty() => Ok(Self {
+                name: name.to_owned(),
+                address: address.to_owned(),
+            }),
             _ => Err(format!("`{text}` is not NAME=ADDRESS, e.g. `worker-1=10.0.0.11`")),
         }
     }
@@ -157,8 +160,17 @@ pub fn site(name: &str, nodes: &[StarterNode]) -> String {
             quoted(&node.address)
         ));
     }
-    let pinned: Vec<String> = if nodes.is_empty() { vec![quoted("node-1"), quoted("node-2")] } else { nodes.iter().take(2).map(|n| quoted(&n.name)).collect() };
-    text.push_str(&BODY.replace("@PINNED@", &pinned.join(", ")).replace("@REPLICAS@", &pinned.len().to_string()).replace("@SITE@", &quoted(name)));
+    let pinned: Vec<String> = if nodes.is_empty() {
+        vec![quoted("node-1"), quoted("node-2")]
+    } else {
+        nodes.iter().take(2).map(|n| quoted(&n.name)).collect()
+    };
+    text.push_str(
+        &BODY
+            .replace("@PINNED@", &pinned.join(", "))
+            .replace("@REPLICAS@", &pinned.len().to_string())
+            .replace("@SITE@", &quoted(name)),
+    );
     text
 }
 
@@ -168,7 +180,13 @@ mod tests {
 
     #[test]
     fn nodes_parse_from_name_equals_address() {
-        assert_eq!("w-1=10.0.0.1".parse(), Ok(StarterNode { name: "w-1".into(), address: "10.0.0.1".into() }));
+        assert_eq!(
+            "w-1=10.0.0.1".parse(),
+            Ok(StarterNode {
+                name: "w-1".into(),
+                address: "10.0.0.1".into()
+            })
+        );
         assert!("w-1".parse::<StarterNode>().is_err());
         assert!("=10.0.0.1".parse::<StarterNode>().is_err());
     }
@@ -177,13 +195,29 @@ mod tests {
     /// all of them uncommented, the site must still be valid.
     #[test]
     fn the_starter_and_its_commented_examples_are_valid() {
-        let nodes = [StarterNode { name: "master-1".into(), address: "10.0.0.1".into() }, StarterNode { name: "master-2".into(), address: "10.0.0.2".into() }];
+        let nodes = [
+            StarterNode {
+                name: "master-1".into(),
+                address: "10.0.0.1".into(),
+            },
+            StarterNode {
+                name: "master-2".into(),
+                address: "10.0.0.2".into(),
+            },
+        ];
         for nodes in [&nodes[..], &[]] {
             let starter = site("lab", nodes);
             let uncommented: String = starter
                 .lines()
                 .map(|line| match line.strip_prefix("# ") {
-                    Some(code) if code.starts_with('[') || code.split_once(" = ").is_some_and(|(key, _)| !key.is_empty() && key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')) => code,
+                    Some(code)
+                        if code.starts_with('[')
+                            || code.split_once(" = ").is_some_and(|(key, _)| {
+                                !key.is_empty() && key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                            }) =>
+                    {
+                        code
+                    }
                     _ => line,
                 })
                 .fold(String::new(), |mut text, line| {
@@ -191,10 +225,17 @@ mod tests {
                     text.push('\n');
                     text
                 });
-            assert!(uncommented.lines().filter(|l| l.starts_with("# ")).count() + 10 < starter.lines().filter(|l| l.starts_with("# ")).count());
+            assert!(
+                uncommented.lines().filter(|l| l.starts_with("# ")).count() + 10
+                    < starter.lines().filter(|l| l.starts_with("# ")).count()
+            );
             for text in [starter, uncommented] {
                 let checked = crate::pipeline::check(&crate::diag::SiteSource::new("starter.toml", text.as_str()));
-                assert!(checked.as_ref().is_ok_and(|c| c.warnings.is_empty()), "{:?}\n{text}", checked.err());
+                assert!(
+                    checked.as_ref().is_ok_and(|c| c.warnings.is_empty()),
+                    "{:?}\n{text}",
+                    checked.err()
+                );
             }
         }
     }

@@ -45,7 +45,12 @@ impl Size {
             Size::L => (50, 200, 2_000, 40),
             Size::Xl => (200, 1_000, 20_000, 100),
         };
-        Counts { nodes, targets, rules, receivers }
+        Counts {
+            nodes,
+            targets,
+            rules,
+            receivers,
+        }
     }
 
     /// Lower-case label, as on the command line.
@@ -70,12 +75,22 @@ fn build(counts: Counts, name: &str) -> Table {
     let nodes: Vec<String> = (0..counts.nodes.max(3)).map(node_name).collect();
     let workers: Vec<&String> = nodes.iter().skip(3).collect();
     // Prometheus and Alertmanager run on workers where there are some, on the control plane otherwise.
-    let stateful: Vec<&String> = if workers.len() >= 2 { workers.iter().take(2).copied().collect() } else { nodes.iter().take(2).collect() };
+    let stateful: Vec<&String> = if workers.len() >= 2 {
+        workers.iter().take(2).copied().collect()
+    } else {
+        nodes.iter().take(2).collect()
+    };
     let receivers: Vec<String> = (0..counts.receivers.max(1)).map(|i| format!("team-{i:03}")).collect();
 
     let mut document = Table::new();
-    document.insert("site".into(), table([("name", name.into()), ("namespace", "monitoring".into())]));
-    document.insert("nodes".into(), Value::Array(nodes.iter().enumerate().map(|(i, node)| node_entry(i, node)).collect()));
+    document.insert(
+        "site".into(),
+        table([("name", name.into()), ("namespace", "monitoring".into())]),
+    );
+    document.insert(
+        "nodes".into(),
+        Value::Array(nodes.iter().enumerate().map(|(i, node)| node_entry(i, node)).collect()),
+    );
     document.insert(
         "prometheus".into(),
         table([
@@ -83,7 +98,10 @@ fn build(counts: Counts, name: &str) -> Table {
             ("retention", "15d".into()),
             ("nodes", strings(&stateful)),
             ("external_labels", table([("cluster", name.into())])),
-            ("storage", table([("path", "/data/prometheus".into()), ("size", "50Gi".into())])),
+            (
+                "storage",
+                table([("path", "/data/prometheus".into()), ("size", "50Gi".into())]),
+            ),
         ]),
     );
     document.insert(
@@ -97,7 +115,10 @@ fn build(counts: Counts, name: &str) -> Table {
                     ("smarthost", "smtp.example.com:587".into()),
                     ("from", "alerts@example.com".into()),
                     ("auth_username", "alerts".into()),
-                    ("auth_password", table([("secret", "smtp".into()), ("key", "password".into())])),
+                    (
+                        "auth_password",
+                        table([("secret", "smtp".into()), ("key", "password".into())]),
+                    ),
                 ]),
             ),
         ]),
@@ -107,19 +128,52 @@ fn build(counts: Counts, name: &str) -> Table {
         table([
             ("receiver", receivers[0].as_str().into()),
             ("group_by", strings(&["alertname", "team"])),
-            ("routes", Value::Array(receivers.iter().map(|team| table([("matchers", strings(&[format!("team=\"{team}\"")])), ("receiver", team.as_str().into())])).collect())),
+            (
+                "routes",
+                Value::Array(
+                    receivers
+                        .iter()
+                        .map(|team| {
+                            table([
+                                ("matchers", strings(&[format!("team=\"{team}\"")])),
+                                ("receiver", team.as_str().into()),
+                            ])
+                        })
+                        .collect(),
+                ),
+            ),
         ]),
     );
-    document.insert("receivers".into(), Value::Array(receivers.iter().map(|team| receiver(team)).collect()));
-    document.insert("scrape".into(), Value::Array((0..counts.targets).map(scrape_entry).collect()));
-    document.insert("etcd".into(), table([("client_cert", table([("secret", "etcd-certs".into()), ("cert", "tls.crt".into()), ("key", "tls.key".into()), ("ca", "ca.crt".into())]))]));
+    document.insert(
+        "receivers".into(),
+        Value::Array(receivers.iter().map(|team| receiver(team)).collect()),
+    );
+    document.insert(
+        "scrape".into(),
+        Value::Array((0..counts.targets).map(scrape_entry).collect()),
+    );
+    document.insert(
+        "etcd".into(),
+        table([(
+            "client_cert",
+            table([
+                ("secret", "etcd-certs".into()),
+                ("cert", "tls.crt".into()),
+                ("key", "tls.key".into()),
+                ("ca", "ca.crt".into()),
+            ]),
+        )]),
+    );
     document.insert(
         "api_clients".into(),
         Value::Array(vec![table([
             ("name", "rules-bot".into()),
             ("namespace", "platform".into()),
             ("resources", strings(&["prometheusrules", "servicemonitors"])),
-            ("verbs", strings(&["get", "list", "watch", "create", "update", "patch", "delete"])),
+            (
+                "verbs",
+                strings(&["get", "list", "watch", "create", "update", "patch", "delete"]),
+            ),
         ])]),
     );
     let groups = counts.rules.div_ceil(RULES_PER_GROUP);
@@ -128,8 +182,13 @@ fn build(counts: Counts, name: &str) -> Table {
         Value::Array(
             (0..groups)
                 .map(|group| {
-                    let rules = (group * RULES_PER_GROUP..counts.rules.min((group + 1) * RULES_PER_GROUP)).map(|i| rule(i, &receivers[i % receivers.len()])).collect();
-                    table([("name", format!("service-{group:05}").into()), ("rules", Value::Array(rules))])
+                    let rules = (group * RULES_PER_GROUP..counts.rules.min((group + 1) * RULES_PER_GROUP))
+                        .map(|i| rule(i, &receivers[i % receivers.len()]))
+                        .collect();
+                    table([
+                        ("name", format!("service-{group:05}").into()),
+                        ("rules", Value::Array(rules)),
+                    ])
                 })
                 .collect(),
         ),
@@ -138,7 +197,11 @@ fn build(counts: Counts, name: &str) -> Table {
 }
 
 fn node_name(i: usize) -> String {
-    if i < 3 { format!("cp-{i}") } else { format!("worker-{i:03}") }
+    if i < 3 {
+        format!("cp-{i}")
+    } else {
+        format!("worker-{i:03}")
+    }
 }
 
 fn node_entry(i: usize, name: &str) -> Value {
@@ -151,15 +214,31 @@ fn node_entry(i: usize, name: &str) -> Value {
             ("taints", strings(&["node-role.kubernetes.io/control-plane:NoSchedule"])),
         ])
     } else {
-        table([("name", name.into()), ("address", address.into()), ("roles", strings(&["worker"]))])
+        table([
+            ("name", name.into()),
+            ("address", address.into()),
+            ("roles", strings(&["worker"])),
+        ])
     }
 }
 
 fn receiver(team: &str) -> Value {
     table([
         ("name", team.into()),
-        ("email", Value::Array(vec![table([("to", format!("{team}@example.com").into()), ("send_resolved", true.into())])])),
-        ("webhook", Value::Array(vec![table([("url", format!("http://hooks.example.com/{team}").into())])])),
+        (
+            "email",
+            Value::Array(vec![table([
+                ("to", format!("{team}@example.com").into()),
+                ("send_resolved", true.into()),
+            ])]),
+        ),
+        (
+            "webhook",
+            Value::Array(vec![table([(
+                "url",
+                format!("http://hooks.example.com/{team}").into(),
+            )])]),
+        ),
     ])
 }
 
@@ -167,7 +246,10 @@ fn scrape_entry(i: usize) -> Value {
     table([
         ("name", format!("exporter-{i:04}").into()),
         ("namespace", format!("apps-{:02}", i % 20).into()),
-        ("selector", table([("app.kubernetes.io/name", format!("exporter-{i:04}").into())])),
+        (
+            "selector",
+            table([("app.kubernetes.io/name", format!("exporter-{i:04}").into())]),
+        ),
         ("port", "metrics".into()),
         ("interval", "30s".into()),
     ])
@@ -192,9 +274,19 @@ fn rule(i: usize, team: &str) -> Value {
 }
 
 fn table<const N: usize>(entries: [(&str, Value); N]) -> Value {
-    Value::Table(entries.into_iter().map(|(key, value)| (key.to_owned(), value)).collect())
+    Value::Table(
+        entries
+            .into_iter()
+            .map(|(key, value)| (key.to_owned(), value))
+            .collect(),
+    )
 }
 
 fn strings<S: AsRef<str>>(items: &[S]) -> Value {
-    Value::Array(items.iter().map(|item| Value::String(item.as_ref().to_owned())).collect())
+    Value::Array(
+        items
+            .iter()
+            .map(|item| Value::String(item.as_ref().to_owned()))
+            .collect(),
+    )
 }

@@ -28,7 +28,11 @@ impl Drop for Running {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
 }
 
 /// Listens on a loopback port the OS picks and serves each connection on its own thread.
@@ -65,16 +69,20 @@ fn serve_http(stream: TcpStream, sender: &Sender<String>) {
                 break;
             }
             if let Some((name, value)) = line.split_once(':')
-                && name.eq_ignore_ascii_case("content-length") {
-                    length = value.trim().parse().unwrap_or(0);
-                }
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap_or(0);
+            }
         }
         let mut body = vec![0; length];
         if reader.read_exact(&mut body).is_err() {
             return;
         }
         let _ = sender.send(String::from_utf8_lossy(&body).into_owned());
-        if writer.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n").is_err() {
+        if writer
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+            .is_err()
+        {
             return;
         }
     }
@@ -136,22 +144,37 @@ fn serve_smtp(stream: TcpStream, sender: &Sender<String>) {
 fn http(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(IO_TIMEOUT))?;
-    write!(stream, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())?;
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
     let mut response = String::new();
     stream.read_to_string(&mut response)?;
-    let status = response.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
     Ok((status, body))
 }
 
 fn receive(channel: &Receiver<String>, what: &str, deadline: Instant) -> String {
     let left = deadline.saturating_duration_since(Instant::now());
-    channel.recv_timeout(left).unwrap_or_else(|_| panic!("no {what} arrived within {STEP:?}"))
+    channel
+        .recv_timeout(left)
+        .unwrap_or_else(|_| panic!("no {what} arrived within {STEP:?}"))
 }
 
 #[test]
 fn a_posted_alert_reaches_the_webhook_and_the_inbox_grouped_as_routed() {
-    let Some(alertmanager) = common::tool("prometheus-alertmanager") else { return };
+    let Some(alertmanager) = common::tool("prometheus-alertmanager") else {
+        return;
+    };
     let (hook_tx, hooks) = mpsc::channel();
     let (mail_tx, mails) = mpsc::channel();
     let hook_port = listen(hook_tx, serve_http);
@@ -228,25 +251,55 @@ email = [{{ to = "db@example.com" }}]
     let deadline = Instant::now() + STEP;
     let mut groups: Vec<(String, Vec<String>)> = (0..2)
         .map(|_| {
-            let notification: Value = serde_json::from_str(&receive(&hooks, "webhook notification", deadline)).expect("webhook body is JSON");
+            let notification: Value =
+                serde_json::from_str(&receive(&hooks, "webhook notification", deadline)).expect("webhook body is JSON");
             assert_eq!(notification["receiver"], "hook");
             assert_eq!(notification["status"], "firing");
             assert_eq!(notification["groupLabels"]["alertname"], "DiskFull");
-            let team = notification["groupLabels"]["team"].as_str().expect("grouped by team").to_owned();
-            let mut instances: Vec<String> = notification["alerts"].as_array().expect("alerts").iter().map(|a| a["labels"]["instance"].as_str().expect("instance").to_owned()).collect();
+            let team = notification["groupLabels"]["team"]
+                .as_str()
+                .expect("grouped by team")
+                .to_owned();
+            let mut instances: Vec<String> = notification["alerts"]
+                .as_array()
+                .expect("alerts")
+                .iter()
+                .map(|a| a["labels"]["instance"].as_str().expect("instance").to_owned())
+                .collect();
             instances.sort();
             (team, instances)
         })
         .collect();
     groups.sort();
-    assert_eq!(groups, [("db".to_owned(), vec!["db-1".to_owned(), "db-2".to_owned()]), ("web".to_owned(), vec!["web-1".to_owned()])]);
+    assert_eq!(
+        groups,
+        [
+            ("db".to_owned(), vec!["db-1".to_owned(), "db-2".to_owned()]),
+            ("web".to_owned(), vec!["web-1".to_owned()])
+        ]
+    );
 
     // The db group also goes, as one e-mail with both alerts, to the db team's inbox.
     let mail = receive(&mails, "e-mail", Instant::now() + STEP);
     assert!(mail.contains("RCPT TO:<db@example.com>"), "wrong recipient:\n{mail}");
-    assert!(mail.contains("MAIL FROM:<alertmanager@example.com>"), "wrong sender:\n{mail}");
-    let subject = mail.lines().find(|l| l.starts_with("Subject:")).unwrap_or_else(|| panic!("no subject:\n{mail}"));
-    assert!(subject.contains("[FIRING:2]") && subject.contains("DiskFull") && subject.contains("db"), "{subject}");
-    assert!(mail.contains("db-1") && mail.contains("db-2") && !mail.contains("web-1"), "the e-mail must hold exactly the db group");
-    assert!(mails.recv_timeout(Duration::from_secs(2)).is_err(), "only the db group is routed to e-mail");
+    assert!(
+        mail.contains("MAIL FROM:<alertmanager@example.com>"),
+        "wrong sender:\n{mail}"
+    );
+    let subject = mail
+        .lines()
+        .find(|l| l.starts_with("Subject:"))
+        .unwrap_or_else(|| panic!("no subject:\n{mail}"));
+    assert!(
+        subject.contains("[FIRING:2]") && subject.contains("DiskFull") && subject.contains("db"),
+        "{subject}"
+    );
+    assert!(
+        mail.contains("db-1") && mail.contains("db-2") && !mail.contains("web-1"),
+        "the e-mail must hold exactly the db group"
+    );
+    assert!(
+        mails.recv_timeout(Duration::from_secs(2)).is_err(),
+        "only the db group is routed to e-mail"
+    );
 }

@@ -19,7 +19,11 @@ fn promsite(dir: &Path) -> Command {
 fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     fs::create_dir(dir.path().join("sites")).expect("mkdir");
-    fs::copy(common::root().join("sites/example.toml"), dir.path().join("sites/example.toml")).expect("copy");
+    fs::copy(
+        common::root().join("sites/example.toml"),
+        dir.path().join("sites/example.toml"),
+    )
+    .expect("copy");
     dir
 }
 
@@ -30,9 +34,18 @@ const SITE_DIR: &str = "out/aipaas-japan";
 #[test]
 fn the_restart_for_huge_pages_keeps_arguments_input_and_exit_status() {
     let dir = workspace();
-    fs::write(dir.path().join("sites/bad.toml"), "[site]\nname = \"bad\"\nretension = 1\n").expect("write");
+    fs::write(
+        dir.path().join("sites/bad.toml"),
+        "[site]\nname = \"bad\"\nretension = 1\n",
+    )
+    .expect("write");
     let site = fs::read(dir.path().join("sites/example.toml")).expect("read");
-    for args in [&["check", "sites"][..], &["compile", "sites/example.toml", "--check"], &["check", "-"], &["no-such-command"]] {
+    for args in [
+        &["check", "sites"][..],
+        &["compile", "sites/example.toml", "--check"],
+        &["check", "-"],
+        &["no-such-command"],
+    ] {
         let run = |tunables: Option<&str>| {
             let mut command = promsite(dir.path());
             match tunables {
@@ -43,23 +56,43 @@ fn the_restart_for_huge_pages_keeps_arguments_input_and_exit_status() {
         };
         let (restarted, as_started) = (run(None), run(Some("")));
         assert_eq!(restarted.status.code(), as_started.status.code(), "{args:?}");
-        assert_eq!(String::from_utf8_lossy(&restarted.stdout), String::from_utf8_lossy(&as_started.stdout), "{args:?}");
-        assert_eq!(String::from_utf8_lossy(&restarted.stderr), String::from_utf8_lossy(&as_started.stderr), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&restarted.stdout),
+            String::from_utf8_lossy(&as_started.stdout),
+            "{args:?}"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&restarted.stderr),
+            String::from_utf8_lossy(&as_started.stderr),
+            "{args:?}"
+        );
     }
 }
 
 #[test]
 fn check_reports_valid_and_invalid_sites() {
     let dir = workspace();
-    promsite(dir.path()).args(["check", "sites/example.toml"]).assert().success().stdout(predicate::str::contains("ok (site `aipaas-japan`)"));
-    fs::write(dir.path().join("sites/bad.toml"), "[site]\nname = \"bad\"\nretension = 1\n").expect("write");
+    promsite(dir.path())
+        .args(["check", "sites/example.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ok (site `aipaas-japan`)"));
+    fs::write(
+        dir.path().join("sites/bad.toml"),
+        "[site]\nname = \"bad\"\nretension = 1\n",
+    )
+    .expect("write");
     promsite(dir.path())
         .args(["check", "sites"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("sites/bad.toml:3:1: schema::unknown-key"))
         .stderr(predicate::str::contains("missing key `route`"));
-    promsite(dir.path()).args(["check", "sites/missing.toml"]).assert().code(2).stderr(predicate::str::contains("cannot read sites/missing.toml"));
+    promsite(dir.path())
+        .args(["check", "sites/missing.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read sites/missing.toml"));
     promsite(dir.path()).args(["check"]).assert().code(2);
     promsite(dir.path()).args(["frobnicate"]).assert().code(2);
 }
@@ -67,23 +100,46 @@ fn check_reports_valid_and_invalid_sites() {
 #[test]
 fn compile_writes_once_then_reports_unchanged() {
     let dir = workspace();
-    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().success().stdout(predicate::str::contains("written"));
+    promsite(dir.path())
+        .args(["compile", "sites/example.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("written"));
     assert!(dir.path().join(SITE_DIR).join("kustomization.yaml").is_file());
     assert!(dir.path().join(SITE_DIR).join(".promsite.yaml").is_file());
-    promsite(dir.path()).args(["compile", "sites"]).assert().success().stdout(predicate::str::contains("unchanged"));
-    let committed = promsite::diff::read_dir(&common::root().join(SITE_DIR), &promsite::emit::Tree::new()).expect("committed output");
-    let written = promsite::diff::read_dir(&dir.path().join(SITE_DIR), &promsite::emit::Tree::new()).expect("written output");
+    promsite(dir.path())
+        .args(["compile", "sites"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("unchanged"));
+    let committed = promsite::diff::read_dir(&common::root().join(SITE_DIR), &promsite::emit::Tree::new())
+        .expect("committed output");
+    let written =
+        promsite::diff::read_dir(&dir.path().join(SITE_DIR), &promsite::emit::Tree::new()).expect("written output");
     assert_eq!(committed, written, "the binary writes what is committed");
 }
 
 #[test]
 fn compile_check_fails_on_stale_output_with_a_diff() {
     let dir = workspace();
-    promsite(dir.path()).args(["compile", "--check", "sites/example.toml"]).assert().code(1).stdout(predicate::str::contains("+++ b/kustomization.yaml"));
-    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().success();
-    promsite(dir.path()).args(["compile", "--check", "sites/example.toml"]).assert().success().stdout(predicate::str::contains("is up to date"));
+    promsite(dir.path())
+        .args(["compile", "--check", "sites/example.toml"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("+++ b/kustomization.yaml"));
+    promsite(dir.path())
+        .args(["compile", "sites/example.toml"])
+        .assert()
+        .success();
+    promsite(dir.path())
+        .args(["compile", "--check", "sites/example.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("is up to date"));
     let site = dir.path().join("sites/example.toml");
-    let text = fs::read_to_string(&site).expect("read").replace("retention = \"30d\"", "retention = \"45d\"");
+    let text = fs::read_to_string(&site)
+        .expect("read")
+        .replace("retention = \"30d\"", "retention = \"45d\"");
     fs::write(&site, text).expect("write");
     promsite(dir.path())
         .args(["compile", "--check", "sites/example.toml"])
@@ -96,20 +152,38 @@ fn compile_check_fails_on_stale_output_with_a_diff() {
 #[test]
 fn diff_against_a_directory() {
     let dir = workspace();
-    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().success();
-    promsite(dir.path()).args(["diff", "sites/example.toml", "--against", SITE_DIR]).assert().success().stdout("");
+    promsite(dir.path())
+        .args(["compile", "sites/example.toml"])
+        .assert()
+        .success();
+    promsite(dir.path())
+        .args(["diff", "sites/example.toml", "--against", SITE_DIR])
+        .assert()
+        .success()
+        .stdout("");
     let alertmanager = dir.path().join(SITE_DIR).join("alertmanager.yml");
-    let edited = fs::read_to_string(&alertmanager).expect("read").replace("group_wait: 60s", "group_wait: 10s");
+    let edited = fs::read_to_string(&alertmanager)
+        .expect("read")
+        .replace("group_wait: 60s", "group_wait: 10s");
     fs::write(&alertmanager, edited).expect("write");
     promsite(dir.path())
         .args(["diff", "sites/example.toml", "--against", SITE_DIR])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("--- a/alertmanager.yml\n+++ b/alertmanager.yml"))
+        .stdout(predicate::str::contains(
+            "--- a/alertmanager.yml\n+++ b/alertmanager.yml",
+        ))
         .stdout(predicate::str::contains("-  group_wait: 10s\n+  group_wait: 60s"));
-    promsite(dir.path()).args(["diff", "sites/example.toml", "--against", "nowhere"]).assert().code(2);
+    promsite(dir.path())
+        .args(["diff", "sites/example.toml", "--against", "nowhere"])
+        .assert()
+        .code(2);
     fs::write(dir.path().join("sites/bad.toml"), "[site\n").expect("write");
-    promsite(dir.path()).args(["diff", "sites/bad.toml", "--against", SITE_DIR]).assert().code(2).stderr(predicate::str::contains("toml::syntax"));
+    promsite(dir.path())
+        .args(["diff", "sites/bad.toml", "--against", SITE_DIR])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("toml::syntax"));
 }
 
 #[test]
@@ -122,11 +196,24 @@ fn schema_prints_the_committed_schema() {
 #[test]
 fn an_invalid_site_leaves_the_previous_output_untouched() {
     let dir = workspace();
-    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().success();
+    promsite(dir.path())
+        .args(["compile", "sites/example.toml"])
+        .assert()
+        .success();
     let before = promsite::diff::read_dir(&dir.path().join(SITE_DIR), &promsite::emit::Tree::new()).expect("output");
     let site = dir.path().join("sites/example.toml");
-    fs::write(&site, fs::read_to_string(&site).expect("read").replace("receiver = \"ocr-team\"", "receiver = \"nobody\"")).expect("write");
-    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().code(1).stderr(predicate::str::contains("ref::unknown-receiver"));
+    fs::write(
+        &site,
+        fs::read_to_string(&site)
+            .expect("read")
+            .replace("receiver = \"ocr-team\"", "receiver = \"nobody\""),
+    )
+    .expect("write");
+    promsite(dir.path())
+        .args(["compile", "sites/example.toml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("ref::unknown-receiver"));
     let after = promsite::diff::read_dir(&dir.path().join(SITE_DIR), &promsite::emit::Tree::new()).expect("output");
     assert_eq!(before, after);
 }
@@ -137,42 +224,90 @@ fn a_directory_promsite_did_not_generate_is_never_overwritten() {
     let foreign = dir.path().join(SITE_DIR);
     fs::create_dir_all(&foreign).expect("mkdir");
     fs::write(foreign.join("precious.yaml"), "kind: Mine\n").expect("write");
-    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().code(2).stderr(predicate::str::contains("was not generated by promsite"));
-    assert_eq!(fs::read_to_string(foreign.join("precious.yaml")).expect("still there"), "kind: Mine\n");
+    promsite(dir.path())
+        .args(["compile", "sites/example.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("was not generated by promsite"));
+    assert_eq!(
+        fs::read_to_string(foreign.join("precious.yaml")).expect("still there"),
+        "kind: Mine\n"
+    );
     assert_eq!(fs::read_dir(&foreign).expect("list").count(), 1);
 }
 
 #[test]
 fn files_the_user_added_are_kept_and_stale_generated_files_removed() {
     let dir = workspace();
-    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().success();
+    promsite(dir.path())
+        .args(["compile", "sites/example.toml"])
+        .assert()
+        .success();
     let out = dir.path().join(SITE_DIR);
     fs::write(out.join("NOTES.md"), "ours\n").expect("write");
     let site = dir.path().join("sites/example.toml");
-    let without_ingress = fs::read_to_string(&site).expect("read").replace("prometheus = \"prometheus.minikube.local.com\"\n", "");
+    let without_ingress = fs::read_to_string(&site)
+        .expect("read")
+        .replace("prometheus = \"prometheus.minikube.local.com\"\n", "");
     fs::write(&site, without_ingress).expect("write");
-    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().success().stdout(predicate::str::contains("kept NOTES.md"));
+    promsite(dir.path())
+        .args(["compile", "sites/example.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("kept NOTES.md"));
     assert_eq!(fs::read_to_string(out.join("NOTES.md")).expect("kept"), "ours\n");
-    assert!(!out.join("monitoring/ingress-prometheus-k8s.yaml").exists(), "a file promsite no longer generates is removed");
+    assert!(
+        !out.join("monitoring/ingress-prometheus-k8s.yaml").exists(),
+        "a file promsite no longer generates is removed"
+    );
     assert!(out.join("monitoring/ingress-alertmanager-main.yaml").is_file());
-    let leftovers: Vec<_> = fs::read_dir(dir.path().join("out")).expect("list").filter_map(std::result::Result::ok).map(|e| e.file_name()).collect();
+    let leftovers: Vec<_> = fs::read_dir(dir.path().join("out"))
+        .expect("list")
+        .filter_map(std::result::Result::ok)
+        .map(|e| e.file_name())
+        .collect();
     assert_eq!(leftovers, ["aipaas-japan"], "no temporary directories are left behind");
 }
 
 #[test]
 fn a_failed_write_leaves_the_previous_output_intact() {
     let dir = workspace();
-    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().success();
+    promsite(dir.path())
+        .args(["compile", "sites/example.toml"])
+        .assert()
+        .success();
     let before = promsite::diff::read_dir(&dir.path().join(SITE_DIR), &promsite::emit::Tree::new()).expect("output");
     // A user's file where promsite now wants to write: the compile must fail before touching anything.
     let site = dir.path().join("sites/example.toml");
-    fs::write(&site, fs::read_to_string(&site).expect("read").replace("name = \"ocr-pod-restart\"", "name = \"ocr-restarts\"")).expect("write");
-    fs::write(dir.path().join(SITE_DIR).join("monitoring/prometheusrule-ocr-restarts.yaml"), "mine\n").expect("write");
-    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().code(2).stderr(predicate::str::contains("was not generated by promsite"));
+    fs::write(
+        &site,
+        fs::read_to_string(&site)
+            .expect("read")
+            .replace("name = \"ocr-pod-restart\"", "name = \"ocr-restarts\""),
+    )
+    .expect("write");
+    fs::write(
+        dir.path()
+            .join(SITE_DIR)
+            .join("monitoring/prometheusrule-ocr-restarts.yaml"),
+        "mine\n",
+    )
+    .expect("write");
+    promsite(dir.path())
+        .args(["compile", "sites/example.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("was not generated by promsite"));
     let after = promsite::diff::read_dir(&dir.path().join(SITE_DIR), &promsite::emit::Tree::new()).expect("output");
     assert_eq!(before, after);
-    let users = dir.path().join(SITE_DIR).join("monitoring/prometheusrule-ocr-restarts.yaml");
-    assert_eq!(fs::read_to_string(users).expect("the user's file is still there"), "mine\n");
+    let users = dir
+        .path()
+        .join(SITE_DIR)
+        .join("monitoring/prometheusrule-ocr-restarts.yaml");
+    assert_eq!(
+        fs::read_to_string(users).expect("the user's file is still there"),
+        "mine\n"
+    );
 }
 
 /// Links `link` (relative to a fresh workspace, after `prepare`) to an empty directory elsewhere,
@@ -183,14 +318,26 @@ fn compiling_through_a_link_is_refused(link: &str, prepare: impl FnOnce(&Path), 
     let elsewhere = tempfile::tempdir().expect("tempdir");
     prepare(dir.path());
     std::os::unix::fs::symlink(elsewhere.path(), dir.path().join(link)).expect("symlink");
-    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().code(2).stderr(predicate::str::contains(message));
-    assert_eq!(fs::read_dir(elsewhere.path()).expect("list").count(), 0, "nothing was written through the link");
+    promsite(dir.path())
+        .args(["compile", "sites/example.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(message));
+    assert_eq!(
+        fs::read_dir(elsewhere.path()).expect("list").count(),
+        0,
+        "nothing was written through the link"
+    );
 }
 
 #[cfg(unix)]
 #[test]
 fn symlinked_output_is_refused() {
-    compiling_through_a_link_is_refused(SITE_DIR, |dir| fs::create_dir(dir.join("out")).expect("mkdir"), "symbolic link");
+    compiling_through_a_link_is_refused(
+        SITE_DIR,
+        |dir| fs::create_dir(dir.join("out")).expect("mkdir"),
+        "symbolic link",
+    );
 }
 
 #[cfg(unix)]
@@ -203,7 +350,10 @@ fn a_symlinked_output_root_is_refused() {
 #[test]
 fn a_users_link_where_a_generated_directory_goes_is_a_conflict() {
     let dir = workspace();
-    promsite(dir.path()).args(["compile", "sites/example.toml"]).assert().success();
+    promsite(dir.path())
+        .args(["compile", "sites/example.toml"])
+        .assert()
+        .success();
     let generated = dir.path().join(SITE_DIR).join("db");
     fs::remove_dir_all(&generated).expect("remove a generated directory");
     let elsewhere = tempfile::tempdir().expect("tempdir");
@@ -212,22 +362,45 @@ fn a_users_link_where_a_generated_directory_goes_is_a_conflict() {
         .args(["compile", "sites/example.toml"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("db was not generated by promsite, but compiling now produces a file there"));
-    assert_eq!(fs::read_dir(elsewhere.path()).expect("list").count(), 0, "nothing was written through the link");
-    assert!(fs::symlink_metadata(&generated).expect("the link is still there").file_type().is_symlink());
+        .stderr(predicate::str::contains(
+            "db was not generated by promsite, but compiling now produces a file there",
+        ));
+    assert_eq!(
+        fs::read_dir(elsewhere.path()).expect("list").count(),
+        0,
+        "nothing was written through the link"
+    );
+    assert!(
+        fs::symlink_metadata(&generated)
+            .expect("the link is still there")
+            .file_type()
+            .is_symlink()
+    );
 }
 
 #[test]
 fn two_sites_with_one_name_are_refused() {
     let dir = workspace();
-    fs::copy(dir.path().join("sites/example.toml"), dir.path().join("sites/copy.toml")).expect("copy");
-    promsite(dir.path()).args(["compile", "sites"]).assert().code(1).stderr(predicate::str::contains("both name site `aipaas-japan`"));
+    fs::copy(
+        dir.path().join("sites/example.toml"),
+        dir.path().join("sites/copy.toml"),
+    )
+    .expect("copy");
+    promsite(dir.path())
+        .args(["compile", "sites"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("both name site `aipaas-japan`"));
 }
 
 /// A site with one error (an unknown key) at line 3, next to the example (one warning).
 fn workspace_with_a_bad_site() -> tempfile::TempDir {
     let dir = workspace();
-    fs::write(dir.path().join("sites/bad.toml"), "[site]\nname = \"bad\"\nretension = 1\n").expect("write");
+    fs::write(
+        dir.path().join("sites/bad.toml"),
+        "[site]\nname = \"bad\"\nretension = 1\n",
+    )
+    .expect("write");
     dir
 }
 
@@ -238,22 +411,54 @@ fn stdout_json(assert: &assert_cmd::assert::Assert) -> serde_json::Value {
 #[test]
 fn json_format_prints_one_document_with_every_diagnostic() {
     let dir = workspace_with_a_bad_site();
-    let assert = promsite(dir.path()).args(["check", "--format", "json", "sites"]).assert().code(1).stderr(predicate::str::contains("ok (site `aipaas-japan`)"));
+    let assert = promsite(dir.path())
+        .args(["check", "--format", "json", "sites"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("ok (site `aipaas-japan`)"));
     let document = stdout_json(&assert);
-    assert_eq!((document["errors"].as_u64(), document["warnings"].as_u64()), (Some(3), Some(1)));
+    assert_eq!(
+        (document["errors"].as_u64(), document["warnings"].as_u64()),
+        (Some(3), Some(1))
+    );
     let diagnostics = document["diagnostics"].as_array().expect("array");
-    let unknown = diagnostics.iter().find(|d| d["code"] == "schema::unknown-key").expect("the unknown key is listed");
+    let unknown = diagnostics
+        .iter()
+        .find(|d| d["code"] == "schema::unknown-key")
+        .expect("the unknown key is listed");
     assert_eq!(unknown["file"], "sites/bad.toml");
-    assert_eq!((unknown["line"].as_u64(), unknown["column"].as_u64(), unknown["end_line"].as_u64(), unknown["end_column"].as_u64()), (Some(3), Some(1), Some(3), Some(10)));
+    assert_eq!(
+        (
+            unknown["line"].as_u64(),
+            unknown["column"].as_u64(),
+            unknown["end_line"].as_u64(),
+            unknown["end_column"].as_u64()
+        ),
+        (Some(3), Some(1), Some(3), Some(10))
+    );
     assert_eq!(unknown["severity"], "error");
     assert!(unknown["help"].as_str().is_some_and(|h| h.contains("name, namespace")));
-    let warning = diagnostics.iter().find(|d| d["code"] == "prometheus::admin-api").expect("the warning is listed");
-    assert_eq!((warning["file"].as_str(), warning["severity"].as_str()), (Some("sites/example.toml"), Some("warning")));
+    let warning = diagnostics
+        .iter()
+        .find(|d| d["code"] == "prometheus::admin-api")
+        .expect("the warning is listed");
+    assert_eq!(
+        (warning["file"].as_str(), warning["severity"].as_str()),
+        (Some("sites/example.toml"), Some("warning"))
+    );
     // compile and diff keep stdout for the document too: progress and diffs go to stderr.
-    let assert = promsite(dir.path()).args(["compile", "--format", "json", "sites/example.toml"]).assert().success().stderr(predicate::str::contains("written"));
+    let assert = promsite(dir.path())
+        .args(["compile", "--format", "json", "sites/example.toml"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("written"));
     assert_eq!(stdout_json(&assert)["warnings"], 1);
     fs::write(dir.path().join(SITE_DIR).join("alertmanager.yml"), "edited\n").expect("write");
-    let assert = promsite(dir.path()).args(["diff", "--format", "json", "sites/example.toml", "--against", SITE_DIR]).assert().code(1).stderr(predicate::str::contains("+++ b/alertmanager.yml"));
+    let assert = promsite(dir.path())
+        .args(["diff", "--format", "json", "sites/example.toml", "--against", SITE_DIR])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("+++ b/alertmanager.yml"));
     assert_eq!(stdout_json(&assert)["errors"], 0);
 }
 
@@ -269,35 +474,92 @@ fn github_format_prints_workflow_commands() {
         .stdout(predicate::str::contains("::warning file=sites/example.toml,line=38,col=13,endLine=38,endColumn=17,title=prometheus%3A%3Aadmin-api::"))
         .stderr(predicate::str::contains("sites/bad.toml:3:1: schema::unknown-key"));
     // A problem without a position (stale output) is an annotation too.
-    promsite(dir.path()).args(["compile", "--check", "--format", "github", "sites/example.toml"]).assert().code(1).stdout(predicate::str::contains("::error::out/aipaas-japan is stale"));
+    promsite(dir.path())
+        .args(["compile", "--check", "--format", "github", "sites/example.toml"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("::error::out/aipaas-japan is stale"));
 }
 
 #[test]
 fn gitlab_report_is_written_and_printed() {
     let dir = workspace_with_a_bad_site();
-    promsite(dir.path()).args(["check", "--gitlab-report", "gl-code-quality.json", "sites"]).assert().code(1).stderr(predicate::str::contains("schema::unknown-key"));
-    let report: serde_json::Value = serde_json::from_str(&fs::read_to_string(dir.path().join("gl-code-quality.json")).expect("report written")).expect("report is JSON");
+    promsite(dir.path())
+        .args(["check", "--gitlab-report", "gl-code-quality.json", "sites"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("schema::unknown-key"));
+    let report: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("gl-code-quality.json")).expect("report written"))
+            .expect("report is JSON");
     let issues = report.as_array().expect("an array of issues");
     assert_eq!(issues.len(), 4);
-    let unknown = issues.iter().find(|i| i["check_name"] == "schema::unknown-key").expect("listed");
-    assert_eq!((unknown["severity"].as_str(), unknown["location"]["path"].as_str(), unknown["location"]["lines"]["begin"].as_u64()), (Some("major"), Some("sites/bad.toml"), Some(3)));
+    let unknown = issues
+        .iter()
+        .find(|i| i["check_name"] == "schema::unknown-key")
+        .expect("listed");
+    assert_eq!(
+        (
+            unknown["severity"].as_str(),
+            unknown["location"]["path"].as_str(),
+            unknown["location"]["lines"]["begin"].as_u64()
+        ),
+        (Some("major"), Some("sites/bad.toml"), Some(3))
+    );
     assert_eq!(unknown["fingerprint"].as_str().map(str::len), Some(64));
-    let printed = stdout_json(&promsite(dir.path()).args(["check", "--format", "gitlab", "sites"]).assert().code(1));
+    let printed = stdout_json(
+        &promsite(dir.path())
+            .args(["check", "--format", "gitlab", "sites"])
+            .assert()
+            .code(1),
+    );
     assert_eq!(printed, report, "the printed report is the written one");
-    promsite(dir.path()).args(["check", "--gitlab-report", "no/such/dir/report.json", "sites/example.toml"]).assert().code(2).stderr(predicate::str::contains("cannot write no/such/dir/report.json"));
+    promsite(dir.path())
+        .args([
+            "check",
+            "--gitlab-report",
+            "no/such/dir/report.json",
+            "sites/example.toml",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot write no/such/dir/report.json"));
 }
 
 #[test]
 fn deny_warnings_fails_sites_with_warnings() {
     let dir = workspace();
-    promsite(dir.path()).args(["check", "sites/example.toml"]).assert().success();
-    promsite(dir.path()).args(["check", "--deny-warnings", "sites/example.toml"]).assert().code(1).stderr(predicate::str::contains("warnings are denied"));
-    promsite(dir.path()).args(["compile", "--deny-warnings", "sites/example.toml"]).assert().code(1);
+    promsite(dir.path())
+        .args(["check", "sites/example.toml"])
+        .assert()
+        .success();
+    promsite(dir.path())
+        .args(["check", "--deny-warnings", "sites/example.toml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("warnings are denied"));
+    promsite(dir.path())
+        .args(["compile", "--deny-warnings", "sites/example.toml"])
+        .assert()
+        .code(1);
     assert!(!dir.path().join(SITE_DIR).exists(), "a denied site is not written");
     let site = dir.path().join("sites/example.toml");
-    fs::write(&site, fs::read_to_string(&site).expect("read").replace("admin_api = true", "admin_api = false")).expect("write");
-    promsite(dir.path()).args(["check", "--deny-warnings", "sites/example.toml"]).assert().success().stderr("");
-    promsite(dir.path()).args(["check", "--format", "xml", "sites/example.toml"]).assert().code(2);
+    fs::write(
+        &site,
+        fs::read_to_string(&site)
+            .expect("read")
+            .replace("admin_api = true", "admin_api = false"),
+    )
+    .expect("write");
+    promsite(dir.path())
+        .args(["check", "--deny-warnings", "sites/example.toml"])
+        .assert()
+        .success()
+        .stderr("");
+    promsite(dir.path())
+        .args(["check", "--format", "xml", "sites/example.toml"])
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -323,23 +585,81 @@ fn explain_prints_each_code_and_refuses_unknown_ones() {
 #[test]
 fn init_writes_a_starter_site_that_checks_and_never_overwrites() {
     let dir = tempfile::tempdir().expect("tempdir");
-    promsite(dir.path()).args(["init"]).assert().success().stdout(predicate::str::contains("sites/my-site.toml: written"));
-    promsite(dir.path()).args(["check", "sites/my-site.toml"]).assert().success().stdout(predicate::str::contains("ok (site `my-site`)")).stderr("");
+    promsite(dir.path())
+        .args(["init"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("sites/my-site.toml: written"));
+    promsite(dir.path())
+        .args(["check", "sites/my-site.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ok (site `my-site`)"))
+        .stderr("");
     let before = fs::read_to_string(dir.path().join("sites/my-site.toml")).expect("written");
-    assert!(before.lines().filter(|l| l.starts_with('#')).count() > 30, "the starter explains itself in comments");
-    promsite(dir.path()).args(["init"]).assert().code(2).stderr(predicate::str::contains("sites/my-site.toml already exists"));
-    assert_eq!(fs::read_to_string(dir.path().join("sites/my-site.toml")).expect("still there"), before);
-    promsite(dir.path()).args(["init", "--name", "lab", "--node", "w-1=10.0.0.1", "--node", "w-2=10.0.0.2", "--output", "lab.toml"]).assert().success();
-    let lab: toml::Table = toml::from_str(&fs::read_to_string(dir.path().join("lab.toml")).expect("written")).expect("TOML");
+    assert!(
+        before.lines().filter(|l| l.starts_with('#')).count() > 30,
+        "the starter explains itself in comments"
+    );
+    promsite(dir.path())
+        .args(["init"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("sites/my-site.toml already exists"));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("sites/my-site.toml")).expect("still there"),
+        before
+    );
+    promsite(dir.path())
+        .args([
+            "init",
+            "--name",
+            "lab",
+            "--node",
+            "w-1=10.0.0.1",
+            "--node",
+            "w-2=10.0.0.2",
+            "--output",
+            "lab.toml",
+        ])
+        .assert()
+        .success();
+    let lab: toml::Table =
+        toml::from_str(&fs::read_to_string(dir.path().join("lab.toml")).expect("written")).expect("TOML");
     assert_eq!(lab["site"]["name"].as_str(), Some("lab"));
-    let nodes: Vec<(&str, &str)> = lab["nodes"].as_array().expect("nodes").iter().map(|n| (n["name"].as_str().expect("name"), n["address"].as_str().expect("address"))).collect();
+    let nodes: Vec<(&str, &str)> = lab["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| {
+            (
+                n["name"].as_str().expect("name"),
+                n["address"].as_str().expect("address"),
+            )
+        })
+        .collect();
     assert_eq!(nodes, [("w-1", "10.0.0.1"), ("w-2", "10.0.0.2")]);
-    promsite(dir.path()).args(["check", "--deny-warnings", "lab.toml"]).assert().success();
+    promsite(dir.path())
+        .args(["check", "--deny-warnings", "lab.toml"])
+        .assert()
+        .success();
     // Flags that would make an invalid site write nothing; a malformed --node is a usage error.
-    promsite(dir.path()).args(["init", "--name", "Bad_Name"]).assert().code(2).stderr(predicate::str::contains("name::invalid"));
-    promsite(dir.path()).args(["init", "--node", "w-1=not-an-ip", "-o", "x.toml"]).assert().code(2).stderr(predicate::str::contains("value::address"));
+    promsite(dir.path())
+        .args(["init", "--name", "Bad_Name"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("name::invalid"));
+    promsite(dir.path())
+        .args(["init", "--node", "w-1=not-an-ip", "-o", "x.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("value::address"));
     assert!(!dir.path().join("sites/Bad_Name.toml").exists() && !dir.path().join("x.toml").exists());
-    promsite(dir.path()).args(["init", "--node", "w-1"]).assert().code(2).stderr(predicate::str::contains("NAME=ADDRESS"));
+    promsite(dir.path())
+        .args(["init", "--node", "w-1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("NAME=ADDRESS"));
 }
 
 /// The committed fixture `tests/fixtures/starter/` is what `init` writes, so the real-tool tests
@@ -349,7 +669,17 @@ fn the_starter_fixture_is_what_init_writes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let committed = fs::read_to_string(common::root().join("tests/fixtures/starter/site.toml")).expect("fixture");
     promsite(dir.path())
-        .args(["init", "--name", "starter", "--node", "master-1=10.0.0.1", "--node", "master-2=10.0.0.2", "-o", "-"])
+        .args([
+            "init",
+            "--name",
+            "starter",
+            "--node",
+            "master-1=10.0.0.1",
+            "--node",
+            "master-2=10.0.0.2",
+            "-o",
+            "-",
+        ])
         .assert()
         .success()
         .stdout(committed);
@@ -359,7 +689,13 @@ fn the_starter_fixture_is_what_init_writes() {
 fn completions_and_man_page_cover_the_commands() {
     let dir = tempfile::tempdir().expect("tempdir");
     for shell in ["bash", "zsh", "fish"] {
-        let output = promsite(dir.path()).args(["completions", shell]).assert().success().get_output().stdout.clone();
+        let output = promsite(dir.path())
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
         let script = String::from_utf8(output).expect("UTF-8");
         for command in ["check", "compile", "diff", "explain", "init"] {
             assert!(script.contains(command), "{shell} completions lack `{command}`");
@@ -367,10 +703,25 @@ fn completions_and_man_page_cover_the_commands() {
         assert!(script.contains("deny-warnings"), "{shell} completions lack the flags");
     }
     promsite(dir.path()).args(["completions", "tcsh"]).assert().code(2);
-    let page = String::from_utf8(promsite(dir.path()).arg("man").assert().success().get_output().stdout.clone()).expect("UTF-8");
-    assert!(page.starts_with(".ie") || page.contains(".TH promsite"), "not a roff page");
+    let page = String::from_utf8(
+        promsite(dir.path())
+            .arg("man")
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone(),
+    )
+    .expect("UTF-8");
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH promsite"),
+        "not a roff page"
+    );
     for command in ["check", "compile", "diff", "schema", "explain", "init", "completions"] {
         assert!(page.contains(command), "the man page does not mention `{command}`");
     }
-    assert!(!page.contains("site-format reference"), "hidden commands stay out of the man page");
+    assert!(
+        !page.contains("site-format reference"),
+        "hidden commands stay out of the man page"
+    );
 }

@@ -8,7 +8,10 @@ use promsite::diff;
 #[test]
 fn every_fixture_compiles_to_its_expected_tree() {
     let bless = std::env::var_os("PROMSITE_BLESS").is_some();
-    let cases: Vec<String> = common::valid_sites().into_iter().filter(|s| s.starts_with("tests/fixtures/")).collect();
+    let cases: Vec<String> = common::valid_sites()
+        .into_iter()
+        .filter(|s| s.starts_with("tests/fixtures/"))
+        .collect();
     assert!(cases.len() >= 2, "fixture cases are missing: {cases:?}");
     let mut failures = Vec::new();
     for site in cases {
@@ -22,8 +25,15 @@ fn every_fixture_compiles_to_its_expected_tree() {
         let on_disk = diff::read_dir(&expected_dir, &compiled.tree).expect("expected tree is readable");
         let diffs = diff::diff(&on_disk, &compiled.tree);
         if !diffs.is_empty() {
-            failures.push(format!("{site}:\n{}", diffs.iter().map(diff::FileDiff::unified).collect::<String>()));
+            failures.push(format!(
+                "{site}:\n{}",
+                diffs.iter().map(diff::FileDiff::unified).collect::<String>()
+            ));
         }
     }
-    assert!(failures.is_empty(), "output changed (rerun with PROMSITE_BLESS=1 if intended):\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "output changed (rerun with PROMSITE_BLESS=1 if intended):\n{}",
+        failures.join("\n")
+    );
 }

@@ -22,10 +22,22 @@ fn cases() -> Vec<Case> {
         .map(|path| {
             let source = common::source(&path);
             let header = source.text.lines().next().unwrap_or_default().to_owned();
-            let expectation = header.strip_prefix("# expect: ").unwrap_or_else(|| panic!("{path}: first line must be `# expect: <code> at line <n>`"));
-            let (code, line) = expectation.split_once(" at line ").unwrap_or_else(|| panic!("{path}: malformed expectation {expectation:?}"));
-            let name = path.trim_start_matches("tests/invalid/").trim_end_matches(".toml").to_owned();
-            Case { name, code: code.to_owned(), line: line.parse().unwrap_or_else(|_| panic!("{path}: bad line number")), source }
+            let expectation = header
+                .strip_prefix("# expect: ")
+                .unwrap_or_else(|| panic!("{path}: first line must be `# expect: <code> at line <n>`"));
+            let (code, line) = expectation
+                .split_once(" at line ")
+                .unwrap_or_else(|| panic!("{path}: malformed expectation {expectation:?}"));
+            let name = path
+                .trim_start_matches("tests/invalid/")
+                .trim_end_matches(".toml")
+                .to_owned();
+            Case {
+                name,
+                code: code.to_owned(),
+                line: line.parse().unwrap_or_else(|_| panic!("{path}: bad line number")),
+                source,
+            }
         })
         .collect()
 }
@@ -44,19 +56,33 @@ fn each_bad_site_reports_its_code_at_its_line() {
     for case in cases {
         let (found, compiled) = diagnostics(&case.source);
         let warning_only = Code::ALL.iter().any(|c| c.id() == case.code && c.is_warning());
-        assert_eq!(compiled, warning_only, "{}: compiled={compiled}, but expected {}", case.name, case.code);
+        assert_eq!(
+            compiled, warning_only,
+            "{}: compiled={compiled}, but expected {}",
+            case.name, case.code
+        );
         let sorted = found.clone().sorted();
         // A diagnostic inside a rule file the case includes counts by its line in that file.
-        let hits: Vec<_> = sorted.iter().filter(|d| d.code.id() == case.code && case.source.locate(d).1 == case.line).collect();
+        let hits: Vec<_> = sorted
+            .iter()
+            .filter(|d| d.code.id() == case.code && case.source.locate(d).1 == case.line)
+            .collect();
         assert!(
             !hits.is_empty(),
             "{}: expected {} at line {}, got {:?}",
             case.name,
             case.code,
             case.line,
-            sorted.iter().map(|d| (d.code.id(), case.source.locate(d))).collect::<Vec<_>>()
+            sorted
+                .iter()
+                .map(|d| (d.code.id(), case.source.locate(d)))
+                .collect::<Vec<_>>()
         );
-        assert!(hits.iter().all(|d| d.help.is_some()), "{}: diagnostics must carry help", case.name);
+        assert!(
+            hits.iter().all(|d| d.help.is_some()),
+            "{}: diagnostics must carry help",
+            case.name
+        );
         if !warning_only {
             assert!(hits.iter().any(|d| d.severity == Severity::Error));
         }
@@ -72,14 +98,25 @@ fn every_code_has_an_invalid_case() {
     let mut covered: BTreeSet<String> = cases().into_iter().map(|c| c.code).collect();
     // Covered by `oversized_sites_are_refused_before_parsing` (a 16 MiB fixture has no place in Git).
     covered.insert("site::too-large".to_owned());
-    let missing: Vec<&str> = Code::ALL.iter().map(|c| c.id()).filter(|id| !covered.contains(*id)).collect();
-    assert!(missing.is_empty(), "codes without a case in tests/invalid/: {missing:?}");
+    let missing: Vec<&str> = Code::ALL
+        .iter()
+        .map(|c| c.id())
+        .filter(|id| !covered.contains(*id))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes without a case in tests/invalid/: {missing:?}"
+    );
 }
 
 #[test]
 fn every_code_is_documented_in_the_readme() {
     let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README.md exists");
-    let missing: Vec<&str> = Code::ALL.iter().map(|c| c.id()).filter(|id| !readme.contains(&format!("`{id}`"))).collect();
+    let missing: Vec<&str> = Code::ALL
+        .iter()
+        .map(|c| c.id())
+        .filter(|id| !readme.contains(&format!("`{id}`")))
+        .collect();
     assert!(missing.is_empty(), "codes missing from the README's table: {missing:?}");
 }
 
@@ -103,7 +140,18 @@ email = [{ to = "not-an-address" }]
     let (found, compiled) = diagnostics(&SiteSource::new("many.toml", text));
     assert!(!compiled);
     let codes: Vec<&str> = found.sorted().iter().map(|d| d.code.id()).collect();
-    assert_eq!(codes, ["name::invalid", "value::duration", "value::duration", "ref::unknown-receiver", "alert::unused-receiver", "alert::receiver", "value::email"]);
+    assert_eq!(
+        codes,
+        [
+            "name::invalid",
+            "value::duration",
+            "value::duration",
+            "ref::unknown-receiver",
+            "alert::unused-receiver",
+            "alert::receiver",
+            "value::email"
+        ]
+    );
 }
 
 #[test]
@@ -120,9 +168,18 @@ fn oversized_sites_are_refused_before_parsing() {
 
 /// Codes whose bad example cannot be a snippet, and why.
 const SNIPPET_EXEMPT: &[(Code, &str)] = &[
-    (Code::SiteTooLarge, "it takes a file over 16 MiB; `oversized_sites_are_refused_before_parsing` covers it"),
-    (Code::RuleFile, "it takes a second file; `tests/invalid/not-a-rule-file.toml` covers it"),
-    (Code::GrafanaDashboard, "it takes a dashboard file; `tests/invalid/bad-dashboard.toml` covers it"),
+    (
+        Code::SiteTooLarge,
+        "it takes a file over 16 MiB; `oversized_sites_are_refused_before_parsing` covers it",
+    ),
+    (
+        Code::RuleFile,
+        "it takes a second file; `tests/invalid/not-a-rule-file.toml` covers it",
+    ),
+    (
+        Code::GrafanaDashboard,
+        "it takes a dashboard file; `tests/invalid/bad-dashboard.toml` covers it",
+    ),
 ];
 
 /// The minimal valid site that every `promsite explain` example is read into.
@@ -154,7 +211,9 @@ fn example_site(part: &str) -> String {
             }
         }
     }
-    let Ok(part) = toml::from_str::<toml::Table>(part) else { return part.to_owned() };
+    let Ok(part) = toml::from_str::<toml::Table>(part) else {
+        return part.to_owned();
+    };
     let mut site: toml::Table = toml::from_str(EXAMPLE_BASE).expect("the base site is TOML");
     merge(&mut site, part);
     toml::to_string(&site).expect("TOML serializes")
@@ -165,16 +224,35 @@ fn every_explanation_example_reports_its_code_and_its_fix_is_clean() {
     for &code in Code::ALL {
         let explanation = code.explanation();
         for text in [explanation.what, explanation.why, explanation.fix] {
-            assert!(text.len() > 20 && text.ends_with('.'), "{}: explanation text too thin: {text:?}", code.id());
+            assert!(
+                text.len() > 20 && text.ends_with('.'),
+                "{}: explanation text too thin: {text:?}",
+                code.id()
+            );
         }
         if !SNIPPET_EXEMPT.iter().any(|(exempt, _)| *exempt == code) {
             let (bad, _) = diagnostics(&SiteSource::new("bad.toml", example_site(explanation.example.bad)));
             let found: Vec<&str> = bad.clone().sorted().iter().map(|d| d.code.id()).collect();
-            assert!(found.contains(&code.id()), "{}: the bad example reports {found:?}", code.id());
-            assert!(bad.into_iter().filter(|d| d.code == code).all(|d| d.severity == code.severity()), "{}: severity differs from the registry", code.id());
+            assert!(
+                found.contains(&code.id()),
+                "{}: the bad example reports {found:?}",
+                code.id()
+            );
+            assert!(
+                bad.into_iter()
+                    .filter(|d| d.code == code)
+                    .all(|d| d.severity == code.severity()),
+                "{}: severity differs from the registry",
+                code.id()
+            );
         }
         let fixed = example_site(explanation.example.fixed);
         let (clean, compiled) = diagnostics(&SiteSource::new("fixed.toml", fixed.as_str()));
-        assert!(compiled && clean.is_empty(), "{}: the fixed example is not clean: {:?}\n{fixed}", code.id(), clean.sorted());
+        assert!(
+            compiled && clean.is_empty(),
+            "{}: the fixed example is not clean: {:?}\n{fixed}",
+            code.id(),
+            clean.sorted()
+        );
     }
 }

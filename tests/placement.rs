@@ -10,7 +10,11 @@ use serde_json::Value;
 /// The site's declared nodes and their taints as (key, value, effect), read straight from the TOML.
 fn declared_taints(site: &str) -> BTreeMap<String, BTreeSet<(String, Option<String>, String)>> {
     let document: toml::Table = toml::from_str(&common::source(site).text).expect("TOML");
-    let nodes = document.get("nodes").and_then(toml::Value::as_array).cloned().unwrap_or_default();
+    let nodes = document
+        .get("nodes")
+        .and_then(toml::Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     nodes
         .iter()
         .map(|node| {
@@ -22,7 +26,9 @@ fn declared_taints(site: &str) -> BTreeMap<String, BTreeSet<(String, Option<Stri
                 .flatten()
                 .map(|taint| {
                     let (key_value, effect) = taint.as_str().expect("taint").rsplit_once(':').expect("effect");
-                    let (key, value) = key_value.split_once('=').map_or((key_value, None), |(k, v)| (k, Some(v.to_owned())));
+                    let (key, value) = key_value
+                        .split_once('=')
+                        .map_or((key_value, None), |(k, v)| (k, Some(v.to_owned())));
                     (key.to_owned(), value, effect.to_owned())
                 })
                 .collect();
@@ -41,11 +47,22 @@ fn pod_spec(object: &Value) -> Option<&Value> {
 }
 
 fn pinned_nodes(spec: &Value) -> Option<BTreeSet<String>> {
-    let terms = spec["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"].as_array()?;
+    let terms = spec["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
+        .as_array()?;
     assert_eq!(terms.len(), 1, "one node selector term");
     let expressions = terms[0]["matchExpressions"].as_array().expect("match expressions");
-    let hostname = expressions.iter().find(|e| e["key"] == "kubernetes.io/hostname" && e["operator"] == "In").expect("hostname In");
-    Some(hostname["values"].as_array().expect("values").iter().map(|v| v.as_str().expect("name").to_owned()).collect())
+    let hostname = expressions
+        .iter()
+        .find(|e| e["key"] == "kubernetes.io/hostname" && e["operator"] == "In")
+        .expect("hostname In");
+    Some(
+        hostname["values"]
+            .as_array()
+            .expect("values")
+            .iter()
+            .map(|v| v.as_str().expect("name").to_owned())
+            .collect(),
+    )
 }
 
 fn tolerations(spec: &Value) -> BTreeSet<(String, Option<String>, String)> {
@@ -56,8 +73,16 @@ fn tolerations(spec: &Value) -> BTreeSet<(String, Option<String>, String)> {
         .map(|t| {
             let operator = t["operator"].as_str().expect("operator");
             let value = t["value"].as_str().map(str::to_owned);
-            assert_eq!(operator == "Exists", value.is_none(), "Exists has no value, Equal has one: {t}");
-            (t["key"].as_str().unwrap_or_default().to_owned(), value, t["effect"].as_str().unwrap_or_default().to_owned())
+            assert_eq!(
+                operator == "Exists",
+                value.is_none(),
+                "Exists has no value, Equal has one: {t}"
+            );
+            (
+                t["key"].as_str().unwrap_or_default().to_owned(),
+                value,
+                t["effect"].as_str().unwrap_or_default().to_owned(),
+            )
         })
         .collect()
 }
@@ -76,20 +101,40 @@ fn every_workload_tolerates_exactly_the_taints_of_its_nodes() {
                     pinned_workloads += 1;
                     let expected: BTreeSet<_> = nodes
                         .iter()
-                        .flat_map(|node| taints.get(node).unwrap_or_else(|| panic!("{site}: {path} pins undeclared node {node}")).iter().cloned())
+                        .flat_map(|node| {
+                            taints
+                                .get(node)
+                                .unwrap_or_else(|| panic!("{site}: {path} pins undeclared node {node}"))
+                                .iter()
+                                .cloned()
+                        })
                         .collect();
-                    assert_eq!(tolerations(spec), expected, "{site}: {path} tolerates other taints than its nodes have");
+                    assert_eq!(
+                        tolerations(spec),
+                        expected,
+                        "{site}: {path} tolerates other taints than its nodes have"
+                    );
                 }
                 None if object["kind"] == "DaemonSet" => {
                     let everything = spec["tolerations"].as_array().expect("tolerations");
-                    assert_eq!(everything.len(), 1, "{site}: {path}: an unpinned node agent tolerates everything");
+                    assert_eq!(
+                        everything.len(),
+                        1,
+                        "{site}: {path}: an unpinned node agent tolerates everything"
+                    );
                     assert_eq!(everything[0]["operator"], "Exists");
                 }
-                None => assert!(spec.get("tolerations").is_none(), "{site}: {path} is not pinned but tolerates taints"),
+                None => assert!(
+                    spec.get("tolerations").is_none(),
+                    "{site}: {path} is not pinned but tolerates taints"
+                ),
             }
         }
     }
-    assert!(pinned_workloads >= 8, "only {pinned_workloads} pinned workloads were checked");
+    assert!(
+        pinned_workloads >= 8,
+        "only {pinned_workloads} pinned workloads were checked"
+    );
 }
 
 #[test]
@@ -100,16 +145,30 @@ fn replicas_are_spread_one_per_node_and_node_exporter_covers_every_node() {
         for (path, text) in compiled.tree.iter().filter(|(p, _)| common::is_yaml(p)) {
             let object = common::yaml(text);
             let Some(spec) = pod_spec(&object) else { continue };
-            let replicas = spec["replicas"].as_u64().or_else(|| object["spec"]["replicas"].as_u64()).unwrap_or(1);
+            let replicas = spec["replicas"]
+                .as_u64()
+                .or_else(|| object["spec"]["replicas"].as_u64())
+                .unwrap_or(1);
             let anti = &spec["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"];
             if let Some(nodes) = pinned_nodes(spec) {
-                assert!(usize::try_from(replicas).is_ok_and(|r| r <= nodes.len()), "{site}: {path}: {replicas} replicas on {} nodes", nodes.len());
+                assert!(
+                    usize::try_from(replicas).is_ok_and(|r| r <= nodes.len()),
+                    "{site}: {path}: {replicas} replicas on {} nodes",
+                    nodes.len()
+                );
                 if replicas > 1 {
-                    assert_eq!(anti[0]["topologyKey"], "kubernetes.io/hostname", "{site}: {path}: replicas must be spread across hosts");
+                    assert_eq!(
+                        anti[0]["topologyKey"], "kubernetes.io/hostname",
+                        "{site}: {path}: replicas must be spread across hosts"
+                    );
                 }
             }
             if object["kind"] == "DaemonSet" && !declared.is_empty() {
-                assert_eq!(pinned_nodes(spec), Some(declared.clone()), "{site}: {path} must cover exactly the declared nodes");
+                assert_eq!(
+                    pinned_nodes(spec),
+                    Some(declared.clone()),
+                    "{site}: {path} must cover exactly the declared nodes"
+                );
             }
         }
     }
@@ -119,21 +178,45 @@ fn replicas_are_spread_one_per_node_and_node_exporter_covers_every_node() {
 fn each_local_volume_is_pinned_to_a_prometheus_node_and_bound_to_one_replica() {
     for site in common::valid_sites() {
         let compiled = common::compile(&site);
-        let prometheus = compiled.tree.iter().filter(|(p, _)| common::is_yaml(p)).map(|(_, t)| common::yaml(t)).find(|o| o["kind"] == "Prometheus").expect("a Prometheus");
+        let prometheus = compiled
+            .tree
+            .iter()
+            .filter(|(p, _)| common::is_yaml(p))
+            .map(|(_, t)| common::yaml(t))
+            .find(|o| o["kind"] == "Prometheus")
+            .expect("a Prometheus");
         let allowed = pinned_nodes(&prometheus["spec"]).unwrap_or_default();
-        let volumes: Vec<Value> = compiled.tree.iter().filter(|(p, _)| common::is_yaml(p)).map(|(_, t)| common::yaml(t)).filter(|o| o["kind"] == "PersistentVolume").collect();
+        let volumes: Vec<Value> = compiled
+            .tree
+            .iter()
+            .filter(|(p, _)| common::is_yaml(p))
+            .map(|(_, t)| common::yaml(t))
+            .filter(|o| o["kind"] == "PersistentVolume")
+            .collect();
         let mut claims = BTreeSet::new();
         let mut nodes = BTreeSet::new();
         for volume in &volumes {
             let node = pinned_nodes(&serde_json::json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": volume["spec"]["nodeAffinity"]["required"]}}}))
                 .expect("volume node affinity");
             assert_eq!(node.len(), 1, "{site}: a local volume lives on one node");
-            assert!(node.is_subset(&allowed), "{site}: volume on {node:?}, Prometheus runs on {allowed:?}");
+            assert!(
+                node.is_subset(&allowed),
+                "{site}: volume on {node:?}, Prometheus runs on {allowed:?}"
+            );
             nodes.extend(node);
-            claims.insert(volume["spec"]["claimRef"]["name"].as_str().expect("claimRef").to_owned());
+            claims.insert(
+                volume["spec"]["claimRef"]["name"]
+                    .as_str()
+                    .expect("claimRef")
+                    .to_owned(),
+            );
             assert_eq!(volume["spec"]["persistentVolumeReclaimPolicy"], "Retain");
         }
-        assert_eq!(claims.len(), volumes.len(), "{site}: each volume is reserved for a different claim");
+        assert_eq!(
+            claims.len(),
+            volumes.len(),
+            "{site}: each volume is reserved for a different claim"
+        );
         assert_eq!(nodes.len(), volumes.len(), "{site}: one volume per node");
         if !volumes.is_empty() {
             assert_eq!(nodes, allowed, "{site}: every Prometheus node has a volume");

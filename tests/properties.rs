@@ -27,7 +27,12 @@ struct SiteParts {
 }
 
 fn site_parts() -> impl Strategy<Value = SiteParts> {
-    let taint = prop::sample::select(vec!["dedicated=monitoring:NoSchedule", "node-role.kubernetes.io/control-plane:NoSchedule", "gpu:NoExecute", "zone=a:PreferNoSchedule"]);
+    let taint = prop::sample::select(vec![
+        "dedicated=monitoring:NoSchedule",
+        "node-role.kubernetes.io/control-plane:NoSchedule",
+        "gpu:NoExecute",
+        "zone=a:PreferNoSchedule",
+    ]);
     (
         prop::collection::btree_map(dns_label(), prop::collection::vec(taint, 0..3), 1..5),
         1usize..4,
@@ -36,9 +41,18 @@ fn site_parts() -> impl Strategy<Value = SiteParts> {
         prop::collection::btree_set(dns_label(), 1..4),
     )
         .prop_map(|(nodes, replicas, label_values, annotation, receivers)| {
-            let nodes: Vec<(String, Vec<String>)> = nodes.into_iter().map(|(n, t)| (n, t.into_iter().map(str::to_owned).collect())).collect();
+            let nodes: Vec<(String, Vec<String>)> = nodes
+                .into_iter()
+                .map(|(n, t)| (n, t.into_iter().map(str::to_owned).collect()))
+                .collect();
             let replicas = replicas.min(nodes.len());
-            SiteParts { nodes, replicas, label_values, annotation, receivers: receivers.into_iter().collect() }
+            SiteParts {
+                nodes,
+                replicas,
+                label_values,
+                annotation,
+                receivers: receivers.into_iter().collect(),
+            }
         })
 }
 
@@ -51,7 +65,10 @@ fn site(parts: &SiteParts, reverse: bool) -> String {
         Value::Array(items)
     };
     let mut root = Table::new();
-    root.insert("site".into(), Value::Table(Table::from_iter([("name".to_owned(), Value::from("prop"))])));
+    root.insert(
+        "site".into(),
+        Value::Table(Table::from_iter([("name".to_owned(), Value::from("prop"))])),
+    );
     let nodes = parts
         .nodes
         .iter()
@@ -60,35 +77,77 @@ fn site(parts: &SiteParts, reverse: bool) -> String {
             Value::Table(Table::from_iter([
                 ("name".to_owned(), Value::from(name.clone())),
                 ("address".to_owned(), Value::from(format!("10.0.0.{}", i + 1))),
-                ("taints".to_owned(), ordered(taints.iter().cloned().map(Value::from).collect())),
+                (
+                    "taints".to_owned(),
+                    ordered(taints.iter().cloned().map(Value::from).collect()),
+                ),
             ]))
         })
         .collect();
     root.insert("nodes".into(), ordered(nodes));
-    let pinned: Vec<Value> = parts.nodes.iter().take(parts.replicas.max(1)).map(|(n, _)| Value::from(n.clone())).collect();
-    let labels: Table = parts.label_values.iter().enumerate().map(|(i, v)| (format!("label_{i}"), Value::from(v.clone()))).collect();
+    let pinned: Vec<Value> = parts
+        .nodes
+        .iter()
+        .take(parts.replicas.max(1))
+        .map(|(n, _)| Value::from(n.clone()))
+        .collect();
+    let labels: Table = parts
+        .label_values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (format!("label_{i}"), Value::from(v.clone())))
+        .collect();
     root.insert(
         "prometheus".into(),
         Value::Table(Table::from_iter([
-            ("replicas".to_owned(), Value::from(i64::try_from(pinned.len()).unwrap_or(1))),
+            (
+                "replicas".to_owned(),
+                Value::from(i64::try_from(pinned.len()).unwrap_or(1)),
+            ),
             ("nodes".to_owned(), ordered(pinned)),
             ("external_labels".to_owned(), Value::Table(labels.clone())),
         ])),
     );
-    root.insert("route".into(), Value::Table(Table::from_iter([("receiver".to_owned(), Value::from(parts.receivers[0].clone()))])));
+    root.insert(
+        "route".into(),
+        Value::Table(Table::from_iter([(
+            "receiver".to_owned(),
+            Value::from(parts.receivers[0].clone()),
+        )])),
+    );
     let receivers = parts
         .receivers
         .iter()
-        .map(|r| Value::Table(Table::from_iter([("name".to_owned(), Value::from(r.clone())), ("webhook".to_owned(), Value::Array(vec![Value::Table(Table::from_iter([("url".to_owned(), Value::from(format!("http://{r}.example:8080/")))]))]))])))
+        .map(|r| {
+            Value::Table(Table::from_iter([
+                ("name".to_owned(), Value::from(r.clone())),
+                (
+                    "webhook".to_owned(),
+                    Value::Array(vec![Value::Table(Table::from_iter([(
+                        "url".to_owned(),
+                        Value::from(format!("http://{r}.example:8080/")),
+                    )]))]),
+                ),
+            ]))
+        })
         .collect();
     root.insert("receivers".into(), ordered(receivers));
     let rule = Table::from_iter([
         ("alert".to_owned(), Value::from("Generated")),
         ("expr".to_owned(), Value::from("up == 0")),
         ("labels".to_owned(), Value::Table(labels)),
-        ("annotations".to_owned(), Value::Table(Table::from_iter([("summary".to_owned(), Value::from(parts.annotation.clone()))]))),
+        (
+            "annotations".to_owned(),
+            Value::Table(Table::from_iter([(
+                "summary".to_owned(),
+                Value::from(parts.annotation.clone()),
+            )])),
+        ),
     ]);
-    let group = Table::from_iter([("name".to_owned(), Value::from("generated")), ("rules".to_owned(), Value::Array(vec![Value::Table(rule)]))]);
+    let group = Table::from_iter([
+        ("name".to_owned(), Value::from("generated")),
+        ("rules".to_owned(), Value::Array(vec![Value::Table(rule)])),
+    ]);
     root.insert("rule_groups".into(), Value::Array(vec![Value::Table(group)]));
     toml::to_string(&root).expect("TOML serializes")
 }

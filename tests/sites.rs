@@ -10,7 +10,10 @@ use promsite::{check, diff};
 #[test]
 fn committed_output_of_every_example_site_is_fresh() {
     let sites = common::tomls("sites");
-    assert!(sites.iter().any(|s| s == "sites/example.toml"), "sites/example.toml is missing");
+    assert!(
+        sites.iter().any(|s| s == "sites/example.toml"),
+        "sites/example.toml is missing"
+    );
     for site in sites {
         let compiled = common::compile(&site);
         let dir = common::root().join("out").join(&compiled.name);
@@ -29,34 +32,54 @@ fn committed_output_of_every_example_site_is_fresh() {
 fn the_example_is_the_unchanged_seed_site() {
     let seed = common::root().join("../shared/sites/seed.toml");
     match std::fs::read_to_string(&seed) {
-        Ok(seed) => assert_eq!(common::source("sites/example.toml").text.as_ref(), seed, "sites/example.toml must stay a copy of the seed site"),
+        Ok(seed) => assert_eq!(
+            common::source("sites/example.toml").text.as_ref(),
+            seed,
+            "sites/example.toml must stay a copy of the seed site"
+        ),
         Err(e) => eprintln!("SKIPPED: {} not readable ({e})", seed.display()),
     }
 }
 
 #[test]
 fn committed_schema_is_generated_from_the_types() {
-    let committed = std::fs::read_to_string(common::root().join("schema/site.schema.json")).expect("schema/site.schema.json exists");
-    let generated = format!("{}\n", serde_json::to_string_pretty(&check::site_schema()).expect("schema serializes"));
-    assert!(committed == generated, "schema/site.schema.json is stale; run `cargo run -- schema > schema/site.schema.json`");
+    let committed = std::fs::read_to_string(common::root().join("schema/site.schema.json"))
+        .expect("schema/site.schema.json exists");
+    let generated = format!(
+        "{}\n",
+        serde_json::to_string_pretty(&check::site_schema()).expect("schema serializes")
+    );
+    assert!(
+        committed == generated,
+        "schema/site.schema.json is stale; run `cargo run -- schema > schema/site.schema.json`"
+    );
 }
 
 #[test]
 fn every_site_validates_against_the_committed_schema() {
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(common::root().join("schema/site.schema.json")).expect("schema exists")).expect("schema is JSON");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("schema/site.schema.json")).expect("schema exists"),
+    )
+    .expect("schema is JSON");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     for site in common::valid_sites() {
         let document: serde_json::Value = toml::from_str(&common::source(&site).text).expect("site is TOML");
         let errors: Vec<String> = validator.iter_errors(&document).map(|e| e.to_string()).collect();
-        assert!(errors.is_empty(), "{site} does not validate against schema/site.schema.json: {errors:?}");
+        assert!(
+            errors.is_empty(),
+            "{site} does not validate against schema/site.schema.json: {errors:?}"
+        );
     }
 }
 
 #[test]
 fn compiling_twice_gives_identical_bytes() {
     for site in common::valid_sites() {
-        assert_eq!(common::compile(&site).tree, common::compile(&site).tree, "{site} compiled differently twice");
+        assert_eq!(
+            common::compile(&site).tree,
+            common::compile(&site).tree,
+            "{site} compiled differently twice"
+        );
     }
 }
 
@@ -89,7 +112,10 @@ fn reordering_set_like_input_changes_nothing() {
     assert_ne!(original, reordered);
     // The same included files (dashboards) serve both texts.
     let loaded = common::source("tests/fixtures/multi-node/site.toml");
-    let compile = |text: &str| match promsite::pipeline::compile(&promsite::diag::SiteSource { text: text.into(), ..loaded.clone() }) {
+    let compile = |text: &str| match promsite::pipeline::compile(&promsite::diag::SiteSource {
+        text: text.into(),
+        ..loaded.clone()
+    }) {
         Ok(compiled) => compiled.tree,
         Err(diagnostics) => panic!("does not compile: {diagnostics:#?}"),
     };
@@ -100,10 +126,20 @@ fn reordering_set_like_input_changes_nothing() {
 /// site or any valid fixture, whose rules and routes are all meant as written.
 #[test]
 fn alerting_cross_checks_stay_quiet_on_intended_sites() {
-    let cross = ["alert::unrouted-rule", "alert::severity-never-set", "alert::severity-unmatched"];
+    let cross = [
+        "alert::unrouted-rule",
+        "alert::severity-never-set",
+        "alert::severity-unmatched",
+    ];
     for site in common::valid_sites() {
         let compiled = common::compile(&site);
-        let noisy: Vec<&str> = compiled.warnings.sorted().iter().map(|d| d.code.id()).filter(|id| cross.contains(id)).collect();
+        let noisy: Vec<&str> = compiled
+            .warnings
+            .sorted()
+            .iter()
+            .map(|d| d.code.id())
+            .filter(|id| cross.contains(id))
+            .collect();
         assert!(noisy.is_empty(), "{site}: {noisy:?}");
     }
 }
@@ -120,14 +156,27 @@ fn unrouted_alerts_are_reported_only_when_certain() {
         )
     };
     let unrouted = |labels: &str, matchers: &str| {
-        common::compile_text("cross.toml", &site(labels, matchers)).warnings.sorted().iter().any(|d| d.code.id() == "alert::unrouted-rule")
+        common::compile_text("cross.toml", &site(labels, matchers))
+            .warnings
+            .sorted()
+            .iter()
+            .any(|d| d.code.id() == "alert::unrouted-rule")
     };
     assert!(unrouted("team = \"web\"", "'team=\"db\"'"));
     assert!(unrouted("team = \"web\"", "'team=~\"db|ops\"'"));
     assert!(unrouted("severity = \"info\"", "'alertname=\"B\"'"));
-    assert!(!unrouted("severity = \"info\"", "'team=\"db\"'"), "team may come from the series");
-    assert!(!unrouted("team = \"{{ $labels.team }}\"", "'team=\"db\"'"), "a templated label may be anything");
+    assert!(
+        !unrouted("severity = \"info\"", "'team=\"db\"'"),
+        "team may come from the series"
+    );
+    assert!(
+        !unrouted("team = \"{{ $labels.team }}\"", "'team=\"db\"'"),
+        "a templated label may be anything"
+    );
     assert!(!unrouted("team = \"web\"", "'team!=\"db\"'"));
-    assert!(!unrouted("severity = \"warning\"", "'severity=\"critical\"'"), "lower severities go to the default receiver on purpose");
+    assert!(
+        !unrouted("severity = \"warning\"", "'severity=\"critical\"'"),
+        "lower severities go to the default receiver on purpose"
+    );
     assert!(!unrouted("team = \"db\"", "'team=~\"db|ops\"'"));
 }

@@ -15,28 +15,75 @@ fn crds_are_a_separate_pinned_kustomization_outside_the_offline_build() {
     assert_eq!(resources.len(), 10, "one file per operator CRD");
     for url in resources {
         let url = url.as_str().expect("URL");
-        assert!(url.starts_with("https://") && url.contains(&format!("/{version}/")), "{url} is not pinned to {version}");
+        assert!(
+            url.starts_with("https://") && url.contains(&format!("/{version}/")),
+            "{url} is not pinned to {version}"
+        );
     }
-    assert_eq!(setup["commonAnnotations"]["argocd.argoproj.io/sync-options"], "ServerSideApply=true");
+    assert_eq!(
+        setup["commonAnnotations"]["argocd.argoproj.io/sync-options"],
+        "ServerSideApply=true"
+    );
     assert_eq!(setup["commonAnnotations"]["argocd.argoproj.io/sync-wave"], "-1");
     let main = common::yaml(&compiled.tree["kustomization.yaml"]);
-    let listed: Vec<&str> = main["resources"].as_array().expect("resources").iter().filter_map(|r| r.as_str()).collect();
-    assert!(listed.iter().all(|r| !r.starts_with("setup/") && !r.contains("://")), "the main kustomization must build offline");
+    let listed: Vec<&str> = main["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .filter_map(|r| r.as_str())
+        .collect();
+    assert!(
+        listed.iter().all(|r| !r.starts_with("setup/") && !r.contains("://")),
+        "the main kustomization must build offline"
+    );
     let marker = common::yaml(&compiled.tree[".promsite.yaml"]);
-    assert!(marker["files"].as_array().expect("files").iter().any(|f| f == "setup/kustomization.yaml"));
+    assert!(
+        marker["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .any(|f| f == "setup/kustomization.yaml")
+    );
 }
 
 #[test]
 fn switched_off_components_are_not_generated() {
     let compiled = common::compile("tests/fixtures/components-off/site.toml");
-    let kinds: Vec<String> = compiled.bundle.objects.keys().map(|k| format!("{}/{}", k.kind, k.name)).collect();
-    for absent in ["Deployment/prometheus-operator", "DaemonSet/node-exporter", "Deployment/kube-state-metrics", "ServiceMonitor/kubelet", "ServiceMonitor/coredns"] {
-        assert!(!kinds.contains(&absent.to_owned()), "{absent} was generated although switched off");
+    let kinds: Vec<String> = compiled
+        .bundle
+        .objects
+        .keys()
+        .map(|k| format!("{}/{}", k.kind, k.name))
+        .collect();
+    for absent in [
+        "Deployment/prometheus-operator",
+        "DaemonSet/node-exporter",
+        "Deployment/kube-state-metrics",
+        "ServiceMonitor/kubelet",
+        "ServiceMonitor/coredns",
+    ] {
+        assert!(
+            !kinds.contains(&absent.to_owned()),
+            "{absent} was generated although switched off"
+        );
     }
-    assert!(!compiled.tree.contains_key("setup/kustomization.yaml"), "crds = \"none\" writes no setup/");
+    assert!(
+        !compiled.tree.contains_key("setup/kustomization.yaml"),
+        "crds = \"none\" writes no setup/"
+    );
     let on = common::compile("tests/fixtures/minimal/site.toml");
-    let on_kinds: Vec<String> = on.bundle.objects.keys().map(|k| format!("{}/{}", k.kind, k.name)).collect();
-    for present in ["Deployment/prometheus-operator", "DaemonSet/node-exporter", "Deployment/kube-state-metrics", "ServiceMonitor/kubelet"] {
+    let on_kinds: Vec<String> = on
+        .bundle
+        .objects
+        .keys()
+        .map(|k| format!("{}/{}", k.kind, k.name))
+        .collect();
+    for present in [
+        "Deployment/prometheus-operator",
+        "DaemonSet/node-exporter",
+        "Deployment/kube-state-metrics",
+        "ServiceMonitor/kubelet",
+    ] {
         assert!(on_kinds.contains(&present.to_owned()), "{present} is on by default");
     }
 }
@@ -73,20 +120,41 @@ fn grafana_points_at_the_prometheus_service_and_reads_its_admin_from_a_secret() 
     let compiled = common::compile("tests/fixtures/multi-node/site.toml");
     let object = |path: &str| common::yaml(compiled.tree.get(path).unwrap_or_else(|| panic!("{path} is generated")));
     let datasources = object("observability/configmap-grafana-datasources.yaml");
-    let provisioning = common::yaml(datasources["data"]["prometheus.yaml"].as_str().expect("provisioning file"));
+    let provisioning = common::yaml(
+        datasources["data"]["prometheus.yaml"]
+            .as_str()
+            .expect("provisioning file"),
+    );
     let url = provisioning["datasources"][0]["url"].as_str().expect("url");
     let service = object("observability/service-prometheus-k8s.yaml");
     let port = service["spec"]["ports"][0]["port"].as_u64().expect("port");
     assert_eq!(url, format!("http://prometheus-k8s.observability.svc:{port}"));
     let deployment = object("observability/deployment-grafana.yaml");
-    let env = deployment["spec"]["template"]["spec"]["containers"][0]["env"].as_array().expect("env");
-    for (name, key) in [("GF_SECURITY_ADMIN_USER", "user"), ("GF_SECURITY_ADMIN_PASSWORD", "password")] {
-        let var = env.iter().find(|v| v["name"] == name).unwrap_or_else(|| panic!("{name} is set"));
+    let env = deployment["spec"]["template"]["spec"]["containers"][0]["env"]
+        .as_array()
+        .expect("env");
+    for (name, key) in [
+        ("GF_SECURITY_ADMIN_USER", "user"),
+        ("GF_SECURITY_ADMIN_PASSWORD", "password"),
+    ] {
+        let var = env
+            .iter()
+            .find(|v| v["name"] == name)
+            .unwrap_or_else(|| panic!("{name} is set"));
         assert!(var.get("value").is_none(), "{name} must not be a literal");
-        assert_eq!(var["valueFrom"]["secretKeyRef"], serde_json::json!({"name": "grafana-credentials", "key": key}));
+        assert_eq!(
+            var["valueFrom"]["secretKeyRef"],
+            serde_json::json!({"name": "grafana-credentials", "key": key})
+        );
     }
     let marker = common::yaml(&compiled.tree[".promsite.yaml"]);
-    assert!(marker["required-secrets"].as_array().expect("secrets").iter().any(|s| s == "observability/grafana-credentials"));
+    assert!(
+        marker["required-secrets"]
+            .as_array()
+            .expect("secrets")
+            .iter()
+            .any(|s| s == "observability/grafana-credentials")
+    );
 }
 
 /// Each NetworkPolicy selects the pods behind one of the generated Services (so none is dangling),
@@ -95,24 +163,61 @@ fn grafana_points_at_the_prometheus_service_and_reads_its_admin_from_a_secret() 
 fn network_policies_select_the_stacks_pods() {
     let compiled = common::compile("tests/fixtures/multi-node/site.toml");
     let objects: Vec<serde_json::Value> = compiled.tree.values().map(|t| common::yaml(t)).collect();
-    let selectors: Vec<&serde_json::Value> = objects.iter().filter(|o| o["kind"] == "Service").map(|s| &s["spec"]["selector"]).collect();
+    let selectors: Vec<&serde_json::Value> = objects
+        .iter()
+        .filter(|o| o["kind"] == "Service")
+        .map(|s| &s["spec"]["selector"])
+        .collect();
     let policies: Vec<&serde_json::Value> = objects.iter().filter(|o| o["kind"] == "NetworkPolicy").collect();
-    assert_eq!(policies.len(), 5, "Prometheus, Alertmanager, Grafana, kube-state-metrics, operator");
+    assert_eq!(
+        policies.len(),
+        5,
+        "Prometheus, Alertmanager, Grafana, kube-state-metrics, operator"
+    );
     for policy in &policies {
         let pods = &policy["spec"]["podSelector"]["matchLabels"];
-        assert!(selectors.contains(&pods), "{} selects pods no Service selects: {pods}", policy["metadata"]["name"]);
-        assert_eq!(policy["spec"]["policyTypes"], serde_json::json!(["Ingress"]), "egress stays open so Prometheus reaches its targets");
+        assert!(
+            selectors.contains(&pods),
+            "{} selects pods no Service selects: {pods}",
+            policy["metadata"]["name"]
+        );
+        assert_eq!(
+            policy["spec"]["policyTypes"],
+            serde_json::json!(["Ingress"]),
+            "egress stays open so Prometheus reaches its targets"
+        );
     }
-    let alertmanager = policies.iter().find(|p| p["metadata"]["name"] == "alertmanager-main").expect("Alertmanager policy");
+    let alertmanager = policies
+        .iter()
+        .find(|p| p["metadata"]["name"] == "alertmanager-main")
+        .expect("Alertmanager policy");
     let mesh = &alertmanager["spec"]["ingress"][1];
-    assert_eq!(mesh["from"][0]["podSelector"]["matchLabels"], alertmanager["spec"]["podSelector"]["matchLabels"], "the mesh is between replicas");
+    assert_eq!(
+        mesh["from"][0]["podSelector"]["matchLabels"], alertmanager["spec"]["podSelector"]["matchLabels"],
+        "the mesh is between replicas"
+    );
     // Grafana has a NodePort there: its clients come from outside the cluster, which no namespace selector admits.
-    let grafana = policies.iter().find(|p| p["metadata"]["name"] == "grafana").expect("Grafana policy");
-    assert!(grafana["spec"]["ingress"][0].get("from").is_none(), "a NodePort behind a namespace-only policy reaches nothing");
-    let prometheus = policies.iter().find(|p| p["metadata"]["name"] == "prometheus-k8s").expect("Prometheus policy");
-    assert!(prometheus["spec"]["ingress"][0]["from"][0]["namespaceSelector"].is_object(), "without a NodePort, only the namespaces");
+    let grafana = policies
+        .iter()
+        .find(|p| p["metadata"]["name"] == "grafana")
+        .expect("Grafana policy");
+    assert!(
+        grafana["spec"]["ingress"][0].get("from").is_none(),
+        "a NodePort behind a namespace-only policy reaches nothing"
+    );
+    let prometheus = policies
+        .iter()
+        .find(|p| p["metadata"]["name"] == "prometheus-k8s")
+        .expect("Prometheus policy");
+    assert!(
+        prometheus["spec"]["ingress"][0]["from"][0]["namespaceSelector"].is_object(),
+        "without a NodePort, only the namespaces"
+    );
     let default = common::compile("tests/fixtures/minimal/site.toml");
-    assert!(default.bundle.objects.keys().all(|k| k.kind != "NetworkPolicy"), "off by default");
+    assert!(
+        default.bundle.objects.keys().all(|k| k.kind != "NetworkPolicy"),
+        "off by default"
+    );
 }
 
 /// Each dashboard file is shipped byte for byte in its own ConfigMap, mounted where Grafana's file
@@ -123,19 +228,36 @@ fn grafana_dashboards_are_provisioned_from_the_files() {
     let deployment = common::yaml(&compiled.tree["observability/deployment-grafana.yaml"]);
     let pod = &deployment["spec"]["template"]["spec"];
     let mounts = pod["containers"][0]["volumeMounts"].as_array().expect("mounts");
-    for (file, slug) in [("dashboards/node-overview.json", "node-overview"), ("dashboards/kubernetes/Pod_Restarts.json", "kubernetes-pod-restarts")] {
-        let written = std::fs::read_to_string(common::root().join("tests/fixtures/multi-node").join(file)).expect("dashboard file");
-        let config_map = common::yaml(&compiled.tree[&format!("observability/configmap-grafana-dashboard-{slug}.yaml")]);
+    for (file, slug) in [
+        ("dashboards/node-overview.json", "node-overview"),
+        ("dashboards/kubernetes/Pod_Restarts.json", "kubernetes-pod-restarts"),
+    ] {
+        let written = std::fs::read_to_string(common::root().join("tests/fixtures/multi-node").join(file))
+            .expect("dashboard file");
+        let config_map =
+            common::yaml(&compiled.tree[&format!("observability/configmap-grafana-dashboard-{slug}.yaml")]);
         let data = config_map["data"].as_object().expect("data");
         assert_eq!(data.len(), 1);
-        assert_eq!(data.values().next().and_then(|v| v.as_str()), Some(written.as_str()), "{file} is shipped as written");
-        let volume = pod["volumes"].as_array().expect("volumes").iter().find(|v| v["configMap"]["name"] == format!("grafana-dashboard-{slug}")).expect("a volume");
+        assert_eq!(
+            data.values().next().and_then(|v| v.as_str()),
+            Some(written.as_str()),
+            "{file} is shipped as written"
+        );
+        let volume = pod["volumes"]
+            .as_array()
+            .expect("volumes")
+            .iter()
+            .find(|v| v["configMap"]["name"] == format!("grafana-dashboard-{slug}"))
+            .expect("a volume");
         let mount = mounts.iter().find(|m| m["name"] == volume["name"]).expect("a mount");
         assert_eq!(mount["mountPath"], format!("/var/lib/grafana/dashboards/{slug}"));
     }
     let providers = common::yaml(&compiled.tree["observability/configmap-grafana-dashboard-providers.yaml"]);
     let provider = common::yaml(providers["data"]["promsite.yaml"].as_str().expect("provider file"));
-    assert_eq!(provider["providers"][0]["options"]["path"], "/var/lib/grafana/dashboards");
+    assert_eq!(
+        provider["providers"][0]["options"]["path"],
+        "/var/lib/grafana/dashboards"
+    );
 }
 
 /// Whatever monitoring object a declared API client may create in its namespace is read by the
@@ -166,17 +288,32 @@ verbs = ["get", "create"]
     let prometheus = common::yaml(&compiled.tree["monitoring/prometheus-k8s.yaml"]);
     let alertmanager = common::yaml(&compiled.tree["monitoring/alertmanager-main.yaml"]);
     let selected = |spec: &serde_json::Value, selector: &str| {
-        assert_eq!(spec[format!("{selector}Selector")], serde_json::json!({}), "{selector}Selector selects nothing");
+        assert_eq!(
+            spec[format!("{selector}Selector")],
+            serde_json::json!({}),
+            "{selector}Selector selects nothing"
+        );
         let namespaces = &spec[format!("{selector}NamespaceSelector")]["matchExpressions"][0];
         assert_eq!(namespaces["key"], "kubernetes.io/metadata.name");
-        assert!(namespaces["values"].as_array().is_some_and(|v| v.contains(&"platform".into())), "{selector}NamespaceSelector misses the client's namespace");
+        assert!(
+            namespaces["values"]
+                .as_array()
+                .is_some_and(|v| v.contains(&"platform".into())),
+            "{selector}NamespaceSelector misses the client's namespace"
+        );
     };
     for selector in ["rule", "serviceMonitor", "podMonitor", "probe", "scrapeConfig"] {
         selected(&prometheus["spec"], selector);
     }
     selected(&alertmanager["spec"], "alertmanagerConfig");
-    assert!(compiled.tree.contains_key("platform/role-prometheus-k8s.yaml"), "Prometheus may not discover the client's targets");
+    assert!(
+        compiled.tree.contains_key("platform/role-prometheus-k8s.yaml"),
+        "Prometheus may not discover the client's targets"
+    );
     let minimal = common::compile("tests/fixtures/minimal/site.toml");
     let alertmanager = common::yaml(&minimal.tree["monitoring/alertmanager-main.yaml"]);
-    assert!(alertmanager["spec"].get("alertmanagerConfigSelector").is_none(), "no client, no AlertmanagerConfigs");
+    assert!(
+        alertmanager["spec"].get("alertmanagerConfigSelector").is_none(),
+        "no client, no AlertmanagerConfigs"
+    );
 }

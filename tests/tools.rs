@@ -29,7 +29,11 @@ fn compiled_sites() -> Vec<(String, promsite::pipeline::Compiled, tempfile::Temp
 
 /// Splits `kubectl kustomize` output into documents.
 fn documents(stream: &str) -> Vec<serde_json::Value> {
-    stream.split("\n---\n").filter(|d| !d.trim().is_empty()).map(common::yaml).collect()
+    stream
+        .split("\n---\n")
+        .filter(|d| !d.trim().is_empty())
+        .map(common::yaml)
+        .collect()
 }
 
 #[test]
@@ -38,20 +42,42 @@ fn kustomize_builds_every_site_and_the_alertmanager_secret_lines_up() {
     for (site, compiled, dir) in compiled_sites() {
         let built = common::run_ok(Command::new(&kubectl).arg("kustomize").arg(dir.path()));
         let objects = documents(&built);
-        assert_eq!(objects.len(), compiled.bundle.objects.len() + 1, "{site}: every object plus the generated Secret");
-        let alertmanager = objects.iter().find(|o| o["kind"] == "Alertmanager").expect("an Alertmanager");
-        let secret_name = alertmanager["spec"]["configSecret"].as_str().expect("configSecret is set");
+        assert_eq!(
+            objects.len(),
+            compiled.bundle.objects.len() + 1,
+            "{site}: every object plus the generated Secret"
+        );
+        let alertmanager = objects
+            .iter()
+            .find(|o| o["kind"] == "Alertmanager")
+            .expect("an Alertmanager");
+        let secret_name = alertmanager["spec"]["configSecret"]
+            .as_str()
+            .expect("configSecret is set");
         assert_eq!(secret_name, ALERTMANAGER_CONFIG_SECRET);
         let secret = objects
             .iter()
-            .find(|o| o["kind"] == "Secret" && o["metadata"]["name"] == secret_name && o["metadata"]["namespace"] == alertmanager["metadata"]["namespace"])
+            .find(|o| {
+                o["kind"] == "Secret"
+                    && o["metadata"]["name"] == secret_name
+                    && o["metadata"]["namespace"] == alertmanager["metadata"]["namespace"]
+            })
             .unwrap_or_else(|| panic!("{site}: kustomize generated no Secret {secret_name} beside the Alertmanager"));
-        let encoded = secret["data"][ALERTMANAGER_CONFIG_KEY].as_str().unwrap_or_else(|| panic!("{site}: the Secret lacks key {ALERTMANAGER_CONFIG_KEY}"));
+        let encoded = secret["data"][ALERTMANAGER_CONFIG_KEY]
+            .as_str()
+            .unwrap_or_else(|| panic!("{site}: the Secret lacks key {ALERTMANAGER_CONFIG_KEY}"));
         let decoded = base64_decode(encoded);
-        assert_eq!(decoded, compiled.tree["alertmanager.yml"], "{site}: the Secret must hold alertmanager.yml byte for byte");
+        assert_eq!(
+            decoded, compiled.tree["alertmanager.yml"],
+            "{site}: the Secret must hold alertmanager.yml byte for byte"
+        );
         for object in &objects {
             let labels = &object["metadata"]["labels"];
-            assert_eq!(labels["app.kubernetes.io/managed-by"], "promsite", "{site}: unlabelled object {}", object["metadata"]["name"]);
+            assert_eq!(
+                labels["app.kubernetes.io/managed-by"], "promsite",
+                "{site}: unlabelled object {}",
+                object["metadata"]["name"]
+            );
             assert_eq!(labels["promsite.dev/site"], compiled.name.as_str());
         }
     }
@@ -61,7 +87,9 @@ fn kustomize_builds_every_site_and_the_alertmanager_secret_lines_up() {
 fn base64_decode(text: &str) -> String {
     use base64::Engine;
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    let bytes = base64::engine::general_purpose::STANDARD.decode(compact).expect("valid base64");
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(compact)
+        .expect("valid base64");
     String::from_utf8(bytes).expect("UTF-8")
 }
 
@@ -69,7 +97,11 @@ fn base64_decode(text: &str) -> String {
 fn crd_schemas_present() -> bool {
     let dir = common::root().join(CRD_SCHEMAS);
     if !dir.is_dir() {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{} is required in CI", dir.display());
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{} is required in CI",
+            dir.display()
+        );
         eprintln!("SKIPPED: {} not found", dir.display());
     }
     dir.is_dir()
@@ -78,20 +110,32 @@ fn crd_schemas_present() -> bool {
 /// The schema of an operator object's CRD, named as its files are (`prometheus-v1`).
 fn crd_schema_name(object: &serde_json::Value) -> String {
     let kind = object["kind"].as_str().expect("kind").to_ascii_lowercase();
-    let version = object["apiVersion"].as_str().and_then(|v| v.split('/').nth(1)).expect("version");
+    let version = object["apiVersion"]
+        .as_str()
+        .and_then(|v| v.split('/').nth(1))
+        .expect("version");
     format!("{kind}-{version}")
 }
 
 /// What the CRD schema `name` finds wrong with `object`, one line each. Each schema is compiled
 /// once: the corpus comparisons validate hundreds of objects.
 fn crd_violations(name: &str, object: &serde_json::Value) -> Vec<String> {
-    static VALIDATORS: std::sync::Mutex<std::collections::BTreeMap<String, &'static jsonschema::Validator>> = std::sync::Mutex::new(std::collections::BTreeMap::new());
-    let validator = *VALIDATORS.lock().expect("validators").entry(name.to_owned()).or_insert_with(|| {
-        let path = common::root().join(CRD_SCHEMAS).join(format!("{name}.json"));
-        let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("schema file")).expect("JSON");
-        Box::leak(Box::new(jsonschema::validator_for(&schema).expect("schema compiles")))
-    });
-    validator.iter_errors(object).map(|e| format!("{}: {e}", e.instance_path().as_str())).collect()
+    static VALIDATORS: std::sync::Mutex<std::collections::BTreeMap<String, &'static jsonschema::Validator>> =
+        std::sync::Mutex::new(std::collections::BTreeMap::new());
+    let validator = *VALIDATORS
+        .lock()
+        .expect("validators")
+        .entry(name.to_owned())
+        .or_insert_with(|| {
+            let path = common::root().join(CRD_SCHEMAS).join(format!("{name}.json"));
+            let schema: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).expect("schema file")).expect("JSON");
+            Box::leak(Box::new(jsonschema::validator_for(&schema).expect("schema compiles")))
+        });
+    validator
+        .iter_errors(object)
+        .map(|e| format!("{}: {e}", e.instance_path().as_str()))
+        .collect()
 }
 
 #[test]
@@ -104,30 +148,53 @@ fn operator_objects_match_the_crd_schemas() {
     for (site, compiled, _dir) in compiled_sites() {
         for (path, text) in compiled.tree.iter().filter(|(p, _)| common::is_yaml(p)) {
             let object = common::yaml(text);
-            if object["apiVersion"].as_str().is_none_or(|v| !v.starts_with("monitoring.coreos.com/")) {
+            if object["apiVersion"]
+                .as_str()
+                .is_none_or(|v| !v.starts_with("monitoring.coreos.com/"))
+            {
                 continue;
             }
             let kind = crd_schema_name(&object);
             let errors = crd_violations(&kind, &object);
-            assert!(errors.is_empty(), "{site}: {path} violates the {kind} CRD schema: {errors:#?}");
+            assert!(
+                errors.is_empty(),
+                "{site}: {path} violates the {kind} CRD schema: {errors:#?}"
+            );
             kinds.insert(kind);
             checked += 1;
         }
     }
     assert!(checked >= 10, "only {checked} operator objects were checked");
-    for kind in ["alertmanager-v1", "probe-v1", "prometheus-v1", "prometheusrule-v1", "scrapeconfig-v1alpha1", "servicemonitor-v1"] {
-        assert!(kinds.contains(kind), "no {kind} object was checked against its CRD schema: {kinds:?}");
+    for kind in [
+        "alertmanager-v1",
+        "probe-v1",
+        "prometheus-v1",
+        "prometheusrule-v1",
+        "scrapeconfig-v1alpha1",
+        "servicemonitor-v1",
+    ] {
+        assert!(
+            kinds.contains(kind),
+            "no {kind} object was checked against its CRD schema: {kinds:?}"
+        );
     }
 }
 
 #[test]
 fn core_objects_match_the_kubernetes_schemas() {
-    let Some(validate) = common::tool("kubernetes-validate") else { return };
+    let Some(validate) = common::tool("kubernetes-validate") else {
+        return;
+    };
     for (site, compiled, dir) in compiled_sites() {
         let core: Vec<&String> = compiled
             .tree
             .iter()
-            .filter(|(path, text)| path.ends_with(".yaml") && !path.ends_with("kustomization.yaml") && !path.starts_with('.') && !text.contains("apiVersion: monitoring.coreos.com/"))
+            .filter(|(path, text)| {
+                path.ends_with(".yaml")
+                    && !path.ends_with("kustomization.yaml")
+                    && !path.starts_with('.')
+                    && !text.contains("apiVersion: monitoring.coreos.com/")
+            })
             .map(|(path, _)| path)
             .collect();
         assert!(!core.is_empty());
@@ -136,14 +203,23 @@ fn core_objects_match_the_kubernetes_schemas() {
             .args(core.iter().map(|p| dir.path().join(p)))
             .output()
             .expect("kubernetes-validate runs");
-        let report = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-        assert!(output.status.success() && !report.contains("ERROR"), "{site}: kubernetes-validate rejected the output:\n{report}");
+        let report = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            output.status.success() && !report.contains("ERROR"),
+            "{site}: kubernetes-validate rejected the output:\n{report}"
+        );
     }
 }
 
 #[test]
 fn promtool_accepts_every_rule_group() {
-    let Some(promtool) = common::tool("promtool") else { return };
+    let Some(promtool) = common::tool("promtool") else {
+        return;
+    };
     let mut checked = 0;
     for (site, compiled, dir) in compiled_sites() {
         for (path, text) in compiled.tree.iter().filter(|(p, _)| common::is_yaml(p)) {
@@ -169,17 +245,26 @@ fn amtool_accepts_every_alertmanager_config() {
     let amtool_version = common::release(&common::run_ok(Command::new(&amtool).arg("--version")));
     let mut checked = 0;
     for (site, compiled, dir) in compiled_sites() {
-        let output = Command::new(&amtool).args(["check-config"]).arg(dir.path().join("alertmanager.yml")).output().expect("amtool runs");
+        let output = Command::new(&amtool)
+            .args(["check-config"])
+            .arg(dir.path().join("alertmanager.yml"))
+            .output()
+            .expect("amtool runs");
         let stdout = String::from_utf8_lossy(&output.stdout);
         if !output.status.success() {
             // An amtool older than the release the site targets rejects fields added since; that is
             // the tool's limit, not the site's (CI fetches a current amtool: see .ci/run).
             let target = common::release(&compiled.bundle.versions["alertmanager"]);
             if amtool_version < target && std::env::var("CI").as_deref() != Ok("true") {
-                eprintln!("SKIPPED: {site}: amtool {amtool_version:?} is older than the targeted {target:?}; set PROMSITE_AMTOOL to a newer amtool");
+                eprintln!(
+                    "SKIPPED: {site}: amtool {amtool_version:?} is older than the targeted {target:?}; set PROMSITE_AMTOOL to a newer amtool"
+                );
                 continue;
             }
-            panic!("{site}: amtool rejected alertmanager.yml:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+            panic!(
+                "{site}: amtool rejected alertmanager.yml:\n{stdout}\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
         }
         assert!(stdout.contains("SUCCESS"), "{site}: {stdout}");
         checked += 1;
@@ -192,25 +277,42 @@ fn amtool_accepts_every_alertmanager_config() {
 #[test]
 fn a_yaml_1_1_reader_reads_back_exactly_what_was_written() {
     let Some(python) = common::tool("python3") else { return };
-    let script = "import sys, json, yaml\nprint(json.dumps([yaml.safe_load(open(p, encoding='utf-8')) for p in sys.argv[1:]]))";
+    let script =
+        "import sys, json, yaml\nprint(json.dumps([yaml.safe_load(open(p, encoding='utf-8')) for p in sys.argv[1:]]))";
     for (site, compiled, dir) in compiled_sites() {
         // Notification templates are Go templates, not YAML.
         let paths: Vec<&String> = compiled.tree.keys().filter(|p| common::is_yaml(p)).collect();
-        let output = common::run_ok(Command::new(&python).arg("-c").arg(script).args(paths.iter().map(|p| dir.path().join(p))));
+        let output = common::run_ok(
+            Command::new(&python)
+                .arg("-c")
+                .arg(script)
+                .args(paths.iter().map(|p| dir.path().join(p))),
+        );
         let read_back: Vec<serde_json::Value> = serde_json::from_str(&output).expect("python printed JSON");
         for (path, yaml_1_1) in paths.iter().zip(read_back) {
-            let key = compiled.bundle.objects.keys().find(|k| promsite::emit::layout::object_path(k) == **path);
+            let key = compiled
+                .bundle
+                .objects
+                .keys()
+                .find(|k| promsite::emit::layout::object_path(k) == **path);
             let Some(key) = key else { continue };
             let expected = serde_json::to_value(&compiled.bundle.objects[key]).expect("object serializes");
             assert_eq!(yaml_1_1, expected, "{site}: {path} reads back differently in YAML 1.1");
         }
         let config = serde_json::to_value(&compiled.bundle.alertmanager_config).expect("config serializes");
-        let read = common::run_ok(Command::new(&python).arg("-c").arg(script).arg(dir.path().join("alertmanager.yml")));
+        let read = common::run_ok(
+            Command::new(&python)
+                .arg("-c")
+                .arg(script)
+                .arg(dir.path().join("alertmanager.yml")),
+        );
         let read: Vec<serde_json::Value> = serde_json::from_str(&read).expect("JSON");
-        assert_eq!(read[0], config, "{site}: alertmanager.yml reads back differently in YAML 1.1");
+        assert_eq!(
+            read[0], config,
+            "{site}: alertmanager.yml reads back differently in YAML 1.1"
+        );
     }
 }
-
 
 /// taplo, the language server behind Even Better TOML, validates site files against the schema
 /// through `.taplo.toml` and through a `#:schema` directive, and flags a wrong key.
@@ -219,16 +321,46 @@ fn taplo_validates_site_files_against_the_schema() {
     let Some(taplo) = common::tool("taplo") else { return };
     let root = common::root();
     let sites = common::valid_sites();
-    let output = Command::new(&taplo).arg("check").args(&sites).current_dir(&root).env("RUST_LOG", "warn").output().expect("taplo runs");
-    assert!(output.status.success(), "taplo rejected a valid site:\n{}", String::from_utf8_lossy(&output.stderr));
+    let output = Command::new(&taplo)
+        .arg("check")
+        .args(&sites)
+        .current_dir(&root)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("taplo runs");
+    assert!(
+        output.status.success(),
+        "taplo rejected a valid site:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     // With the directive and no .taplo.toml, the way a site lives in another repository.
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir_all(dir.path().join("schema")).expect("mkdir");
-    std::fs::copy(root.join("schema/site.schema.json"), dir.path().join("schema/site.schema.json")).expect("copy");
+    std::fs::copy(
+        root.join("schema/site.schema.json"),
+        dir.path().join("schema/site.schema.json"),
+    )
+    .expect("copy");
     let example = common::source("sites/example.toml").text.to_string();
-    for (name, text, valid) in [("good.toml", example.clone(), true), ("bad.toml", example.replace("retention = \"30d\"", "retension = \"30d\""), false)] {
-        std::fs::write(dir.path().join(name), format!("#:schema ./schema/site.schema.json\n{text}")).expect("write");
-        let output = Command::new(&taplo).args(["check", name]).current_dir(dir.path()).env("RUST_LOG", "warn").output().expect("taplo runs");
+    for (name, text, valid) in [
+        ("good.toml", example.clone(), true),
+        (
+            "bad.toml",
+            example.replace("retention = \"30d\"", "retension = \"30d\""),
+            false,
+        ),
+    ] {
+        std::fs::write(
+            dir.path().join(name),
+            format!("#:schema ./schema/site.schema.json\n{text}"),
+        )
+        .expect("write");
+        let output = Command::new(&taplo)
+            .args(["check", name])
+            .current_dir(dir.path())
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("taplo runs");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.success(), valid, "taplo check {name}:\n{stderr}");
         if !valid {
@@ -243,13 +375,18 @@ fn kustomize_builds_vendored_crd_setups_offline() {
     let Some(kubectl) = common::tool("kubectl") else { return };
     let mut built = 0;
     for (site, compiled, dir) in compiled_sites() {
-        let Some(setup) = compiled.tree.get("setup/kustomization.yaml") else { continue };
+        let Some(setup) = compiled.tree.get("setup/kustomization.yaml") else {
+            continue;
+        };
         if setup.contains("://") {
             continue;
         }
         let output = common::run_ok(Command::new(&kubectl).arg("kustomize").arg(dir.path().join("setup")));
         let crds = documents(&output);
-        assert!(!crds.is_empty() && crds.iter().all(|c| c["kind"] == "CustomResourceDefinition"), "{site}: setup/ holds only CRDs");
+        assert!(
+            !crds.is_empty() && crds.iter().all(|c| c["kind"] == "CustomResourceDefinition"),
+            "{site}: setup/ holds only CRDs"
+        );
         built += 1;
     }
     assert!(built >= 1, "no site vendors its CRDs");
@@ -260,51 +397,129 @@ fn kustomize_builds_vendored_crd_setups_offline() {
 #[test]
 #[allow(clippy::print_stderr, reason = "a skipped comparison says why")]
 fn regexes_are_judged_as_prometheus_and_alertmanager_judge_them() {
-    let (Some(promtool), Some(amtool)) = (common::tool("promtool"), common::tool("amtool")) else { return };
+    let (Some(promtool), Some(amtool)) = (common::tool("promtool"), common::tool("amtool")) else {
+        return;
+    };
     // Go's regexp gained `(?<name>…)` in Go 1.22: tools older than the targeted releases differ.
     let targets = common::compile("sites/example.toml").bundle.versions;
     for (tool, component) in [(&promtool, "prometheus"), (&amtool, "alertmanager")] {
-        let (version, target) = (common::release(&common::run_ok(Command::new(tool).arg("--version"))), common::release(&targets[component]));
+        let (version, target) = (
+            common::release(&common::run_ok(Command::new(tool).arg("--version"))),
+            common::release(&targets[component]),
+        );
         if version < target {
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "{} {version:?} is older than the targeted {target:?}", tool.display());
-            eprintln!("SKIPPED: {} {version:?} is older than the targeted {target:?}", tool.display());
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "{} {version:?} is older than the targeted {target:?}",
+                tool.display()
+            );
+            eprintln!(
+                "SKIPPED: {} {version:?} is older than the targeted {target:?}",
+                tool.display()
+            );
             return;
         }
     }
     let agreed = [
-        "x{1001}", "x{1001,}", "x{99990}", "(x{100}){11}", "((x{2}){0,}){501}", "(x*){1001}", "x{2}{3}", "x*??", "x+*",
-        "(?x)a", "(?i-u:a)", "(?R)a", "(?P<a.b>x)", r"\u0041", r"[\U00000041]", r"\p{sc=Greek}", "x{1000}", "(x{100}){10}",
-        "(?:x{1,}){1000}", "(x{0}){1000}", "x*?", "x{,5}*", "(?U)a(?i:b)(?P<name_1>c)(?<name2>d)", r"\x41\x{41}\pL\p{Greek}",
-        r"^*\<a\b{start}", "warning|critical", "5..", "(a|b", "a)|(x{1001}", "a)|(b",
-        "x{ 2}{3}", "[X--]", r"\p{Emoji}", r"\p{Latn}", r"\p{Is_Greek}", r"\p{Alphabetic}", r"\p{Unknown}",
+        "x{1001}",
+        "x{1001,}",
+        "x{99990}",
+        "(x{100}){11}",
+        "((x{2}){0,}){501}",
+        "(x*){1001}",
+        "x{2}{3}",
+        "x*??",
+        "x+*",
+        "(?x)a",
+        "(?i-u:a)",
+        "(?R)a",
+        "(?P<a.b>x)",
+        r"\u0041",
+        r"[\U00000041]",
+        r"\p{sc=Greek}",
+        "x{1000}",
+        "(x{100}){10}",
+        "(?:x{1,}){1000}",
+        "(x{0}){1000}",
+        "x*?",
+        "x{,5}*",
+        "(?U)a(?i:b)(?P<name_1>c)(?<name2>d)",
+        r"\x41\x{41}\pL\p{Greek}",
+        r"^*\<a\b{start}",
+        "warning|critical",
+        "5..",
+        "(a|b",
+        "a)|(x{1001}",
+        "a)|(b",
+        "x{ 2}{3}",
+        "[X--]",
+        r"\p{Emoji}",
+        r"\p{Latn}",
+        r"\p{Is_Greek}",
+        r"\p{Alphabetic}",
+        r"\p{Unknown}",
         r"\pN\p{Cn}\p{LC}\p{Any}\P{Common}\p{Old_Italic}[\p{Han}\PL]",
     ];
     // Go accepts these and promsite does not, with the verdicts of promtool and amtool: Rust's
     // `regex` refuses the first three, the next three mean something else to Go than to Rust, and
     // the loose class names only Go 1.25 and later read. Stricter, never laxer.
     let stricter = [
-        (r"\Qa.b\E", true, true), (r"\012", true, true), ("[a[]", true, true), ("[a[bc]d]", true, true), ("[a&&b]", true, true), ("x{ 1001}", true, true),
-        (r"\p{Letter}", false, true), (r"\p{greek}", false, true), (r"\p{ASCII}", false, true),
+        (r"\Qa.b\E", true, true),
+        (r"\012", true, true),
+        ("[a[]", true, true),
+        ("[a[bc]d]", true, true),
+        ("[a&&b]", true, true),
+        ("x{ 1001}", true, true),
+        (r"\p{Letter}", false, true),
+        (r"\p{greek}", false, true),
+        (r"\p{ASCII}", false, true),
     ];
-    let patterns: Vec<&str> = agreed.iter().copied().chain(stricter.iter().map(|&(pattern, _, _)| pattern)).collect();
+    let patterns: Vec<&str> = agreed
+        .iter()
+        .copied()
+        .chain(stricter.iter().map(|&(pattern, _, _)| pattern))
+        .collect();
     let quoted = |pattern: &str| serde_json::to_string(pattern).expect("JSON");
-    let rules: Vec<_> = patterns.iter().enumerate().map(|(n, p)| serde_json::json!({ "alert": format!("R{n}"), "expr": format!("foo{{a=~{}}}", quoted(p)) })).collect();
-    let (_, promtool_report) = judge(&promtool, &["check", "rules"], "regexes.rules.yaml", &corpus_rule_file(&rules));
+    let rules: Vec<_> = patterns
+        .iter()
+        .enumerate()
+        .map(|(n, p)| serde_json::json!({ "alert": format!("R{n}"), "expr": format!("foo{{a=~{}}}", quoted(p)) }))
+        .collect();
+    let (_, promtool_report) = judge(
+        &promtool,
+        &["check", "rules"],
+        "regexes.rules.yaml",
+        &corpus_rule_file(&rules),
+    );
     for (n, pattern) in patterns.iter().enumerate() {
         let prometheus_accepts = !promtool_report.contains(&format!("\"R{n}\":"));
         let matcher = format!("a=~{}", quoted(pattern));
         let route = serde_json::json!({ "receiver": "r", "routes": [{ "receiver": "r", "matchers": [matcher] }] });
         let config = serde_json::json!({ "route": route, "receivers": [{ "name": "r" }] }).to_string();
         let (alertmanager_accepts, _) = judge(&amtool, &["check-config"], "alertmanager.json", &config);
-        let promsite = (promsite::check::fuzz::promql(&format!("foo{{a=~{}}}", quoted(pattern))), promsite::check::fuzz::matcher(&matcher));
+        let promsite = (
+            promsite::check::fuzz::promql(&format!("foo{{a=~{}}}", quoted(pattern))),
+            promsite::check::fuzz::matcher(&matcher),
+        );
         if let Some(&(_, prometheus, alertmanager)) = stricter.iter().find(|(stricter, _, _)| stricter == pattern) {
             assert_eq!(promsite, (false, false), "{pattern}: promsite accepts it");
-            assert_eq!((prometheus_accepts, alertmanager_accepts), (prometheus, alertmanager), "{pattern}: the tools' verdicts changed");
+            assert_eq!(
+                (prometheus_accepts, alertmanager_accepts),
+                (prometheus, alertmanager),
+                "{pattern}: the tools' verdicts changed"
+            );
         } else {
-            assert_eq!(promsite, (prometheus_accepts, alertmanager_accepts), "{pattern}: promsite (PromQL, matcher) against promtool and amtool\n{promtool_report}");
+            assert_eq!(
+                promsite,
+                (prometheus_accepts, alertmanager_accepts),
+                "{pattern}: promsite (PromQL, matcher) against promtool and amtool\n{promtool_report}"
+            );
         }
     }
-    assert!(promtool_report.contains("\"R0\":"), "promtool accepted `x{{1001}}`, or its report changed:\n{promtool_report}");
+    assert!(
+        promtool_report.contains("\"R0\":"),
+        "promtool accepted `x{{1001}}`, or its report changed:\n{promtool_report}"
+    );
 }
 
 /// Prometheus checks some rules only when it evaluates them: a `label_replace` regex, the label
@@ -314,27 +529,64 @@ fn regexes_are_judged_as_prometheus_and_alertmanager_judge_them() {
 /// class names, which the PromQL parser refuses in a matcher.
 #[test]
 fn rules_are_judged_as_prometheus_evaluates_them() {
-    let Some(promtool) = common::tool("promtool") else { return };
+    let Some(promtool) = common::tool("promtool") else {
+        return;
+    };
     let label_replace = |destination: &str, regex: &str| {
         let quoted = |text: &str| serde_json::to_string(text).expect("JSON");
-        format!("label_replace(up, {}, \"$1\", \"job\", {})", quoted(destination), quoted(regex))
+        format!(
+            "label_replace(up, {}, \"$1\", \"job\", {})",
+            quoted(destination),
+            quoted(regex)
+        )
     };
     let evaluated: Vec<String> = ["(.*)", "a)|(b", "{(.*)}", r"\p{L}+", "(?i)x{1000}"]
         .iter()
         .map(|regex| label_replace("a", regex))
         .chain([label_replace("1a", "(.*)")])
-        .chain([r#"label_join(up, "a", "", "job")"#, r#"count_values("1a", up)"#, "topk(9223372036854775000, up)", "bottomk(-Inf, up)", "1", "-vector(1)"].map(Into::into))
+        .chain(
+            [
+                r#"label_join(up, "a", "", "job")"#,
+                r#"count_values("1a", up)"#,
+                "topk(9223372036854775000, up)",
+                "bottomk(-Inf, up)",
+                "1",
+                "-vector(1)",
+            ]
+            .map(Into::into),
+        )
         .collect();
     let failing: Vec<String> = ["(", "[", "x{1001}", "(?P<a.b>x)", "x**"]
         .iter()
         .map(|regex| label_replace("a", regex))
         .chain([label_replace("", "(.*)")])
-        .chain([r#"label_join(up, (""), ",", "job")"#, r#"label_join(up, "a", ",", "job", "")"#, r#"count_values("", up)"#].map(Into::into))
-        .chain(["topk(1e100, up)", "topk(-(-1e100), up)", "bottomk(NaN, up)", "up[5m]", "(rate(up[5m])[1h:1m])", r#""a""#].map(Into::into))
+        .chain(
+            [
+                r#"label_join(up, (""), ",", "job")"#,
+                r#"label_join(up, "a", ",", "job", "")"#,
+                r#"count_values("", up)"#,
+            ]
+            .map(Into::into),
+        )
+        .chain(
+            [
+                "topk(1e100, up)",
+                "topk(-(-1e100), up)",
+                "bottomk(NaN, up)",
+                "up[5m]",
+                "(rate(up[5m])[1h:1m])",
+                r#""a""#,
+            ]
+            .map(Into::into),
+        )
         .collect();
     let stricter = [label_replace("a", r"\p{Letter}")];
     let expressions: Vec<&String> = evaluated.iter().chain(&failing).chain(&stricter).collect();
-    let rules: Vec<_> = expressions.iter().enumerate().map(|(n, expr)| serde_json::json!({ "record": format!("r{n}"), "expr": expr })).collect();
+    let rules: Vec<_> = expressions
+        .iter()
+        .enumerate()
+        .map(|(n, expr)| serde_json::json!({ "record": format!("r{n}"), "expr": expr }))
+        .collect();
     let dir = tempfile::tempdir().expect("tempdir");
     let rule_file = dir.path().join("rules.yaml");
     std::fs::write(&rule_file, corpus_rule_file(&rules)).expect("write");
@@ -343,11 +595,24 @@ fn rules_are_judged_as_prometheus_evaluates_them() {
         "evaluation_interval": "1m",
         "tests": [{ "interval": "1m", "input_series": [{ "series": "up{job=\"x\"}", "values": "1 1" }] }],
     });
-    let (_, report) = judge(&promtool, &["test", "rules"], "test.yaml", &serde_json::to_string(&test).expect("JSON"));
+    let (_, report) = judge(
+        &promtool,
+        &["test", "rules"],
+        "test.yaml",
+        &serde_json::to_string(&test).expect("JSON"),
+    );
     for (n, expr) in expressions.iter().enumerate() {
         let prometheus_evaluates = !report.contains(&format!("rule: r{n},"));
-        assert_eq!(prometheus_evaluates, !failing.contains(expr), "{expr}: promtool's verdict changed\n{report}");
-        assert_eq!(promsite::check::fuzz::promql(expr), evaluated.contains(expr), "{expr}: promsite's verdict");
+        assert_eq!(
+            prometheus_evaluates,
+            !failing.contains(expr),
+            "{expr}: promtool's verdict changed\n{report}"
+        );
+        assert_eq!(
+            promsite::check::fuzz::promql(expr),
+            evaluated.contains(expr),
+            "{expr}: promsite's verdict"
+        );
     }
 }
 
@@ -368,14 +633,20 @@ fn accepted_corpus_inputs(kind: u8, accepts: fn(&str) -> bool) -> Vec<String> {
         inputs.sort();
         inputs
     };
-    std::thread::Builder::new().stack_size(64 << 20).spawn(judge).expect("spawns").join().expect("judged")
+    std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(judge)
+        .expect("spawns")
+        .join()
+        .expect("judged")
 }
 
 /// Lines of the example site that the corpus comparisons replace: a rule's expression, its
 /// annotations, and a route with its receiver.
 const EXPR: &str = r#"expr = 'changes(kube_pod_container_status_restarts_total{namespace="default"}[3m]) * on (pod) group_left(node) kube_pod_info > 0'"#;
 const ANNOTATIONS: &str = r#"annotations = { summary = "pod {{$labels.pod}}"#;
-const ROUTE: &str = "matchers = ['product_line=\"新架构OCR\"', 'severity=~\"warning|critical\"']\nreceiver = \"ocr-team\"\n";
+const ROUTE: &str =
+    "matchers = ['product_line=\"新架构OCR\"', 'severity=~\"warning|critical\"']\nreceiver = \"ocr-team\"\n";
 
 /// The example site with one line replaced, compiled.
 fn example_with(line: &str, replacement: &str) -> Result<promsite::pipeline::Compiled, promsite::diag::Diagnostics> {
@@ -383,7 +654,9 @@ fn example_with(line: &str, replacement: &str) -> Result<promsite::pipeline::Com
 }
 
 /// The example site with each `(text, replacement)` made, first occurrences only, compiled.
-fn example_replacing(replacements: &[(&str, &str)]) -> Result<promsite::pipeline::Compiled, promsite::diag::Diagnostics> {
+fn example_replacing(
+    replacements: &[(&str, &str)],
+) -> Result<promsite::pipeline::Compiled, promsite::diag::Diagnostics> {
     let mut example = std::fs::read_to_string(common::root().join("sites/example.toml")).expect("example site");
     for (text, replacement) in replacements {
         assert!(example.contains(text), "the example site no longer has {text:?}");
@@ -398,25 +671,54 @@ fn example_replacing(replacements: &[(&str, &str)]) -> Result<promsite::pipeline
 /// template numbers that promsite now refuses (README, "Fuzzing").
 #[test]
 fn promtool_accepts_every_corpus_expression_and_template_that_promsite_accepts() {
-    let Some(promtool) = common::tool("promtool") else { return };
+    let Some(promtool) = common::tool("promtool") else {
+        return;
+    };
     let quoted = |text: &str| toml::Value::String(text.to_owned()).to_string();
-    let expressions = accepted_corpus_inputs(0, promsite::check::fuzz::promql).into_iter().map(|text| (format!("expr = {}", quoted(&text)), EXPR, text));
+    let expressions = accepted_corpus_inputs(0, promsite::check::fuzz::promql)
+        .into_iter()
+        .map(|text| (format!("expr = {}", quoted(&text)), EXPR, text));
     let templates = accepted_corpus_inputs(2, promsite::check::fuzz::template)
         .into_iter()
-        .map(|text| (format!("annotations = {{ description = {}, summary = \"pod {{{{$labels.pod}}}}", quoted(&text)), ANNOTATIONS, text));
+        .map(|text| {
+            (
+                format!(
+                    "annotations = {{ description = {}, summary = \"pod {{{{$labels.pod}}}}",
+                    quoted(&text)
+                ),
+                ANNOTATIONS,
+                text,
+            )
+        });
     // Each input's rendered rule, renamed after its place in one group for a single promtool run.
     let (mut texts, mut rules) = (Vec::new(), Vec::new());
     for (replacement, line, text) in expressions.chain(templates) {
-        let compiled = example_with(line, &replacement).unwrap_or_else(|e| panic!("promsite accepts {text:?} but not in a site: {e:?}"));
-        let mut rule = common::yaml(&compiled.tree["monitoring/prometheusrule-ocr-pod-restart.yaml"])["spec"]["groups"][0]["rules"][0].take();
+        let compiled = example_with(line, &replacement)
+            .unwrap_or_else(|e| panic!("promsite accepts {text:?} but not in a site: {e:?}"));
+        let mut rule = common::yaml(&compiled.tree["monitoring/prometheusrule-ocr-pod-restart.yaml"])["spec"]["groups"]
+            [0]["rules"][0]
+            .take();
         rule["alert"] = format!("R{}", rules.len()).into();
         rules.push(rule);
         texts.push(text);
     }
     assert!(rules.len() >= 100, "only {} corpus inputs checked", rules.len());
-    let (accepted, report) = judge(&promtool, &["check", "rules"], "corpus.rules.yaml", &corpus_rule_file(&rules));
-    let refused: Vec<_> = texts.iter().enumerate().filter(|(n, _)| report.contains(&format!("\"R{n}\":"))).map(|(_, text)| text).collect();
-    assert!(accepted && refused.is_empty(), "promtool refuses what promsite accepts: {refused:#?}\n{report}");
+    let (accepted, report) = judge(
+        &promtool,
+        &["check", "rules"],
+        "corpus.rules.yaml",
+        &corpus_rule_file(&rules),
+    );
+    let refused: Vec<_> = texts
+        .iter()
+        .enumerate()
+        .filter(|(n, _)| report.contains(&format!("\"R{n}\":")))
+        .map(|(_, text)| text)
+        .collect();
+    assert!(
+        accepted && refused.is_empty(),
+        "promtool refuses what promsite accepts: {refused:#?}\n{report}"
+    );
 }
 
 /// Differential check against amtool: every Alertmanager matcher of the fuzz corpus that promsite
@@ -431,10 +733,27 @@ fn amtool_accepts_every_corpus_matcher_that_promsite_accepts() {
     assert!(matchers.len() >= 100, "only {} corpus matchers checked", matchers.len());
     for chunk in matchers.chunks(64) {
         // One route per matcher, each as promsite renders it.
-        let routes: Vec<String> = chunk.iter().map(|text| format!("[[route.routes]]\nmatchers = [{}]\nreceiver = \"ocr-team\"\n", toml::Value::String(text.clone()))).collect();
-        let compiled = example_with(ROUTE, &format!("{ROUTE}\n{}", routes.join("\n"))).unwrap_or_else(|e| panic!("the example site with the corpus matchers does not compile: {e:?}"));
-        let (accepted, report) = judge(&amtool, &["check-config"], "alertmanager.yml", &compiled.tree["alertmanager.yml"]);
-        assert!(accepted, "amtool refuses a matcher promsite accepts, among {chunk:#?}:\n{report}");
+        let routes: Vec<String> = chunk
+            .iter()
+            .map(|text| {
+                format!(
+                    "[[route.routes]]\nmatchers = [{}]\nreceiver = \"ocr-team\"\n",
+                    toml::Value::String(text.clone())
+                )
+            })
+            .collect();
+        let compiled = example_with(ROUTE, &format!("{ROUTE}\n{}", routes.join("\n")))
+            .unwrap_or_else(|e| panic!("the example site with the corpus matchers does not compile: {e:?}"));
+        let (accepted, report) = judge(
+            &amtool,
+            &["check-config"],
+            "alertmanager.yml",
+            &compiled.tree["alertmanager.yml"],
+        );
+        assert!(
+            accepted,
+            "amtool refuses a matcher promsite accepts, among {chunk:#?}:\n{report}"
+        );
     }
 }
 
@@ -444,8 +763,15 @@ fn judge(tool: &std::path::Path, args: &[&str], name: &str, text: &str) -> (bool
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join(name);
     std::fs::write(&file, text).expect("write");
-    let output = Command::new(tool).args(args).arg(&file).output().expect("the tool runs");
-    (output.status.success(), String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr))
+    let output = Command::new(tool)
+        .args(args)
+        .arg(&file)
+        .output()
+        .expect("the tool runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr),
+    )
 }
 
 /// One rule group named `corpus` of `rules`, in promsite's YAML writer (JSON would carry control
@@ -462,7 +788,10 @@ fn example_with_tables(tables: &str) -> Result<promsite::pipeline::Compiled, pro
 /// The errors besides the secret scan's: it refuses URLs with credentials or tokens in them,
 /// which the URL checker alone accepts.
 fn errors_besides_secrets(diagnostics: promsite::diag::Diagnostics) -> Vec<promsite::diag::Diagnostic> {
-    diagnostics.into_iter().filter(|d| d.severity == promsite::diag::Severity::Error && d.code != promsite::diag::Code::SecretPlaintext).collect()
+    diagnostics
+        .into_iter()
+        .filter(|d| d.severity == promsite::diag::Severity::Error && d.code != promsite::diag::Code::SecretPlaintext)
+        .collect()
 }
 
 /// Runs `amtool check-config` on an Alertmanager configuration with one webhook receiver per
@@ -470,9 +799,18 @@ fn errors_besides_secrets(diagnostics: promsite::diag::Diagnostics) -> Vec<proms
 fn amtool_refusals(amtool: &std::path::Path, webhooks: &[(String, serde_json::Value)]) -> Vec<String> {
     let mut refusals = Vec::new();
     for chunk in webhooks.chunks(64) {
-        let receivers: Vec<_> = chunk.iter().enumerate().map(|(n, (_, webhook))| serde_json::json!({ "name": format!("R{n}"), "webhook_configs": [webhook] })).collect();
+        let receivers: Vec<_> = chunk
+            .iter()
+            .enumerate()
+            .map(|(n, (_, webhook))| serde_json::json!({ "name": format!("R{n}"), "webhook_configs": [webhook] }))
+            .collect();
         let document = serde_json::json!({ "route": { "receiver": "R0" }, "receivers": receivers });
-        let (accepted, report) = judge(amtool, &["check-config"], "alertmanager.yml", &serde_saphyr::to_string(&document).expect("YAML"));
+        let (accepted, report) = judge(
+            amtool,
+            &["check-config"],
+            "alertmanager.yml",
+            &serde_saphyr::to_string(&document).expect("YAML"),
+        );
         if !accepted {
             let inputs: Vec<&String> = chunk.iter().map(|(text, _)| text).collect();
             refusals.push(format!("{report}among {inputs:?}"));
@@ -494,25 +832,42 @@ fn amtool_and_the_crd_accept_every_corpus_url_that_promsite_accepts() {
     let mut webhooks = Vec::new();
     for text in accepted_corpus_inputs(5, promsite::check::fuzz::url) {
         let url = toml::Value::String(text.clone());
-        let tables = format!("[[prometheus.remote_write]]\nname = \"corpus\"\nurl = {url}\n\n[[receivers]]\nname = \"corpus\"\nwebhook = [{{ url = {url} }}]\n");
+        let tables = format!(
+            "[[prometheus.remote_write]]\nname = \"corpus\"\nurl = {url}\n\n[[receivers]]\nname = \"corpus\"\nwebhook = [{{ url = {url} }}]\n"
+        );
         let compiled = match example_with_tables(&tables) {
             Ok(compiled) => compiled,
             Err(diagnostics) => {
                 let errors = errors_besides_secrets(diagnostics);
-                assert!(errors.is_empty(), "promsite accepts {text:?} but not in a site: {errors:#?}");
+                assert!(
+                    errors.is_empty(),
+                    "promsite accepts {text:?} but not in a site: {errors:#?}"
+                );
                 continue;
             }
         };
         let prometheus = common::yaml(&compiled.tree["monitoring/prometheus-k8s.yaml"]);
         let errors = crd_violations("prometheus-v1", &prometheus);
-        assert!(errors.is_empty(), "{text:?} as a remote-write URL violates the Prometheus CRD schema: {errors:#?}");
+        assert!(
+            errors.is_empty(),
+            "{text:?} as a remote-write URL violates the Prometheus CRD schema: {errors:#?}"
+        );
         let config = common::yaml(&compiled.tree["alertmanager.yml"]);
-        let receiver = config["receivers"].as_array().expect("receivers").iter().find(|r| r["name"] == "corpus").expect("the corpus receiver");
+        let receiver = config["receivers"]
+            .as_array()
+            .expect("receivers")
+            .iter()
+            .find(|r| r["name"] == "corpus")
+            .expect("the corpus receiver");
         webhooks.push((text, receiver["webhook_configs"][0].clone()));
     }
     assert!(webhooks.len() >= 40, "only {} corpus URLs checked", webhooks.len());
     let refusals = amtool_refusals(&amtool, &webhooks);
-    assert!(refusals.is_empty(), "amtool refuses URLs promsite accepts:\n{}", refusals.join("\n"));
+    assert!(
+        refusals.is_empty(),
+        "amtool refuses URLs promsite accepts:\n{}",
+        refusals.join("\n")
+    );
 }
 
 /// Differential check of durations and quantities: each of the fuzz corpus that promsite accepts,
@@ -522,40 +877,84 @@ fn amtool_and_the_crd_accept_every_corpus_url_that_promsite_accepts() {
 /// schema).
 #[test]
 fn the_tools_accept_every_corpus_duration_and_quantity_that_promsite_accepts() {
-    let (Some(promtool), Some(amtool)) = (common::tool("promtool"), common::tool("amtool")) else { return };
+    let (Some(promtool), Some(amtool)) = (common::tool("promtool"), common::tool("amtool")) else {
+        return;
+    };
     if !crd_schemas_present() {
         return;
     }
     let compiled_with = |text: &str, replacements: &[(&str, &str)]| {
-        let compiled = example_replacing(replacements).unwrap_or_else(|e| panic!("promsite accepts {text:?} but not in a site: {e:#?}"));
+        let compiled = example_replacing(replacements)
+            .unwrap_or_else(|e| panic!("promsite accepts {text:?} but not in a site: {e:#?}"));
         let prometheus = common::yaml(&compiled.tree["monitoring/prometheus-k8s.yaml"]);
         let errors = crd_violations("prometheus-v1", &prometheus);
-        assert!(errors.is_empty(), "{text:?} violates the Prometheus CRD schema: {errors:#?}");
+        assert!(
+            errors.is_empty(),
+            "{text:?} violates the Prometheus CRD schema: {errors:#?}"
+        );
         compiled
     };
     let durations = accepted_corpus_inputs(3, promsite::check::fuzz::duration);
     let (mut rules, mut routes) = (Vec::new(), Vec::new());
     for text in &durations {
         let value = toml::Value::String(text.clone());
-        let [for_, group_wait, retention, scrape_interval] = ["for", "group_wait", "retention", "scrape_interval"].map(|key| format!("{key} = {value}"));
-        let compiled = compiled_with(text, &[("for = \"3s\"", &for_), ("group_wait = \"60s\"", &group_wait), ("retention = \"30d\"", &retention), ("scrape_interval = \"30s\"", &scrape_interval)]);
-        let mut rule = common::yaml(&compiled.tree["monitoring/prometheusrule-ocr-pod-restart.yaml"])["spec"]["groups"][0]["rules"][0].take();
+        let [for_, group_wait, retention, scrape_interval] =
+            ["for", "group_wait", "retention", "scrape_interval"].map(|key| format!("{key} = {value}"));
+        let compiled = compiled_with(
+            text,
+            &[
+                ("for = \"3s\"", &for_),
+                ("group_wait = \"60s\"", &group_wait),
+                ("retention = \"30d\"", &retention),
+                ("scrape_interval = \"30s\"", &scrape_interval),
+            ],
+        );
+        let mut rule = common::yaml(&compiled.tree["monitoring/prometheusrule-ocr-pod-restart.yaml"])["spec"]["groups"]
+            [0]["rules"][0]
+            .take();
         rule["alert"] = format!("R{}", rules.len()).into();
         rules.push(rule);
         let route = common::yaml(&compiled.tree["alertmanager.yml"])["route"].take();
         routes.push(serde_json::json!({ "receiver": "r", "matchers": [format!("n=\"{}\"", routes.len())], "group_wait": route["group_wait"] }));
     }
     assert!(rules.len() >= 50, "only {} corpus durations checked", rules.len());
-    let (accepted, report) = judge(&promtool, &["check", "rules"], "durations.rules.yaml", &corpus_rule_file(&rules));
-    assert!(accepted, "promtool refuses a duration promsite accepts, among {durations:?}:\n{report}");
-    let config = serde_saphyr::to_string(&serde_json::json!({ "route": { "receiver": "r", "routes": routes }, "receivers": [{ "name": "r" }] })).expect("YAML");
+    let (accepted, report) = judge(
+        &promtool,
+        &["check", "rules"],
+        "durations.rules.yaml",
+        &corpus_rule_file(&rules),
+    );
+    assert!(
+        accepted,
+        "promtool refuses a duration promsite accepts, among {durations:?}:\n{report}"
+    );
+    let config = serde_saphyr::to_string(
+        &serde_json::json!({ "route": { "receiver": "r", "routes": routes }, "receivers": [{ "name": "r" }] }),
+    )
+    .expect("YAML");
     let (accepted, report) = judge(&amtool, &["check-config"], "alertmanager.yml", &config);
-    assert!(accepted, "amtool refuses a duration promsite accepts, among {durations:?}:\n{report}");
+    assert!(
+        accepted,
+        "amtool refuses a duration promsite accepts, among {durations:?}:\n{report}"
+    );
 
     let quantities = accepted_corpus_inputs(4, promsite::check::fuzz::quantity);
     for text in &quantities {
         let value = toml::Value::String(text.clone());
-        compiled_with(text, &[("size = \"10Gi\"", &format!("size = {value}")), ("resources = { cpu = \"2\", memory = \"8Gi\" }", &format!("resources = {{ cpu = {value}, memory = {value} }}"))]);
+        compiled_with(
+            text,
+            &[
+                ("size = \"10Gi\"", &format!("size = {value}")),
+                (
+                    "resources = { cpu = \"2\", memory = \"8Gi\" }",
+                    &format!("resources = {{ cpu = {value}, memory = {value} }}"),
+                ),
+            ],
+        );
     }
-    assert!(quantities.len() >= 50, "only {} corpus quantities checked", quantities.len());
+    assert!(
+        quantities.len() >= 50,
+        "only {} corpus quantities checked",
+        quantities.len()
+    );
 }

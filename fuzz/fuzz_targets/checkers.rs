@@ -7,11 +7,16 @@ use libfuzzer_sys::fuzz_target;
 use promsite::check::fuzz;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&which, rest)) = data.split_first() else { return };
+    let Some((&which, rest)) = data.split_first() else {
+        return;
+    };
     let Ok(text) = std::str::from_utf8(rest) else { return };
     let _ = match which % 7 {
         0 => {
-            assert!(fuzz::promql_shortcut_is_sound(text), "the regex shortcut accepts invalid PromQL: {text:?}");
+            assert!(
+                fuzz::promql_shortcut_is_sound(text),
+                "the regex shortcut accepts invalid PromQL: {text:?}"
+            );
             fuzz::promql(text)
         }
         1 => fuzz::matcher(text),

@@ -20,7 +20,10 @@ pub(crate) fn series_selector(text: &str) -> Checked<()> {
     let help = "write a series selector: a metric name, `{label=\"value\"}` or both, e.g. `{job=\"node\"}`";
     match parse(text) {
         Ok(Expr::VectorSelector(selector)) if selector.offset.is_none() && selector.at.is_none() => Ok(()),
-        Ok(_) => Err(Problem::new(format!("`{text}` is not a series selector"), format!("{help}; federate the result of a recording rule instead of computing it here"))),
+        Ok(_) => Err(Problem::new(
+            format!("`{text}` is not a series selector"),
+            format!("{help}; federate the result of a recording rule instead of computing it here"),
+        )),
         Err(e) => Err(Problem::new(format!("invalid PromQL: {}", e.trim()), help)),
     }
 }
@@ -35,10 +38,15 @@ pub(crate) fn matcher(text: &str) -> Checked<Matcher> {
     let name = trimmed[..op_at].trim();
     label_name(name).map_err(|p| Problem::new(p.message, help))?;
     let rest = &trimmed[op_at..];
-    let (op, value) = [("=~", MatchOp::Regex), ("!~", MatchOp::NotRegex), ("!=", MatchOp::NotEqual), ("=", MatchOp::Equal)]
-        .into_iter()
-        .find_map(|(token, op)| rest.strip_prefix(token).map(|v| (op, v.trim())))
-        .ok_or_else(|| bad("unknown operator"))?;
+    let (op, value) = [
+        ("=~", MatchOp::Regex),
+        ("!~", MatchOp::NotRegex),
+        ("!=", MatchOp::NotEqual),
+        ("=", MatchOp::Equal),
+    ]
+    .into_iter()
+    .find_map(|(token, op)| rest.strip_prefix(token).map(|v| (op, v.trim())))
+    .ok_or_else(|| bad("unknown operator"))?;
     let quoted = if value.starts_with('"') {
         value.to_owned()
     } else {
@@ -50,33 +58,63 @@ pub(crate) fn matcher(text: &str) -> Checked<Matcher> {
     // PromQL's label matcher grammar is Alertmanager's: let the parser unquote and compile the regex.
     let selector = format!("m{{{name}{}{quoted}}}", op.as_str());
     let parsed = parse_matcher_selector(&selector).map_err(|e| bad(e.trim()))?;
-    let Expr::VectorSelector(vector) = parsed else { return Err(bad("not a single matcher")) };
-    let matcher = vector.matchers.matchers.into_iter().find(|m| m.name == name).ok_or_else(|| bad("not a single matcher"))?;
+    let Expr::VectorSelector(vector) = parsed else {
+        return Err(bad("not a single matcher"));
+    };
+    let matcher = vector
+        .matchers
+        .matchers
+        .into_iter()
+        .find(|m| m.name == name)
+        .ok_or_else(|| bad("not a single matcher"))?;
     // Written back as `\u0000` and the like, Alertmanager would read other characters than these
     // (found by giving the rendered configuration to amtool).
     if let Some(control) = matcher.value.chars().find(|c| c.is_control()) {
-        return Err(bad(&format!("the value holds the control character {control:?}, which Alertmanager's matchers cannot hold")));
+        return Err(bad(&format!(
+            "the value holds the control character {control:?}, which Alertmanager's matchers cannot hold"
+        )));
     }
-    Ok(Matcher { name: name.to_owned(), op, value: matcher.value })
+    Ok(Matcher {
+        name: name.to_owned(),
+        op,
+        value: matcher.value,
+    })
 }
 
 /// The placeholders prometheus-adapter fills into a metrics query.
-const ADAPTER_QUERY_PLACEHOLDERS: &[(&str, &str)] = &[("Series", "placeholder_series"), ("LabelMatchers", "placeholder=\"x\""), ("GroupBy", "placeholder")];
+const ADAPTER_QUERY_PLACEHOLDERS: &[(&str, &str)] = &[
+    ("Series", "placeholder_series"),
+    ("LabelMatchers", "placeholder=\"x\""),
+    ("GroupBy", "placeholder"),
+];
 /// The placeholders of a resource template.
 const ADAPTER_RESOURCE_PLACEHOLDERS: &[(&str, &str)] = &[("Resource", "resource"), ("Group", "group")];
 
 /// Replaces prometheus-adapter's `<<.Name>>` placeholders with sample values, refusing unknown ones.
 fn fill_placeholders(text: &str, known: &[(&str, &str)]) -> Checked<String> {
     let names: Vec<&str> = known.iter().map(|(name, _)| *name).collect();
-    let help = format!("use only {}", names.iter().map(|n| format!("`<<.{n}>>`")).collect::<Vec<_>>().join(", "));
+    let help = format!(
+        "use only {}",
+        names
+            .iter()
+            .map(|n| format!("`<<.{n}>>`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let mut out = String::new();
     let mut rest = text;
     while let Some(start) = rest.find("<<") {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
-        let end = after.find(">>").ok_or_else(|| Problem::new("unclosed `<<` in the template", help.clone()))?;
+        let end = after
+            .find(">>")
+            .ok_or_else(|| Problem::new("unclosed `<<` in the template", help.clone()))?;
         let name = after[..end].trim().trim_start_matches('.');
-        let value = known.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).ok_or_else(|| Problem::new(format!("unknown placeholder `<<{}>>`", &after[..end]), help.clone()))?;
+        let value = known
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
+            .ok_or_else(|| Problem::new(format!("unknown placeholder `<<{}>>`", &after[..end]), help.clone()))?;
         out.push_str(value);
         rest = &after[end + 2..];
     }
@@ -96,7 +134,12 @@ pub(crate) fn adapter_query(text: &str) -> Result<(), (bool, Problem)> {
 /// A prometheus-adapter resource template: known placeholders, and a label name once filled in.
 pub(crate) fn adapter_resource_template(text: &str) -> Checked<()> {
     let filled = fill_placeholders(text, ADAPTER_RESOURCE_PLACEHOLDERS)?;
-    label_name(&filled).map_err(|_| Problem::new(format!("`{text}` does not make a label name"), "write a label name around `<<.Resource>>`, e.g. `kube_<<.Resource>>`"))
+    label_name(&filled).map_err(|_| {
+        Problem::new(
+            format!("`{text}` does not make a label name"),
+            "write a label name around `<<.Resource>>`, e.g. `kube_<<.Resource>>`",
+        )
+    })
 }
 
 /// A regular expression (RE2 syntax, as Go and prometheus-adapter use).
@@ -110,16 +153,47 @@ pub(crate) fn regex(text: &str) -> Checked<()> {
         // The last line names the problem, after a copy of the pattern with a caret under it.
         let detail = error.to_string();
         let last = detail.lines().last().unwrap_or(&detail).trim();
-        Problem::new(format!("invalid regular expression: {}", last.strip_prefix("error: ").unwrap_or(last)), help)
+        Problem::new(
+            format!(
+                "invalid regular expression: {}",
+                last.strip_prefix("error: ").unwrap_or(last)
+            ),
+            help,
+        )
     })
 }
 
 /// Prometheus' template functions, so the parser knows them (bodies are never run).
 const TEMPLATE_FUNCTIONS: &[&str] = &[
-    "args", "externalURL", "first", "graphLink", "humanize", "humanize1024", "humanizeDuration",
-    "humanizePercentage", "humanizeTimestamp", "label", "match", "parseDuration", "pathPrefix", "query",
-    "reReplaceAll", "safeHtml", "sortByLabel", "strvalue", "stripDomain", "stripPort", "tableLink", "title",
-    "toDuration", "toLower", "toTime", "toUpper", "urlQueryEscape", "value", "now",
+    "args",
+    "externalURL",
+    "first",
+    "graphLink",
+    "humanize",
+    "humanize1024",
+    "humanizeDuration",
+    "humanizePercentage",
+    "humanizeTimestamp",
+    "label",
+    "match",
+    "parseDuration",
+    "pathPrefix",
+    "query",
+    "reReplaceAll",
+    "safeHtml",
+    "sortByLabel",
+    "strvalue",
+    "stripDomain",
+    "stripPort",
+    "tableLink",
+    "title",
+    "toDuration",
+    "toLower",
+    "toTime",
+    "toUpper",
+    "urlQueryEscape",
+    "value",
+    "now",
 ];
 
 fn stub(_: &[gtmpl_value::Value]) -> Result<gtmpl_value::Value, gtmpl_value::FuncError> {
@@ -132,7 +206,8 @@ pub(crate) fn template(text: &str) -> Checked<()> {
         return Ok(());
     }
     // promsite's own findings are worded already; gtmpl's carry the template's name and position.
-    let parsed = actions(text).and_then(|actions| parse_template(&ascii_text(text, &actions)).map_err(|e| describe_template_error(&e)));
+    let parsed = actions(text)
+        .and_then(|actions| parse_template(&ascii_text(text, &actions)).map_err(|e| describe_template_error(&e)));
     parsed.map_err(|why| {
         Problem::new(
             format!("invalid Go template: {why}"),
@@ -151,7 +226,13 @@ pub(crate) fn template(text: &str) -> Checked<()> {
 fn actions(text: &str) -> Result<Vec<Range<usize>>, String> {
     // Every delimiter is ASCII, and no byte of a multi-byte UTF-8 character is.
     let bytes = text.as_bytes();
-    let find = |from: usize, needle: &[u8]| bytes.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from);
+    let find = |from: usize, needle: &[u8]| {
+        bytes
+            .get(from..)?
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|p| p + from)
+    };
     let unclosed = || Err("unclosed action".to_owned());
     let mut actions = Vec::new();
     let mut blocks = Blocks::default();
@@ -159,13 +240,29 @@ fn actions(text: &str) -> Result<Vec<Range<usize>>, String> {
     let space = |at: usize| bytes.get(at).is_some_and(|&b| SPACE.contains(&char::from(b)));
     while let Some(start) = find(i, b"{{") {
         // A left trim marker is `-` and one white space character; the action starts after it.
-        let body = if bytes.get(start + 2) == Some(&b'-') && space(start + 3) { start + 4 } else { start + 2 };
-        let empty = |end: usize| if text[body..end].trim_matches(SPACE).is_empty() { Err("missing value for command".to_owned()) } else { Ok(()) };
+        let body = if bytes.get(start + 2) == Some(&b'-') && space(start + 3) {
+            start + 4
+        } else {
+            start + 2
+        };
+        let empty = |end: usize| {
+            if text[body..end].trim_matches(SPACE).is_empty() {
+                Err("missing value for command".to_owned())
+            } else {
+                Ok(())
+            }
+        };
         i = body;
         // A comment only starts an action and ends it, as in Go; its text is skipped unread.
         if bytes.get(body..body + 2) == Some(b"/*") {
             let end = find(body + 2, b"*/").ok_or_else(|| "unclosed comment".to_owned())? + 2;
-            let delimiter = if bytes.get(end..end + 2) == Some(b"}}") { 2 } else if space(end) && bytes.get(end + 1..end + 4) == Some(b"-}}") { 4 } else { 0 };
+            let delimiter = if bytes.get(end..end + 2) == Some(b"}}") {
+                2
+            } else if space(end) && bytes.get(end + 1..end + 4) == Some(b"-}}") {
+                4
+            } else {
+                0
+            };
             if delimiter == 0 {
                 return Err("comment ends before closing delimiter".to_owned());
             }
@@ -203,7 +300,9 @@ fn actions(text: &str) -> Result<Vec<Range<usize>>, String> {
                     i += 1;
                 }
                 // gtmpl takes them for white space; Go's lexer does not (found by comparing with promtool).
-                Some(&c @ (b'\x0b' | b'\x0c')) => return Err(format!("unrecognized character in action: U+{:04X}", u32::from(c))),
+                Some(&c @ (b'\x0b' | b'\x0c')) => {
+                    return Err(format!("unrecognized character in action: U+{:04X}", u32::from(c)));
+                }
                 Some(&quote @ (b'"' | b'\'')) => {
                     i += 1;
                     loop {
@@ -223,7 +322,10 @@ fn actions(text: &str) -> Result<Vec<Range<usize>>, String> {
                 }
                 Some(b'`') => match find(i + 1, b"`") {
                     // gtmpl unquotes raw strings too, escapes and all.
-                    Some(end) => match (i + 1..end).filter(|&j| bytes[j] == b'\\').find_map(|j| unreadable_escape(&text[..end], j)) {
+                    Some(end) => match (i + 1..end)
+                        .filter(|&j| bytes[j] == b'\\')
+                        .find_map(|j| unreadable_escape(&text[..end], j))
+                    {
                         Some(problem) => return Err(problem),
                         None => i = end + 1,
                     },
@@ -232,8 +334,13 @@ fn actions(text: &str) -> Result<Vec<Range<usize>>, String> {
                 // Go would take a non-ASCII letter as part of a name; no alert template needs one
                 // outside a string, and gtmpl cannot step over it safely.
                 Some(&b) if !b.is_ascii() => {
-                    let character = text.get(i..).and_then(|rest| rest.chars().next()).unwrap_or(char::REPLACEMENT_CHARACTER);
-                    return Err(format!("the non-ASCII character {character:?} inside an action; write it inside a quoted string"));
+                    let character = text
+                        .get(i..)
+                        .and_then(|rest| rest.chars().next())
+                        .unwrap_or(char::REPLACEMENT_CHARACTER);
+                    return Err(format!(
+                        "the non-ASCII character {character:?} inside an action; write it inside a quoted string"
+                    ));
                 }
                 Some(_) => i += 1,
             }
@@ -247,7 +354,11 @@ const SPACE: [char; 4] = [' ', '\t', '\r', '\n'];
 
 /// Where the name, variable or field whose first character is before `at` ends.
 fn name_end(bytes: &[u8], at: usize) -> usize {
-    at + bytes.get(at..).map_or(0, |rest| rest.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'_').count())
+    at + bytes.get(at..).map_or(0, |rest| {
+        rest.iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count()
+    })
 }
 
 /// How deeply a template may nest blocks and parentheses. gtmpl's parser recurses once per level:
@@ -266,7 +377,12 @@ impl Blocks {
     /// Takes in the action `action` (`{{ … }}`), whose parentheses nest `parentheses` deep.
     fn enter(&mut self, action: &str, parentheses: usize) -> Result<(), String> {
         let inside = action.trim_start_matches('{').trim_start_matches('-').trim_start();
-        let word = |text: &str| text.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').next().unwrap_or_default().to_owned();
+        let word = |text: &str| {
+            text.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        };
         match word(inside).as_str() {
             "if" | "range" | "with" | "define" | "block" => self.0.push(1),
             "else" if matches!(word(inside["else".len()..].trim_start()).as_str(), "if" | "with") => {
@@ -281,7 +397,9 @@ impl Blocks {
         }
         let depth = self.0.iter().sum::<usize>() + parentheses;
         if depth > MAX_TEMPLATE_NESTING {
-            return Err(format!("the template nests {depth} blocks and parentheses deep, and promsite reads at most {MAX_TEMPLATE_NESTING}"));
+            return Err(format!(
+                "the template nests {depth} blocks and parentheses deep, and promsite reads at most {MAX_TEMPLATE_NESTING}"
+            ));
         }
         Ok(())
     }
@@ -324,7 +442,9 @@ fn unreadable_escape(text: &str, at: usize) -> Option<String> {
         Some(c) if READABLE_ESCAPES.contains(c) => None,
         Some(_) => {
             let escape: String = text[at..].chars().take(2).collect();
-            Some(format!("the escape `{escape}` in a string inside an action; write the character itself"))
+            Some(format!(
+                "the escape `{escape}` in a string inside an action; write the character itself"
+            ))
         }
         None => Some("a backslash at the end of a string inside an action".to_owned()),
     }
@@ -346,7 +466,10 @@ fn parse_template(text: &str) -> Result<(), String> {
 /// `labels` → `Labels`: the field of the template data each variable is bound to.
 fn capitalized(name: &str) -> String {
     let mut chars = name.chars();
-    chars.next().map(|first| first.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+    chars
+        .next()
+        .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }
 
 /// The variables Prometheus defines before expanding a rule's template.
@@ -360,7 +483,9 @@ const TEMPLATE_VARIABLES: &[&str] = &["labels", "externalLabels", "externalURL",
 fn plainly_valid_template(text: &str) -> bool {
     let mut rest = text;
     loop {
-        let Some(start) = rest.find("{{") else { return !rest.contains("}}") };
+        let Some(start) = rest.find("{{") else {
+            return !rest.contains("}}");
+        };
         if rest[..start].contains("}}") {
             return false;
         }
@@ -388,7 +513,10 @@ fn plain_action(action: &str) -> bool {
 
 /// `$`, `$var`, `$var.field.field`, or `.Field.field`, with a variable Prometheus defines.
 fn plain_operand(operand: &str) -> bool {
-    let identifier = |s: &str| s.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let identifier = |s: &str| {
+        s.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
     if operand == "$" {
         return true;
     }
@@ -409,7 +537,9 @@ fn plain_operand(operand: &str) -> bool {
 /// gtmpl's positions count the prelude; keep only the message.
 fn describe_template_error(message: &str) -> String {
     let last = message.rsplit(": ").next().unwrap_or(message);
-    last.trim_start_matches(|c: char| c == ':' || c.is_ascii_digit()).trim().to_owned()
+    last.trim_start_matches(|c: char| c == ':' || c.is_ascii_digit())
+        .trim()
+        .to_owned()
 }
 
 #[cfg(test)]
@@ -429,16 +559,34 @@ mod tests {
     #[test]
     fn matchers() {
         let m = matcher(r#"product_line="新架构OCR""#).expect("valid");
-        assert_eq!((m.name.as_str(), m.op, m.value.as_str()), ("product_line", MatchOp::Equal, "新架构OCR"));
-        assert_eq!(matcher(r#"severity=~"warning|critical""#).expect("valid").to_string(), r#"severity=~"warning|critical""#);
-        assert_eq!(matcher("severity=critical").expect("valid").to_string(), r#"severity="critical""#);
+        assert_eq!(
+            (m.name.as_str(), m.op, m.value.as_str()),
+            ("product_line", MatchOp::Equal, "新架构OCR")
+        );
+        assert_eq!(
+            matcher(r#"severity=~"warning|critical""#).expect("valid").to_string(),
+            r#"severity=~"warning|critical""#
+        );
+        assert_eq!(
+            matcher("severity=critical").expect("valid").to_string(),
+            r#"severity="critical""#
+        );
         assert_eq!(matcher(r#"team="""#).expect("valid").value, "");
-        for bad in ["severity", r#"severity=~"(""#, r#"bad-name="x""#, r#"a=="x""#, r#"a="x"#] {
+        for bad in [
+            "severity",
+            r#"severity=~"(""#,
+            r#"bad-name="x""#,
+            r#"a=="x""#,
+            r#"a="x"#,
+        ] {
             assert!(matcher(bad).is_err(), "{bad:?} accepted");
         }
         // amtool refused these once rendered (`\u0000`), or read another value (`\t`).
         for control in ["a=\"x\u{0}\"", "a=~\"x\\ty\"", "a=\"\\u0007\""] {
-            assert!(matcher(control).is_err_and(|p| p.message.contains("control character")), "{control:?}");
+            assert!(
+                matcher(control).is_err_and(|p| p.message.contains("control character")),
+                "{control:?}"
+            );
         }
         // A `{` that starts no repetition is a character to Go; the Go check sees it so.
         assert!(matcher(r#"a=~"x{y}**""#).is_err_and(|p| p.message.contains("nested repetition")));
@@ -461,7 +609,14 @@ mod tests {
     fn templates() {
         assert!(template("pod {{$labels.pod}} crashed {{ $value }} times on {{$labels.node}}").is_ok());
         assert!(template("{{ humanize $value }} {{ if gt $value 1.0 }}many{{ end }}").is_ok());
-        for bad in ["{{$labels.pod}", "{{ if $value }}x", "{{ nosuchfn $value }}", "{{ $lables.pod }}", "{{ $labels. }}", "{{-$value}}"] {
+        for bad in [
+            "{{$labels.pod}",
+            "{{ if $value }}x",
+            "{{ nosuchfn $value }}",
+            "{{ $lables.pod }}",
+            "{{ $labels. }}",
+            "{{-$value}}",
+        ] {
             assert!(template(bad).is_err(), "{bad:?} accepted");
         }
     }
@@ -469,18 +624,38 @@ mod tests {
     #[test]
     fn actions_cut_off_at_the_end_are_refused_without_gtmpl() {
         // gtmpl loops forever on these (found by fuzzing); Go reports "unclosed action".
-        for cut in ["{{ if ", "{{ range ", "{{ humanize ", "{{ with $x := ", "\u{7f}\u{2}{{ if ", "{{ \"}}\" ", "{{ `}}` ", "a {{ $value }} {{ if ", "{{ `a", "{{ /* a"] {
+        for cut in [
+            "{{ if ",
+            "{{ range ",
+            "{{ humanize ",
+            "{{ with $x := ",
+            "\u{7f}\u{2}{{ if ",
+            "{{ \"}}\" ",
+            "{{ `}}` ",
+            "a {{ $value }} {{ if ",
+            "{{ `a",
+            "{{ /* a",
+        ] {
             assert_eq!(actions(cut).err().as_deref(), Some("unclosed action"), "{cut:?}");
-            assert!(template(cut).is_err_and(|p| p.message.contains("unclosed action")), "{cut:?}");
+            assert!(
+                template(cut).is_err_and(|p| p.message.contains("unclosed action")),
+                "{cut:?}"
+            );
         }
         // gtmpl's lexer thread panics on these (found by fuzzing).
         for multibyte in ["{{ end\u{602} x }}", "a {{ x\u{602} }}", "{{ $labels.名 }}"] {
-            assert!(actions(multibyte).is_err_and(|p| p.contains("non-ASCII")), "{multibyte:?}");
+            assert!(
+                actions(multibyte).is_err_and(|p| p.contains("non-ASCII")),
+                "{multibyte:?}"
+            );
         }
         // A comment starts and ends an action, or it is no comment: gtmpl's lexer thread panicked
         // on a multi-byte character after a `/*` further in (found by fuzzing).
         assert_eq!(actions("{{/* }} ").err().as_deref(), Some("unclosed comment"));
-        assert_eq!(actions("{{/* c */ x }}").err().as_deref(), Some("comment ends before closing delimiter"));
+        assert_eq!(
+            actions("{{/* c */ x }}").err().as_deref(),
+            Some("comment ends before closing delimiter")
+        );
         for comment in ["{{/* Ț */}}", "{{- /* c */ -}}", "{{/* c */ -}}"] {
             assert!(template(comment).is_ok(), "{comment:?}");
         }
@@ -490,15 +665,41 @@ mod tests {
         // A letter right after a number is Go's "bad number syntax" before anything else.
         assert_eq!(actions("{{ 1é }}").err().as_deref(), Some(r#"bad number syntax: "1é""#));
         // gtmpl's unquoting panics on these, or never returns (found by fuzzing).
-        for escape in ["{{ `\\` }}", "{{ \"a\\é\" }}", "{{ 'x\\é' }}", "{{ `a\\é` }}", "{{ \"\\x\" }}", "{{ `\\x` }}", "{{ \"\\u12\" }}", "{{ \"\\x41aébc\" }}", "{{ \"\\U0001F600\" }}"] {
+        for escape in [
+            "{{ `\\` }}",
+            "{{ \"a\\é\" }}",
+            "{{ 'x\\é' }}",
+            "{{ `a\\é` }}",
+            "{{ \"\\x\" }}",
+            "{{ `\\x` }}",
+            "{{ \"\\u12\" }}",
+            "{{ \"\\x41aébc\" }}",
+            "{{ \"\\U0001F600\" }}",
+        ] {
             let problem = actions(escape).err().unwrap_or_else(|| panic!("{escape:?} passed"));
-            assert!(problem.contains("escape") || problem.contains("backslash"), "{escape:?}: {problem}");
+            assert!(
+                problem.contains("escape") || problem.contains("backslash"),
+                "{escape:?}: {problem}"
+            );
             assert!(template(escape).is_err(), "{escape:?}");
         }
-        for whole in ["{{ \"é\\n\" }}", "{{ `a\\nb` }}", "{{ printf \"%s\\t%s\" $labels.a $labels.b }}"] {
+        for whole in [
+            "{{ \"é\\n\" }}",
+            "{{ `a\\nb` }}",
+            "{{ printf \"%s\\t%s\" $labels.a $labels.b }}",
+        ] {
             assert!(actions(whole).is_ok(), "{whole:?}");
         }
-        for whole in ["{{ if $value }}x{{ end }}", "{{ \"}}\" }}", "{{ `a` }}", "{{/* c */}}", "{{ 'x' }}", "no action", "{{ \"a\\\"b\" }}", "产品 {{ $labels.pod }} 崩溃 {{ \"次数\" }}"] {
+        for whole in [
+            "{{ if $value }}x{{ end }}",
+            "{{ \"}}\" }}",
+            "{{ `a` }}",
+            "{{/* c */}}",
+            "{{ 'x' }}",
+            "no action",
+            "{{ \"a\\\"b\" }}",
+            "产品 {{ $labels.pod }} 崩溃 {{ \"次数\" }}",
+        ] {
             assert!(actions(whole).is_ok(), "{whole:?}");
         }
     }
@@ -507,7 +708,12 @@ mod tests {
     /// fuzzing); the text between actions is given to it in ASCII.
     #[test]
     fn trim_markers_after_multi_byte_text_are_checked() {
-        for valid in ["崩溃了{{- value }}次", "崩溃了{{- $value }}次", "崩溃了 \u{3000} {{- humanize $value -}} 次", "é{{- if $value }}x{{- end }}"] {
+        for valid in [
+            "崩溃了{{- value }}次",
+            "崩溃了{{- $value }}次",
+            "崩溃了 \u{3000} {{- humanize $value -}} 次",
+            "é{{- if $value }}x{{- end }}",
+        ] {
             assert!(template(valid).is_ok(), "{valid:?} refused");
         }
         for invalid in ["崩溃了{{- nosuch }}次", "é {{- if $value }}"] {
@@ -525,12 +731,34 @@ mod tests {
     fn deep_templates_are_refused_before_they_overflow_the_stack() {
         let parentheses = |n: usize| format!("{{{{ {}1{} }}}}", "(".repeat(n), ")".repeat(n));
         let blocks = |n: usize| format!("{}x{}", "{{ if 1 }}".repeat(n), "{{ end }}".repeat(n));
-        let at_limit = [parentheses(MAX_TEMPLATE_NESTING), blocks(MAX_TEMPLATE_NESTING), format!("{{{{ if 1 }}}}{}", parentheses(MAX_TEMPLATE_NESTING - 1) + "{{ end }}")];
-        let worker = std::thread::Builder::new().stack_size(2 << 20).spawn(move || at_limit.iter().all(|text| template(text).is_ok()));
-        assert!(worker.expect("spawns").join().expect("no overflow"), "a template at the limit refused");
-        let else_ifs = format!("{{{{ if 1 }}}}{}{{{{ end }}}}", "{{ else if 1 }}".repeat(MAX_TEMPLATE_NESTING));
-        for deep in [parentheses(MAX_TEMPLATE_NESTING + 1), blocks(MAX_TEMPLATE_NESTING + 1), else_ifs, parentheses(100_000), blocks(100_000)] {
-            assert!(template(&deep).is_err_and(|p| p.message.contains("nests")), "{} accepted", &deep[..40]);
+        let at_limit = [
+            parentheses(MAX_TEMPLATE_NESTING),
+            blocks(MAX_TEMPLATE_NESTING),
+            format!("{{{{ if 1 }}}}{}", parentheses(MAX_TEMPLATE_NESTING - 1) + "{{ end }}"),
+        ];
+        let worker = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || at_limit.iter().all(|text| template(text).is_ok()));
+        assert!(
+            worker.expect("spawns").join().expect("no overflow"),
+            "a template at the limit refused"
+        );
+        let else_ifs = format!(
+            "{{{{ if 1 }}}}{}{{{{ end }}}}",
+            "{{ else if 1 }}".repeat(MAX_TEMPLATE_NESTING)
+        );
+        for deep in [
+            parentheses(MAX_TEMPLATE_NESTING + 1),
+            blocks(MAX_TEMPLATE_NESTING + 1),
+            else_ifs,
+            parentheses(100_000),
+            blocks(100_000),
+        ] {
+            assert!(
+                template(&deep).is_err_and(|p| p.message.contains("nests")),
+                "{} accepted",
+                &deep[..40]
+            );
         }
         assert!(template("{{ 1 |\u{c}printf }}").is_err_and(|p| p.message.contains("U+000C")));
         assert!(template("{{ \"\u{c}\" }}\u{c}").is_ok());
@@ -540,10 +768,23 @@ mod tests {
 
     #[test]
     fn the_fast_path_takes_common_templates() {
-        for plain in ["pod {{$labels.pod}} on {{ $labels.node }}", "{{- humanizePercentage $value -}} free", "{{ .Labels.job }}", "{{ $ }}", "no actions"] {
+        for plain in [
+            "pod {{$labels.pod}} on {{ $labels.node }}",
+            "{{- humanizePercentage $value -}} free",
+            "{{ .Labels.job }}",
+            "{{ $ }}",
+            "no actions",
+        ] {
             assert!(plainly_valid_template(plain), "{plain:?} not taken");
         }
-        for other in ["{{ if $value }}x{{ end }}", "{{ printf \"%.2f\" $value }}", "{{/* c */}}", "a }} b", "{{ $x }}", "{{ humanize $value $value }}"] {
+        for other in [
+            "{{ if $value }}x{{ end }}",
+            "{{ printf \"%.2f\" $value }}",
+            "{{/* c */}}",
+            "a }} b",
+            "{{ $x }}",
+            "{{ humanize $value $value }}",
+        ] {
             assert!(!plainly_valid_template(other), "{other:?} taken");
         }
     }

@@ -63,19 +63,39 @@ impl<'r> Routes<'r> {
                 regexes.entry(m.value.as_str()).or_insert_with(|| m.regex());
             }
         });
-        let routed_labels: BTreeSet<&str> = root.routes.iter().flat_map(|child| &child.matchers).filter(|m| m.name != SEVERITY).map(|m| m.name.as_str()).collect();
-        Self { root, severity_matchers, severity_words, regexes, routed_labels: routed_labels.into_iter().collect(), refusals: RefCell::default() }
+        let routed_labels: BTreeSet<&str> = root
+            .routes
+            .iter()
+            .flat_map(|child| &child.matchers)
+            .filter(|m| m.name != SEVERITY)
+            .map(|m| m.name.as_str())
+            .collect();
+        Self {
+            root,
+            severity_matchers,
+            severity_words,
+            regexes,
+            routed_labels: routed_labels.into_iter().collect(),
+            refusals: RefCell::default(),
+        }
     }
 
     /// The matcher by which each child route refuses an alert with these known labels, when every
     /// child does.
     fn refusals(&self, known: &BTreeMap<&str, &str>) -> Option<Vec<&'r Matcher>> {
-        let key: Vec<Option<String>> = self.routed_labels.iter().map(|name| known.get(name).map(|value| (*value).to_owned())).collect();
+        let key: Vec<Option<String>> = self
+            .routed_labels
+            .iter()
+            .map(|name| known.get(name).map(|value| (*value).to_owned()))
+            .collect();
         if let Some(outcome) = self.refusals.borrow().get(&key) {
             return outcome.clone();
         }
         let children = &self.root.routes;
-        let found: Vec<&Matcher> = children.iter().filter_map(|child| refusal(self, child, known)).collect();
+        let found: Vec<&Matcher> = children
+            .iter()
+            .filter_map(|child| refusal(self, child, known))
+            .collect();
         let outcome = (!children.is_empty() && found.len() == children.len()).then_some(found);
         self.refusals.borrow_mut().insert(key, outcome.clone());
         outcome
@@ -84,7 +104,9 @@ impl<'r> Routes<'r> {
     /// [`Matcher::matches`], with the regex compiled once.
     fn matches(&self, matcher: &Matcher, value: &str) -> bool {
         match self.regexes.get(matcher.value.as_str()) {
-            Some(regex) if matches!(matcher.op, MatchOp::Regex | MatchOp::NotRegex) => matcher.matches_with(regex.as_ref(), value),
+            Some(regex) if matches!(matcher.op, MatchOp::Regex | MatchOp::NotRegex) => {
+                matcher.matches_with(regex.as_ref(), value)
+            }
             _ => matcher.matches(value),
         }
     }
@@ -97,10 +119,13 @@ fn each_matcher<'r>(route: &'r model::Route, f: &mut impl FnMut(&'r Matcher)) {
     }
 }
 
-
 /// The labels of an alert that the rule fixes, whatever the series.
 fn known_labels<'a>(alert: &'a str, labels: &'a BTreeMap<String, String>) -> BTreeMap<&'a str, &'a str> {
-    let mut known: BTreeMap<&str, &str> = labels.iter().filter(|(_, v)| !v.contains("{{")).map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut known: BTreeMap<&str, &str> = labels
+        .iter()
+        .filter(|(_, v)| !v.contains("{{"))
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     known.insert("alertname", alert);
     known
 }
@@ -110,11 +135,21 @@ fn known_labels<'a>(alert: &'a str, labels: &'a BTreeMap<String, String>) -> BTr
 /// rest goes to a mailbox), so `severity` matchers do not count; a misspelt severity is
 /// `alert::severity-unmatched`'s to report.
 fn refusal<'r>(routes: &Routes<'_>, route: &'r model::Route, known: &BTreeMap<&str, &str>) -> Option<&'r Matcher> {
-    route.matchers.iter().filter(|m| m.name != SEVERITY).find(|m| known.get(m.name.as_str()).is_some_and(|value| !routes.matches(m, value)))
+    route.matchers.iter().filter(|m| m.name != SEVERITY).find(|m| {
+        known
+            .get(m.name.as_str())
+            .is_some_and(|value| !routes.matches(m, value))
+    })
 }
 
 /// The checks for one alerting rule at `pointer` (in the site or a rule file).
-pub(crate) fn alert_rule(ctx: &mut Ctx<'_>, pointer: &str, alert: &str, labels: &BTreeMap<String, String>, routes: &Routes<'_>) {
+pub(crate) fn alert_rule(
+    ctx: &mut Ctx<'_>,
+    pointer: &str,
+    alert: &str,
+    labels: &BTreeMap<String, String>,
+    routes: &Routes<'_>,
+) {
     let known = known_labels(alert, labels);
     if let Some(refusals) = routes.refusals(&known) {
         let default = routes.root.receiver.as_deref().unwrap_or_default();
@@ -130,11 +165,15 @@ pub(crate) fn alert_rule(ctx: &mut Ctx<'_>, pointer: &str, alert: &str, labels: 
         );
         return;
     }
-    let Some(severity) = known.get(SEVERITY).copied() else { return };
+    let Some(severity) = known.get(SEVERITY).copied() else {
+        return;
+    };
     if routes.severity_matchers.is_empty() || routes.severity_matchers.iter().any(|m| routes.matches(m, severity)) {
         return;
     }
-    let close = routes.severity_words.iter().find(|w| w.eq_ignore_ascii_case(severity) || strsim::normalized_damerau_levenshtein(w, severity) >= MISSPELLING);
+    let close = routes.severity_words.iter().find(|w| {
+        w.eq_ignore_ascii_case(severity) || strsim::normalized_damerau_levenshtein(w, severity) >= MISSPELLING
+    });
     if let Some(word) = close {
         ctx.warning(
             Code::AlertSeverityUnmatched,
@@ -149,8 +188,17 @@ pub(crate) fn alert_rule(ctx: &mut Ctx<'_>, pointer: &str, alert: &str, labels: 
 
 /// Routes matching a severity no alerting rule sets. Only when promsite sees every rule: none
 /// is templated, and no API client manages PrometheusRules of its own.
-pub(crate) fn unset_severities(ctx: &mut Ctx<'_>, root: &model::Route, groups: &[model::RuleGroup], rules_elsewhere: bool) {
-    let alerts: Vec<&model::Rule> = groups.iter().flat_map(|g| &g.rules).filter(|r| matches!(r.kind, model::RuleKind::Alert(_))).collect();
+pub(crate) fn unset_severities(
+    ctx: &mut Ctx<'_>,
+    root: &model::Route,
+    groups: &[model::RuleGroup],
+    rules_elsewhere: bool,
+) {
+    let alerts: Vec<&model::Rule> = groups
+        .iter()
+        .flat_map(|g| &g.rules)
+        .filter(|r| matches!(r.kind, model::RuleKind::Alert(_)))
+        .collect();
     if rules_elsewhere || alerts.is_empty() {
         return;
     }
@@ -175,9 +223,16 @@ fn walk(ctx: &mut Ctx<'_>, route: &model::Route, pointer: &str, set: &BTreeSet<&
             let help = if used.is_empty() {
                 "no alerting rule sets `severity`: set it in the rules' `labels`, or remove this matcher".to_owned()
             } else {
-                format!("the rules set {}: match one of them, or set this severity on the rules meant for this route", used.join(", "))
+                format!(
+                    "the rules set {}: match one of them, or set this severity on the rules meant for this route",
+                    used.join(", ")
+                )
             };
-            ctx.warning(Code::AlertSeverityNeverSet, format!("{pointer}/matchers/{i}"), Problem::new(format!("`{m}` matches no severity that an alerting rule sets"), help));
+            ctx.warning(
+                Code::AlertSeverityNeverSet,
+                format!("{pointer}/matchers/{i}"),
+                Problem::new(format!("`{m}` matches no severity that an alerting rule sets"), help),
+            );
         }
     }
     for (i, child) in route.routes.iter().enumerate() {

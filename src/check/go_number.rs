@@ -69,7 +69,11 @@ pub(crate) fn read(text: &str, at: usize) -> Result<usize, String> {
     let bytes = text.as_bytes();
     // Go quotes what its lexer took: the number, and the letter or digit that spoilt it if one did.
     let bad = |end: usize, lexed: bool| {
-        let spoilt = if lexed { 0 } else { text[end..].chars().next().map_or(0, char::len_utf8) };
+        let spoilt = if lexed {
+            0
+        } else {
+            text[end..].chars().next().map_or(0, char::len_utf8)
+        };
         format!("bad number syntax: {:?}", &text[at..end + spoilt])
     };
     let (end, lexed) = scan(text, at);
@@ -140,7 +144,9 @@ fn integer(text: &str) -> bool {
         _ if number.len() > 1 && number.starts_with('0') => (8, &number[1..]),
         _ => (10, number.as_str()),
     };
-    let Ok(magnitude) = u128::from_str_radix(digits, radix) else { return false };
+    let Ok(magnitude) = u128::from_str_radix(digits, radix) else {
+        return false;
+    };
     !digits.starts_with(['+', '-'])
         && match sign {
             None => magnitude <= u128::from(u64::MAX),
@@ -158,7 +164,9 @@ fn float(text: &str) -> bool {
     let number = number.replace('_', "");
     if let Some(hex) = number.strip_prefix("0x").or_else(|| number.strip_prefix("0X")) {
         // A hexadecimal mantissa, then a binary exponent, which it must have.
-        let Some((mantissa, exponent)) = hex.split_once(['p', 'P']) else { return false };
+        let Some((mantissa, exponent)) = hex.split_once(['p', 'P']) else {
+            return false;
+        };
         let mantissa_digits = mantissa.replacen('.', "", 1);
         let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
         return !mantissa_digits.is_empty()
@@ -168,7 +176,10 @@ fn float(text: &str) -> bool {
     }
     // Rust reads the same decimal syntax, and reads `inf` and `nan`, which the lexer never ends a
     // number with; Go refuses what overflows.
-    number.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-')) && number.parse::<f64>().is_ok_and(f64::is_finite)
+    number
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+        && number.parse::<f64>().is_ok_and(f64::is_finite)
 }
 
 #[cfg(test)]
@@ -178,7 +189,29 @@ mod tests {
     /// Each verdict is promtool's (Prometheus 3.5) on `{{ <number> }}` in an annotation.
     #[test]
     fn numbers_are_read_as_go_reads_them() {
-        for valid in ["1", "-1", "+1", "1.5", ".5", "5.", "1e5", "1E-5", "0x1F", "0X_1f", "0o17", "0b101", "017", "1_000", "0x1p3", "0x1.8p-1", "1i", "09.5", "18446744073709551615", "-9223372036854775808", "1e-400"] {
+        for valid in [
+            "1",
+            "-1",
+            "+1",
+            "1.5",
+            ".5",
+            "5.",
+            "1e5",
+            "1E-5",
+            "0x1F",
+            "0X_1f",
+            "0o17",
+            "0b101",
+            "017",
+            "1_000",
+            "0x1p3",
+            "0x1.8p-1",
+            "1i",
+            "09.5",
+            "18446744073709551615",
+            "-9223372036854775808",
+            "1e-400",
+        ] {
             assert_eq!(problem(valid), None, "{valid}");
         }
         for (invalid, why) in [
@@ -195,13 +228,25 @@ mod tests {
             ("18446744073709551616", "integer overflow"),
             ("+9223372036854775808", "integer overflow"),
         ] {
-            assert!(problem(invalid).is_some_and(|p| p.starts_with(why)), "{invalid}: {:?}", problem(invalid));
+            assert!(
+                problem(invalid).is_some_and(|p| p.starts_with(why)),
+                "{invalid}: {:?}",
+                problem(invalid)
+            );
         }
     }
 
     #[test]
     fn the_lexer_ends_a_number_where_go_does() {
-        for (text, number, lexes) in [("1e5 }}", "1e5", true), ("0x1fp2)", "0x1fp2", true), ("1.5.3", "1.5", true), ("12abc", "12", false), ("-.5", "-.5", true), ("1+2i", "1", true), ("0b102", "0b10", false)] {
+        for (text, number, lexes) in [
+            ("1e5 }}", "1e5", true),
+            ("0x1fp2)", "0x1fp2", true),
+            ("1.5.3", "1.5", true),
+            ("12abc", "12", false),
+            ("-.5", "-.5", true),
+            ("1+2i", "1", true),
+            ("0b102", "0b10", false),
+        ] {
             let (end, ok) = scan(text, 0);
             assert_eq!((&text[..end], ok), (number, lexes), "{text}");
         }

@@ -15,7 +15,10 @@
 //! stricter, not wrong; so does refusing the class syntax the two read differently (`[a[b]]`,
 //! `[a&&b]`), which Go would take with another meaning.
 
-use regex_syntax::ast::{self, Ast, ClassSetItem, Flag, FlagsItemKind, GroupKind, HexLiteralKind, LiteralKind, RepetitionKind, RepetitionRange};
+use regex_syntax::ast::{
+    self, Ast, ClassSetItem, Flag, FlagsItemKind, GroupKind, HexLiteralKind, LiteralKind, RepetitionKind,
+    RepetitionRange,
+};
 use regex_syntax::hir::{Class, HirKind};
 use unicode_script::{Script, UnicodeScript};
 
@@ -24,8 +27,8 @@ const MAX_REPEAT: u32 = 1000;
 
 /// The general categories in Go's `unicode.Categories`, by which a class may be named.
 const GO_CATEGORIES: [&str; 38] = [
-    "C", "Cc", "Cf", "Cn", "Co", "Cs", "L", "LC", "Ll", "Lm", "Lo", "Lt", "Lu", "M", "Mc", "Me", "Mn", "N", "Nd", "Nl", "No", "P", "Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps", "S", "Sc", "Sk",
-    "Sm", "So", "Z", "Zl", "Zp", "Zs",
+    "C", "Cc", "Cf", "Cn", "Co", "Cs", "L", "LC", "Ll", "Lm", "Lo", "Lt", "Lu", "M", "Mc", "Me", "Mn", "N", "Nd", "Nl",
+    "No", "P", "Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps", "S", "Sc", "Sk", "Sm", "So", "Z", "Zl", "Zp", "Zs",
 ];
 
 /// Why Go's `regexp` refuses `pattern`, or `None` if it accepts whatever Rust's `regex` accepts.
@@ -75,7 +78,9 @@ pub(crate) fn unbalanced(pattern: &str) -> Option<String> {
         ast::ErrorKind::GroupUnclosed => "missing closing `)`",
         _ => return None,
     };
-    Some(format!("{problem}; Prometheus reads a regex on its own before anchoring it"))
+    Some(format!(
+        "{problem}; Prometheus reads a regex on its own before anchoring it"
+    ))
 }
 
 /// Go's refusal of the repetition operator `written`, with its limit.
@@ -107,8 +112,13 @@ impl ast::Visitor for GoSyntax<'_> {
             Ast::Flags(set) => self.flags(set.span.start, &set.flags),
             Ast::Group(group) => match &group.kind {
                 GroupKind::NonCapturing(flags) => self.flags(group.span.start, flags),
-                GroupKind::CaptureName { name, .. } if !name.name.bytes().all(|b| b == b'_' || b.is_ascii_alphanumeric()) => {
-                    Err(format!("invalid named capture: `{}`", self.text(group.span.start.offset, name.span.end.offset + 1)))
+                GroupKind::CaptureName { name, .. }
+                    if !name.name.bytes().all(|b| b == b'_' || b.is_ascii_alphanumeric()) =>
+                {
+                    Err(format!(
+                        "invalid named capture: `{}`",
+                        self.text(group.span.start.offset, name.span.end.offset + 1)
+                    ))
                 }
                 GroupKind::CaptureName { .. } | GroupKind::CaptureIndex(_) => Ok(()),
             },
@@ -121,7 +131,9 @@ impl ast::Visitor for GoSyntax<'_> {
     /// Repetitions are checked after what they repeat, so that, as in Go, the first refusal in
     /// the text is the one reported.
     fn visit_post(&mut self, node: &Ast) -> Result<(), String> {
-        let Ast::Repetition(repetition) = node else { return Ok(()) };
+        let Ast::Repetition(repetition) = node else {
+            return Ok(());
+        };
         let largest = counted(repetition, self.pattern).map(|count| count.largest());
         if largest.is_some_and(|largest| largest > MAX_REPEAT) {
             return Err(self.invalid_repeat_count(repetition));
@@ -166,22 +178,36 @@ impl GoSyntax<'_> {
     }
 
     fn nested_operators(&self, inner: &ast::Repetition, outer: &ast::Repetition) -> String {
-        format!("invalid nested repetition operator: `{}` (group the inner repetition: `(?:…)`)", self.text(inner.op.span.start.offset, outer.op.span.end.offset))
+        format!(
+            "invalid nested repetition operator: `{}` (group the inner repetition: `(?:…)`)",
+            self.text(inner.op.span.start.offset, outer.op.span.end.offset)
+        )
     }
 
     /// Go knows the flags `i`, `m`, `s` and `U`; Rust's `u`, `R` and `x` are errors there.
     fn flags(&self, start: ast::Position, flags: &ast::Flags) -> Result<(), String> {
-        let unsupported = flags.items.iter().find(|item| matches!(item.kind, FlagsItemKind::Flag(Flag::Unicode | Flag::CRLF | Flag::IgnoreWhitespace)));
-        unsupported.map_or(Ok(()), |item| Err(format!("invalid or unsupported Perl syntax: `{}`", self.text(start.offset, item.span.end.offset))))
+        let unsupported = flags.items.iter().find(|item| {
+            matches!(
+                item.kind,
+                FlagsItemKind::Flag(Flag::Unicode | Flag::CRLF | Flag::IgnoreWhitespace)
+            )
+        });
+        unsupported.map_or(Ok(()), |item| {
+            Err(format!(
+                "invalid or unsupported Perl syntax: `{}`",
+                self.text(start.offset, item.span.end.offset)
+            ))
+        })
     }
 
     /// Go has `\x41` and `\x{41}`, not Rust's `\u` and `\U` escapes.
     fn literal(&self, literal: &ast::Literal) -> Result<(), String> {
         match literal.kind {
             LiteralKind::HexFixed(HexLiteralKind::UnicodeShort | HexLiteralKind::UnicodeLong)
-            | LiteralKind::HexBrace(HexLiteralKind::UnicodeShort | HexLiteralKind::UnicodeLong) => {
-                Err(format!("invalid escape sequence: `{}`", self.text(literal.span.start.offset, literal.span.start.offset + 2)))
-            }
+            | LiteralKind::HexBrace(HexLiteralKind::UnicodeShort | HexLiteralKind::UnicodeLong) => Err(format!(
+                "invalid escape sequence: `{}`",
+                self.text(literal.span.start.offset, literal.span.start.offset + 2)
+            )),
             _ => Ok(()),
         }
     }
@@ -201,13 +227,18 @@ impl GoSyntax<'_> {
             || "Go knows only the exact names of general categories (`L`, `Lu`), scripts (`Greek`, `Old_Italic`) and `Any`".to_owned(),
             |name| format!("Go names this class `\\p{{{name}}}`"),
         );
-        Err(format!("invalid character class range: `{}` ({hint})", self.text(class.span.start.offset, class.span.end.offset)))
+        Err(format!(
+            "invalid character class range: `{}` ({hint})",
+            self.text(class.span.start.offset, class.span.end.offset)
+        ))
     }
 }
 
 /// Whether `name` is, exactly, a class in Go's `unicode` tables, as Prometheus looks it up.
 fn go_knows_class(name: &str) -> bool {
-    name == "Any" || GO_CATEGORIES.contains(&name) || Script::from_full_name(name).is_some_and(|script| script != Script::Unknown)
+    name == "Any"
+        || GO_CATEGORIES.contains(&name)
+        || Script::from_full_name(name).is_some_and(|script| script != Script::Unknown)
 }
 
 /// The name Go knows for the general category or script that Rust reads as `\p{name}`, if any:
@@ -217,11 +248,25 @@ fn go_knows_class(name: &str) -> bool {
 fn go_spelling(name: &str) -> Option<&'static str> {
     let translate = |name: &str| regex_syntax::Parser::new().parse(&format!("\\p{{{name}}}")).ok();
     let read = translate(name)?;
-    let HirKind::Class(Class::Unicode(characters)) = read.kind() else { return None };
-    let mut scripts: Vec<Script> = characters.ranges().iter().take(8).map(|range| range.start().script()).collect();
+    let HirKind::Class(Class::Unicode(characters)) = read.kind() else {
+        return None;
+    };
+    let mut scripts: Vec<Script> = characters
+        .ranges()
+        .iter()
+        .take(8)
+        .map(|range| range.start().script())
+        .collect();
     scripts.dedup();
-    let candidates = GO_CATEGORIES.into_iter().chain(scripts.into_iter().filter(|&script| script != Script::Unknown).map(Script::full_name));
-    candidates.into_iter().find(|candidate| translate(candidate).as_ref() == Some(&read))
+    let candidates = GO_CATEGORIES.into_iter().chain(
+        scripts
+            .into_iter()
+            .filter(|&script| script != Script::Unknown)
+            .map(Script::full_name),
+    );
+    candidates
+        .into_iter()
+        .find(|candidate| translate(candidate).as_ref() == Some(&read))
 }
 
 /// The bounds of a counted repetition as Go reads it: `{m}`, `{m,}`, `{m,n}`.
@@ -240,12 +285,16 @@ impl Count {
 /// Whether Go reads `repetition`'s operator as one. Rust also reads `{,n}` and counts with
 /// spaces (`{ 2 }`); Go reads those as text.
 fn is_go_operator(repetition: &ast::Repetition, pattern: &str) -> bool {
-    let op = pattern.get(repetition.op.span.start.offset..repetition.op.span.end.offset).unwrap_or_default();
+    let op = pattern
+        .get(repetition.op.span.start.offset..repetition.op.span.end.offset)
+        .unwrap_or_default();
     !op.starts_with("{,") && !op.contains(char::is_whitespace)
 }
 
 fn counted(repetition: &ast::Repetition, pattern: &str) -> Option<Count> {
-    let RepetitionKind::Range(range) = &repetition.op.kind else { return None };
+    let RepetitionKind::Range(range) = &repetition.op.kind else {
+        return None;
+    };
     if !is_go_operator(repetition, pattern) {
         return None;
     }
@@ -315,13 +364,34 @@ mod tests {
             ("\\u0041", Some("invalid escape sequence: `\\u`")),
             ("[\\U00000041]", Some("invalid escape sequence: `\\U`")),
             ("\\p{sc=Greek}", Some("invalid character class range: `\\p{sc=Greek}`")),
-            ("\\p{Letter}", Some("invalid character class range: `\\p{Letter}` (Go names this class `\\p{L}`)")),
-            ("[\\pl]", Some("invalid character class range: `\\pl` (Go names this class `\\p{L}`)")),
-            ("\\p{greek}", Some("invalid character class range: `\\p{greek}` (Go names this class `\\p{Greek}`)")),
-            ("\\P{Grek}", Some("invalid character class range: `\\P{Grek}` (Go names this class `\\p{Greek}`)")),
-            ("\\p{old italic}", Some("invalid character class range: `\\p{old italic}` (Go names this class `\\p{Old_Italic}`)")),
-            ("\\p{Emoji}", Some("invalid character class range: `\\p{Emoji}` (Go knows only the exact names")),
-            ("\\p{ASCII}", Some("invalid character class range: `\\p{ASCII}` (Go knows only")),
+            (
+                "\\p{Letter}",
+                Some("invalid character class range: `\\p{Letter}` (Go names this class `\\p{L}`)"),
+            ),
+            (
+                "[\\pl]",
+                Some("invalid character class range: `\\pl` (Go names this class `\\p{L}`)"),
+            ),
+            (
+                "\\p{greek}",
+                Some("invalid character class range: `\\p{greek}` (Go names this class `\\p{Greek}`)"),
+            ),
+            (
+                "\\P{Grek}",
+                Some("invalid character class range: `\\P{Grek}` (Go names this class `\\p{Greek}`)"),
+            ),
+            (
+                "\\p{old italic}",
+                Some("invalid character class range: `\\p{old italic}` (Go names this class `\\p{Old_Italic}`)"),
+            ),
+            (
+                "\\p{Emoji}",
+                Some("invalid character class range: `\\p{Emoji}` (Go knows only the exact names"),
+            ),
+            (
+                "\\p{ASCII}",
+                Some("invalid character class range: `\\p{ASCII}` (Go knows only"),
+            ),
             ("[a[bc]d]", Some("ambiguous character class: `[bc]`")),
             ("[X--]", Some("ambiguous character class: `X--`")),
             ("[a&&b]", Some("ambiguous character class: `a&&b`")),
@@ -334,7 +404,10 @@ mod tests {
             ("x{ 2}{3}x{ 1001}", None),
             ("(?U)a(?i:b)(?P<name_1>c)(?<name2>d)", None),
             ("\\x41\\x{41}\\pL\\p{Greek}", None),
-            ("\\pN\\p{Cn}\\p{LC}\\p{Any}\\P{Common}\\p{Old_Italic}[\\p{Han}\\PL]", None),
+            (
+                "\\pN\\p{Cn}\\p{LC}\\p{Any}\\P{Common}\\p{Old_Italic}[\\p{Han}\\PL]",
+                None,
+            ),
             ("^*\\<a\\b{start}", None),
         ] {
             assert_verdict(refusal, pattern, refused);
@@ -345,7 +418,10 @@ mod tests {
     fn assert_verdict(check: fn(&str) -> Option<String>, text: &str, expected: Option<&str>) {
         let found = check(text);
         match expected {
-            Some(words) => assert!(found.as_deref().is_some_and(|f| f.starts_with(words)), "{text}: expected {words:?}, got {found:?}"),
+            Some(words) => assert!(
+                found.as_deref().is_some_and(|f| f.starts_with(words)),
+                "{text}: expected {words:?}, got {found:?}"
+            ),
             None => assert_eq!(found, None, "{text}"),
         }
     }
@@ -372,7 +448,10 @@ mod tests {
         // Each `{2}` is rewalked only by those around it, and the tenth exceeds the budget. (A
         // group and a repetition each count towards the parser's nesting limit of 250.)
         let deep = format!("{}x{}", "(?:".repeat(120), "){2}".repeat(120));
-        assert_eq!(refusal(&deep).as_deref(), Some("invalid repeat count: `{2}` (Go allows at most 1000 repetitions, nested ones multiplied)"));
+        assert_eq!(
+            refusal(&deep).as_deref(),
+            Some("invalid repeat count: `{2}` (Go allows at most 1000 repetitions, nested ones multiplied)")
+        );
         let ones = format!("{}x{}", "(?:".repeat(120), "){1}".repeat(120));
         assert_eq!(refusal(&ones), None);
     }

@@ -7,11 +7,11 @@
 
 mod alerting;
 mod build;
-mod promql;
 mod crosscheck;
 mod go_number;
 mod go_regex;
 mod go_url;
+mod promql;
 mod receivers;
 mod routing;
 mod scale;
@@ -83,13 +83,22 @@ pub(crate) fn validate(parsed: &ParsedSite, promql: impl FnOnce() -> PromqlVerdi
     let raw = deserialize(parsed);
     let promql = promql();
     let (raw, diagnostics) = raw?;
-    let mut ctx = Ctx { spans: &parsed.spans, included: &parsed.included, promql: &promql, file: None, diagnostics };
+    let mut ctx = Ctx {
+        spans: &parsed.spans,
+        included: &parsed.included,
+        promql: &promql,
+        file: None,
+        diagnostics,
+    };
     let site = build::site(&mut ctx, &raw);
     if ctx.diagnostics.has_errors() {
         return Err(ctx.diagnostics);
     }
     match site {
-        Some(site) => Ok(Checked { site, warnings: ctx.diagnostics }),
+        Some(site) => Ok(Checked {
+            site,
+            warnings: ctx.diagnostics,
+        }),
         None => unreachable!("a site that failed to build always has an error"),
     }
 }
@@ -97,7 +106,11 @@ pub(crate) fn validate(parsed: &ParsedSite, promql: impl FnOnce() -> PromqlVerdi
 /// The plaintext-secret scan, the schema and typed deserialization: the stages before the
 /// semantic passes, which only run on a site that got through all three.
 fn deserialize(parsed: &ParsedSite) -> Result<(RawSite, Diagnostics), Diagnostics> {
-    let namespace = parsed.json.pointer("/site/namespace").and_then(|v| v.as_str()).unwrap_or("monitoring");
+    let namespace = parsed
+        .json
+        .pointer("/site/namespace")
+        .and_then(|v| v.as_str())
+        .unwrap_or("monitoring");
     // The three read the same JSON, so they run side by side; the deserialized site is used only
     // if it passed the other two.
     let ((secret_findings, secret_pointers), schema_findings, raw) = std::thread::scope(|scope| {
@@ -105,7 +118,11 @@ fn deserialize(parsed: &ParsedSite) -> Result<(RawSite, Diagnostics), Diagnostic
         let raw = scope.spawn(|| RawSite::deserialize(&parsed.json));
         let schema_findings = schema::validate(&parsed.json, &parsed.spans);
         let (secrets, raw) = (secrets.join(), raw.join());
-        (secrets.unwrap_or_else(|panic| std::panic::resume_unwind(panic)), schema_findings, raw.unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        (
+            secrets.unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            schema_findings,
+            raw.unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        )
     });
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(secret_findings);
@@ -117,12 +134,15 @@ fn deserialize(parsed: &ParsedSite) -> Result<(RawSite, Diagnostics), Diagnostic
         Ok(raw) => Ok((raw, diagnostics)),
         Err(e) => {
             // The schema is generated from these types, so this means the two disagree: a promsite bug.
-            diagnostics.push(Diagnostic::error(Code::SchemaInvalidValue, 0..0, format!("internal: the site passed the schema but not deserialization: {e}")));
+            diagnostics.push(Diagnostic::error(
+                Code::SchemaInvalidValue,
+                0..0,
+                format!("internal: the site passed the schema but not deserialization: {e}"),
+            ));
             Err(diagnostics)
         }
     }
 }
-
 
 /// State shared by the semantic passes: where things are, and what was found.
 pub(crate) struct Ctx<'a> {
@@ -142,18 +162,24 @@ impl Ctx<'_> {
 
     /// Reports an error at the value at `pointer`.
     pub(crate) fn error(&mut self, code: Code, pointer: impl std::fmt::Display, problem: Problem) {
-        self.push(Diagnostic::error(code, self.spans.value(&pointer.to_string()), problem.message).with_help(problem.help));
+        self.push(
+            Diagnostic::error(code, self.spans.value(&pointer.to_string()), problem.message).with_help(problem.help),
+        );
     }
 
     /// Reports an error at the key at `pointer`.
     pub(crate) fn error_at_key(&mut self, code: Code, pointer: impl std::fmt::Display, problem: Problem) {
-        self.push(Diagnostic::error(code, self.spans.key(&pointer.to_string()), problem.message).with_help(problem.help));
+        self.push(
+            Diagnostic::error(code, self.spans.key(&pointer.to_string()), problem.message).with_help(problem.help),
+        );
     }
 
     /// Reports a warning at the value at `pointer`.
     pub(crate) fn warning(&mut self, code: Code, pointer: impl std::fmt::Display, problem: Problem) {
         debug_assert!(code.is_warning(), "{code:?} is an error code");
-        self.push(Diagnostic::warning(code, self.spans.value(&pointer.to_string()), problem.message).with_help(problem.help));
+        self.push(
+            Diagnostic::warning(code, self.spans.value(&pointer.to_string()), problem.message).with_help(problem.help),
+        );
     }
 
     fn push(&mut self, diagnostic: Diagnostic) {
@@ -162,7 +188,13 @@ impl Ctx<'_> {
 
     /// Runs `f` with positions taken from an included file, and keeps what it reports.
     pub(crate) fn in_file<T>(&mut self, file: &str, spans: &SpanIndex, f: impl FnOnce(&mut Ctx<'_>) -> T) -> T {
-        let mut inner = Ctx { spans, included: self.included, promql: self.promql, file: Some(file.to_owned()), diagnostics: Diagnostics::default() };
+        let mut inner = Ctx {
+            spans,
+            included: self.included,
+            promql: self.promql,
+            file: Some(file.to_owned()),
+            diagnostics: Diagnostics::default(),
+        };
         let result = f(&mut inner);
         self.diagnostics.extend(inner.diagnostics);
         result
@@ -170,11 +202,20 @@ impl Ctx<'_> {
 
     /// Reports an error somewhere in an included file.
     pub(crate) fn error_in_file(&mut self, code: Code, file: &str, span: std::ops::Range<usize>, problem: Problem) {
-        self.diagnostics.push(Diagnostic::error(code, span, problem.message).with_help(problem.help).in_file(Some(file.to_owned())));
+        self.diagnostics.push(
+            Diagnostic::error(code, span, problem.message)
+                .with_help(problem.help)
+                .in_file(Some(file.to_owned())),
+        );
     }
 
     /// Keeps a checked value, or reports its problem at `pointer` and yields `None`.
-    pub(crate) fn check<T>(&mut self, code: Code, pointer: impl std::fmt::Display, result: values::Checked<T>) -> Option<T> {
+    pub(crate) fn check<T>(
+        &mut self,
+        code: Code,
+        pointer: impl std::fmt::Display,
+        result: values::Checked<T>,
+    ) -> Option<T> {
         result.map_err(|problem| self.error(code, pointer, problem)).ok()
     }
 

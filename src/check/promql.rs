@@ -20,15 +20,16 @@ use std::ops::Range;
 use lrpar::{Lexeme, Lexer, Span};
 use promql_parser::label::MatchOp;
 use promql_parser::parser::token::{
-    T_ADD, T_AT, T_BOTTOMK, T_COLON, T_COMMA, T_COUNT_VALUES, T_DURATION, T_END, T_EQL, T_EQL_REGEX, T_IDENTIFIER, T_LEFT_BRACE, T_LEFT_BRACKET, T_LEFT_PAREN, T_NEQ, T_NEQ_REGEX, T_NUMBER, T_OFFSET, T_RIGHT_BRACE, T_RIGHT_BRACKET,
+    T_ADD, T_AT, T_BOTTOMK, T_COLON, T_COMMA, T_COUNT_VALUES, T_DURATION, T_END, T_EQL, T_EQL_REGEX, T_IDENTIFIER,
+    T_LEFT_BRACE, T_LEFT_BRACKET, T_LEFT_PAREN, T_NEQ, T_NEQ_REGEX, T_NUMBER, T_OFFSET, T_RIGHT_BRACE, T_RIGHT_BRACKET,
     T_RIGHT_PAREN, T_START, T_STRING, T_SUB, T_TOPK, TokenId, TokenType,
 };
 use promql_parser::parser::value::ValueType;
 use promql_parser::parser::{Expr, lexer};
 use promql_parser::util::{ExprVisitor, walk_expr};
 
-use super::values::{self, Checked, Problem};
 use super::go_regex;
+use super::values::{self, Checked, Problem};
 
 /// Functions Prometheus 3 only accepts with `--enable-feature=promql-experimental-functions`,
 /// which promql-parser parses unconditionally.
@@ -56,7 +57,10 @@ pub(crate) fn promql(text: &str) -> Checked<()> {
 /// [`promql`], reusing the verdicts on regex literals and shapes seen before.
 fn promql_with(text: &str, memo: &mut Memo) -> Checked<()> {
     if let Some(shape) = memo.shape(text)
-        && *memo.shapes.entry(shape).or_insert_with_key(|shape| verdict_on_shape(shape).is_ok())
+        && *memo
+            .shapes
+            .entry(shape)
+            .or_insert_with_key(|shape| verdict_on_shape(shape).is_ok())
     {
         return Ok(());
     }
@@ -104,7 +108,11 @@ fn unparsable(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
 fn preprocessor_without_at(tokens: &[(TokenId, Span)]) -> Option<String> {
     let kind = |i: usize| tokens.get(i).map(|(kind, _)| *kind);
     (0..tokens.len())
-        .any(|i| matches!(kind(i), Some(T_START | T_END)) && kind(i + 1) == Some(T_LEFT_PAREN) && (i == 0 || kind(i - 1) != Some(T_AT)))
+        .any(|i| {
+            matches!(kind(i), Some(T_START | T_END))
+                && kind(i + 1) == Some(T_LEFT_PAREN)
+                && (i == 0 || kind(i - 1) != Some(T_AT))
+        })
         .then(|| "unexpected \"(\": `start()` and `end()` only follow `@`".to_owned())
 }
 
@@ -120,13 +128,22 @@ fn unary_plus_on_a_range(text: &str, tokens: &[(TokenId, Span)]) -> Option<Strin
     for at in pluses {
         minuses.replace_range(at..=at, "-");
     }
-    promql_parser::parser::parse(&minuses).err().filter(|e| e.contains("unary expression only allowed"))
+    promql_parser::parser::parse(&minuses)
+        .err()
+        .filter(|e| e.contains("unary expression only allowed"))
 }
 
 /// Where each unary `+` of the tokens starts.
 fn unary_pluses(tokens: &[(TokenId, Span)]) -> Vec<usize> {
-    let unary = |i: usize| i == 0 || matches!(tokens[i - 1].0, T_LEFT_PAREN | T_COMMA) || TokenType::new(tokens[i - 1].0).is_operator();
-    tokens.iter().enumerate().filter(|&(i, &(kind, _))| kind == T_ADD && unary(i)).map(|(_, (_, span))| span.start()).collect()
+    let unary = |i: usize| {
+        i == 0 || matches!(tokens[i - 1].0, T_LEFT_PAREN | T_COMMA) || TokenType::new(tokens[i - 1].0).is_operator()
+    };
+    tokens
+        .iter()
+        .enumerate()
+        .filter(|&(i, &(kind, _))| kind == T_ADD && unary(i))
+        .map(|(_, (_, span))| span.start())
+        .collect()
 }
 
 /// A regex matcher's literal with a repetition Go refuses, found before promql-parser spends long
@@ -153,9 +170,13 @@ fn foreign_white_space(text: &str) -> Option<String> {
     let in_literal = |at: usize| literals.iter().any(|literal| literal.contains(&at));
     let in_comment = |at: usize| {
         let line = text[..at].rfind('\n').map_or(0, |newline| newline + 1);
-        text[line..at].match_indices('#').any(|(hash, _)| !in_literal(line + hash))
+        text[line..at]
+            .match_indices('#')
+            .any(|(hash, _)| !in_literal(line + hash))
     };
-    let (_, found) = text.char_indices().find(|&(at, c)| matches!(c, '\u{b}' | '\u{c}') && !in_literal(at) && !in_comment(at))?;
+    let (_, found) = text
+        .char_indices()
+        .find(|&(at, c)| matches!(c, '\u{b}' | '\u{c}') && !in_literal(at) && !in_comment(at))?;
     Some(format!("unexpected character: {found:?}"))
 }
 
@@ -180,9 +201,13 @@ fn too_deep(tokens: &[(TokenId, Span)]) -> Option<String> {
         }
     }
     if deepest > MAX_NESTING {
-        Some(format!("the expression nests {deepest} brackets deep, and promsite reads at most {MAX_NESTING}; split it with recording rules"))
+        Some(format!(
+            "the expression nests {deepest} brackets deep, and promsite reads at most {MAX_NESTING}; split it with recording rules"
+        ))
     } else if operators > MAX_OPERATORS {
-        Some(format!("the expression has {operators} operators, and promsite reads at most {MAX_OPERATORS}; split it with recording rules"))
+        Some(format!(
+            "the expression has {operators} operators, and promsite reads at most {MAX_OPERATORS}; split it with recording rules"
+        ))
     } else {
         None
     }
@@ -203,7 +228,11 @@ fn parse_checked(text: &str, regexes: Regexes) -> Result<Expr, String> {
 
 /// The tokens of `text`, as promql-parser's lexer reads them.
 fn tokens(text: &str) -> Result<Vec<(TokenId, Span)>, String> {
-    Ok(lexer(text)?.iter().filter_map(Result::ok).map(|lexeme| (lexeme.tok_id(), lexeme.span())).collect())
+    Ok(lexer(text)?
+        .iter()
+        .filter_map(Result::ok)
+        .map(|lexeme| (lexeme.tok_id(), lexeme.span()))
+        .collect())
 }
 
 /// A duration or timestamp Prometheus refuses and promql-parser does not, or panics on (found by
@@ -223,11 +252,19 @@ fn bad_time(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
         let written = &text[span.start()..span.end()];
         let out_of_range = || Some(format!("duration `{written}` is out of range"));
         match token {
-            T_DURATION if values::duration_millis(written).is_some_and(|millis| millis > u128::from(values::MAX_DURATION_MILLIS)) => out_of_range(),
+            T_DURATION
+                if values::duration_millis(written)
+                    .is_some_and(|millis| millis > u128::from(values::MAX_DURATION_MILLIS)) =>
+            {
+                out_of_range()
+            }
             T_NUMBER => {
                 let before = kind(i.checked_sub(1));
                 // An offset or a timestamp may be signed.
-                let after = |token| before == Some(token) || (matches!(before, Some(T_ADD | T_SUB)) && kind(i.checked_sub(2)) == Some(token));
+                let after = |token| {
+                    before == Some(token)
+                        || (matches!(before, Some(T_ADD | T_SUB)) && kind(i.checked_sub(2)) == Some(token))
+                };
                 let length = matches!(before, Some(T_LEFT_BRACKET | T_COLON));
                 let seconds = promql_parser::util::parse_str_radix(written).unwrap_or(f64::NAN);
                 if (length || after(T_OFFSET)) && !(0.0..=MAX_DURATION_SECONDS).contains(&seconds) {
@@ -291,7 +328,9 @@ fn rule_result(expr: &Expr) -> Checked<()> {
         ValueType::String => "a string",
     };
     Err(Problem::new(
-        format!("invalid PromQL: the expression's result is {result}; a rule's must be an instant vector or a scalar (Prometheus: \"rule result is not a vector or scalar\")"),
+        format!(
+            "invalid PromQL: the expression's result is {result}; a rule's must be an instant vector or a scalar (Prometheus: \"rule result is not a vector or scalar\")"
+        ),
         "apply a function over the range (`rate(x[5m])`, `max_over_time(x[1h:5m])`), or leave the range out",
     ))
 }
@@ -326,18 +365,37 @@ impl ExprVisitor for EvaluationFailureFinder {
                 if argument(1).is_some_and(str::is_empty) {
                     Some(format!("invalid destination label name in {name}(): the name is empty"))
                 } else if name == "label_replace" {
-                    argument(4).and_then(label_replace_regex_refusal).map(|why| format!("invalid regular expression in label_replace(): {}", why.trim()))
+                    argument(4)
+                        .and_then(label_replace_regex_refusal)
+                        .map(|why| format!("invalid regular expression in label_replace(): {}", why.trim()))
                 } else {
-                    (3..call.args.args.len()).any(|n| argument(n).is_some_and(str::is_empty)).then(|| "invalid source label name in label_join(): the name is empty".to_owned())
+                    (3..call.args.args.len())
+                        .any(|n| argument(n).is_some_and(str::is_empty))
+                        .then(|| "invalid source label name in label_join(): the name is empty".to_owned())
                 }
             }
-            Expr::Aggregate(aggregate) if aggregate.op.id() == T_COUNT_VALUES && aggregate.param.as_deref().and_then(string_literal).is_some_and(str::is_empty) => {
+            Expr::Aggregate(aggregate)
+                if aggregate.op.id() == T_COUNT_VALUES
+                    && aggregate
+                        .param
+                        .as_deref()
+                        .and_then(string_literal)
+                        .is_some_and(str::is_empty) =>
+            {
                 Some("invalid label name \"\" for count_values() to write".to_owned())
             }
             Expr::Aggregate(aggregate)
-                if matches!(aggregate.op.id(), T_TOPK | T_BOTTOMK) && aggregate.param.as_deref().and_then(number_literal).is_some_and(|k| k.is_nan() || k >= MAX_INT64_AS_FLOAT) =>
+                if matches!(aggregate.op.id(), T_TOPK | T_BOTTOMK)
+                    && aggregate
+                        .param
+                        .as_deref()
+                        .and_then(number_literal)
+                        .is_some_and(|k| k.is_nan() || k >= MAX_INT64_AS_FLOAT) =>
             {
-                Some(format!("the count of {}() overflows int64, which fails each evaluation that has series to rank", aggregate.op))
+                Some(format!(
+                    "the count of {}() overflows int64, which fails each evaluation that has series to rank",
+                    aggregate.op
+                ))
             }
             _ => None,
         };
@@ -383,7 +441,10 @@ pub(crate) fn shortcut_is_sound(text: &str) -> bool {
         !accepted || verdict(text).is_ok()
     };
     let literals = string_literals(text);
-    sound(text) && ["", "(", ".*"].iter().all(|contents| sound(&with_contents(text, &literals, contents)))
+    sound(text)
+        && ["", "(", ".*"]
+            .iter()
+            .all(|contents| sound(&with_contents(text, &literals, contents)))
 }
 
 /// `text` with the contents of each string literal [`skeleton`] abstracts replaced by `contents`.
@@ -435,7 +496,11 @@ impl Memo {
     /// with the same literals where the scan found them (checked on the first text).
     fn shape(&mut self, text: &str) -> Option<String> {
         let literals = string_literals(text);
-        let roles = self.skeletons.entry(skeleton(text, &literals)).or_insert_with(|| roles(text, &literals)).as_deref()?;
+        let roles = self
+            .skeletons
+            .entry(skeleton(text, &literals))
+            .or_insert_with(|| roles(text, &literals))
+            .as_deref()?;
         let mut shape = String::with_capacity(text.len());
         let mut copied = 0;
         for (literal, role) in literals.iter().zip(roles) {
@@ -451,7 +516,8 @@ impl Memo {
                 copied = at + 2;
             }
             // Equality values only matter to the parser by being empty, or by escapes it may refuse.
-            if *role != Role::Other && value.len() > 2 && !value.contains('\\') && !value.chars().any(char::is_control) {
+            if *role != Role::Other && value.len() > 2 && !value.contains('\\') && !value.chars().any(char::is_control)
+            {
                 shape.push_str(&text[copied..literal.start]);
                 shape.push_str(ANY_VALUE);
                 copied = literal.end;
@@ -510,7 +576,10 @@ fn roles(text: &str, literals: &[Range<usize>]) -> Option<Vec<Role>> {
     if !unary_pluses(&tokens).is_empty() || unparsable(text, &tokens).is_some() {
         return None;
     }
-    let strings = tokens.iter().filter(|(kind, _)| *kind == T_STRING).map(|(_, span)| span.start()..span.end());
+    let strings = tokens
+        .iter()
+        .filter(|(kind, _)| *kind == T_STRING)
+        .map(|(_, span)| span.start()..span.end());
     if !strings.eq(literals.iter().cloned()) {
         return None;
     }
@@ -523,13 +592,22 @@ fn roles(text: &str, literals: &[Range<usize>]) -> Option<Vec<Role>> {
         };
         let &(label_kind, label) = tokens.get(i.checked_sub(1)?)?;
         let named = label_kind == T_IDENTIFIER && &text[label.start()..label.end()] != "__name__";
-        let value = tokens.get(i + 1).filter(|(kind, _)| *kind == T_STRING && named).map(|&(_, value)| value.start());
+        let value = tokens
+            .get(i + 1)
+            .filter(|(kind, _)| *kind == T_STRING && named)
+            .map(|&(_, value)| value.start());
         if regex && value.is_none() {
             return None;
         }
         if let Some(start) = value {
             let index = literals.binary_search_by_key(&start, |literal| literal.start).ok()?;
-            roles[index] = if regex { Role::Regex { operator: start - operator.start() } } else { Role::Equality };
+            roles[index] = if regex {
+                Role::Regex {
+                    operator: start - operator.start(),
+                }
+            } else {
+                Role::Equality
+            };
         }
     }
     Some(roles)
@@ -570,8 +648,13 @@ impl PromqlVerdicts {
         if distinct.len() < Self::PARALLEL_FROM {
             return Self::default();
         }
-        let verdicts = crate::parallel::map_with(&distinct, crate::parallel::cores(), Memo::default, |memo, text| ((*text).to_owned(), promql_with(text, memo)));
-        Self { computed: verdicts.into_iter().collect(), memo: std::cell::RefCell::default() }
+        let verdicts = crate::parallel::map_with(&distinct, crate::parallel::cores(), Memo::default, |memo, text| {
+            ((*text).to_owned(), promql_with(text, memo))
+        });
+        Self {
+            computed: verdicts.into_iter().collect(),
+            memo: std::cell::RefCell::default(),
+        }
     }
 
     /// The verdict on `text`: computed before, or now.
@@ -594,7 +677,9 @@ impl ExprVisitor for ExperimentalFinder {
             Expr::Aggregate(aggregate) => Some(aggregate.op.to_string()),
             _ => None,
         };
-        if let Some(name) = name.filter(|n| EXPERIMENTAL_FUNCTIONS.contains(&n.as_str()) || EXPERIMENTAL_AGGREGATIONS.contains(&n.as_str())) {
+        if let Some(name) = name
+            .filter(|n| EXPERIMENTAL_FUNCTIONS.contains(&n.as_str()) || EXPERIMENTAL_AGGREGATIONS.contains(&n.as_str()))
+        {
             self.0.get_or_insert(name);
         }
         Ok(true)
@@ -616,7 +701,11 @@ impl ExprVisitor for GoRefusalFinder {
             Expr::MatrixSelector(matrix) => &matrix.vs,
             _ => return Ok(self.found.is_none()),
         };
-        let matchers = selector.matchers.matchers.iter().chain(selector.matchers.or_matchers.iter().flatten());
+        let matchers = selector
+            .matchers
+            .matchers
+            .iter()
+            .chain(selector.matchers.or_matchers.iter().flatten());
         // The regex as promql-parser compiled it: anchored (`^(?:…)$`), and with each `{` that starts
         // no repetition escaped, as Go reads it.
         let mut compiled = matchers.filter_map(|m| match &m.op {
@@ -625,10 +714,16 @@ impl ExprVisitor for GoRefusalFinder {
         });
         let standalone = |regex: &str| {
             let unanchored = regex.strip_prefix("^(?:").and_then(|rest| rest.strip_suffix(")$"));
-            unanchored.filter(|_| self.regexes == Regexes::Standalone).and_then(go_regex::unbalanced)
+            unanchored
+                .filter(|_| self.regexes == Regexes::Standalone)
+                .and_then(go_regex::unbalanced)
         };
         if self.found.is_none() {
-            self.found = compiled.find_map(|(m, regex)| standalone(regex).or_else(|| go_regex::refusal(regex)).map(|why| format!("error parsing regexp `{}`: {why}", m.value)));
+            self.found = compiled.find_map(|(m, regex)| {
+                standalone(regex)
+                    .or_else(|| go_regex::refusal(regex))
+                    .map(|why| format!("error parsing regexp `{}`: {why}", m.value))
+            });
         }
         Ok(self.found.is_none())
     }
@@ -645,14 +740,36 @@ mod tests {
     fn deep_expressions_are_refused_before_they_overflow_the_stack() {
         let nested = |n: usize| format!("{}1{}", "(".repeat(n), ")".repeat(n));
         let chain = |n: usize| format!("1{}", "+1".repeat(n));
-        let at_limits = format!("{}{}{}", "(".repeat(MAX_NESTING), chain(MAX_OPERATORS), ")".repeat(MAX_NESTING));
-        let worker = std::thread::Builder::new().stack_size(2 << 20).spawn(move || promql(&at_limits).is_ok());
-        assert!(worker.expect("spawns").join().expect("no overflow"), "an expression at the limits refused");
-        for deep in [nested(MAX_NESTING + 1), nested(100_000), format!("abs({}1{})", "-(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING))] {
-            assert!(promql(&deep).is_err_and(|p| p.message.contains("brackets deep")), "{} accepted", &deep[..20]);
+        let at_limits = format!(
+            "{}{}{}",
+            "(".repeat(MAX_NESTING),
+            chain(MAX_OPERATORS),
+            ")".repeat(MAX_NESTING)
+        );
+        let worker = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || promql(&at_limits).is_ok());
+        assert!(
+            worker.expect("spawns").join().expect("no overflow"),
+            "an expression at the limits refused"
+        );
+        for deep in [
+            nested(MAX_NESTING + 1),
+            nested(100_000),
+            format!("abs({}1{})", "-(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING)),
+        ] {
+            assert!(
+                promql(&deep).is_err_and(|p| p.message.contains("brackets deep")),
+                "{} accepted",
+                &deep[..20]
+            );
         }
         for long in [chain(MAX_OPERATORS + 1), chain(100_000)] {
-            assert!(promql(&long).is_err_and(|p| p.message.contains("operators")), "{} accepted", &long[..20]);
+            assert!(
+                promql(&long).is_err_and(|p| p.message.contains("operators")),
+                "{} accepted",
+                &long[..20]
+            );
         }
     }
 
@@ -671,17 +788,46 @@ mod tests {
     #[test]
     fn what_prometheus_checks_only_when_it_evaluates_is_checked() {
         for (text, refused) in [
-            (r#"sum(label_replace(up, "a", "$1", "job", ("(")))"#, Some("invalid regular expression in label_replace(): illegal regex for (")),
-            (r#"label_replace(up, "a", "$1", "job", "x{1001}")"#, Some("invalid regular expression in label_replace(): error parsing regexp `x{1001}`: invalid repeat count")),
-            (r#"label_replace(up, "", "$1", "job", "(.*)")"#, Some("invalid destination label name in label_replace(): the name is empty")),
-            (r#"1 + label_join(up, (""), ",", "job")"#, Some("invalid destination label name in label_join(): the name is empty")),
-            (r#"count_values by (job) ("", up)"#, Some("invalid label name \"\" for count_values() to write")),
-            (r#"label_replace(up, "a", "$1", "job", "{(.*)}") or label_replace(up, "a", "$1", "job", "a)|(b")"#, None),
-            (r#"label_join(up, "a", ",", "job", "")"#, Some("invalid source label name in label_join(): the name is empty")),
-            (r#"label_join(up, "a", "", "job") + count_values("1a", up) + label_replace(up, "a", "$1", "", "(.*)")"#, None),
+            (
+                r#"sum(label_replace(up, "a", "$1", "job", ("(")))"#,
+                Some("invalid regular expression in label_replace(): illegal regex for ("),
+            ),
+            (
+                r#"label_replace(up, "a", "$1", "job", "x{1001}")"#,
+                Some(
+                    "invalid regular expression in label_replace(): error parsing regexp `x{1001}`: invalid repeat count",
+                ),
+            ),
+            (
+                r#"label_replace(up, "", "$1", "job", "(.*)")"#,
+                Some("invalid destination label name in label_replace(): the name is empty"),
+            ),
+            (
+                r#"1 + label_join(up, (""), ",", "job")"#,
+                Some("invalid destination label name in label_join(): the name is empty"),
+            ),
+            (
+                r#"count_values by (job) ("", up)"#,
+                Some("invalid label name \"\" for count_values() to write"),
+            ),
+            (
+                r#"label_replace(up, "a", "$1", "job", "{(.*)}") or label_replace(up, "a", "$1", "job", "a)|(b")"#,
+                None,
+            ),
+            (
+                r#"label_join(up, "a", ",", "job", "")"#,
+                Some("invalid source label name in label_join(): the name is empty"),
+            ),
+            (
+                r#"label_join(up, "a", "", "job") + count_values("1a", up) + label_replace(up, "a", "$1", "", "(.*)")"#,
+                None,
+            ),
             ("topk(-(-1e100), up)", Some("the count of topk() overflows int64")),
             ("bottomk((NaN), up)", Some("the count of bottomk() overflows int64")),
-            ("topk(9223372036854775000, up) + bottomk(-Inf, up) + topk(scalar(up) * 1e100, up)", None),
+            (
+                "topk(9223372036854775000, up) + bottomk(-Inf, up) + topk(scalar(up) * 1e100, up)",
+                None,
+            ),
             ("rate(x[5m])[1h:1m]", Some("the expression's result is a range vector")),
             ("(x[5m])", Some("the expression's result is a range vector")),
             (r#""a""#, Some("the expression's result is a string")),
@@ -689,7 +835,12 @@ mod tests {
         ] {
             let found = promql(text).err().map(|problem| problem.message);
             match refused {
-                Some(words) => assert!(found.as_deref().is_some_and(|f| f.starts_with(&format!("invalid PromQL: {words}"))), "{text}: {found:?}"),
+                Some(words) => assert!(
+                    found
+                        .as_deref()
+                        .is_some_and(|f| f.starts_with(&format!("invalid PromQL: {words}"))),
+                    "{text}: {found:?}"
+                ),
                 None => assert_eq!(found, None, "{text}"),
             }
         }
@@ -698,8 +849,18 @@ mod tests {
     /// Prometheus keeps an `@` timestamp's seconds within int64; promql-parser takes any number.
     #[test]
     fn timestamps_past_int64_seconds_are_refused() {
-        for text in ["x @ 9.3e18", "rate(x[5m] @ -1e300)", "x @ - 0x8000000000000000", "x @ NaN"] {
-            assert!(promql(text).is_err_and(|p| p.message.starts_with("invalid PromQL: timestamp out of bounds for @ modifier")), "{text}");
+        for text in [
+            "x @ 9.3e18",
+            "rate(x[5m] @ -1e300)",
+            "x @ - 0x8000000000000000",
+            "x @ NaN",
+        ] {
+            assert!(
+                promql(text).is_err_and(|p| p
+                    .message
+                    .starts_with("invalid PromQL: timestamp out of bounds for @ modifier")),
+                "{text}"
+            );
         }
         assert!(promql("x @ 9.2e18 + x @ -9.2e18 + x @ start()").is_ok());
     }
@@ -707,20 +868,50 @@ mod tests {
     /// promql-parser panics converting these to durations (found by fuzzing).
     #[test]
     fn durations_no_duration_holds_are_refused() {
-        for text in ["-x[77777777777777777777777777777777777775]", "x[1e400]", "x[5m:1e30]", "x offset 1e20", "x offset - Inf", "x offset NaN", "rate(x[0x7fffffffffffffffff])"] {
+        for text in [
+            "-x[77777777777777777777777777777777777775]",
+            "x[1e400]",
+            "x[5m:1e30]",
+            "x offset 1e20",
+            "x offset - Inf",
+            "x offset NaN",
+            "rate(x[0x7fffffffffffffffff])",
+        ] {
             let problem = promql(text).expect_err(text);
             assert!(problem.message.contains("out of range"), "{text}: {}", problem.message);
         }
         // The lexer refuses these before any duration is made.
         assert!(promql("x[Inf]").is_err() && promql("x[NaN]").is_err());
         // promql-parser takes these, promtool does not (found by comparing the two on the corpus).
-        for text in ["rate(x[7777777d])", "x offset 106752d", "17888 * 7777777d", "rate(x[9223372036855ms])"] {
-            assert!(promql(text).is_err_and(|p| p.message.contains("out of range")), "{text}");
+        for text in [
+            "rate(x[7777777d])",
+            "x offset 106752d",
+            "17888 * 7777777d",
+            "rate(x[9223372036855ms])",
+        ] {
+            assert!(
+                promql(text).is_err_and(|p| p.message.contains("out of range")),
+                "{text}"
+            );
         }
-        for text in ["rate(x[0])", "rate(x[0.0])", "rate(x[0:5m])", "max_over_time(x[5m:00])", ":2[0:5]"] {
-            assert!(promql(text).is_err_and(|p| p.message.contains("greater than 0")), "{text}");
+        for text in [
+            "rate(x[0])",
+            "rate(x[0.0])",
+            "rate(x[0:5m])",
+            "max_over_time(x[5m:00])",
+            ":2[0:5]",
+        ] {
+            assert!(
+                promql(text).is_err_and(|p| p.message.contains("greater than 0")),
+                "{text}"
+            );
         }
-        for text in ["rate(x[106751d])", "x offset 0", "rate(x[0.0000000001])", "x offset -60"] {
+        for text in [
+            "rate(x[106751d])",
+            "x offset 0",
+            "rate(x[0.0000000001])",
+            "x offset -60",
+        ] {
             assert!(promql(text).is_ok(), "{text}");
         }
     }
@@ -729,13 +920,27 @@ mod tests {
     #[test]
     fn unary_plus_and_standalone_regexes_are_checked_as_prometheus_checks_them() {
         for text in ["+x[5m]", "changes(+x[5m])", "rate(x[5m]) + +y[1m:]"] {
-            assert!(promql(text).is_err_and(|p| p.message.contains("unary expression only allowed")), "{text}");
+            assert!(
+                promql(text).is_err_and(|p| p.message.contains("unary expression only allowed")),
+                "{text}"
+            );
         }
-        for text in ["+x", "1 + +2", "x offset +5m", "sum(+x)", "x @ start()", "rate(x[5m] @ end())", "start + 1"] {
+        for text in [
+            "+x",
+            "1 + +2",
+            "x offset +5m",
+            "sum(+x)",
+            "x @ start()",
+            "rate(x[5m] @ end())",
+            "start + 1",
+        ] {
             assert!(promql(text).is_ok(), "{text}");
         }
         for text in ["start()", " end() ", "sum(start())"] {
-            assert!(promql(text).is_err_and(|p| p.message.contains("only follow `@`")), "{text}");
+            assert!(
+                promql(text).is_err_and(|p| p.message.contains("only follow `@`")),
+                "{text}"
+            );
         }
         // Prometheus reads a matcher's regex on its own before anchoring it; Alertmanager does not.
         for (text, words) in [(r#"foo{a=~"a)|(b"}"#, "unexpected `)`"), (r#"foo{a=~"(a"}"#, "")] {
@@ -747,7 +952,10 @@ mod tests {
     #[test]
     fn form_feeds_and_vertical_tabs_are_white_space_only_to_promql_parser() {
         for text in ["\u{c}up", "up\u{b}", "sum(up)\u{c}by(job)"] {
-            assert!(promql(text).is_err_and(|p| p.message.contains("unexpected character")), "{text:?}");
+            assert!(
+                promql(text).is_err_and(|p| p.message.contains("unexpected character")),
+                "{text:?}"
+            );
         }
         for text in ["up{a=\"\u{c}\"}", "up # a comment with \u{c}", "up{a='#'}\n# \u{b}"] {
             assert!(promql(text).is_ok(), "{text:?}");
@@ -756,10 +964,23 @@ mod tests {
 
     #[test]
     fn regex_matchers_keep_their_verdicts() {
-        for good in [r#"rate(x{code=~"5.."}[5m])"#, r#"{a=~".+"}"#, r#"{a!~"x", b="y"}"#, r#"up{job=~"a|b"} or up{job!~"c"}"#, r#"{a=~"x", b=~"x"}"#] {
+        for good in [
+            r#"rate(x{code=~"5.."}[5m])"#,
+            r#"{a=~".+"}"#,
+            r#"{a!~"x", b="y"}"#,
+            r#"up{job=~"a|b"} or up{job!~"c"}"#,
+            r#"{a=~"x", b=~"x"}"#,
+        ] {
             assert!(promql(good).is_ok(), "{good:?} rejected");
         }
-        for bad in [r#"{a=~".*"}"#, r#"{a=~""}"#, r#"{a!~"x"}"#, r#"up{a=~"("}"#, r#"x{__name__=~"y"}"#, r#"{a=~".*", b!~".+"}"#] {
+        for bad in [
+            r#"{a=~".*"}"#,
+            r#"{a=~""}"#,
+            r#"{a!~"x"}"#,
+            r#"up{a=~"("}"#,
+            r#"x{__name__=~"y"}"#,
+            r#"{a=~".*", b!~".+"}"#,
+        ] {
             assert!(promql(bad).is_err(), "{bad:?} accepted");
         }
     }
@@ -791,7 +1012,11 @@ mod tests {
             let mut memo = Memo::default();
             assert!(promql_with(first, &mut memo).is_err(), "{first:?}");
             for later in [r#"+x{a="b"}[5m]"#, r#"+"b""#, r#"+"""#] {
-                assert_eq!(promql_with(later, &mut memo).is_ok(), parse(later).is_ok(), "{later:?} after {first:?}");
+                assert_eq!(
+                    promql_with(later, &mut memo).is_ok(),
+                    parse(later).is_ok(),
+                    "{later:?} after {first:?}"
+                );
             }
         }
         assert!(shortcut_is_sound("+\"\n}}{{}}\""));
@@ -802,7 +1027,11 @@ mod tests {
     fn later_checks_share_what_was_learnt() {
         let verdicts = PromqlVerdicts::compute([]);
         for job in ["a", "b", "c"] {
-            assert!(verdicts.check(&format!(r#"up{{job="{job}",code=~"5.."}} == 0"#)).is_ok());
+            assert!(
+                verdicts
+                    .check(&format!(r#"up{{job="{job}",code=~"5.."}} == 0"#))
+                    .is_ok()
+            );
         }
         assert_eq!(verdicts.memo.borrow().shapes.len(), 1);
         assert_eq!(verdicts.memo.borrow().regexes.len(), 1);
@@ -813,15 +1042,55 @@ mod tests {
     fn expressions() -> impl proptest::strategy::Strategy<Value = String> {
         use proptest::prelude::*;
         use proptest::sample::select;
-        let matcher = (select(vec!["a", "b", "__name__", "job"]), select(vec!["=~", "!~", "=", "!=", " =~ "]), select(vec![
-            r#""""#, r#"".*""#, r#"".+""#, r#""5..""#, r#""(""#, r#""a|b""#, "`x*`", "'y'", r"'\\d+'", r#""x{2}""#, r#""[""#, r#""\q""#, r#""é\"""#, "``",
-        ]));
-        let selector = (select(vec!["", "up", "x"]), proptest::collection::vec(matcher, 0..4), select(vec![",", " or "]), select(vec!["", "[5m]", "[1e400]", "[5m:1e30]", " offset -1e20"]))
+        let matcher = (
+            select(vec!["a", "b", "__name__", "job"]),
+            select(vec!["=~", "!~", "=", "!=", " =~ "]),
+            select(vec![
+                r#""""#,
+                r#"".*""#,
+                r#"".+""#,
+                r#""5..""#,
+                r#""(""#,
+                r#""a|b""#,
+                "`x*`",
+                "'y'",
+                r"'\\d+'",
+                r#""x{2}""#,
+                r#""[""#,
+                r#""\q""#,
+                r#""é\"""#,
+                "``",
+            ]),
+        );
+        let selector = (
+            select(vec!["", "up", "x"]),
+            proptest::collection::vec(matcher, 0..4),
+            select(vec![",", " or "]),
+            select(vec!["", "[5m]", "[1e400]", "[5m:1e30]", " offset -1e20"]),
+        )
             .prop_map(|(name, matchers, joint, range)| {
-                let matchers: Vec<String> = matchers.into_iter().map(|(label, op, literal)| format!("{label}{op}{literal}")).collect();
+                let matchers: Vec<String> = matchers
+                    .into_iter()
+                    .map(|(label, op, literal)| format!("{label}{op}{literal}"))
+                    .collect();
                 format!("{name}{{{}}}{range}", matchers.join(joint))
             });
-        (selector, select(vec!["{}", "rate({})", "sum by (a) ({}) > 1", "{} or up", "({}", r#"{} != "v""#, "+{}", "1 + +{}", r#"label_replace({}, "a", "$1", "b", "(")"#, r#"label_join({}, "a", "", "")"#, "topk(1e100, {})"]))
+        (
+            selector,
+            select(vec![
+                "{}",
+                "rate({})",
+                "sum by (a) ({}) > 1",
+                "{} or up",
+                "({}",
+                r#"{} != "v""#,
+                "+{}",
+                "1 + +{}",
+                r#"label_replace({}, "a", "$1", "b", "(")"#,
+                r#"label_join({}, "a", "", "")"#,
+                "topk(1e100, {})",
+            ]),
+        )
             .prop_map(|(selector, shape)| shape.replacen("{}", &selector, 1))
     }
 

@@ -1,18 +1,35 @@
 //! Receivers: each integration's values, its alternatives (exactly one of two keys), its Secret
 //! references, and whether the targeted Alertmanager release accepts the fields it renders to.
 
+use super::Ctx;
 use super::build::{secret_ref, unique};
 use super::values::{self, Problem};
 use super::versions::{self, Feature, Version};
-use super::Ctx;
 use crate::diag::Code;
 use crate::model::receiver::{HttpConfig, Receiver};
 
 /// Checks every receiver; returns them sorted by name.
-pub(crate) fn receivers(ctx: &mut Ctx<'_>, raw: &[Receiver], version: Option<Version>, has_smtp: bool) -> Vec<Receiver> {
-    unique(ctx, "receiver", raw.iter().enumerate().map(|(i, r)| (format!("/receivers/{i}/name"), r.name.as_str())));
+pub(crate) fn receivers(
+    ctx: &mut Ctx<'_>,
+    raw: &[Receiver],
+    version: Option<Version>,
+    has_smtp: bool,
+) -> Vec<Receiver> {
+    unique(
+        ctx,
+        "receiver",
+        raw.iter()
+            .enumerate()
+            .map(|(i, r)| (format!("/receivers/{i}/name"), r.name.as_str())),
+    );
     for (i, receiver) in raw.iter().enumerate() {
-        Check { ctx: &mut *ctx, version, has_smtp, at: format!("/receivers/{i}") }.receiver(receiver);
+        Check {
+            ctx: &mut *ctx,
+            version,
+            has_smtp,
+            at: format!("/receivers/{i}"),
+        }
+        .receiver(receiver);
     }
     let mut receivers = raw.to_vec();
     receivers.sort_by(|a, b| a.name.cmp(&b.name));
@@ -30,14 +47,32 @@ struct Check<'c, 'a> {
 impl Check<'_, '_> {
     fn receiver(&mut self, r: &Receiver) {
         if r.name.is_empty() {
-            self.ctx.error(Code::NameInvalid, format!("{}/name", self.at), Problem::new("a receiver name cannot be empty", "name the receiver, e.g. `sre-oncall`"));
+            self.ctx.error(
+                Code::NameInvalid,
+                format!("{}/name", self.at),
+                Problem::new(
+                    "a receiver name cannot be empty",
+                    "name the receiver, e.g. `sre-oncall`",
+                ),
+            );
         }
         for (j, e) in r.email.iter().enumerate() {
-            self.ctx.check(Code::ValueEmail, format!("{}/email/{j}/to", self.at), values::email(&e.to));
+            self.ctx.check(
+                Code::ValueEmail,
+                format!("{}/email/{j}/to", self.at),
+                values::email(&e.to),
+            );
         }
         if !r.email.is_empty() && !self.has_smtp {
             // Alertmanager refuses an e-mail integration with no smarthost and sender to use.
-            self.ctx.error_at_key(Code::AlertReceiver, format!("{}/email", self.at), Problem::new("e-mail notifications need an SMTP server", "add `[alertmanager.smtp]` with `smarthost` and `from`"));
+            self.ctx.error_at_key(
+                Code::AlertReceiver,
+                format!("{}/email", self.at),
+                Problem::new(
+                    "e-mail notifications need an SMTP server",
+                    "add `[alertmanager.smtp]` with `smarthost` and `from`",
+                ),
+            );
         }
         for (j, w) in r.webhook.iter().enumerate() {
             let at = format!("{}/webhook/{j}", self.at);
@@ -64,28 +99,55 @@ impl Check<'_, '_> {
                 (Some(key), None) => self.secret(&format!("{at}/routing_key"), key, Some(versions::PAGERDUTY_KEY_FILE)),
                 (None, Some(key)) => self.secret(&format!("{at}/service_key"), key, Some(versions::PAGERDUTY_KEY_FILE)),
                 (Some(_), Some(_)) => self.conflict(&format!("{at}/service_key"), "routing_key", "service_key"),
-                (None, None) => self.missing(&at, "pagerduty", "`routing_key = { secret = \"...\", key = \"...\" }` (Events API v2) or `service_key = { ... }`"),
+                (None, None) => self.missing(
+                    &at,
+                    "pagerduty",
+                    "`routing_key = { secret = \"...\", key = \"...\" }` (Events API v2) or `service_key = { ... }`",
+                ),
             }
             self.url(&format!("{at}/url"), p.url.as_ref());
             self.http(&at, p.http_config.as_ref());
         }
         for (j, o) in r.opsgenie.iter().enumerate() {
             let at = format!("{}/opsgenie/{j}", self.at);
-            self.secret(&format!("{at}/api_key"), &o.api_key, Some(versions::OPSGENIE_API_KEY_FILE));
+            self.secret(
+                &format!("{at}/api_key"),
+                &o.api_key,
+                Some(versions::OPSGENIE_API_KEY_FILE),
+            );
             self.url(&format!("{at}/api_url"), o.api_url.as_ref());
             for (k, responder) in o.responders.iter().enumerate() {
                 let at = format!("{at}/responders/{k}");
-                self.one_of(&format!("{at}/type"), "responder type", &responder.kind, &["team", "teams", "user", "escalation", "schedule"]);
-                let given = [&responder.id, &responder.name, &responder.username].iter().filter(|v| v.is_some()).count();
+                self.one_of(
+                    &format!("{at}/type"),
+                    "responder type",
+                    &responder.kind,
+                    &["team", "teams", "user", "escalation", "schedule"],
+                );
+                let given = [&responder.id, &responder.name, &responder.username]
+                    .iter()
+                    .filter(|v| v.is_some())
+                    .count();
                 if given != 1 {
-                    self.ctx.error(Code::AlertReceiver, &at, Problem::new("an Opsgenie responder needs exactly one of `id`, `name` and `username`", "identify the responder one way, e.g. `{ type = \"team\", name = \"sre\" }`"));
+                    self.ctx.error(
+                        Code::AlertReceiver,
+                        &at,
+                        Problem::new(
+                            "an Opsgenie responder needs exactly one of `id`, `name` and `username`",
+                            "identify the responder one way, e.g. `{ type = \"team\", name = \"sre\" }`",
+                        ),
+                    );
                 }
             }
             self.http(&at, o.http_config.as_ref());
         }
         for (j, m) in r.msteams.iter().enumerate() {
             let at = format!("{}/msteams/{j}", self.at);
-            self.secret(&format!("{at}/webhook_url"), &m.webhook_url, Some(versions::MSTEAMS_WEBHOOK_URL_FILE));
+            self.secret(
+                &format!("{at}/webhook_url"),
+                &m.webhook_url,
+                Some(versions::MSTEAMS_WEBHOOK_URL_FILE),
+            );
             self.http(&at, m.http_config.as_ref());
         }
         for (j, m) in r.msteamsv2.iter().enumerate() {
@@ -97,19 +159,37 @@ impl Check<'_, '_> {
         for (j, t) in r.telegram.iter().enumerate() {
             let at = format!("{}/telegram/{j}", self.at);
             self.gate(&at, versions::TELEGRAM);
-            self.secret(&format!("{at}/bot_token"), &t.bot_token, Some(versions::TELEGRAM_BOT_TOKEN_FILE));
+            self.secret(
+                &format!("{at}/bot_token"),
+                &t.bot_token,
+                Some(versions::TELEGRAM_BOT_TOKEN_FILE),
+            );
             self.url(&format!("{at}/api_url"), t.api_url.as_ref());
             if let Some(mode) = &t.parse_mode {
-                self.one_of(&format!("{at}/parse_mode"), "parse mode", mode, &["HTML", "Markdown", "MarkdownV2", ""]);
+                self.one_of(
+                    &format!("{at}/parse_mode"),
+                    "parse mode",
+                    mode,
+                    &["HTML", "Markdown", "MarkdownV2", ""],
+                );
             }
             self.http(&at, t.http_config.as_ref());
         }
         for (j, w) in r.wechat.iter().enumerate() {
             let at = format!("{}/wechat/{j}", self.at);
-            self.secret(&format!("{at}/api_secret"), &w.api_secret, Some(versions::WECHAT_API_SECRET_FILE));
+            self.secret(
+                &format!("{at}/api_secret"),
+                &w.api_secret,
+                Some(versions::WECHAT_API_SECRET_FILE),
+            );
             self.url(&format!("{at}/api_url"), w.api_url.as_ref());
             if let Some(kind) = &w.message_type {
-                self.one_of(&format!("{at}/message_type"), "message type", kind, &["text", "markdown"]);
+                self.one_of(
+                    &format!("{at}/message_type"),
+                    "message type",
+                    kind,
+                    &["text", "markdown"],
+                );
             }
         }
     }
@@ -124,9 +204,10 @@ impl Check<'_, '_> {
 
     fn gate(&mut self, pointer: &str, feature: Feature) {
         if let Some(version) = self.version
-            && let Err(problem) = feature.check(version) {
-                self.ctx.error_at_key(Code::AlertmanagerVersion, pointer, problem);
-            }
+            && let Err(problem) = feature.check(version)
+        {
+            self.ctx.error_at_key(Code::AlertmanagerVersion, pointer, problem);
+        }
     }
 
     fn url(&mut self, pointer: &str, url: Option<&String>) {
@@ -138,16 +219,37 @@ impl Check<'_, '_> {
     fn one_of(&mut self, pointer: &str, what: &str, value: &str, allowed: &[&str]) {
         if !allowed.contains(&value) {
             let list: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
-            self.ctx.error(Code::AlertReceiver, pointer, Problem::new(format!("`{value}` is not a {what} Alertmanager knows"), format!("use one of {}", list.join(", "))));
+            self.ctx.error(
+                Code::AlertReceiver,
+                pointer,
+                Problem::new(
+                    format!("`{value}` is not a {what} Alertmanager knows"),
+                    format!("use one of {}", list.join(", ")),
+                ),
+            );
         }
     }
 
     fn conflict(&mut self, pointer: &str, first: &str, second: &str) {
-        self.ctx.error_at_key(Code::AlertReceiver, pointer, Problem::new(format!("`{first}` and `{second}` cannot both be set"), format!("keep one of `{first}` and `{second}`")));
+        self.ctx.error_at_key(
+            Code::AlertReceiver,
+            pointer,
+            Problem::new(
+                format!("`{first}` and `{second}` cannot both be set"),
+                format!("keep one of `{first}` and `{second}`"),
+            ),
+        );
     }
 
     fn missing(&mut self, pointer: &str, what: &str, example: &str) {
-        self.ctx.error(Code::AlertReceiver, pointer, Problem::new(format!("this {what} destination says nowhere to send to"), format!("add {example}")));
+        self.ctx.error(
+            Code::AlertReceiver,
+            pointer,
+            Problem::new(
+                format!("this {what} destination says nowhere to send to"),
+                format!("add {example}"),
+            ),
+        );
     }
 
     fn http(&mut self, at: &str, http: Option<&HttpConfig>) {
@@ -161,6 +263,13 @@ impl Check<'_, '_> {
             secret_ref(self.ctx, &format!("{at}/basic_auth/password"), password);
         }
         let basic_auth = "basic_auth = { username = \"...\", password = { secret = \"...\", key = \"...\" } }";
-        super::targets::authorization_and_tls(self.ctx, Code::AlertReceiver, &at, http.authorization.as_ref(), http.tls_config.as_ref(), basic_auth);
+        super::targets::authorization_and_tls(
+            self.ctx,
+            Code::AlertReceiver,
+            &at,
+            http.authorization.as_ref(),
+            http.tls_config.as_ref(),
+            basic_auth,
+        );
     }
 }

@@ -17,21 +17,48 @@ pub(crate) fn inhibit_rules(ctx: &mut Ctx<'_>, raw: &[raw::InhibitRule]) -> Vec<
         .enumerate()
         .map(|(i, rule)| {
             let mut matchers = |key: &str, list: &[String]| -> Vec<model::Matcher> {
-                list.iter().enumerate().filter_map(|(j, m)| ctx.check(Code::AlertMatcher, format!("/inhibit_rules/{i}/{key}/{j}"), alerting::matcher(m))).collect()
+                list.iter()
+                    .enumerate()
+                    .filter_map(|(j, m)| {
+                        ctx.check(
+                            Code::AlertMatcher,
+                            format!("/inhibit_rules/{i}/{key}/{j}"),
+                            alerting::matcher(m),
+                        )
+                    })
+                    .collect()
             };
             let source_matchers = matchers("source_matchers", &rule.source_matchers);
             let target_matchers = matchers("target_matchers", &rule.target_matchers);
             for (j, label) in rule.equal.iter().enumerate() {
-                ctx.check(Code::ValueLabelName, format!("/inhibit_rules/{i}/equal/{j}"), values::label_name(label));
+                ctx.check(
+                    Code::ValueLabelName,
+                    format!("/inhibit_rules/{i}/equal/{j}"),
+                    values::label_name(label),
+                );
             }
-            model::InhibitRule { source_matchers, target_matchers, equal: rule.equal.clone() }
+            model::InhibitRule {
+                source_matchers,
+                target_matchers,
+                equal: rule.equal.clone(),
+            }
         })
         .collect()
 }
 
 /// Checks every time interval; returns them sorted by name.
-pub(crate) fn time_intervals(ctx: &mut Ctx<'_>, raw: &[raw::TimeInterval], version: Option<Version>) -> Vec<model::TimeInterval> {
-    unique(ctx, "time interval", raw.iter().enumerate().map(|(i, t)| (format!("/time_intervals/{i}/name"), t.name.as_str())));
+pub(crate) fn time_intervals(
+    ctx: &mut Ctx<'_>,
+    raw: &[raw::TimeInterval],
+    version: Option<Version>,
+) -> Vec<model::TimeInterval> {
+    unique(
+        ctx,
+        "time interval",
+        raw.iter()
+            .enumerate()
+            .map(|(i, t)| (format!("/time_intervals/{i}/name"), t.name.as_str())),
+    );
     let gate = |ctx: &mut Ctx<'_>, pointer: &str, feature: versions::Feature| {
         if let Some(problem) = version.and_then(|v| feature.check(v).err()) {
             ctx.error_at_key(Code::AlertmanagerVersion, pointer, problem);
@@ -43,7 +70,11 @@ pub(crate) fn time_intervals(ctx: &mut Ctx<'_>, raw: &[raw::TimeInterval], versi
         .map(|(i, interval)| {
             gate(ctx, &format!("/time_intervals/{i}"), versions::TIME_INTERVALS);
             if interval.name.is_empty() {
-                ctx.error(Code::NameInvalid, format!("/time_intervals/{i}/name"), Problem::new("a time interval name cannot be empty", "name it, e.g. `offhours`"));
+                ctx.error(
+                    Code::NameInvalid,
+                    format!("/time_intervals/{i}/name"),
+                    Problem::new("a time interval name cannot be empty", "name it, e.g. `offhours`"),
+                );
             }
             let specs = interval
                 .intervals
@@ -52,7 +83,13 @@ pub(crate) fn time_intervals(ctx: &mut Ctx<'_>, raw: &[raw::TimeInterval], versi
                 .map(|(j, spec)| {
                     let at = format!("/time_intervals/{i}/intervals/{j}");
                     let mut ranges = |key: &str, list: &[String], parse: fn(&str) -> Checked<()>| -> Vec<String> {
-                        list.iter().enumerate().filter_map(|(k, r)| ctx.check(Code::AlertTimeInterval, format!("{at}/{key}/{k}"), parse(r)).map(|()| r.clone())).collect()
+                        list.iter()
+                            .enumerate()
+                            .filter_map(|(k, r)| {
+                                ctx.check(Code::AlertTimeInterval, format!("{at}/{key}/{k}"), parse(r))
+                                    .map(|()| r.clone())
+                            })
+                            .collect()
                     };
                     let weekdays = ranges("weekdays", &spec.weekdays, weekday_range);
                     let days_of_month = ranges("days_of_month", &spec.days_of_month, day_of_month_range);
@@ -62,16 +99,33 @@ pub(crate) fn time_intervals(ctx: &mut Ctx<'_>, raw: &[raw::TimeInterval], versi
                         .times
                         .iter()
                         .enumerate()
-                        .filter_map(|(k, t)| ctx.check(Code::AlertTimeInterval, format!("{at}/times/{k}"), time_range(&t.start_time, &t.end_time)).map(|()| (t.start_time.clone(), t.end_time.clone())))
+                        .filter_map(|(k, t)| {
+                            ctx.check(
+                                Code::AlertTimeInterval,
+                                format!("{at}/times/{k}"),
+                                time_range(&t.start_time, &t.end_time),
+                            )
+                            .map(|()| (t.start_time.clone(), t.end_time.clone()))
+                        })
                         .collect();
                     if let Some(location) = &spec.location {
                         gate(ctx, &format!("{at}/location"), versions::TIME_INTERVAL_LOCATION);
                         ctx.check(Code::AlertTimeInterval, format!("{at}/location"), time_zone(location));
                     }
-                    model::TimeIntervalSpec { times, weekdays, days_of_month, months, years, location: spec.location.clone() }
+                    model::TimeIntervalSpec {
+                        times,
+                        weekdays,
+                        days_of_month,
+                        months,
+                        years,
+                        location: spec.location.clone(),
+                    }
                 })
                 .collect();
-            model::TimeInterval { name: interval.name.clone(), intervals: specs }
+            model::TimeInterval {
+                name: interval.name.clone(),
+                intervals: specs,
+            }
         })
         .collect();
     intervals.sort_by(|a, b| a.name.cmp(&b.name));
@@ -80,8 +134,18 @@ pub(crate) fn time_intervals(ctx: &mut Ctx<'_>, raw: &[raw::TimeInterval], versi
 
 /// The template files named in `[alertmanager] templates`, as the caller read them.
 pub(crate) fn templates(ctx: &mut Ctx<'_>, paths: &[String], included: &Included) -> Vec<model::Template> {
-    let names: Vec<String> = paths.iter().map(|p| p.rsplit(['/', '\\']).next().unwrap_or(p).to_owned()).collect();
-    unique(ctx, "template file name", names.iter().enumerate().map(|(i, n)| (format!("/alertmanager/templates/{i}"), n.as_str())));
+    let names: Vec<String> = paths
+        .iter()
+        .map(|p| p.rsplit(['/', '\\']).next().unwrap_or(p).to_owned())
+        .collect();
+    unique(
+        ctx,
+        "template file name",
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (format!("/alertmanager/templates/{i}"), n.as_str())),
+    );
     let mut templates: Vec<model::Template> = paths
         .iter()
         .zip(&names)
@@ -124,7 +188,10 @@ pub(crate) fn unused_receivers(ctx: &mut Ctx<'_>, raw: &raw::RawSite) {
             ctx.warning(
                 Code::AlertUnusedReceiver,
                 format!("/receivers/{i}/name"),
-                Problem::new(format!("no route sends alerts to receiver `{}`", receiver.name), "name it in a route's `receiver`, or remove it"),
+                Problem::new(
+                    format!("no route sends alerts to receiver `{}`", receiver.name),
+                    "name it in a route's `receiver`, or remove it",
+                ),
             );
         }
     }
@@ -133,7 +200,12 @@ pub(crate) fn unused_receivers(ctx: &mut Ctx<'_>, raw: &raw::RawSite) {
 /// `HH:MM` to `HH:MM`, end after start, at most `24:00`.
 fn time_range(start: &str, end: &str) -> Checked<()> {
     let minutes = |text: &str| -> Checked<u32> {
-        let bad = || Problem::new(format!("`{text}` is not a time of day"), "write `HH:MM` from `00:00` to `24:00`, e.g. `start_time = \"09:00\"`, `end_time = \"17:30\"`");
+        let bad = || {
+            Problem::new(
+                format!("`{text}` is not a time of day"),
+                "write `HH:MM` from `00:00` to `24:00`, e.g. `start_time = \"09:00\"`, `end_time = \"17:30\"`",
+            )
+        };
         let (h, m) = text.split_once(':').ok_or_else(bad)?;
         if h.len() != 2 || m.len() != 2 {
             return Err(bad());
@@ -145,27 +217,62 @@ fn time_range(start: &str, end: &str) -> Checked<()> {
         Ok(h * 60 + m)
     };
     if minutes(start)? >= minutes(end)? {
-        return Err(Problem::new(format!("the range `{start}` to `{end}` is empty"), "the end time must be after the start time; split a range over midnight into `start..24:00` and `00:00..end`"));
+        return Err(Problem::new(
+            format!("the range `{start}` to `{end}` is empty"),
+            "the end time must be after the start time; split a range over midnight into `start..24:00` and `00:00..end`",
+        ));
     }
     Ok(())
 }
 
 /// A range `a:b` (or a single value) whose ends `parse` maps to ordered numbers.
 fn range(text: &str, what: &str, example: &str, parse: impl Fn(&str) -> Option<i64>) -> Checked<()> {
-    let bad = || Problem::new(format!("`{text}` is not a {what} or a range of them"), format!("write one value or `start:end`, e.g. `{example}`"));
+    let bad = || {
+        Problem::new(
+            format!("`{text}` is not a {what} or a range of them"),
+            format!("write one value or `start:end`, e.g. `{example}`"),
+        )
+    };
     let (start, end) = text.split_once(':').unwrap_or((text, text));
     let (start, end) = (parse(start.trim()).ok_or_else(bad)?, parse(end.trim()).ok_or_else(bad)?);
     if start > end {
-        return Err(Problem::new(format!("the range `{text}` runs backwards"), format!("put the earlier {what} first, e.g. `{example}`")));
+        return Err(Problem::new(
+            format!("the range `{text}` runs backwards"),
+            format!("put the earlier {what} first, e.g. `{example}`"),
+        ));
     }
     Ok(())
 }
 
-const WEEKDAYS: &[&str] = &["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
-const MONTHS: &[&str] = &["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+const WEEKDAYS: &[&str] = &[
+    "sunday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+];
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
 
 fn position(names: &[&str], text: &str) -> Option<i64> {
-    names.iter().position(|n| n.eq_ignore_ascii_case(text)).and_then(|i| i64::try_from(i).ok())
+    names
+        .iter()
+        .position(|n| n.eq_ignore_ascii_case(text))
+        .and_then(|i| i64::try_from(i).ok())
 }
 
 fn weekday_range(text: &str) -> Checked<()> {
@@ -173,7 +280,11 @@ fn weekday_range(text: &str) -> Checked<()> {
 }
 
 fn month_range(text: &str) -> Checked<()> {
-    range(text, "month", "january:march", |t| position(MONTHS, t).map(|i| i + 1).or_else(|| t.parse().ok().filter(|m| (1..=12).contains(m))))
+    range(text, "month", "january:march", |t| {
+        position(MONTHS, t)
+            .map(|i| i + 1)
+            .or_else(|| t.parse().ok().filter(|m| (1..=12).contains(m)))
+    })
 }
 
 fn year_range(text: &str) -> Checked<()> {
@@ -187,7 +298,10 @@ fn day_of_month_range(text: &str) -> Checked<()> {
     let (start, end) = text.split_once(':').unwrap_or((text, text));
     if let (Some(s), Some(e)) = (day(start.trim()), day(end.trim())) {
         if s < 0 && e > 0 {
-            return Err(Problem::new(format!("the range `{text}` mixes a day counted from the end with one counted from the start"), "count both ends the same way, e.g. `1:5` or `-3:-1`"));
+            return Err(Problem::new(
+                format!("the range `{text}` mixes a day counted from the end with one counted from the start"),
+                "count both ends the same way, e.g. `1:5` or `-3:-1`",
+            ));
         }
         if s > 0 && e < 0 {
             return Ok(());
@@ -200,11 +314,22 @@ fn day_of_month_range(text: &str) -> Checked<()> {
 /// zone database of the Alertmanager image, which promsite cannot see.
 fn time_zone(text: &str) -> Checked<()> {
     let valid = matches!(text, "UTC" | "Local")
-        || (!text.starts_with('/') && !text.contains("..") && text.split('/').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+'))) && text.contains('/'));
+        || (!text.starts_with('/')
+            && !text.contains("..")
+            && text.split('/').all(|part| {
+                !part.is_empty()
+                    && part
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+'))
+            })
+            && text.contains('/'));
     if valid {
         Ok(())
     } else {
-        Err(Problem::new(format!("`{text}` is not a time zone name"), "use an IANA zone such as `Asia/Tokyo` or `Europe/Berlin`, or `UTC`"))
+        Err(Problem::new(
+            format!("`{text}` is not a time zone name"),
+            "use an IANA zone such as `Asia/Tokyo` or `Europe/Berlin`, or `UTC`",
+        ))
     }
 }
 
@@ -215,7 +340,13 @@ mod tests {
     #[test]
     fn time_interval_values() {
         assert!(time_range("09:00", "17:30").is_ok() && time_range("18:00", "24:00").is_ok());
-        for (start, end) in [("17:00", "09:00"), ("9:00", "10:00"), ("24:30", "25:00"), ("10:60", "11:00"), ("10:00", "10:00")] {
+        for (start, end) in [
+            ("17:00", "09:00"),
+            ("9:00", "10:00"),
+            ("24:30", "25:00"),
+            ("10:60", "11:00"),
+            ("10:00", "10:00"),
+        ] {
             assert!(time_range(start, end).is_err(), "{start}..{end} accepted");
         }
         for good in ["monday:friday", "Saturday", "sunday"] {
@@ -232,6 +363,11 @@ mod tests {
         }
         assert!(month_range("january:march").is_ok() && month_range("12").is_ok() && month_range("13").is_err());
         assert!(year_range("2025:2027").is_ok() && year_range("2027:2025").is_err());
-        assert!(time_zone("Asia/Tokyo").is_ok() && time_zone("UTC").is_ok() && time_zone("Tokyo").is_err() && time_zone("../etc").is_err());
+        assert!(
+            time_zone("Asia/Tokyo").is_ok()
+                && time_zone("UTC").is_ok()
+                && time_zone("Tokyo").is_err()
+                && time_zone("../etc").is_err()
+        );
     }
 }

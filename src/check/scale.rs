@@ -6,21 +6,38 @@ use super::targets::client_auth;
 use super::values::{self, Problem};
 use super::{Ctx, alerting};
 use crate::diag::Code;
-use crate::model::scale::{self, Queue, Relabel, RelabelAction};
 use crate::model::Placement;
+use crate::model::scale::{self, Queue, Relabel, RelabelAction};
 use crate::site::{escape, raw};
 
 /// Headers Prometheus refuses in `remote_write[].headers` (its `reservedHeaders`, plus
 /// `Authorization`, which it refuses separately): the client sets them itself.
 const RESERVED_HEADERS: &[&str] = &[
-    "accept-encoding", "authorization", "connection", "content-encoding", "content-length", "content-type", "host",
-    "keep-alive", "proxy-authenticate", "proxy-authorization", "user-agent", "www-authenticate",
-    "x-prometheus-remote-read-version", "x-prometheus-remote-write-version",
+    "accept-encoding",
+    "authorization",
+    "connection",
+    "content-encoding",
+    "content-length",
+    "content-type",
+    "host",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "user-agent",
+    "www-authenticate",
+    "x-prometheus-remote-read-version",
+    "x-prometheus-remote-write-version",
 ];
 
 /// Checks the remote-write endpoints, in the order written.
 pub(crate) fn remote_writes(ctx: &mut Ctx<'_>, raw: &[raw::RemoteWrite]) -> Vec<scale::RemoteWrite> {
-    unique(ctx, "remote-write endpoint", raw.iter().enumerate().map(|(i, r)| (format!("/prometheus/remote_write/{i}/name"), r.name.as_str())));
+    unique(
+        ctx,
+        "remote-write endpoint",
+        raw.iter()
+            .enumerate()
+            .map(|(i, r)| (format!("/prometheus/remote_write/{i}/name"), r.name.as_str())),
+    );
     raw.iter()
         .enumerate()
         .map(|(i, r)| {
@@ -65,7 +82,11 @@ pub(crate) fn remote_writes(ctx: &mut Ctx<'_>, raw: &[raw::RemoteWrite]) -> Vec<
 /// One relabeling step, with the constraints Prometheus' relabel config validation enforces.
 fn relabel(ctx: &mut Ctx<'_>, at: &str, raw: &raw::WriteRelabel) -> Relabel {
     for (j, label) in raw.source_labels.iter().enumerate() {
-        ctx.check(Code::ValueRelabel, format!("{at}/source_labels/{j}"), relabel_label(label));
+        ctx.check(
+            Code::ValueRelabel,
+            format!("{at}/source_labels/{j}"),
+            relabel_label(label),
+        );
     }
     if let Some(target) = &raw.target_label {
         ctx.check(Code::ValueRelabel, format!("{at}/target_label"), relabel_label(target));
@@ -75,9 +96,18 @@ fn relabel(ctx: &mut Ctx<'_>, at: &str, raw: &raw::WriteRelabel) -> Relabel {
     }
     match raw.action.unwrap_or(RelabelAction::Replace) {
         RelabelAction::Replace if raw.target_label.is_none() => {
-            ctx.error(Code::ValueRelabel, at, Problem::new("a `replace` step needs `target_label`", "name the label to write in `target_label` (`replace` is the default action)"));
+            ctx.error(
+                Code::ValueRelabel,
+                at,
+                Problem::new(
+                    "a `replace` step needs `target_label`",
+                    "name the label to write in `target_label` (`replace` is the default action)",
+                ),
+            );
         }
-        RelabelAction::Labeldrop | RelabelAction::Labelkeep if !raw.source_labels.is_empty() || raw.target_label.is_some() || raw.replacement.is_some() => {
+        RelabelAction::Labeldrop | RelabelAction::Labelkeep
+            if !raw.source_labels.is_empty() || raw.target_label.is_some() || raw.replacement.is_some() =>
+        {
             ctx.error(Code::ValueRelabel, at, Problem::new("`labeldrop` and `labelkeep` take only `regex`", "remove `source_labels`, `target_label` and `replacement`; the regex is matched against label names"));
         }
         _ => {}
@@ -94,15 +124,29 @@ fn relabel(ctx: &mut Ctx<'_>, at: &str, raw: &raw::WriteRelabel) -> Relabel {
 /// A label name in relabeling, where the internal `__name__`-style names are allowed.
 fn relabel_label(text: &str) -> values::Checked<()> {
     let mut chars = text.chars();
-    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if valid { Ok(()) } else { Err(Problem::new(format!("`{text}` is not a label name"), "label names are letters, digits and `_`, not starting with a digit, e.g. `__name__` or `instance`")) }
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if valid {
+        Ok(())
+    } else {
+        Err(Problem::new(
+            format!("`{text}` is not a label name"),
+            "label names are letters, digits and `_`, not starting with a digit, e.g. `__name__` or `instance`",
+        ))
+    }
 }
 
 /// The Thanos sidecar, with its pinned default version.
 pub(crate) fn thanos(ctx: &mut Ctx<'_>, raw: Option<&raw::Thanos>) -> Option<scale::Thanos> {
     raw.map(|t| scale::Thanos {
-        version: t.version.clone().unwrap_or_else(|| scale::DEFAULT_THANOS_VERSION.to_owned()),
-        object_storage: t.object_storage.as_ref().map(|s| secret_ref(ctx, "/prometheus/thanos/object_storage", s)),
+        version: t
+            .version
+            .clone()
+            .unwrap_or_else(|| scale::DEFAULT_THANOS_VERSION.to_owned()),
+        object_storage: t
+            .object_storage
+            .as_ref()
+            .map(|s| secret_ref(ctx, "/prometheus/thanos/object_storage", s)),
     })
 }
 

@@ -11,7 +11,9 @@ use crate::site::{SpanIndex, raw::RawSite};
 
 /// The site file's JSON Schema (draft 2020-12), as `promsite schema` prints it.
 pub fn site_schema() -> Value {
-    let schema = schemars::generate::SchemaSettings::draft2020_12().into_generator().into_root_schema_for::<RawSite>();
+    let schema = schemars::generate::SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<RawSite>();
     let mut value = schema.to_value();
     drop_null(&mut value);
     value
@@ -86,8 +88,12 @@ pub(crate) fn validate(document: &Value, spans: &SpanIndex) -> Vec<(String, Diag
                 for key in unexpected {
                     let child = format!("{pointer}/{}", crate::site::escape(key));
                     let allowed = allowed_keys(schema, &pointer, document);
-                    let mut d = Diagnostic::error(Code::SchemaUnknownKey, spans.key(&child), format!("unknown key `{key}` in {place}"))
-                        .with_label("not a key of this table");
+                    let mut d = Diagnostic::error(
+                        Code::SchemaUnknownKey,
+                        spans.key(&child),
+                        format!("unknown key `{key}` in {place}"),
+                    )
+                    .with_label("not a key of this table");
                     d = match closest(key, &allowed) {
                         Some(suggestion) => d.with_help(format!("did you mean `{suggestion}`?")),
                         None => d.with_help(format!("the keys allowed here are: {}", allowed.join(", "))),
@@ -98,20 +104,35 @@ pub(crate) fn validate(document: &Value, spans: &SpanIndex) -> Vec<(String, Diag
             }
             ValidationErrorKind::Required { property } => {
                 let key = property.as_str().unwrap_or_default();
-                Diagnostic::error(Code::SchemaMissingKey, spans.key(&pointer), format!("missing key `{key}` in {place}"))
-                    .with_label(format!("`{key}` is required here"))
-                    .with_help(format!("add `{key} = ...`; see `promsite schema` for its type"))
+                Diagnostic::error(
+                    Code::SchemaMissingKey,
+                    spans.key(&pointer),
+                    format!("missing key `{key}` in {place}"),
+                )
+                .with_label(format!("`{key}` is required here"))
+                .with_help(format!("add `{key} = ...`; see `promsite schema` for its type"))
             }
             ValidationErrorKind::Type { kind } => {
-                let expected = format!("{kind:?}").to_lowercase().replace("single(", "").replace(')', "");
+                let expected = format!("{kind:?}")
+                    .to_lowercase()
+                    .replace("single(", "")
+                    .replace(')', "");
                 let found = describe(error.instance());
-                Diagnostic::error(Code::SchemaWrongType, spans.value(&pointer), format!("{place} must be {}, not {found}", article(&expected)))
-                    .with_label(format!("expected {expected}"))
-                    .with_help("see `promsite schema` for the type of every key")
+                Diagnostic::error(
+                    Code::SchemaWrongType,
+                    spans.value(&pointer),
+                    format!("{place} must be {}, not {found}", article(&expected)),
+                )
+                .with_label(format!("expected {expected}"))
+                .with_help("see `promsite schema` for the type of every key")
             }
-            _ => Diagnostic::error(Code::SchemaInvalidValue, spans.value(&pointer), format!("invalid value for {place}: {error}"))
-                .with_label("not allowed here")
-                .with_help("see `promsite schema` for the values allowed"),
+            _ => Diagnostic::error(
+                Code::SchemaInvalidValue,
+                spans.value(&pointer),
+                format!("invalid value for {place}: {error}"),
+            )
+            .with_label("not allowed here")
+            .with_help("see `promsite schema` for the values allowed"),
         };
         diagnostics.push((pointer, diagnostic));
     }
@@ -120,8 +141,15 @@ pub(crate) fn validate(document: &Value, spans: &SpanIndex) -> Vec<(String, Diag
 
 /// The diagnostics of [`validate`] but those at or below a pointer in `skip`.
 pub(crate) fn without(diagnostics: Vec<(String, Diagnostic)>, skip: &[String]) -> impl Iterator<Item = Diagnostic> {
-    let below = |pointer: &str, s: &str| pointer.strip_prefix(s).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
-    diagnostics.into_iter().filter(move |(pointer, _)| !skip.iter().any(|s| below(pointer, s))).map(|(_, diagnostic)| diagnostic)
+    let below = |pointer: &str, s: &str| {
+        pointer
+            .strip_prefix(s)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    diagnostics
+        .into_iter()
+        .filter(move |(pointer, _)| !skip.iter().any(|s| below(pointer, s)))
+        .map(|(_, diagnostic)| diagnostic)
 }
 
 /// `/route/routes/0/receiver` → `route.routes[0].receiver`; the root is `the site file`.
@@ -145,7 +173,11 @@ pub(crate) fn toml_path(pointer: &str) -> String {
 }
 
 fn article(noun: &str) -> String {
-    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
     format!("{article} {}", toml_type(noun))
 }
 
@@ -178,20 +210,35 @@ fn allowed_keys(schema: &Value, pointer: &str, document: &Value) -> Vec<String> 
     let mut instance = document;
     for segment in pointer.trim_start_matches('/').split('/').filter(|s| !s.is_empty()) {
         let segment = segment.replace("~1", "/").replace("~0", "~");
-        let next = if instance.is_array() { node.get("items") } else { node.get("properties").and_then(|p| p.get(&segment)) };
+        let next = if instance.is_array() {
+            node.get("items")
+        } else {
+            node.get("properties").and_then(|p| p.get(&segment))
+        };
         let Some(next) = next else { return Vec::new() };
         node = resolve(schema, next);
         instance = match instance {
-            Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)).unwrap_or(&Value::Null),
+            Value::Array(items) => segment
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| items.get(i))
+                .unwrap_or(&Value::Null),
             Value::Object(map) => map.get(&segment).unwrap_or(&Value::Null),
             _ => &Value::Null,
         };
     }
-    node.get("properties").and_then(Value::as_object).map(|p| p.keys().cloned().collect()).unwrap_or_default()
+    node.get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default()
 }
 
 fn resolve<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
-    match node.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#")) {
+    match node
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#"))
+    {
         Some(path) => root.pointer(path).unwrap_or(node),
         None => node,
     }

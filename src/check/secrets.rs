@@ -14,9 +14,27 @@ use crate::site::{SpanIndex, escape};
 /// credential itself (Slack's `api_url` is caught by its host instead: other integrations' `api_url`
 /// is a public endpoint).
 const CREDENTIAL_KEYS: &[&str] = &[
-    "access_key", "access_token", "api_key", "api_secret", "api_token", "auth_password", "auth_secret",
-    "auth_token", "bearer_token", "bot_token", "client_secret", "credentials", "passwd", "password",
-    "private_key", "routing_key", "secret_key", "service_key", "token", "url_secret", "webhook_url",
+    "access_key",
+    "access_token",
+    "api_key",
+    "api_secret",
+    "api_token",
+    "auth_password",
+    "auth_secret",
+    "auth_token",
+    "bearer_token",
+    "bot_token",
+    "client_secret",
+    "credentials",
+    "passwd",
+    "password",
+    "private_key",
+    "routing_key",
+    "secret_key",
+    "service_key",
+    "token",
+    "url_secret",
+    "webhook_url",
 ];
 
 /// Hosts whose URLs carry the credential in the path: Slack and Teams incoming webhooks, Feishu /
@@ -33,7 +51,16 @@ const TOKEN_PATH_HOSTS: &[(&str, &str)] = &[
 
 /// URL query parameters that carry tokens (`?access_token=` in DingTalk and Feishu bot URLs).
 const TOKEN_PARAMETERS: &[&str] = &[
-    "access_token", "api_key", "apikey", "auth", "key", "password", "secret", "sig", "signature", "token",
+    "access_token",
+    "api_key",
+    "apikey",
+    "auth",
+    "key",
+    "password",
+    "secret",
+    "sig",
+    "signature",
+    "token",
 ];
 
 /// Every credential in the document, and the pointers they were found at (so that the schema pass
@@ -47,7 +74,9 @@ pub(crate) fn scan(document: &Value, spans: &SpanIndex, namespace: &str) -> (Vec
             // A receiver URL with a token moves to `url_secret`; Prometheus' endpoints (headers, remote-write
             // URLs, probe targets) take no Secret there, so the token goes into `authorization`; every other
             // credential key takes the reference itself.
-            let prometheus_side = pointer.contains("/headers/") || (!pointer.starts_with("/receivers/") && (key.as_deref() == Some("url") || pointer.contains("/targets/")));
+            let prometheus_side = pointer.contains("/headers/")
+                || (!pointer.starts_with("/receivers/")
+                    && (key.as_deref() == Some("url") || pointer.contains("/targets/")));
             let (field, key) = match key.as_deref() {
                 _ if prometheus_side => ("authorization = { credentials = ", "token"),
                 Some("url") => ("url_secret = ", "url"),
@@ -67,7 +96,13 @@ pub(crate) fn scan(document: &Value, spans: &SpanIndex, namespace: &str) -> (Vec
                      and reference it: `{field}{{ secret = \"<secret-name>\", key = \"{key}\" }}{close}`"
                 )
             };
-            Diagnostic::error(Code::SecretPlaintext, spans.value(pointer), format!("{what} in the site file")).with_label("credential in plain text").with_help(help)
+            Diagnostic::error(
+                Code::SecretPlaintext,
+                spans.value(pointer),
+                format!("{what} in the site file"),
+            )
+            .with_label("credential in plain text")
+            .with_help(help)
         })
         .collect();
     (diagnostics, found.into_iter().map(|(pointer, _, _)| pointer).collect())
@@ -84,7 +119,10 @@ fn walk(value: &Value, pointer: &mut String, key: Option<&str>, found: &mut Vec<
     };
     match value {
         Value::Object(map) => map.iter().for_each(|(k, v)| visit(pointer, &escape(k), v, Some(k))),
-        Value::Array(items) => items.iter().enumerate().for_each(|(i, item)| visit(pointer, &i.to_string(), item, key)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(i, item)| visit(pointer, &i.to_string(), item, key)),
         Value::String(text) => {
             if let Some(what) = credential(key, text) {
                 found.push((pointer.clone(), key.map(str::to_owned), what));
@@ -104,7 +142,11 @@ fn is_credential_key(key: &str) -> bool {
         _ => bytes,
     };
     let same = |expected: &str| {
-        expected.len() == name.len() && expected.bytes().zip(name).all(|(e, &b)| e == if b == b'-' { b'_' } else { b.to_ascii_lowercase() })
+        expected.len() == name.len()
+            && expected
+                .bytes()
+                .zip(name)
+                .all(|(e, &b)| e == if b == b'-' { b'_' } else { b.to_ascii_lowercase() })
     };
     CREDENTIAL_KEYS.iter().any(|k| same(k))
 }
@@ -113,9 +155,18 @@ fn is_credential_key(key: &str) -> bool {
 /// is: an Authorization header written out, a JSON Web Token, and tokens with a vendor's fixed
 /// prefix (GitHub, GitLab, Slack, AWS access key ids). Bearer tokens are matched in code, below.
 const TOKEN_PATTERNS: &[(&str, &str)] = &[
-    (r#"(?i)\bauthorization\s*[:=]\s*['"]?(?:bearer|basic|token)\s+[A-Za-z0-9\-._~+/]{4,}"#, "an Authorization header value"),
-    (r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*", "a JSON Web Token"),
-    (r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})\b", "a GitHub token"),
+    (
+        r#"(?i)\bauthorization\s*[:=]\s*['"]?(?:bearer|basic|token)\s+[A-Za-z0-9\-._~+/]{4,}"#,
+        "an Authorization header value",
+    ),
+    (
+        r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*",
+        "a JSON Web Token",
+    ),
+    (
+        r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})\b",
+        "a GitHub token",
+    ),
     (r"\bglpat-[A-Za-z0-9_-]{20,}", "a GitLab token"),
     (r"\bxox[abprs]-[A-Za-z0-9-]{10,}", "a Slack token"),
     (r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", "an AWS access key"),
@@ -126,7 +177,8 @@ const TOKEN_PATTERNS: &[(&str, &str)] = &[
 const SHORTEST_TOKEN: usize = 15;
 
 /// All of [`TOKEN_PATTERNS`] at once: one pass over each text instead of one per pattern.
-static TOKENS: LazyLock<Option<regex::RegexSet>> = LazyLock::new(|| regex::RegexSet::new(TOKEN_PATTERNS.iter().map(|(pattern, _)| pattern)).ok());
+static TOKENS: LazyLock<Option<regex::RegexSet>> =
+    LazyLock::new(|| regex::RegexSet::new(TOKEN_PATTERNS.iter().map(|(pattern, _)| pattern)).ok());
 /// `Bearer <token>`; the token must look like one (long, with a digit), so prose such as "bearer
 /// tokens expire" passes.
 static BEARER: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(BEARER_PATTERN).ok());
@@ -156,7 +208,10 @@ fn credential(key: Option<&str>, text: &str) -> Option<String> {
     if let Some(first) = TOKENS.as_ref().and_then(|set| set.matches(text).into_iter().next()) {
         return TOKEN_PATTERNS.get(first).map(|(_, what)| (*what).to_owned());
     }
-    let bearer = BEARER.as_ref().and_then(|re| re.captures_iter(text).find(|c| c[1].bytes().any(|b| b.is_ascii_digit())));
+    let bearer = BEARER.as_ref().and_then(|re| {
+        re.captures_iter(text)
+            .find(|c| c[1].bytes().any(|b| b.is_ascii_digit()))
+    });
     if bearer.is_some() {
         return Some("a bearer token".to_owned());
     }
@@ -182,9 +237,11 @@ fn url_credential(url: &url::Url) -> Option<String> {
         return Some("a URL with a password".to_owned());
     }
     let host = url.host_str().unwrap_or_default();
-    let token_path = TOKEN_PATH_HOSTS
-        .iter()
-        .any(|(suffix, path)| (host == *suffix || host.ends_with(&format!(".{suffix}"))) && url.path().contains(path) && url.path().len() > path.len() + 1);
+    let token_path = TOKEN_PATH_HOSTS.iter().any(|(suffix, path)| {
+        (host == *suffix || host.ends_with(&format!(".{suffix}")))
+            && url.path().contains(path)
+            && url.path().len() > path.len() + 1
+    });
     if token_path {
         return Some(format!("a {host} URL with its token in the path"));
     }
@@ -200,8 +257,16 @@ mod tests {
     /// Shorter texts skip the token patterns: none of them may match one.
     #[test]
     fn no_token_pattern_matches_a_shorter_text() {
-        for pattern in TOKEN_PATTERNS.iter().map(|(pattern, _)| *pattern).chain([BEARER_PATTERN]) {
-            let shortest = regex_syntax::parse(pattern).expect("a valid pattern").properties().minimum_len().expect("a pattern that can match");
+        for pattern in TOKEN_PATTERNS
+            .iter()
+            .map(|(pattern, _)| *pattern)
+            .chain([BEARER_PATTERN])
+        {
+            let shortest = regex_syntax::parse(pattern)
+                .expect("a valid pattern")
+                .properties()
+                .minimum_len()
+                .expect("a pattern that can match");
             assert!(shortest >= SHORTEST_TOKEN, "{pattern} matches {shortest} bytes");
         }
     }
@@ -215,8 +280,20 @@ mod tests {
         assert!(credential(Some("url"), "http://172.21.210.98:8082/alarm").is_none());
         assert!(credential(Some("api_url"), "https://hooks.slack.com/services/T000/B000/XXXX").is_some());
         assert!(credential(Some("url"), "https://open.feishu.cn/open-apis/bot/v2/hook/0f1e2d3c").is_some());
-        assert!(credential(Some("url"), "https://prod-01.westeurope.logic.azure.com/workflows/1/triggers?sig=abc").is_some());
-        assert!(credential(Some("url"), "https://acme.webhook.office.com/webhookb2/abc@def/IncomingWebhook/1/2").is_some());
+        assert!(
+            credential(
+                Some("url"),
+                "https://prod-01.westeurope.logic.azure.com/workflows/1/triggers?sig=abc"
+            )
+            .is_some()
+        );
+        assert!(
+            credential(
+                Some("url"),
+                "https://acme.webhook.office.com/webhookb2/abc@def/IncomingWebhook/1/2"
+            )
+            .is_some()
+        );
         assert!(credential(Some("bot_token"), "123456:ABC").is_some());
         assert!(credential(Some("api_url"), "https://api.opsgenie.com/").is_none());
         assert!(credential(Some("api_url"), "https://api.telegram.org").is_none());
@@ -243,8 +320,13 @@ mod tests {
         assert!(found("AWS key AKIAIOSFODNN7EXAMPLE here").is_some());
         assert!(found("runbook: https://ops:hunter2@wiki.example.com/runbooks/x.").is_some());
         assert!(found("post to https://oapi.dingtalk.com/robot/send?access_token=abc0123 (the bot)").is_some());
-        assert_eq!(found("bearer tokens expire after an hour; see https://wiki.example.com/auth?page=2"), None);
-        assert!(found("pod {{$labels.pod}} restarted {{ $value }} times, see https://grafana.example.com/d/pods").is_none());
+        assert_eq!(
+            found("bearer tokens expire after an hour; see https://wiki.example.com/auth?page=2"),
+            None
+        );
+        assert!(
+            found("pod {{$labels.pod}} restarted {{ $value }} times, see https://grafana.example.com/d/pods").is_none()
+        );
         assert!(found("Basic authentication failed").is_none());
     }
 }

@@ -8,13 +8,23 @@ use super::build::{duration, secret_key, secret_ref, unique};
 use super::values::{self, Problem};
 use super::{Ctx, alerting};
 use crate::diag::Code;
-use crate::model::{self, ClientAuth, Duration};
 use crate::model::receiver::{Authorization, TlsConfig};
+use crate::model::{self, ClientAuth, Duration};
 use crate::site::{escape, raw};
 
 /// Checks every static scrape; returns them sorted by name.
-pub(crate) fn static_scrapes(ctx: &mut Ctx<'_>, raw: &[raw::StaticScrape], scrape_interval: &Duration) -> Vec<model::StaticScrape> {
-    unique(ctx, "static scrape", raw.iter().enumerate().map(|(i, s)| (format!("/static_scrape/{i}/name"), s.name.as_str())));
+pub(crate) fn static_scrapes(
+    ctx: &mut Ctx<'_>,
+    raw: &[raw::StaticScrape],
+    scrape_interval: &Duration,
+) -> Vec<model::StaticScrape> {
+    unique(
+        ctx,
+        "static scrape",
+        raw.iter()
+            .enumerate()
+            .map(|(i, s)| (format!("/static_scrape/{i}/name"), s.name.as_str())),
+    );
     let mut scrapes: Vec<model::StaticScrape> = raw
         .iter()
         .enumerate()
@@ -24,16 +34,34 @@ pub(crate) fn static_scrapes(ctx: &mut Ctx<'_>, raw: &[raw::StaticScrape], scrap
             let targets = targets(ctx, &at, &s.targets, values::host_port);
             labels(ctx, &at, &s.labels);
             for (j, selector) in s.federate.iter().enumerate() {
-                ctx.check(Code::FederateSelector, format!("{at}/federate/{j}"), alerting::series_selector(selector));
+                ctx.check(
+                    Code::FederateSelector,
+                    format!("{at}/federate/{j}"),
+                    alerting::series_selector(selector),
+                );
             }
             let mut federate = s.federate.clone();
             federate.sort();
             federate.dedup();
             if let Some(path) = &s.path {
                 if !path.starts_with('/') {
-                    ctx.error(Code::ValuePath, format!("{at}/path"), Problem::new(format!("`{path}` is not an absolute URL path"), "start the path with `/`, e.g. `/metrics`"));
+                    ctx.error(
+                        Code::ValuePath,
+                        format!("{at}/path"),
+                        Problem::new(
+                            format!("`{path}` is not an absolute URL path"),
+                            "start the path with `/`, e.g. `/metrics`",
+                        ),
+                    );
                 } else if !federate.is_empty() && path != "/federate" {
-                    ctx.error(Code::ValuePath, format!("{at}/path"), Problem::new(format!("federation scrapes `/federate`, not `{path}`"), "remove `path`: `federate` sets it"));
+                    ctx.error(
+                        Code::ValuePath,
+                        format!("{at}/path"),
+                        Problem::new(
+                            format!("federation scrapes `/federate`, not `{path}`"),
+                            "remove `path`: `federate` sets it",
+                        ),
+                    );
                 }
             }
             let (interval, timeout) = timing(ctx, &at, s.interval.as_ref(), s.timeout.as_ref(), scrape_interval);
@@ -41,13 +69,22 @@ pub(crate) fn static_scrapes(ctx: &mut Ctx<'_>, raw: &[raw::StaticScrape], scrap
                 name: s.name.clone(),
                 targets,
                 labels: s.labels.clone(),
-                path: s.path.clone().or_else(|| (!federate.is_empty()).then(|| "/federate".to_owned())),
+                path: s
+                    .path
+                    .clone()
+                    .or_else(|| (!federate.is_empty()).then(|| "/federate".to_owned())),
                 honor_labels: s.honor_labels.or_else(|| (!federate.is_empty()).then_some(true)),
                 federate,
                 scheme: s.scheme,
                 interval,
                 timeout,
-                auth: client_auth(ctx, &at, s.basic_auth.as_ref(), s.authorization.as_ref(), s.tls_config.as_ref()),
+                auth: client_auth(
+                    ctx,
+                    &at,
+                    s.basic_auth.as_ref(),
+                    s.authorization.as_ref(),
+                    s.tls_config.as_ref(),
+                ),
             }
         })
         .collect();
@@ -57,18 +94,44 @@ pub(crate) fn static_scrapes(ctx: &mut Ctx<'_>, raw: &[raw::StaticScrape], scrap
 
 /// Checks every probe; returns them sorted by name.
 pub(crate) fn probes(ctx: &mut Ctx<'_>, raw: &[raw::Probe], scrape_interval: &Duration) -> Vec<model::Probe> {
-    unique(ctx, "probe", raw.iter().enumerate().map(|(i, p)| (format!("/probe/{i}/name"), p.name.as_str())));
+    unique(
+        ctx,
+        "probe",
+        raw.iter()
+            .enumerate()
+            .map(|(i, p)| (format!("/probe/{i}/name"), p.name.as_str())),
+    );
     let mut probes: Vec<model::Probe> = raw
         .iter()
         .enumerate()
         .map(|(i, p)| {
             let at = format!("/probe/{i}");
             ctx.check(Code::NameInvalid, format!("{at}/name"), values::dns_subdomain(&p.name));
-            ctx.check(Code::ValueHostPort, format!("{at}/prober"), values::host_port(&p.prober));
+            ctx.check(
+                Code::ValueHostPort,
+                format!("{at}/prober"),
+                values::host_port(&p.prober),
+            );
             if let Some(path) = p.prober_path.as_ref().filter(|p| !p.starts_with('/')) {
-                ctx.error(Code::ValuePath, format!("{at}/prober_path"), Problem::new(format!("`{path}` is not an absolute URL path"), "start the path with `/`, e.g. `/probe`"));
+                ctx.error(
+                    Code::ValuePath,
+                    format!("{at}/prober_path"),
+                    Problem::new(
+                        format!("`{path}` is not an absolute URL path"),
+                        "start the path with `/`, e.g. `/probe`",
+                    ),
+                );
             }
-            let not_empty = |target: &str| if target.trim().is_empty() { Err(Problem::new("a probe target cannot be empty", "write a URL, `host:port` or host, as the module expects")) } else { Ok(()) };
+            let not_empty = |target: &str| {
+                if target.trim().is_empty() {
+                    Err(Problem::new(
+                        "a probe target cannot be empty",
+                        "write a URL, `host:port` or host, as the module expects",
+                    ))
+                } else {
+                    Ok(())
+                }
+            };
             let targets = targets(ctx, &at, &p.targets, not_empty);
             labels(ctx, &at, &p.labels);
             let (interval, timeout) = timing(ctx, &at, p.interval.as_ref(), p.timeout.as_ref(), scrape_interval);
@@ -91,7 +154,13 @@ pub(crate) fn probes(ctx: &mut Ctx<'_>, raw: &[raw::Probe], scrape_interval: &Du
 
 /// Each target checked, none twice (the CRDs hold them as sets); returned sorted.
 fn targets(ctx: &mut Ctx<'_>, at: &str, raw: &[String], check: impl Fn(&str) -> values::Checked<()>) -> Vec<String> {
-    unique(ctx, "target", raw.iter().enumerate().map(|(j, t)| (format!("{at}/targets/{j}"), t.as_str())));
+    unique(
+        ctx,
+        "target",
+        raw.iter()
+            .enumerate()
+            .map(|(j, t)| (format!("{at}/targets/{j}"), t.as_str())),
+    );
     for (j, target) in raw.iter().enumerate() {
         ctx.check(Code::ValueHostPort, format!("{at}/targets/{j}"), check(target));
     }
@@ -108,13 +177,26 @@ fn labels(ctx: &mut Ctx<'_>, at: &str, labels: &std::collections::BTreeMap<Strin
 }
 
 /// Interval and timeout; Prometheus refuses a timeout longer than the interval it applies to.
-fn timing(ctx: &mut Ctx<'_>, at: &str, interval: Option<&String>, timeout: Option<&String>, scrape_interval: &Duration) -> (Option<Duration>, Option<Duration>) {
+fn timing(
+    ctx: &mut Ctx<'_>,
+    at: &str,
+    interval: Option<&String>,
+    timeout: Option<&String>,
+    scrape_interval: &Duration,
+) -> (Option<Duration>, Option<Duration>) {
     let interval = duration(ctx, format!("{at}/interval"), interval);
     let timeout = duration(ctx, format!("{at}/timeout"), timeout);
     if let Some(t) = &timeout {
         let applies = interval.as_ref().unwrap_or(scrape_interval);
         if t.millis() > applies.millis() {
-            ctx.error(Code::ValueDuration, format!("{at}/timeout"), Problem::new(format!("the timeout {t} is longer than the interval {applies}"), format!("lower `timeout` to at most {applies}, or raise `interval`")));
+            ctx.error(
+                Code::ValueDuration,
+                format!("{at}/timeout"),
+                Problem::new(
+                    format!("the timeout {t} is longer than the interval {applies}"),
+                    format!("lower `timeout` to at most {applies}, or raise `interval`"),
+                ),
+            );
         }
     }
     (interval, timeout)
@@ -123,11 +205,33 @@ fn timing(ctx: &mut Ctx<'_>, at: &str, interval: Option<&String>, timeout: Optio
 /// The `authorization` and `tls_config` of an outgoing connection, from Prometheus or Alertmanager
 /// (`code` tells which): Secret references, no `Basic` authorization (the help points at
 /// `basic_auth`, written as the caller's format spells it), and a client certificate only with its key.
-pub(crate) fn authorization_and_tls(ctx: &mut Ctx<'_>, code: Code, at: &str, authorization: Option<&Authorization>, tls: Option<&TlsConfig>, basic_auth: &str) {
+pub(crate) fn authorization_and_tls(
+    ctx: &mut Ctx<'_>,
+    code: Code,
+    at: &str,
+    authorization: Option<&Authorization>,
+    tls: Option<&TlsConfig>,
+    basic_auth: &str,
+) {
     if let Some(authorization) = authorization {
-        secret_ref(ctx, &format!("{at}/authorization/credentials"), &authorization.credentials);
-        if authorization.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case("basic")) {
-            ctx.error(code, format!("{at}/authorization/type"), Problem::new("`authorization` cannot be of type `Basic`", format!("use `{basic_auth}` instead")));
+        secret_ref(
+            ctx,
+            &format!("{at}/authorization/credentials"),
+            &authorization.credentials,
+        );
+        if authorization
+            .kind
+            .as_deref()
+            .is_some_and(|k| k.eq_ignore_ascii_case("basic"))
+        {
+            ctx.error(
+                code,
+                format!("{at}/authorization/type"),
+                Problem::new(
+                    "`authorization` cannot be of type `Basic`",
+                    format!("use `{basic_auth}` instead"),
+                ),
+            );
         }
     }
     if let Some(tls) = tls {
@@ -137,22 +241,53 @@ pub(crate) fn authorization_and_tls(ctx: &mut Ctx<'_>, code: Code, at: &str, aut
             }
         }
         if tls.cert.is_some() != tls.key.is_some() {
-            ctx.error_at_key(code, format!("{at}/tls_config"), Problem::new("a client certificate needs both `cert` and `key`", "give both `cert` and `key`, or neither"));
+            ctx.error_at_key(
+                code,
+                format!("{at}/tls_config"),
+                Problem::new(
+                    "a client certificate needs both `cert` and `key`",
+                    "give both `cert` and `key`, or neither",
+                ),
+            );
         }
     }
 }
 
 /// Credentials and TLS of an outgoing connection from Prometheus.
-pub(crate) fn client_auth(ctx: &mut Ctx<'_>, at: &str, basic: Option<&raw::SecretBasicAuth>, authorization: Option<&Authorization>, tls: Option<&TlsConfig>) -> ClientAuth {
+pub(crate) fn client_auth(
+    ctx: &mut Ctx<'_>,
+    at: &str,
+    basic: Option<&raw::SecretBasicAuth>,
+    authorization: Option<&Authorization>,
+    tls: Option<&TlsConfig>,
+) -> ClientAuth {
     if basic.is_some() && authorization.is_some() {
-        ctx.error_at_key(Code::HttpClient, format!("{at}/authorization"), Problem::new("`basic_auth` and `authorization` cannot both be set", "keep one of `basic_auth` and `authorization`"));
+        ctx.error_at_key(
+            Code::HttpClient,
+            format!("{at}/authorization"),
+            Problem::new(
+                "`basic_auth` and `authorization` cannot both be set",
+                "keep one of `basic_auth` and `authorization`",
+            ),
+        );
     }
     if let Some(basic) = basic {
-        ctx.check(Code::NameInvalid, format!("{at}/basic_auth/secret"), values::dns_subdomain(&basic.secret));
+        ctx.check(
+            Code::NameInvalid,
+            format!("{at}/basic_auth/secret"),
+            values::dns_subdomain(&basic.secret),
+        );
         secret_key(ctx, &format!("{at}/basic_auth/username_key"), &basic.username_key);
         secret_key(ctx, &format!("{at}/basic_auth/password_key"), &basic.password_key);
     }
-    authorization_and_tls(ctx, Code::HttpClient, at, authorization, tls, "basic_auth = { secret = \"...\", username_key = \"...\", password_key = \"...\" }");
+    authorization_and_tls(
+        ctx,
+        Code::HttpClient,
+        at,
+        authorization,
+        tls,
+        "basic_auth = { secret = \"...\", username_key = \"...\", password_key = \"...\" }",
+    );
     ClientAuth {
         basic_auth: basic.map(|b| (b.secret.clone(), b.username_key.clone(), b.password_key.clone())),
         authorization: authorization.cloned(),

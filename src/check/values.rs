@@ -18,7 +18,10 @@ pub(crate) struct Problem {
 
 impl Problem {
     pub(crate) fn new(message: impl Into<String>, help: impl Into<String>) -> Self {
-        Self { message: message.into(), help: help.into() }
+        Self {
+            message: message.into(),
+            help: help.into(),
+        }
     }
 }
 
@@ -26,15 +29,25 @@ pub(crate) type Checked<T> = Result<T, Problem>;
 
 /// A Prometheus duration: one or more `<integer><unit>` with units `ms s m h d w y` in decreasing order.
 pub(crate) fn duration(text: &str) -> Checked<Duration> {
-    let help = "write a Prometheus duration: an integer and a unit (ms, s, m, h, d, w, y), e.g. `30s`, `5m`, `1h30m`, `15d`";
+    let help =
+        "write a Prometheus duration: an integer and a unit (ms, s, m, h, d, w, y), e.g. `30s`, `5m`, `1h30m`, `15d`";
     match duration_millis(text) {
         // Bare numbers (seconds to promql-parser) are not durations to Prometheus' config or the
         // operator's CRDs.
-        None if !text.ends_with(|c: char| c.is_ascii_alphabetic()) => Err(Problem::new(format!("`{text}` is not a Prometheus duration (a unit is required)"), help)),
+        None if !text.ends_with(|c: char| c.is_ascii_alphabetic()) => Err(Problem::new(
+            format!("`{text}` is not a Prometheus duration (a unit is required)"),
+            help,
+        )),
         None | Some(0) => Err(Problem::new(format!("`{text}` is not a Prometheus duration"), help)),
-        Some(millis) => match u64::try_from(millis).ok().filter(|&millis| millis <= MAX_DURATION_MILLIS) {
+        Some(millis) => match u64::try_from(millis)
+            .ok()
+            .filter(|&millis| millis <= MAX_DURATION_MILLIS)
+        {
             Some(millis) => Ok(Duration::new(text, millis)),
-            None => Err(Problem::new(format!("`{text}` is longer than the longest duration Prometheus holds (292 years)"), help)),
+            None => Err(Problem::new(
+                format!("`{text}` is longer than the longest duration Prometheus holds (292 years)"),
+                help,
+            )),
         },
     }
 }
@@ -48,7 +61,15 @@ pub(crate) const MAX_DURATION_MILLIS: u64 = 9_223_372_036_854;
 /// promql-parser's `parse_duration`: it drops a component whose number exceeds 32 bits (so
 /// `4294967296s1ms` is 1 ms) and sets no upper bound, and Prometheus refuses both.
 pub(crate) fn duration_millis(text: &str) -> Option<u128> {
-    const UNITS: [(&str, u128); 7] = [("y", 31_536_000_000), ("w", 604_800_000), ("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1)];
+    const UNITS: [(&str, u128); 7] = [
+        ("y", 31_536_000_000),
+        ("w", 604_800_000),
+        ("d", 86_400_000),
+        ("h", 3_600_000),
+        ("m", 60_000),
+        ("s", 1000),
+        ("ms", 1),
+    ];
     let mut rest = text;
     let (mut total, mut next_unit) = (0_u128, 0);
     while !rest.is_empty() {
@@ -60,7 +81,12 @@ pub(crate) fn duration_millis(text: &str) -> Option<u128> {
         if number.is_empty() {
             return None;
         }
-        total = total.saturating_add(number.parse::<u128>().unwrap_or(u128::MAX).saturating_mul(UNITS[index].1));
+        total = total.saturating_add(
+            number
+                .parse::<u128>()
+                .unwrap_or(u128::MAX)
+                .saturating_mul(UNITS[index].1),
+        );
         next_unit = index + 1;
         rest = &rest[digits + letters..];
     }
@@ -73,7 +99,8 @@ pub(crate) fn duration_millis(text: &str) -> Option<u128> {
 /// refused the exa suffix `E`.)
 pub(crate) fn quantity(text: &str) -> Checked<()> {
     static GRAMMAR: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[KMGTPE]i|[numkMGTPE]|[eE]([+-]?[0-9]+))?$").expect("the quantity grammar compiles")
+        Regex::new(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[KMGTPE]i|[numkMGTPE]|[eE]([+-]?[0-9]+))?$")
+            .expect("the quantity grammar compiles")
     });
     let help = "write a Kubernetes quantity: a number with an optional suffix Ki Mi Gi Ti Pi Ei (powers of 1024), \
                 k M G T P E (powers of 1000) or m (milli), e.g. `10Gi`";
@@ -88,7 +115,9 @@ pub(crate) fn quantity(text: &str) -> Checked<()> {
 pub(crate) fn dns_label(text: &str) -> Checked<()> {
     let valid = !text.is_empty()
         && text.len() <= 63
-        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !text.starts_with('-')
         && !text.ends_with('-');
     if valid {
@@ -137,7 +166,9 @@ pub(crate) fn label_name(text: &str) -> Checked<()> {
 /// A metric name, as alert and record names must be.
 pub(crate) fn metric_name(text: &str) -> bool {
     let mut chars = text.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == ':')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == ':')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
 }
 
@@ -146,7 +177,8 @@ pub(crate) fn k8s_label(key: &str, value: &str) -> Checked<()> {
     let name_ok = |s: &str| {
         !s.is_empty()
             && s.len() <= 63
-            && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
             && s.starts_with(|c: char| c.is_ascii_alphanumeric())
             && s.ends_with(|c: char| c.is_ascii_alphanumeric())
     };
@@ -189,7 +221,10 @@ pub(crate) fn http_url(text: &str) -> Checked<url::Url> {
         return Err(Problem::new(format!("`{text}` is not an http(s) URL"), help));
     }
     if let Some(why) = super::go_url::refusal(text, &parsed) {
-        return Err(Problem::new(format!("`{text}` is not a URL that Prometheus and Alertmanager read as written: {why}"), help));
+        return Err(Problem::new(
+            format!("`{text}` is not a URL that Prometheus and Alertmanager read as written: {why}"),
+            help,
+        ));
     }
     Ok(parsed)
 }
@@ -213,7 +248,10 @@ pub(crate) fn host_port(text: &str) -> Checked<()> {
 /// An IPv4 or IPv6 address.
 pub(crate) fn address(text: &str) -> Checked<IpAddr> {
     text.parse::<IpAddr>().map_err(|_| {
-        Problem::new(format!("`{text}` is not an IP address"), "give the node's InternalIP, e.g. `172.31.243.137`")
+        Problem::new(
+            format!("`{text}` is not an IP address"),
+            "give the node's InternalIP, e.g. `172.31.243.137`",
+        )
     })
 }
 
@@ -231,7 +269,11 @@ pub(crate) fn taint(text: &str) -> Checked<Taint> {
         None => (key_value, None),
     };
     k8s_label(key, value.unwrap_or("")).map_err(|_| bad())?;
-    Ok(Taint { key: key.to_owned(), value: value.map(str::to_owned), effect: effect.to_owned() })
+    Ok(Taint {
+        key: key.to_owned(),
+        value: value.map(str::to_owned),
+        effect: effect.to_owned(),
+    })
 }
 
 #[cfg(test)]
@@ -243,27 +285,74 @@ mod tests {
         assert_eq!(duration("1h30m").map(|d| d.millis()), Ok(5_400_000));
         assert_eq!(duration("15d").map(|d| d.millis()), Ok(15 * 86_400_000));
         // `-31` and `-1e9` made promql-parser panic (found by fuzzing).
-        for bad in ["30 days", "30", "1.5h", "", "5x", "-5m", "1m 30s", "-31", "-1e9", "e-31", "m", "5s1m", "1m1m", "0s", "1ms5s", "5mss"] {
+        for bad in [
+            "30 days", "30", "1.5h", "", "5x", "-5m", "1m 30s", "-31", "-1e9", "e-31", "m", "5s1m", "1m1m", "0s",
+            "1ms5s", "5mss",
+        ] {
             assert!(duration(bad).is_err(), "{bad:?} accepted");
         }
         // Prometheus' longest duration is 2^63 - 1 ns; promtool refuses one millisecond more, and a
         // component past 32 bits, which promql-parser dropped (found by comparing with promtool).
-        assert_eq!(duration("106751d23h47m16s854ms").map(|d| d.millis()), Ok(MAX_DURATION_MILLIS));
-        assert_eq!(duration("1y2w3d4h5m6s7ms").map(|d| d.millis()), Ok(31_536_000_000 + 2 * 604_800_000 + 3 * 86_400_000 + 4 * 3_600_000 + 5 * 60_000 + 6_007));
+        assert_eq!(
+            duration("106751d23h47m16s854ms").map(|d| d.millis()),
+            Ok(MAX_DURATION_MILLIS)
+        );
+        assert_eq!(
+            duration("1y2w3d4h5m6s7ms").map(|d| d.millis()),
+            Ok(31_536_000_000 + 2 * 604_800_000 + 3 * 86_400_000 + 4 * 3_600_000 + 5 * 60_000 + 6_007)
+        );
         assert_eq!(duration("4294967296s1ms").map(|d| d.millis()), Ok(4_294_967_296_001));
-        for long in ["106751d23h47m16s855ms", "293y", "13052h3222221110m", "122055555555555555555555555555555555535h5m"] {
-            assert!(duration(long).is_err_and(|p| p.message.contains("longest duration")), "{long:?}");
+        for long in [
+            "106751d23h47m16s855ms",
+            "293y",
+            "13052h3222221110m",
+            "122055555555555555555555555555555555535h5m",
+        ] {
+            assert!(
+                duration(long).is_err_and(|p| p.message.contains("longest duration")),
+                "{long:?}"
+            );
         }
     }
 
     #[test]
     fn quantities() {
-        for good in ["10Gi", "500m", "2", "1.5", "1e3", "128974848", ".5", "5.", "+1", "-1", "1E", "1.5e+3", "1E-3", "1e2147483647"] {
+        for good in [
+            "10Gi",
+            "500m",
+            "2",
+            "1.5",
+            "1e3",
+            "128974848",
+            ".5",
+            "5.",
+            "+1",
+            "-1",
+            "1E",
+            "1.5e+3",
+            "1E-3",
+            "1e2147483647",
+        ] {
             assert!(quantity(good).is_ok(), "{good:?} rejected");
         }
         // `+` and `-` alone were accepted, and the Prometheus CRD refuses them (found by giving the
         // fuzz corpus to the CRD schemas). Kubernetes reads exponents as 32-bit integers.
-        for bad in ["10GB", "ten", "", " 1Gi", "1Gi ", "+", "-", ".", "1K", "1mi", "1e", "1e1.5", "1Ki2", "1e2147483648"] {
+        for bad in [
+            "10GB",
+            "ten",
+            "",
+            " 1Gi",
+            "1Gi ",
+            "+",
+            "-",
+            ".",
+            "1K",
+            "1mi",
+            "1e",
+            "1e1.5",
+            "1Ki2",
+            "1e2147483648",
+        ] {
             assert!(quantity(bad).is_err(), "{bad:?} accepted");
         }
     }
@@ -298,8 +387,14 @@ mod tests {
     #[test]
     fn taints() {
         let t = taint("node-role.kubernetes.io/control-plane:NoSchedule").expect("valid");
-        assert_eq!((t.key.as_str(), t.value, t.effect.as_str()), ("node-role.kubernetes.io/control-plane", None, "NoSchedule"));
-        assert_eq!(taint("dedicated=monitoring:NoExecute").expect("valid").value.as_deref(), Some("monitoring"));
+        assert_eq!(
+            (t.key.as_str(), t.value, t.effect.as_str()),
+            ("node-role.kubernetes.io/control-plane", None, "NoSchedule")
+        );
+        assert_eq!(
+            taint("dedicated=monitoring:NoExecute").expect("valid").value.as_deref(),
+            Some("monitoring")
+        );
         assert!(taint("dedicated:Sometimes").is_err());
         assert!(taint("no-effect").is_err());
     }

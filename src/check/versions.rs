@@ -37,7 +37,11 @@ pub(crate) fn parse(text: &str) -> Checked<Version> {
     };
     let core = text.strip_prefix('v').unwrap_or(text);
     let core = core.split_once(['-', '+']).map_or(core, |(c, _)| c);
-    let parts: Vec<u32> = core.split('.').map(str::parse).collect::<Result<_, _>>().map_err(|_| bad())?;
+    let parts: Vec<u32> = core
+        .split('.')
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad())?;
     match parts[..] {
         [major, minor, patch] => Ok(Version::new(major, minor, patch)),
         _ => Err(bad()),
@@ -54,30 +58,66 @@ pub(crate) struct Feature {
 }
 
 /// `slack_configs[].api_url_file`: 0.22.0 ("Add support to set the Slack URL from a file", #2534).
-pub(crate) const SLACK_API_URL_FILE: Feature = Feature { field: "slack_configs.api_url_file", since: Version::new(0, 22, 0) };
+pub(crate) const SLACK_API_URL_FILE: Feature = Feature {
+    field: "slack_configs.api_url_file",
+    since: Version::new(0, 22, 0),
+};
 /// `opsgenie_configs[].api_key_file`: 0.24.0 (#2728, with the global `opsgenie_api_key_file`).
-pub(crate) const OPSGENIE_API_KEY_FILE: Feature = Feature { field: "opsgenie_configs.api_key_file", since: Version::new(0, 24, 0) };
+pub(crate) const OPSGENIE_API_KEY_FILE: Feature = Feature {
+    field: "opsgenie_configs.api_key_file",
+    since: Version::new(0, 24, 0),
+};
 /// `telegram_configs`: 0.24.0 ("Add Telegram integration", #2827).
-pub(crate) const TELEGRAM: Feature = Feature { field: "telegram_configs", since: Version::new(0, 24, 0) };
+pub(crate) const TELEGRAM: Feature = Feature {
+    field: "telegram_configs",
+    since: Version::new(0, 24, 0),
+};
 /// Top-level `time_intervals` and routes' `active_time_intervals`: 0.24.0 (#2779).
-pub(crate) const TIME_INTERVALS: Feature = Feature { field: "time_intervals", since: Version::new(0, 24, 0) };
+pub(crate) const TIME_INTERVALS: Feature = Feature {
+    field: "time_intervals",
+    since: Version::new(0, 24, 0),
+};
 /// `smtp_auth_password_file`: 0.25.0 ("reading global and local SMTP passwords from files", #3038).
-pub(crate) const SMTP_AUTH_PASSWORD_FILE: Feature = Feature { field: "smtp_auth_password_file", since: Version::new(0, 25, 0) };
+pub(crate) const SMTP_AUTH_PASSWORD_FILE: Feature = Feature {
+    field: "smtp_auth_password_file",
+    since: Version::new(0, 25, 0),
+};
 /// `pagerduty_configs[].routing_key_file` / `service_key_file`: 0.25.0 (#3107).
-pub(crate) const PAGERDUTY_KEY_FILE: Feature = Feature { field: "pagerduty_configs.routing_key_file", since: Version::new(0, 25, 0) };
+pub(crate) const PAGERDUTY_KEY_FILE: Feature = Feature {
+    field: "pagerduty_configs.routing_key_file",
+    since: Version::new(0, 25, 0),
+};
 /// `time_intervals[].time_intervals[].location`: 0.25.0 ("Add Location support to time intervals", #2782).
-pub(crate) const TIME_INTERVAL_LOCATION: Feature = Feature { field: "time_intervals.location", since: Version::new(0, 25, 0) };
+pub(crate) const TIME_INTERVAL_LOCATION: Feature = Feature {
+    field: "time_intervals.location",
+    since: Version::new(0, 25, 0),
+};
 /// `webhook_configs[].url_file`: 0.26.0 (#3223).
-pub(crate) const WEBHOOK_URL_FILE: Feature = Feature { field: "webhook_configs.url_file", since: Version::new(0, 26, 0) };
+pub(crate) const WEBHOOK_URL_FILE: Feature = Feature {
+    field: "webhook_configs.url_file",
+    since: Version::new(0, 26, 0),
+};
 /// `telegram_configs[].bot_token_file`: 0.26.0 (#3226).
-pub(crate) const TELEGRAM_BOT_TOKEN_FILE: Feature = Feature { field: "telegram_configs.bot_token_file", since: Version::new(0, 26, 0) };
+pub(crate) const TELEGRAM_BOT_TOKEN_FILE: Feature = Feature {
+    field: "telegram_configs.bot_token_file",
+    since: Version::new(0, 26, 0),
+};
 /// `msteams_configs[].webhook_url_file`: 0.27.0 (#3555; the integration itself is 0.26.0, #3324,
 /// but its URL is a credential, which promsite only writes as a file).
-pub(crate) const MSTEAMS_WEBHOOK_URL_FILE: Feature = Feature { field: "msteams_configs.webhook_url_file", since: Version::new(0, 27, 0) };
+pub(crate) const MSTEAMS_WEBHOOK_URL_FILE: Feature = Feature {
+    field: "msteams_configs.webhook_url_file",
+    since: Version::new(0, 27, 0),
+};
 /// `msteamsv2_configs`: 0.28.0 ("a new Microsoft Teams integration based on Flows", #4024).
-pub(crate) const MSTEAMSV2: Feature = Feature { field: "msteamsv2_configs", since: Version::new(0, 28, 0) };
+pub(crate) const MSTEAMSV2: Feature = Feature {
+    field: "msteamsv2_configs",
+    since: Version::new(0, 28, 0),
+};
 /// `wechat_configs[].api_secret_file`: 0.31.0 ("pass api secret via file", #4734).
-pub(crate) const WECHAT_API_SECRET_FILE: Feature = Feature { field: "wechat_configs.api_secret_file", since: Version::new(0, 31, 0) };
+pub(crate) const WECHAT_API_SECRET_FILE: Feature = Feature {
+    field: "wechat_configs.api_secret_file",
+    since: Version::new(0, 31, 0),
+};
 
 impl Feature {
     /// Whether `version` accepts this field; a problem naming the release that introduced it if not.
@@ -86,8 +126,14 @@ impl Feature {
             return Ok(());
         }
         Err(Problem::new(
-            format!("`{}` needs Alertmanager {} or newer, but the site targets {version}", self.field, self.since),
-            format!("Alertmanager added `{}` in {}: set `alertmanager.version` to {} or newer, or remove this setting", self.field, self.since, self.since),
+            format!(
+                "`{}` needs Alertmanager {} or newer, but the site targets {version}",
+                self.field, self.since
+            ),
+            format!(
+                "Alertmanager added `{}` in {}: set `alertmanager.version` to {} or newer, or remove this setting",
+                self.field, self.since, self.since
+            ),
         ))
     }
 }
@@ -99,7 +145,10 @@ mod tests {
     #[test]
     fn parses_tags_and_orders_releases() {
         assert_eq!(parse("v0.33.1").map(|v| v.to_string()), Ok("v0.33.1".to_owned()));
-        assert_eq!(parse("0.27.0-distroless").map(|v| v.to_string()), Ok("v0.27.0".to_owned()));
+        assert_eq!(
+            parse("0.27.0-distroless").map(|v| v.to_string()),
+            Ok("v0.27.0".to_owned())
+        );
         for bad in ["latest", "v0.27", "v0.x.1", "", "v1.2.3.4"] {
             assert!(parse(bad).is_err(), "{bad:?} accepted");
         }
@@ -107,6 +156,10 @@ mod tests {
         assert!(v("v0.26.0") < v("v0.27.0") && v("v0.9.0") < v("v0.10.0"));
         assert!(WEBHOOK_URL_FILE.check(v("v0.26.0")).is_ok());
         let problem = WEBHOOK_URL_FILE.check(v("v0.25.0")).expect_err("too old");
-        assert!(problem.message.contains("v0.26.0") && problem.message.contains("v0.25.0"), "{}", problem.message);
+        assert!(
+            problem.message.contains("v0.26.0") && problem.message.contains("v0.25.0"),
+            "{}",
+            problem.message
+        );
     }
 }

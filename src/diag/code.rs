@@ -193,7 +193,11 @@ impl Code {
 
     /// How severe a diagnostic with this code is.
     pub fn severity(self) -> super::Severity {
-        if self.is_warning() { super::Severity::Warning } else { super::Severity::Error }
+        if self.is_warning() {
+            super::Severity::Warning
+        } else {
+            super::Severity::Error
+        }
     }
 
     /// The code with this id, e.g. `schema::unknown-key`.

@@ -30,8 +30,19 @@ pub struct Example {
     pub fixed: &'static str,
 }
 
-const fn explanation(what: &'static str, why: &'static str, fix: &'static str, bad: &'static str, fixed: &'static str) -> Explanation {
-    Explanation { what, why, fix, example: Example { bad, fixed } }
+const fn explanation(
+    what: &'static str,
+    why: &'static str,
+    fix: &'static str,
+    bad: &'static str,
+    fixed: &'static str,
+) -> Explanation {
+    Explanation {
+        what,
+        why,
+        fix,
+        example: Example { bad, fixed },
+    }
 }
 
 impl Code {

@@ -17,7 +17,11 @@ pub const MAX_RENDERED: usize = 100;
 /// (source excerpt, label, help), then a summary line. Pure: the caller prints it.
 pub fn render(source: &SiteSource, diagnostics: Diagnostics, color: bool, width: usize) -> String {
     let (errors, warnings) = (diagnostics.error_count(), diagnostics.warning_count());
-    let theme = if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(width);
     let mut text = String::new();
     let sorted = diagnostics.sorted();
@@ -31,11 +35,19 @@ pub fn render(source: &SiteSource, diagnostics: Diagnostics, color: bool, width:
         text.push('\n');
     }
     if let Some(hidden) = sorted.len().checked_sub(MAX_RENDERED).filter(|&n| n > 0) {
-        text.push_str(&format!("{}: {hidden} more not shown (the first {MAX_RENDERED} are above; `--format json` lists all)\n", source.path));
+        text.push_str(&format!(
+            "{}: {hidden} more not shown (the first {MAX_RENDERED} are above; `--format json` lists all)\n",
+            source.path
+        ));
     }
     if errors + warnings > 0 {
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-        text.push_str(&format!("{}: {}, {}\n", source.path, plural(errors, "error"), plural(warnings, "warning")));
+        text.push_str(&format!(
+            "{}: {}, {}\n",
+            source.path,
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        ));
     }
     text
 }
@@ -108,7 +120,9 @@ pub fn json(diagnostics: &[Located]) -> String {
         diagnostics,
     };
     // Serializing plain strings and numbers cannot fail.
-    serde_json::to_string_pretty(&document).map(|text| text + "\n").unwrap_or_default()
+    serde_json::to_string_pretty(&document)
+        .map(|text| text + "\n")
+        .unwrap_or_default()
 }
 
 /// GitHub Actions workflow commands, one line per diagnostic, which GitHub shows as annotations
@@ -184,7 +198,9 @@ pub fn gitlab(diagnostics: &[Located]) -> String {
     let issues: Vec<CodeQualityIssue<'_>> = diagnostics
         .iter()
         .map(|d| {
-            let occurrence = seen.entry((d.file.as_str(), d.code.id(), d.message.as_str())).or_default();
+            let occurrence = seen
+                .entry((d.file.as_str(), d.code.id(), d.message.as_str()))
+                .or_default();
             let mut hasher = Sha256::new();
             for part in [d.file.as_str(), d.code.id(), d.message.as_str()] {
                 hasher.update(part.as_bytes());
@@ -209,11 +225,16 @@ pub fn gitlab(diagnostics: &[Located]) -> String {
                     Severity::Error => "major",
                     Severity::Warning => "minor",
                 },
-                location: CodeQualityLocation { path: &d.file, lines: CodeQualityLines { begin: d.line } },
+                location: CodeQualityLocation {
+                    path: &d.file,
+                    lines: CodeQualityLines { begin: d.line },
+                },
             }
         })
         .collect();
-    serde_json::to_string_pretty(&issues).map(|text| text + "\n").unwrap_or_default()
+    serde_json::to_string_pretty(&issues)
+        .map(|text| text + "\n")
+        .unwrap_or_default()
 }
 
 /// The long explanation of a code as Markdown: what, why, how to fix, and the example.
@@ -255,18 +276,50 @@ mod tests {
     fn locate_gives_one_based_positions_with_an_exclusive_end() {
         let located = sample();
         assert_eq!(located.len(), 2);
-        assert_eq!((located[0].line, located[0].column, located[0].end_line, located[0].end_column), (2, 1, 2, 5));
-        assert_eq!((located[1].line, located[1].column, located[1].end_line, located[1].end_column), (3, 1, 3, 10));
+        assert_eq!(
+            (
+                located[0].line,
+                located[0].column,
+                located[0].end_line,
+                located[0].end_column
+            ),
+            (2, 1, 2, 5)
+        );
+        assert_eq!(
+            (
+                located[1].line,
+                located[1].column,
+                located[1].end_line,
+                located[1].end_column
+            ),
+            (3, 1, 3, 10)
+        );
     }
 
     #[test]
     fn json_has_stable_field_names_and_counts() {
         let value: serde_json::Value = serde_json::from_str(&json(&sample())).expect("valid JSON");
         assert_eq!(value["version"], 1);
-        assert_eq!((value["errors"].as_u64(), value["warnings"].as_u64()), (Some(1), Some(1)));
+        assert_eq!(
+            (value["errors"].as_u64(), value["warnings"].as_u64()),
+            (Some(1), Some(1))
+        );
         let first = &value["diagnostics"][1];
         let keys: Vec<&str> = first.as_object().expect("object").keys().map(String::as_str).collect();
-        assert_eq!(keys, ["code", "column", "end_column", "end_line", "file", "help", "line", "message", "severity"]);
+        assert_eq!(
+            keys,
+            [
+                "code",
+                "column",
+                "end_column",
+                "end_line",
+                "file",
+                "help",
+                "line",
+                "message",
+                "severity"
+            ]
+        );
         assert_eq!(first["code"], "schema::unknown-key");
         assert_eq!(first["severity"], "error");
         assert_eq!(value["diagnostics"][0]["help"], serde_json::Value::Null);
@@ -276,7 +329,10 @@ mod tests {
     fn github_escapes_properties_and_data() {
         let text = github(&sample());
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], "::warning file=sites/a%2Cb%3Ac.toml,line=2,col=1,endLine=2,endColumn=5,title=prometheus%3A%3Aadmin-api::admin API");
+        assert_eq!(
+            lines[0],
+            "::warning file=sites/a%2Cb%3Ac.toml,line=2,col=1,endLine=2,endColumn=5,title=prometheus%3A%3Aadmin-api::admin API"
+        );
         assert_eq!(
             lines[1],
             "::error file=sites/a%2Cb%3Ac.toml,line=3,col=1,endLine=3,endColumn=10,title=schema%3A%3Aunknown-key::unknown key `retension` in `site` — did you mean `retention`?%0A100%25 sure"

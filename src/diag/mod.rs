@@ -49,7 +49,11 @@ pub struct Included {
 impl SiteSource {
     /// Wraps a path and text (with no included files).
     pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
-        Self { path: path.into(), text: text.into(), included: Included::default() }
+        Self {
+            path: path.into(),
+            text: text.into(),
+            included: Included::default(),
+        }
     }
 
     /// Adds the files the site names.
@@ -67,10 +71,20 @@ impl SiteSource {
     /// The display path and text of the file a diagnostic points into: the site file, or an
     /// included file shown by its path next to the site file's.
     pub fn file_of(&self, diagnostic: &Diagnostic) -> (String, Arc<str>) {
-        let Some(file) = &diagnostic.file else { return (self.path.clone(), Arc::clone(&self.text)) };
-        let dir = std::path::Path::new(&self.path).parent().map(|d| d.to_string_lossy().into_owned()).filter(|d| !d.is_empty());
+        let Some(file) = &diagnostic.file else {
+            return (self.path.clone(), Arc::clone(&self.text));
+        };
+        let dir = std::path::Path::new(&self.path)
+            .parent()
+            .map(|d| d.to_string_lossy().into_owned())
+            .filter(|d| !d.is_empty());
         let path = dir.map_or_else(|| file.clone(), |d| format!("{d}/{file}"));
-        let text = self.included.files.get(file).and_then(|r| r.as_ref().ok()).map_or_else(|| Arc::from(""), Arc::clone);
+        let text = self
+            .included
+            .files
+            .get(file)
+            .and_then(|r| r.as_ref().ok())
+            .map_or_else(|| Arc::from(""), Arc::clone);
         (path, text)
     }
 
@@ -89,7 +103,10 @@ pub(crate) struct Locator<'a> {
 
 impl<'a> Locator<'a> {
     pub(crate) fn new(source: &'a SiteSource) -> Self {
-        Self { source, site_lines: LineStarts::new(&source.text) }
+        Self {
+            source,
+            site_lines: LineStarts::new(&source.text),
+        }
     }
 
     /// Display path, line and column of `offset` in the file `diagnostic` points into.
@@ -109,7 +126,11 @@ struct LineStarts(Vec<usize>);
 
 impl LineStarts {
     fn new(text: &str) -> Self {
-        Self(std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect())
+        Self(
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
+        )
     }
 
     fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
@@ -150,12 +171,23 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error at `span`.
     pub fn error(code: Code, span: std::ops::Range<usize>, message: impl Into<String>) -> Self {
-        Self { code, severity: Severity::Error, message: message.into(), file: None, span, label: String::new(), help: None }
+        Self {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            file: None,
+            span,
+            label: String::new(),
+            help: None,
+        }
     }
 
     /// A warning at `span`.
     pub fn warning(code: Code, span: std::ops::Range<usize>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, ..Self::error(code, span, message) }
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(code, span, message)
+        }
     }
 
     /// Places the span in an included file instead of the site file.
@@ -182,7 +214,10 @@ impl Diagnostic {
     /// A miette report of this diagnostic against its source, for printing.
     pub fn report(&self, source: &SiteSource) -> Report {
         let (path, text) = source.file_of(self);
-        Report { diagnostic: self.clone(), source: NamedSource::new(path, text) }
+        Report {
+            diagnostic: self.clone(),
+            source: NamedSource::new(path, text),
+        }
     }
 }
 
@@ -225,7 +260,13 @@ impl Diagnostics {
     pub fn sorted(mut self) -> Vec<Diagnostic> {
         // The site file first, then each included file in path order.
         self.0.sort_by(|a, b| {
-            (&a.file, a.span.start, a.code, &a.message, a.span.end).cmp(&(&b.file, b.span.start, b.code, &b.message, b.span.end))
+            (&a.file, a.span.start, a.code, &a.message, a.span.end).cmp(&(
+                &b.file,
+                b.span.start,
+                b.code,
+                &b.message,
+                b.span.end,
+            ))
         });
         self.0.dedup();
         self.0
@@ -268,7 +309,10 @@ impl miette::Diagnostic for Report {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.diagnostic.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {

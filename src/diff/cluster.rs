@@ -30,7 +30,13 @@ pub trait LiveSource {
     /// The live object, `None` when it does not exist.
     fn get(&mut self, resource: &Resource, namespace: Option<&str>, name: &str) -> Result<Option<Value>, LiveError>;
     /// Server-side apply of `object` in dry-run mode, as field manager `promsite`, forcing conflicts.
-    fn dry_run_apply(&mut self, resource: &Resource, namespace: Option<&str>, name: &str, object: &Value) -> Result<DryRun, LiveError>;
+    fn dry_run_apply(
+        &mut self,
+        resource: &Resource,
+        namespace: Option<&str>,
+        name: &str,
+        object: &Value,
+    ) -> Result<DryRun, LiveError>;
     /// Objects of `resource` in every namespace matching a label selector (`k=v,k=v`);
     /// [`LiveError::NotServed`] when the cluster does not serve the resource at all.
     fn list(&mut self, resource: &Resource, selector: &str) -> Result<Vec<Value>, LiveError>;
@@ -51,7 +57,9 @@ pub enum LiveError {
     #[error("{0}")]
     Config(String),
     /// RBAC refused a request (403).
-    #[error("permission denied: cannot {verb} {resource} {scope}; grant `{verb}` on `{resource}` to this user (the server said: {message})")]
+    #[error(
+        "permission denied: cannot {verb} {resource} {scope}; grant `{verb}` on `{resource}` to this user (the server said: {message})"
+    )]
     Forbidden {
         /// The RBAC verb.
         verb: &'static str,
@@ -182,7 +190,10 @@ impl Report {
     /// The one-line summary: `1 to create, 2 to change, 0 to prune, 40 unchanged`.
     pub fn summary(&self) -> String {
         let (create, change, prune) = self.counts();
-        format!("{create} to create, {change} to change, {prune} to prune, {} unchanged", self.unchanged)
+        format!(
+            "{create} to create, {change} to change, {prune} to prune, {} unchanged",
+            self.unchanged
+        )
     }
 
     /// The report as one JSON document for bots; Secret values are masked as in the text.
@@ -237,7 +248,10 @@ pub fn compiled_objects(site: &Compiled) -> Result<Vec<(ObjectKey, Value)>, Live
         .chain(std::iter::once(generated))
         .map(|(key, object)| match serde_json::to_value(&object) {
             Ok(value) => Ok((key, value)),
-            Err(e) => Err(LiveError::Internal(format!("cannot serialize {} `{}`: {e}", key.kind, key.name))),
+            Err(e) => Err(LiveError::Internal(format!(
+                "cannot serialize {} `{}`: {e}",
+                key.kind, key.name
+            ))),
         })
         .collect()
 }
@@ -258,31 +272,52 @@ pub fn compare(site: &str, compiled: &[(ObjectKey, Value)], source: &mut dyn Liv
         let items = match source.list(resource, &selector) {
             Ok(items) => items,
             Err(LiveError::NotServed { .. }) if !kinds.contains(&(resource.group, resource.kind)) => continue,
-            Err(LiveError::NotServed { resource: crd }) if resource.is_custom() => return Err(LiveError::MissingCrd { crd, site: site.to_owned() }),
+            Err(LiveError::NotServed { resource: crd }) if resource.is_custom() => {
+                return Err(LiveError::MissingCrd {
+                    crd,
+                    site: site.to_owned(),
+                });
+            }
             Err(e) => return Err(e),
         };
         for item in items {
             // The operator's own objects can carry the labels of the resource they come from;
             // they go with their owner, so they are never pruned.
-            if item.pointer("/metadata/ownerReferences").and_then(Value::as_array).is_some_and(|owners| !owners.is_empty()) {
+            if item
+                .pointer("/metadata/ownerReferences")
+                .and_then(Value::as_array)
+                .is_some_and(|owners| !owners.is_empty())
+            {
                 continue;
             }
             let key = live_key(resource, &item);
             managed.insert(key, item);
         }
     }
-    let mut report = Report { site: site.to_owned(), changes: Vec::new(), unchanged: 0, dry_run_refused: None };
+    let mut report = Report {
+        site: site.to_owned(),
+        changes: Vec::new(),
+        unchanged: 0,
+        dry_run_refused: None,
+    };
     for (key, object) in compiled {
-        let resource = resources::lookup(key.group, key.kind).ok_or_else(|| LiveError::Internal(format!("no API resource known for kind {}", key.kind)))?;
+        let resource = resources::lookup(key.group, key.kind)
+            .ok_or_else(|| LiveError::Internal(format!("no API resource known for kind {}", key.kind)))?;
         let namespace = key.namespace.as_deref();
         // The list above found every missing CRD, unless the server changed since.
         let crd_missing = |e: LiveError| match e {
-            LiveError::NotServed { resource: crd } if resource.is_custom() => LiveError::MissingCrd { crd, site: site.to_owned() },
+            LiveError::NotServed { resource: crd } if resource.is_custom() => LiveError::MissingCrd {
+                crd,
+                site: site.to_owned(),
+            },
             other => other,
         };
         let live = source.get(resource, namespace, &key.name).map_err(crd_missing)?;
         let applied = if report.dry_run_refused.is_none() {
-            match source.dry_run_apply(resource, namespace, &key.name, object).map_err(crd_missing)? {
+            match source
+                .dry_run_apply(resource, namespace, &key.name, object)
+                .map_err(crd_missing)?
+            {
                 DryRun::Applied(applied) => Some(applied),
                 DryRun::Refused(why) => {
                     report.dry_run_refused = Some(why);
@@ -294,7 +329,11 @@ pub fn compare(site: &str, compiled: &[(ObjectKey, Value)], source: &mut dyn Liv
         };
         let (comparison, mut before, mut after) = match applied {
             Some(applied) => (Comparison::ServerDryRun, live, applied),
-            None => (Comparison::PromsiteFields, live.map(|live| normalize::project(&live, object)), object.clone()),
+            None => (
+                Comparison::PromsiteFields,
+                live.map(|live| normalize::project(&live, object)),
+                object.clone(),
+            ),
         };
         if let Some(before) = before.as_mut() {
             strip_server_fields(before);
@@ -305,8 +344,19 @@ pub fn compare(site: &str, compiled: &[(ObjectKey, Value)], source: &mut dyn Liv
             continue;
         }
         mask_secrets(before.as_mut(), Some(&mut after));
-        let action = if before.is_some() { Action::Change } else { Action::Create };
-        report.changes.push(change(action, comparison, resource, key, before.as_ref(), Some(&after))?);
+        let action = if before.is_some() {
+            Action::Change
+        } else {
+            Action::Create
+        };
+        report.changes.push(change(
+            action,
+            comparison,
+            resource,
+            key,
+            before.as_ref(),
+            Some(&after),
+        )?);
     }
     for (key, mut live) in managed {
         if wanted.contains(&key) {
@@ -314,10 +364,20 @@ pub fn compare(site: &str, compiled: &[(ObjectKey, Value)], source: &mut dyn Liv
         }
         strip_server_fields(&mut live);
         mask_secrets(Some(&mut live), None);
-        let resource = resources::lookup(key.group, key.kind).ok_or_else(|| LiveError::Internal(format!("no API resource known for kind {}", key.kind)))?;
-        report.changes.push(change(Action::Prune, Comparison::LiveObject, resource, &key, Some(&live), None)?);
+        let resource = resources::lookup(key.group, key.kind)
+            .ok_or_else(|| LiveError::Internal(format!("no API resource known for kind {}", key.kind)))?;
+        report.changes.push(change(
+            Action::Prune,
+            Comparison::LiveObject,
+            resource,
+            &key,
+            Some(&live),
+            None,
+        )?);
     }
-    report.changes.sort_by(|a, b| a.file.path.cmp(&b.file.path).then(a.action.cmp(&b.action)));
+    report
+        .changes
+        .sort_by(|a, b| a.file.path.cmp(&b.file.path).then(a.action.cmp(&b.action)));
     Ok(report)
 }
 
@@ -327,14 +387,30 @@ fn live_key(resource: &'static Resource, item: &Value) -> ObjectKey {
     ObjectKey {
         group: resource.group,
         kind: resource.kind,
-        namespace: if resource.namespaced { text("/metadata/namespace") } else { None },
+        namespace: if resource.namespaced {
+            text("/metadata/namespace")
+        } else {
+            None
+        },
         name: text("/metadata/name").unwrap_or_default(),
     }
 }
 
-fn change(action: Action, comparison: Comparison, resource: &Resource, key: &ObjectKey, live: Option<&Value>, compiled: Option<&Value>) -> Result<ObjectChange, LiveError> {
+fn change(
+    action: Action,
+    comparison: Comparison,
+    resource: &Resource,
+    key: &ObjectKey,
+    live: Option<&Value>,
+    compiled: Option<&Value>,
+) -> Result<ObjectChange, LiveError> {
     let yaml = |value: Option<&Value>| {
-        value.map(|v| crate::yaml::to_string(v).map_err(|e| LiveError::Internal(format!("cannot serialize {}: {e}", key.name)))).transpose()
+        value
+            .map(|v| {
+                crate::yaml::to_string(v)
+                    .map_err(|e| LiveError::Internal(format!("cannot serialize {}: {e}", key.name)))
+            })
+            .transpose()
     };
     Ok(ObjectChange {
         action,
@@ -343,7 +419,11 @@ fn change(action: Action, comparison: Comparison, resource: &Resource, key: &Obj
         kind: resource.kind,
         namespace: key.namespace.clone(),
         name: key.name.clone(),
-        file: FileDiff { path: layout::object_path(key), old: yaml(live)?, new: yaml(compiled)? },
+        file: FileDiff {
+            path: layout::object_path(key),
+            old: yaml(live)?,
+            new: yaml(compiled)?,
+        },
     })
 }
 
@@ -367,7 +447,13 @@ mod tests {
             Ok(self.live.clone())
         }
 
-        fn dry_run_apply(&mut self, _: &Resource, _: Option<&str>, _: &str, object: &Value) -> Result<DryRun, LiveError> {
+        fn dry_run_apply(
+            &mut self,
+            _: &Resource,
+            _: Option<&str>,
+            _: &str,
+            object: &Value,
+        ) -> Result<DryRun, LiveError> {
             self.patches += 1;
             if self.refuse {
                 return Ok(DryRun::Refused("405".to_owned()));
@@ -380,7 +466,9 @@ mod tests {
 
         fn list(&mut self, resource: &Resource, _: &str) -> Result<Vec<Value>, LiveError> {
             if self.crd_missing && resource.kind == "Prometheus" {
-                return Err(LiveError::NotServed { resource: resource.qualified() });
+                return Err(LiveError::NotServed {
+                    resource: resource.qualified(),
+                });
             }
             Ok(Vec::new())
         }
@@ -391,20 +479,41 @@ mod tests {
     }
 
     fn compiled(value: &str) -> Vec<(ObjectKey, Value)> {
-        vec![(ObjectKey { group: "", kind: "Secret", namespace: Some("m".to_owned()), name: "s".to_owned() }, secret(value))]
+        vec![(
+            ObjectKey {
+                group: "",
+                kind: "Secret",
+                namespace: Some("m".to_owned()),
+                name: "s".to_owned(),
+            },
+            secret(value),
+        )]
     }
 
     #[test]
     fn secret_changes_show_masked_and_server_fields_never() {
         let mut live = secret("bGl2ZS1zZWNyZXQ=");
         live["metadata"]["resourceVersion"] = json!("7");
-        live["metadata"]["annotations"] = json!({"kubectl.kubernetes.io/last-applied-configuration": "{\"data\":{\"k\":\"bGl2ZS1zZWNyZXQ=\"}}"});
-        let mut fake = Fake { live: Some(live), refuse: false, crd_missing: false, patches: 0 };
+        live["metadata"]["annotations"] =
+            json!({"kubectl.kubernetes.io/last-applied-configuration": "{\"data\":{\"k\":\"bGl2ZS1zZWNyZXQ=\"}}"});
+        let mut fake = Fake {
+            live: Some(live),
+            refuse: false,
+            crd_missing: false,
+            patches: 0,
+        };
         let report = compare("site", &compiled("bmV3LXNlY3JldA=="), &mut fake).expect("compared");
         assert_eq!(report.counts(), (0, 1, 0));
         let text = report.changes[0].file.unified();
         assert!(text.contains("-  k: \"*** (before)\"\n+  k: \"*** (after)\""), "{text}");
-        for hidden in ["bGl2ZS1zZWNyZXQ=", "bmV3LXNlY3JldA==", "last-applied", "resourceVersion", "managedFields", "uid"] {
+        for hidden in [
+            "bGl2ZS1zZWNyZXQ=",
+            "bmV3LXNlY3JldA==",
+            "last-applied",
+            "resourceVersion",
+            "managedFields",
+            "uid",
+        ] {
             assert!(!text.contains(hidden), "{hidden} shows in {text}");
         }
         assert_eq!(report.changes[0].comparison, Comparison::ServerDryRun);
@@ -414,11 +523,19 @@ mod tests {
     fn a_refused_dry_run_is_asked_once_and_the_fields_promsite_sets_are_compared() {
         let mut live = secret("c2FtZQ==");
         live["metadata"]["labels"]["added-by-someone"] = json!("x");
-        let mut fake = Fake { live: Some(live), refuse: true, crd_missing: false, patches: 0 };
-        let objects: Vec<(ObjectKey, Value)> = compiled("c2FtZQ==").into_iter().chain(compiled("c2FtZQ==").into_iter().map(|(mut key, value)| {
-            key.name = "t".to_owned();
-            (key, value)
-        })).collect();
+        let mut fake = Fake {
+            live: Some(live),
+            refuse: true,
+            crd_missing: false,
+            patches: 0,
+        };
+        let objects: Vec<(ObjectKey, Value)> = compiled("c2FtZQ==")
+            .into_iter()
+            .chain(compiled("c2FtZQ==").into_iter().map(|(mut key, value)| {
+                key.name = "t".to_owned();
+                (key, value)
+            }))
+            .collect();
         let report = compare("site", &objects, &mut fake).expect("compared");
         assert_eq!((report.counts(), report.unchanged, fake.patches), ((0, 0, 0), 2, 1));
         assert_eq!(report.dry_run_refused.as_deref(), Some("405"));
@@ -426,12 +543,29 @@ mod tests {
 
     #[test]
     fn a_missing_crd_matters_only_for_kinds_the_site_emits() {
-        let mut fake = Fake { live: None, refuse: false, crd_missing: true, patches: 0 };
-        let report = compare("site", &compiled("eA=="), &mut fake).expect("no Prometheus compiled: the CRD is not needed");
+        let mut fake = Fake {
+            live: None,
+            refuse: false,
+            crd_missing: true,
+            patches: 0,
+        };
+        let report =
+            compare("site", &compiled("eA=="), &mut fake).expect("no Prometheus compiled: the CRD is not needed");
         assert_eq!(report.counts(), (1, 0, 0));
-        let prometheus = (ObjectKey { group: "monitoring.coreos.com", kind: "Prometheus", namespace: Some("m".to_owned()), name: "k8s".to_owned() }, json!({}));
+        let prometheus = (
+            ObjectKey {
+                group: "monitoring.coreos.com",
+                kind: "Prometheus",
+                namespace: Some("m".to_owned()),
+                name: "k8s".to_owned(),
+            },
+            json!({}),
+        );
         let error = compare("site", &[prometheus], &mut fake).expect_err("the CRD is needed");
-        assert!(matches!(&error, LiveError::MissingCrd { crd, .. } if crd == "prometheuses.monitoring.coreos.com"), "{error}");
+        assert!(
+            matches!(&error, LiveError::MissingCrd { crd, .. } if crd == "prometheuses.monitoring.coreos.com"),
+            "{error}"
+        );
         assert!(error.to_string().contains("out/site/setup/"), "{error}");
     }
 }

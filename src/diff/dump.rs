@@ -25,10 +25,15 @@ pub struct DumpSource {
 impl DumpSource {
     /// Reads and parses a dump file.
     pub fn read(path: &Path) -> Result<Self, LiveError> {
-        let error = |reason: String| LiveError::Dump { path: path.display().to_string(), reason };
+        let error = |reason: String| LiveError::Dump {
+            path: path.display().to_string(),
+            reason,
+        };
         let size = std::fs::metadata(path).map_err(|e| error(e.to_string()))?.len();
         if size > MAX_DUMP_BYTES {
-            return Err(error(format!("{size} bytes is more than the {MAX_DUMP_BYTES} a dump may have")));
+            return Err(error(format!(
+                "{size} bytes is more than the {MAX_DUMP_BYTES} a dump may have"
+            )));
         }
         let text = std::fs::read_to_string(path).map_err(|e| error(e.to_string()))?;
         Self::parse(&text).map_err(error)
@@ -41,7 +46,11 @@ impl DumpSource {
         for document in documents.into_iter().filter(|d| !d.is_null()) {
             let kind = document.get("kind").and_then(Value::as_str).unwrap_or_default();
             if kind.ends_with("List") && document.get("items").is_some() {
-                let items = document.get("items").and_then(Value::as_array).cloned().unwrap_or_default();
+                let items = document
+                    .get("items")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
                 for item in items {
                     source.insert(item)?;
                 }
@@ -54,10 +63,16 @@ impl DumpSource {
 
     fn insert(&mut self, object: Value) -> Result<(), String> {
         let text = |pointer: &str| object.pointer(pointer).and_then(Value::as_str).map(str::to_owned);
-        let (Some(api_version), Some(kind), Some(name)) = (text("/apiVersion"), text("/kind"), text("/metadata/name")) else {
+        let (Some(api_version), Some(kind), Some(name)) = (text("/apiVersion"), text("/kind"), text("/metadata/name"))
+        else {
             return Err("every object needs apiVersion, kind and metadata.name".to_owned());
         };
-        let key = (group_of(&api_version).to_owned(), kind, text("/metadata/namespace"), name);
+        let key = (
+            group_of(&api_version).to_owned(),
+            kind,
+            text("/metadata/namespace"),
+            name,
+        );
         self.objects.insert(key, object);
         Ok(())
     }
@@ -75,12 +90,19 @@ impl DumpSource {
 
 impl LiveSource for DumpSource {
     fn get(&mut self, resource: &Resource, namespace: Option<&str>, name: &str) -> Result<Option<Value>, LiveError> {
-        let key = (resource.group.to_owned(), resource.kind.to_owned(), namespace.map(str::to_owned), name.to_owned());
+        let key = (
+            resource.group.to_owned(),
+            resource.kind.to_owned(),
+            namespace.map(str::to_owned),
+            name.to_owned(),
+        );
         Ok(self.objects.get(&key).cloned())
     }
 
     fn dry_run_apply(&mut self, _: &Resource, _: Option<&str>, _: &str, _: &Value) -> Result<DryRun, LiveError> {
-        Ok(DryRun::Refused("a dump file has no server to dry-run an apply".to_owned()))
+        Ok(DryRun::Refused(
+            "a dump file has no server to dry-run an apply".to_owned(),
+        ))
     }
 
     fn list(&mut self, resource: &Resource, selector: &str) -> Result<Vec<Value>, LiveError> {
@@ -89,7 +111,15 @@ impl LiveSource for DumpSource {
             .objects
             .iter()
             .filter(|((group, kind, _, _), _)| group == resource.group && kind == resource.kind)
-            .filter(|(_, object)| wanted.iter().all(|(k, v)| object.pointer("/metadata/labels").and_then(|l| l.get(*k)).and_then(Value::as_str) == Some(*v)))
+            .filter(|(_, object)| {
+                wanted.iter().all(|(k, v)| {
+                    object
+                        .pointer("/metadata/labels")
+                        .and_then(|l| l.get(*k))
+                        .and_then(Value::as_str)
+                        == Some(*v)
+                })
+            })
             .map(|(_, object)| object.clone())
             .collect())
     }
@@ -111,6 +141,9 @@ mod tests {
         let selected = dump.list(config_maps, "tier=web").expect("list");
         assert_eq!(selected.len(), 1);
         assert_eq!(selected[0]["metadata"]["name"], "a");
-        assert!(DumpSource::parse("kind: ConfigMap\n").is_err(), "an object without apiVersion is refused");
+        assert!(
+            DumpSource::parse("kind: ConfigMap\n").is_err(),
+            "an object without apiVersion is refused"
+        );
     }
 }

@@ -43,17 +43,29 @@ impl KubeSource {
             .enable_all()
             .build()
             .map_err(|e| LiveError::Config(format!("cannot start the Kubernetes client: {e}")))?;
-        let kube_options = KubeConfigOptions { context: options.context.clone(), ..KubeConfigOptions::default() };
+        let kube_options = KubeConfigOptions {
+            context: options.context.clone(),
+            ..KubeConfigOptions::default()
+        };
         let mut config = runtime.block_on(async {
             match (&options.kubeconfig, &options.context) {
                 (Some(path), _) => {
-                    let file = Kubeconfig::read_from(path).map_err(|e| LiveError::Config(format!("cannot use kubeconfig {}: {}", path.display(), chain(&e))))?;
-                    kube::Config::from_custom_kubeconfig(file, &kube_options).await.map_err(|e| kubeconfig_error(&e, options))
+                    let file = Kubeconfig::read_from(path).map_err(|e| {
+                        LiveError::Config(format!("cannot use kubeconfig {}: {}", path.display(), chain(&e)))
+                    })?;
+                    kube::Config::from_custom_kubeconfig(file, &kube_options)
+                        .await
+                        .map_err(|e| kubeconfig_error(&e, options))
                 }
-                (None, Some(_)) => kube::Config::from_kubeconfig(&kube_options).await.map_err(|e| kubeconfig_error(&e, options)),
-                (None, None) => kube::Config::infer()
+                (None, Some(_)) => kube::Config::from_kubeconfig(&kube_options)
                     .await
-                    .map_err(|e| LiveError::Config(format!("no Kubernetes configuration found (kubeconfig or in-cluster): {}", chain(&e)))),
+                    .map_err(|e| kubeconfig_error(&e, options)),
+                (None, None) => kube::Config::infer().await.map_err(|e| {
+                    LiveError::Config(format!(
+                        "no Kubernetes configuration found (kubeconfig or in-cluster): {}",
+                        chain(&e)
+                    ))
+                }),
             }
         })?;
         config.connect_timeout = Some(CONNECT_TIMEOUT);
@@ -61,7 +73,8 @@ impl KubeSource {
         let client = {
             // Building the client's connector needs the runtime's context.
             let _entered = runtime.enter();
-            kube::Client::try_from(config).map_err(|e| LiveError::Config(format!("cannot build a client for {url}: {}", chain(&e))))?
+            kube::Client::try_from(config)
+                .map_err(|e| LiveError::Config(format!("cannot build a client for {url}: {}", chain(&e))))?
         };
         Ok(Self { runtime, client, url })
     }
@@ -89,13 +102,30 @@ impl KubeSource {
     fn error(&self, error: kube::Error, verb: &'static str, resource: &Resource, namespace: Option<&str>) -> LiveError {
         let scope = LiveError::scope(resource, namespace);
         match error {
-            kube::Error::Api(status) if status.code == 403 => LiveError::Forbidden { verb, resource: resource.qualified(), scope, message: status.message },
-            kube::Error::Api(status) if status.code == 401 => {
-                LiveError::Config(format!("the API server at {} did not accept the credentials (401 Unauthorized): {}", self.url, status.message))
+            kube::Error::Api(status) if status.code == 403 => LiveError::Forbidden {
+                verb,
+                resource: resource.qualified(),
+                scope,
+                message: status.message,
+            },
+            kube::Error::Api(status) if status.code == 401 => LiveError::Config(format!(
+                "the API server at {} did not accept the credentials (401 Unauthorized): {}",
+                self.url, status.message
+            )),
+            kube::Error::Api(status) => LiveError::Api {
+                verb,
+                resource: resource.qualified(),
+                scope,
+                code: status.code,
+                message: status.message,
+            },
+            kube::Error::Auth(e) => {
+                LiveError::Config(format!("cannot get credentials for {}: {}", self.url, chain(&e)))
             }
-            kube::Error::Api(status) => LiveError::Api { verb, resource: resource.qualified(), scope, code: status.code, message: status.message },
-            kube::Error::Auth(e) => LiveError::Config(format!("cannot get credentials for {}: {}", self.url, chain(&e))),
-            other => LiveError::Unreachable { url: self.url.clone(), reason: chain(&other) },
+            other => LiveError::Unreachable {
+                url: self.url.clone(),
+                reason: chain(&other),
+            },
         }
     }
 }
@@ -111,20 +141,30 @@ impl LiveSource for KubeSource {
         let api = self.api(resource, namespace);
         match self.runtime.block_on(api.get(name)) {
             Ok(object) => to_value(object).map(Some),
-            Err(kube::Error::Api(status)) if type_not_served(&status) => Err(LiveError::NotServed { resource: resource.qualified() }),
+            Err(kube::Error::Api(status)) if type_not_served(&status) => Err(LiveError::NotServed {
+                resource: resource.qualified(),
+            }),
             Err(kube::Error::Api(status)) if status.code == 404 => Ok(None),
             Err(e) => Err(self.error(e, "get", resource, namespace)),
         }
     }
 
-    fn dry_run_apply(&mut self, resource: &Resource, namespace: Option<&str>, name: &str, object: &Value) -> Result<DryRun, LiveError> {
+    fn dry_run_apply(
+        &mut self,
+        resource: &Resource,
+        namespace: Option<&str>,
+        name: &str,
+        object: &Value,
+    ) -> Result<DryRun, LiveError> {
         let api = self.api(resource, namespace);
         let params = PatchParams::apply(FIELD_MANAGER).force().dry_run();
         match self.runtime.block_on(api.patch(name, &params, &Patch::Apply(object))) {
             Ok(applied) => to_value(applied).map(DryRun::Applied),
             // Servers without server-side apply or dry run (or a proxy in front) refuse the method or
             // the media type; the caller then compares only promsite's fields.
-            Err(kube::Error::Api(status)) if matches!(status.code, 405 | 415) => Ok(DryRun::Refused(format!("{} {}", status.code, status.message).trim().to_owned())),
+            Err(kube::Error::Api(status)) if matches!(status.code, 405 | 415) => Ok(DryRun::Refused(
+                format!("{} {}", status.code, status.message).trim().to_owned(),
+            )),
             Err(e) => Err(self.error(e, "patch", resource, namespace)),
         }
     }
@@ -145,7 +185,9 @@ impl LiveSource for KubeSource {
                     Ok(value)
                 })
                 .collect(),
-            Err(kube::Error::Api(status)) if status.code == 404 => Err(LiveError::NotServed { resource: resource.qualified() }),
+            Err(kube::Error::Api(status)) if status.code == 404 => Err(LiveError::NotServed {
+                resource: resource.qualified(),
+            }),
             Err(e) => Err(self.error(e, "list", resource, None)),
         }
     }
@@ -156,8 +198,15 @@ fn to_value(object: DynamicObject) -> Result<Value, LiveError> {
 }
 
 fn kubeconfig_error(error: &kube::config::KubeconfigError, options: &ClusterOptions) -> LiveError {
-    let file = options.kubeconfig.as_ref().map_or_else(|| "the kubeconfig".to_owned(), |path| format!("kubeconfig {}", path.display()));
-    let context = options.context.as_ref().map(|c| format!(" (context `{c}`)")).unwrap_or_default();
+    let file = options.kubeconfig.as_ref().map_or_else(
+        || "the kubeconfig".to_owned(),
+        |path| format!("kubeconfig {}", path.display()),
+    );
+    let context = options
+        .context
+        .as_ref()
+        .map(|c| format!(" (context `{c}`)"))
+        .unwrap_or_default();
     LiveError::Config(format!("cannot use {file}{context}: {}", chain(error)))
 }
 

@@ -36,9 +36,21 @@ impl FileDiff {
     pub fn unified(&self) -> String {
         let old = self.old.as_deref().unwrap_or("");
         let new = self.new.as_deref().unwrap_or("");
-        let a = if self.old.is_some() { format!("a/{}", self.path) } else { "/dev/null".to_owned() };
-        let b = if self.new.is_some() { format!("b/{}", self.path) } else { "/dev/null".to_owned() };
-        let mut text = TextDiff::from_lines(old, new).unified_diff().context_radius(3).header(&a, &b).to_string();
+        let a = if self.old.is_some() {
+            format!("a/{}", self.path)
+        } else {
+            "/dev/null".to_owned()
+        };
+        let b = if self.new.is_some() {
+            format!("b/{}", self.path)
+        } else {
+            "/dev/null".to_owned()
+        };
+        let mut text = TextDiff::from_lines(old, new)
+            .unified_diff()
+            .context_radius(3)
+            .header(&a, &b)
+            .to_string();
         if !text.ends_with('\n') {
             text.push('\n');
         }
@@ -52,7 +64,11 @@ impl FileDiff {
 pub fn read_dir(dir: &Path, compiled: &Tree) -> Result<Tree, WriteError> {
     let io_error = |path: &Path| {
         let path = path.to_owned();
-        move |source: io::Error| WriteError::Io { action: "cannot read", path, source }
+        move |source: io::Error| WriteError::Io {
+            action: "cannot read",
+            path,
+            source,
+        }
     };
     let wanted: Option<BTreeSet<String>> = match generated_files(dir) {
         Ok(Some(mut files)) => {
@@ -66,7 +82,11 @@ pub fn read_dir(dir: &Path, compiled: &Tree) -> Result<Tree, WriteError> {
     };
     let mut tree = Tree::new();
     for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
-        let entry = entry.map_err(|e| WriteError::Io { action: "cannot read", path: e.path().unwrap_or(dir).to_owned(), source: e.into() })?;
+        let entry = entry.map_err(|e| WriteError::Io {
+            action: "cannot read",
+            path: e.path().unwrap_or(dir).to_owned(),
+            source: e.into(),
+        })?;
         if !entry.file_type().is_file() {
             continue;
         }
@@ -87,7 +107,11 @@ pub fn diff(on_disk: &Tree, compiled: &Tree) -> Vec<FileDiff> {
         .filter_map(|path| {
             let old = on_disk.get(path);
             let new = compiled.get(path);
-            (old != new).then(|| FileDiff { path: path.clone(), old: old.cloned(), new: new.cloned() })
+            (old != new).then(|| FileDiff {
+                path: path.clone(),
+                old: old.cloned(),
+                new: new.cloned(),
+            })
         })
         .collect()
 }

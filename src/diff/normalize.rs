@@ -33,7 +33,9 @@ pub const MASK_AFTER: &str = "*** (after)";
 pub fn strip_server_fields(object: &mut Value) {
     let Some(map) = object.as_object_mut() else { return };
     map.remove("status");
-    let Some(Value::Object(metadata)) = map.get_mut("metadata") else { return };
+    let Some(Value::Object(metadata)) = map.get_mut("metadata") else {
+        return;
+    };
     for field in SERVER_METADATA {
         metadata.remove(*field);
     }
@@ -43,7 +45,10 @@ pub fn strip_server_fields(object: &mut Value) {
         }
     }
     for field in ["annotations", "labels"] {
-        if metadata.get(field).is_some_and(|value| value.as_object().is_some_and(Map::is_empty) || value.is_null()) {
+        if metadata
+            .get(field)
+            .is_some_and(|value| value.as_object().is_some_and(Map::is_empty) || value.is_null())
+        {
             metadata.remove(field);
         }
     }
@@ -55,18 +60,29 @@ pub fn strip_server_fields(object: &mut Value) {
 pub fn project(live: &Value, compiled: &Value) -> Value {
     match (live, compiled) {
         (Value::Object(live), Value::Object(compiled)) => Value::Object(
-            compiled.iter().filter_map(|(key, wanted)| live.get(key).map(|value| (key.clone(), project(value, wanted)))).collect(),
+            compiled
+                .iter()
+                .filter_map(|(key, wanted)| live.get(key).map(|value| (key.clone(), project(value, wanted))))
+                .collect(),
         ),
-        (Value::Array(live), Value::Array(compiled)) => {
-            Value::Array(live.iter().enumerate().map(|(i, value)| compiled.get(i).map_or_else(|| value.clone(), |wanted| project(value, wanted))).collect())
-        }
+        (Value::Array(live), Value::Array(compiled)) => Value::Array(
+            live.iter()
+                .enumerate()
+                .map(|(i, value)| {
+                    compiled
+                        .get(i)
+                        .map_or_else(|| value.clone(), |wanted| project(value, wanted))
+                })
+                .collect(),
+        ),
         _ => live.clone(),
     }
 }
 
 /// Whether an object is a core Secret.
 pub fn is_secret(object: &Value) -> bool {
-    object.get("kind").and_then(Value::as_str) == Some("Secret") && object.get("apiVersion").and_then(Value::as_str) == Some("v1")
+    object.get("kind").and_then(Value::as_str) == Some("Secret")
+        && object.get("apiVersion").and_then(Value::as_str) == Some("v1")
 }
 
 /// Masks the values of a Secret's `data` and `stringData` on both sides of a comparison: a key
@@ -102,7 +118,11 @@ fn mask_field(object: &mut Value, field: &str, ours: Option<&Value>, theirs: Opt
         .iter()
         .map(|(key, value)| {
             let other = theirs.and_then(|t| t.get(key));
-            let mask = if other.is_some_and(|other| other != value) { changed } else { MASK };
+            let mask = if other.is_some_and(|other| other != value) {
+                changed
+            } else {
+                MASK
+            };
             (key.clone(), Value::String(mask.to_owned()))
         })
         .collect();
@@ -129,14 +149,21 @@ mod tests {
             "status": {"phase": "Active"}
         });
         strip_server_fields(&mut live);
-        assert_eq!(live, json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x", "namespace": "monitoring", "labels": {"a": "b"}}, "data": {"k": "v"}}));
+        assert_eq!(
+            live,
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x", "namespace": "monitoring", "labels": {"a": "b"}}, "data": {"k": "v"}})
+        );
     }
 
     #[test]
     fn projection_keeps_only_compiled_fields() {
         let live = json!({"spec": {"replicas": 2, "clusterIP": "10.0.0.1", "ports": [{"name": "web", "port": 9090, "protocol": "TCP"}, {"name": "extra"}]}, "extra": 1});
-        let compiled = json!({"spec": {"replicas": 1, "ports": [{"name": "web", "port": 9091}], "selector": {"a": "b"}}});
-        assert_eq!(project(&live, &compiled), json!({"spec": {"replicas": 2, "ports": [{"name": "web", "port": 9090}, {"name": "extra"}]}}));
+        let compiled =
+            json!({"spec": {"replicas": 1, "ports": [{"name": "web", "port": 9091}], "selector": {"a": "b"}}});
+        assert_eq!(
+            project(&live, &compiled),
+            json!({"spec": {"replicas": 2, "ports": [{"name": "web", "port": 9090}, {"name": "extra"}]}})
+        );
     }
 
     #[test]
@@ -145,8 +172,14 @@ mod tests {
         let mut before = secret(json!({"same": "c2FtZQ==", "changed": "b2xk", "gone": "eA=="}));
         let mut after = secret(json!({"same": "c2FtZQ==", "changed": "bmV3", "added": "eQ=="}));
         mask_secrets(Some(&mut before), Some(&mut after));
-        assert_eq!(before["data"], json!({"same": MASK, "changed": MASK_BEFORE, "gone": MASK}));
-        assert_eq!(after["data"], json!({"same": MASK, "changed": MASK_AFTER, "added": MASK}));
+        assert_eq!(
+            before["data"],
+            json!({"same": MASK, "changed": MASK_BEFORE, "gone": MASK})
+        );
+        assert_eq!(
+            after["data"],
+            json!({"same": MASK, "changed": MASK_AFTER, "added": MASK})
+        );
         let mut config_map = json!({"apiVersion": "v1", "kind": "ConfigMap", "data": {"k": "visible"}});
         mask_secrets(Some(&mut config_map), None);
         assert_eq!(config_map["data"]["k"], "visible");

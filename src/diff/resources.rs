@@ -19,12 +19,20 @@ pub struct Resource {
 impl Resource {
     /// `apiVersion` of this kind's objects.
     pub fn api_version(&self) -> String {
-        if self.group.is_empty() { self.version.to_owned() } else { format!("{}/{}", self.group, self.version) }
+        if self.group.is_empty() {
+            self.version.to_owned()
+        } else {
+            format!("{}/{}", self.group, self.version)
+        }
     }
 
     /// The resource as RBAC and CRDs spell it: `servicemonitors.monitoring.coreos.com`, `configmaps`.
     pub fn qualified(&self) -> String {
-        if self.group.is_empty() { self.plural.to_owned() } else { format!("{}.{}", self.plural, self.group) }
+        if self.group.is_empty() {
+            self.plural.to_owned()
+        } else {
+            format!("{}.{}", self.plural, self.group)
+        }
     }
 
     /// Whether a CustomResourceDefinition serves this kind (so that a missing one means "apply setup/ first").
@@ -36,11 +44,29 @@ impl Resource {
 const MONITORING_GROUP: &str = "monitoring.coreos.com";
 
 const fn core(kind: &'static str, plural: &'static str, namespaced: bool) -> Resource {
-    Resource { group: "", version: "v1", kind, plural, namespaced }
+    Resource {
+        group: "",
+        version: "v1",
+        kind,
+        plural,
+        namespaced,
+    }
 }
 
-const fn grouped(group: &'static str, version: &'static str, kind: &'static str, plural: &'static str, namespaced: bool) -> Resource {
-    Resource { group, version, kind, plural, namespaced }
+const fn grouped(
+    group: &'static str,
+    version: &'static str,
+    kind: &'static str,
+    plural: &'static str,
+    namespaced: bool,
+) -> Resource {
+    Resource {
+        group,
+        version,
+        kind,
+        plural,
+        namespaced,
+    }
 }
 
 /// Every kind promsite emits, in the order the live cluster is listed for pruning.
@@ -58,7 +84,13 @@ pub const RESOURCES: &[Resource] = &[
     grouped("rbac.authorization.k8s.io", "v1", "Role", "roles", true),
     grouped("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true),
     grouped("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false),
-    grouped("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false),
+    grouped(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "ClusterRoleBinding",
+        "clusterrolebindings",
+        false,
+    ),
     grouped("apps", "v1", "Deployment", "deployments", true),
     grouped("apps", "v1", "DaemonSet", "daemonsets", true),
     grouped("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true),

@@ -88,10 +88,19 @@ pub enum Step {
 /// [`write`], failing with an injected error at every step where `fail` says so: how the tests
 /// prove that a failure at any point leaves the previous output intact.
 #[doc(hidden)]
-pub fn write_injecting(tree: &Tree, root: &Path, site: &str, fail: &dyn Fn(Step) -> bool) -> Result<WriteReport, WriteError> {
+pub fn write_injecting(
+    tree: &Tree,
+    root: &Path,
+    site: &str,
+    fail: &dyn Fn(Step) -> bool,
+) -> Result<WriteReport, WriteError> {
     let injected = |step: Step, path: &Path| -> Result<(), WriteError> {
         if fail(step) {
-            return Err(WriteError::Io { action: "injected failure at", path: path.to_owned(), source: io::Error::other(format!("{step:?}")) });
+            return Err(WriteError::Io {
+                action: "injected failure at",
+                path: path.to_owned(),
+                source: io::Error::other(format!("{step:?}")),
+            });
         }
         Ok(())
     };
@@ -108,7 +117,13 @@ pub fn write_injecting(tree: &Tree, root: &Path, site: &str, fail: &dyn Fn(Step)
         None => Vec::new(),
     };
     // A user's file (or link) where promsite now writes a file, or a directory it writes into.
-    let in_the_way = |path: &String| tree.contains_key(path) || tree.range(format!("{path}/")..).next().is_some_and(|(next, _)| next.starts_with(&format!("{path}/")));
+    let in_the_way = |path: &String| {
+        tree.contains_key(path)
+            || tree
+                .range(format!("{path}/")..)
+                .next()
+                .is_some_and(|(next, _)| next.starts_with(&format!("{path}/")))
+    };
     if let Some(conflict) = kept.iter().find(|path| in_the_way(path)) {
         return Err(WriteError::Conflict(target.join(conflict)));
     }
@@ -118,7 +133,9 @@ pub fn write_injecting(tree: &Tree, root: &Path, site: &str, fail: &dyn Fn(Step)
         Some(generated) => same_on_disk(tree, &target, generated),
         None => vec![false; tree.len()],
     };
-    let same_files = previous.as_ref().is_some_and(|files| files.len() + 1 == tree.len() && files.iter().all(|f| tree.contains_key(f)));
+    let same_files = previous
+        .as_ref()
+        .is_some_and(|files| files.len() + 1 == tree.len() && files.iter().all(|f| tree.contains_key(f)));
     if same_files && kept.is_empty() && same.iter().all(|&same| same) {
         return Ok(WriteReport { changed: false, kept });
     }
@@ -151,7 +168,9 @@ pub fn write_injecting(tree: &Tree, root: &Path, site: &str, fail: &dyn Fn(Step)
         swap(staging, &target, root, site, &injected)?;
     } else {
         let staged = staging.keep();
-        if let Err(e) = injected(Step::MoveIn, &target).and_then(|()| fs::rename(&staged, &target).map_err(io_error("cannot move the new output into", &target))) {
+        if let Err(e) = injected(Step::MoveIn, &target)
+            .and_then(|()| fs::rename(&staged, &target).map_err(io_error("cannot move the new output into", &target)))
+        {
             let _ = fs::remove_dir_all(&staged);
             return Err(e);
         }
@@ -167,8 +186,11 @@ fn same_on_disk(tree: &Tree, target: &Path, generated: &BTreeSet<String>) -> Vec
     let files: Vec<_> = tree.iter().collect();
     crate::parallel::map(&files, |(path, contents)| {
         let on_disk = target.join(path);
-        let regular = fs::symlink_metadata(&on_disk).is_ok_and(|meta| meta.file_type().is_file() && u64::try_from(contents.len()).ok() == Some(meta.len()));
-        (generated.contains(*path) || path.as_str() == MARKER) && regular && fs::read(&on_disk).is_ok_and(|bytes| bytes == contents.as_bytes())
+        let regular = fs::symlink_metadata(&on_disk)
+            .is_ok_and(|meta| meta.file_type().is_file() && u64::try_from(contents.len()).ok() == Some(meta.len()));
+        (generated.contains(*path) || path.as_str() == MARKER)
+            && regular
+            && fs::read(&on_disk).is_ok_and(|bytes| bytes == contents.as_bytes())
     })
 }
 
@@ -188,7 +210,9 @@ fn swap(
     injected(Step::MoveAside, target)?;
     fs::rename(target, &retired_path).map_err(io_error("cannot move aside", target))?;
     let staged = staging.keep();
-    if let Err(e) = injected(Step::MoveIn, target).and_then(|()| fs::rename(&staged, target).map_err(io_error("cannot move the new output into", target))) {
+    if let Err(e) = injected(Step::MoveIn, target)
+        .and_then(|()| fs::rename(&staged, target).map_err(io_error("cannot move the new output into", target)))
+    {
         let _ = fs::rename(&retired_path, target);
         let _ = fs::remove_dir_all(&staged);
         return Err(e);
@@ -203,7 +227,11 @@ fn user_files(dir: &Path, generated: &BTreeSet<String>) -> Result<Vec<String>, W
     for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_owned();
-            WriteError::Io { action: "cannot read", path, source: e.into() }
+            WriteError::Io {
+                action: "cannot read",
+                path,
+                source: e.into(),
+            }
         })?;
         if entry.file_type().is_dir() {
             continue;
@@ -218,7 +246,12 @@ fn user_files(dir: &Path, generated: &BTreeSet<String>) -> Result<Vec<String>, W
 
 /// `path` relative to `base`, with `/` separators.
 pub fn relative_path(base: &Path, path: &Path) -> String {
-    path.strip_prefix(base).unwrap_or(path).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Creates and writes one file, whose parent exists; the open file is kept for syncing.
@@ -236,7 +269,14 @@ const SYNC_THREADS: usize = 16;
 /// together, which makes writing hundreds of files several times faster. (`syncfs` was slower:
 /// it also flushes whatever else is waiting on that file system.)
 fn sync_all(files: &[(File, PathBuf)]) -> Result<(), WriteError> {
-    crate::parallel::map_with(files, SYNC_THREADS, || (), |(), (file, path)| file.sync_all().map_err(io_error("cannot sync", path))).into_iter().collect()
+    crate::parallel::map_with(
+        files,
+        SYNC_THREADS,
+        || (),
+        |(), (file, path)| file.sync_all().map_err(io_error("cannot sync", path)),
+    )
+    .into_iter()
+    .collect()
 }
 
 /// Syncs `dir` and every directory below it, so that the new entries are durable too; from
@@ -244,12 +284,18 @@ fn sync_all(files: &[(File, PathBuf)]) -> Result<(), WriteError> {
 fn sync_tree(dir: &Path) -> Result<(), WriteError> {
     let mut directories = Vec::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| WriteError::Io { action: "cannot read", path: e.path().unwrap_or(dir).to_owned(), source: e.into() })?;
+        let entry = entry.map_err(|e| WriteError::Io {
+            action: "cannot read",
+            path: e.path().unwrap_or(dir).to_owned(),
+            source: e.into(),
+        })?;
         if entry.file_type().is_dir() {
             directories.push(entry.into_path());
         }
     }
-    crate::parallel::map_with(&directories, SYNC_THREADS, || (), |(), directory| sync_dir(directory)).into_iter().collect()
+    crate::parallel::map_with(&directories, SYNC_THREADS, || (), |(), directory| sync_dir(directory))
+        .into_iter()
+        .collect()
 }
 
 /// Copies a user's file (or re-creates a user's symbolic link, without following it).

@@ -29,20 +29,42 @@ pub fn tree(bundle: &Bundle) -> Result<Tree, serde_saphyr::ser::Error> {
     let mut files = Tree::new();
     // Serializing is a tenth of an L site's compile: a large bundle is serialized on every core.
     let objects: Vec<_> = bundle.objects.iter().collect();
-    let threads = if objects.len() >= PARALLEL_FROM { crate::parallel::cores() } else { 1 };
-    let documents = crate::parallel::map_with(&objects, threads, || (), |(), (key, object)| yaml::document(&bundle.site, *object).map(|text| (layout::object_path(key), text)));
+    let threads = if objects.len() >= PARALLEL_FROM {
+        crate::parallel::cores()
+    } else {
+        1
+    };
+    let documents = crate::parallel::map_with(
+        &objects,
+        threads,
+        || (),
+        |(), (key, object)| yaml::document(&bundle.site, *object).map(|text| (layout::object_path(key), text)),
+    );
     for document in documents {
         let (path, text) = document?;
         files.insert(path, text);
     }
-    files.insert(layout::ALERTMANAGER_CONFIG.to_owned(), yaml::document(&bundle.site, &bundle.alertmanager_config)?);
-    let resources: Vec<String> = files.keys().filter(|path| path.as_str() != layout::ALERTMANAGER_CONFIG).cloned().collect();
+    files.insert(
+        layout::ALERTMANAGER_CONFIG.to_owned(),
+        yaml::document(&bundle.site, &bundle.alertmanager_config)?,
+    );
+    let resources: Vec<String> = files
+        .keys()
+        .filter(|path| path.as_str() != layout::ALERTMANAGER_CONFIG)
+        .cloned()
+        .collect();
     for (name, text) in &bundle.alertmanager_templates {
         files.insert(layout::alertmanager_template(name), text.clone());
     }
-    files.insert(layout::KUSTOMIZATION.to_owned(), yaml::document(&bundle.site, &kustomization(bundle, resources))?);
+    files.insert(
+        layout::KUSTOMIZATION.to_owned(),
+        yaml::document(&bundle.site, &kustomization(bundle, resources))?,
+    );
     if !bundle.crd_urls.is_empty() || !bundle.crd_files.is_empty() {
-        files.insert(layout::SETUP_KUSTOMIZATION.to_owned(), yaml::document(&bundle.site, &setup_kustomization(bundle))?);
+        files.insert(
+            layout::SETUP_KUSTOMIZATION.to_owned(),
+            yaml::document(&bundle.site, &setup_kustomization(bundle))?,
+        );
     }
     // Vendored CRDs are copied as they are: they are the user's files, not promsite's rendering.
     for (path, contents) in &bundle.crd_files {
@@ -50,8 +72,16 @@ pub fn tree(bundle: &Bundle) -> Result<Tree, serde_saphyr::ser::Error> {
     }
     let marker = Marker {
         site: bundle.site.clone(),
-        versions: bundle.versions.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect(),
-        required_secrets: bundle.external_secrets.iter().map(|(namespace, name)| format!("{namespace}/{name}")).collect(),
+        versions: bundle
+            .versions
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect(),
+        required_secrets: bundle
+            .external_secrets
+            .iter()
+            .map(|(namespace, name)| format!("{namespace}/{name}"))
+            .collect(),
         files: files.keys().cloned().collect(),
     };
     files.insert(layout::MARKER.to_owned(), yaml::document(&bundle.site, &marker)?);
@@ -99,8 +129,16 @@ fn setup_kustomization(bundle: &Bundle) -> SetupKustomization {
     SetupKustomization {
         api_version: "kustomize.config.k8s.io/v1beta1",
         kind: "Kustomization",
-        common_annotations: BTreeMap::from([("argocd.argoproj.io/sync-options", "ServerSideApply=true"), ("argocd.argoproj.io/sync-wave", "-1")]),
-        resources: bundle.crd_urls.iter().cloned().chain(bundle.crd_files.iter().map(|(path, _)| format!("crds/{path}"))).collect(),
+        common_annotations: BTreeMap::from([
+            ("argocd.argoproj.io/sync-options", "ServerSideApply=true"),
+            ("argocd.argoproj.io/sync-wave", "-1"),
+        ]),
+        resources: bundle
+            .crd_urls
+            .iter()
+            .cloned()
+            .chain(bundle.crd_files.iter().map(|(path, _)| format!("crds/{path}")))
+            .collect(),
     }
 }
 
@@ -131,21 +169,39 @@ fn kustomization(bundle: &Bundle, resources: Vec<String>) -> Kustomization {
         secret_generator: vec![SecretGenerator {
             name: bundle.alertmanager_secret.clone(),
             namespace: bundle.namespace.clone(),
-            files: secret_files(bundle).into_iter().map(|(key, path)| format!("{key}={path}")).collect(),
-            options: GeneratorOptions { disable_name_suffix_hash: true, labels: secret_labels(bundle) },
+            files: secret_files(bundle)
+                .into_iter()
+                .map(|(key, path)| format!("{key}={path}"))
+                .collect(),
+            options: GeneratorOptions {
+                disable_name_suffix_hash: true,
+                labels: secret_labels(bundle),
+            },
         }],
     }
 }
 
 /// The Alertmanager config Secret's keys and the files they come from.
 fn secret_files(bundle: &Bundle) -> Vec<(String, String)> {
-    std::iter::once((crate::render::ALERTMANAGER_CONFIG_KEY.to_owned(), layout::ALERTMANAGER_CONFIG.to_owned()))
-        .chain(bundle.alertmanager_templates.keys().map(|name| (name.clone(), layout::alertmanager_template(name))))
-        .collect()
+    std::iter::once((
+        crate::render::ALERTMANAGER_CONFIG_KEY.to_owned(),
+        layout::ALERTMANAGER_CONFIG.to_owned(),
+    ))
+    .chain(
+        bundle
+            .alertmanager_templates
+            .keys()
+            .map(|name| (name.clone(), layout::alertmanager_template(name))),
+    )
+    .collect()
 }
 
 fn secret_labels(bundle: &Bundle) -> BTreeMap<&'static str, String> {
-    BTreeMap::from([("app.kubernetes.io/name", "alertmanager".to_owned()), (MANAGED_BY_LABEL, MANAGED_BY.to_owned()), (SITE_LABEL, bundle.site.clone())])
+    BTreeMap::from([
+        ("app.kubernetes.io/name", "alertmanager".to_owned()),
+        (MANAGED_BY_LABEL, MANAGED_BY.to_owned()),
+        (SITE_LABEL, bundle.site.clone()),
+    ])
 }
 
 /// The Secret that kustomize's secretGenerator makes from `tree` (the output of [`tree`]): an
@@ -153,13 +209,23 @@ fn secret_labels(bundle: &Bundle) -> BTreeMap<&'static str, String> {
 pub fn alertmanager_config_secret(bundle: &Bundle, tree: &Tree) -> Secret {
     let data = secret_files(bundle)
         .into_iter()
-        .map(|(key, path)| (key, ByteString(tree.get(&path).map(|text| text.as_bytes().to_vec()).unwrap_or_default())))
+        .map(|(key, path)| {
+            (
+                key,
+                ByteString(tree.get(&path).map(|text| text.as_bytes().to_vec()).unwrap_or_default()),
+            )
+        })
         .collect();
     Secret {
         metadata: ObjectMeta {
             name: Some(bundle.alertmanager_secret.clone()),
             namespace: Some(bundle.namespace.clone()),
-            labels: Some(secret_labels(bundle).into_iter().map(|(k, v)| (k.to_owned(), v)).collect()),
+            labels: Some(
+                secret_labels(bundle)
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v))
+                    .collect(),
+            ),
             ..ObjectMeta::default()
         },
         data: Some(data),

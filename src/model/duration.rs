@@ -12,7 +12,10 @@ pub struct Duration {
 impl Duration {
     /// Pairs validated text with its length.
     pub fn new(text: impl Into<String>, millis: u64) -> Self {
-        Self { text: text.into(), millis }
+        Self {
+            text: text.into(),
+            millis,
+        }
     }
 
     /// Length in milliseconds.

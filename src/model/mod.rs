@@ -14,9 +14,9 @@ pub use duration::Duration;
 pub use matcher::{MatchOp, Matcher};
 pub use receiver::{Receiver, SecretKeyRef};
 pub use scale::{RemoteWrite, Thanos};
-pub use targets::{ClientAuth, Probe, StaticScrape};
 use schemars::JsonSchema;
 use serde::Deserialize;
+pub use targets::{ClientAuth, Probe, StaticScrape};
 
 /// Prometheus Operator release whose API the output targets.
 pub const OPERATOR_VERSION: &str = "v0.93.0";
@@ -207,9 +207,18 @@ impl Site {
             secrets.insert((self.namespace.clone(), password.secret.clone()));
         }
         for receiver in &self.receivers {
-            secrets.extend(receiver.secrets().into_iter().map(|r| (self.namespace.clone(), r.secret.clone())));
+            secrets.extend(
+                receiver
+                    .secrets()
+                    .into_iter()
+                    .map(|r| (self.namespace.clone(), r.secret.clone())),
+            );
         }
-        let auths = self.static_scrapes.iter().map(|s| &s.auth).chain(self.prometheus.remote_write.iter().map(|r| &r.auth));
+        let auths = self
+            .static_scrapes
+            .iter()
+            .map(|s| &s.auth)
+            .chain(self.prometheus.remote_write.iter().map(|r| &r.auth));
         for auth in auths {
             secrets.extend(auth.secrets().into_iter().map(|r| (self.namespace.clone(), r.secret)));
         }
@@ -598,19 +607,58 @@ pub struct ApiResource {
 
 /// The namespaced resources promsite knows how to grant, by API group.
 pub const API_RESOURCES: &[ApiResource] = &[
-    ApiResource { group: "", name: "configmaps" },
-    ApiResource { group: "", name: "endpoints" },
-    ApiResource { group: "", name: "pods" },
-    ApiResource { group: "", name: "secrets" },
-    ApiResource { group: "", name: "services" },
-    ApiResource { group: "discovery.k8s.io", name: "endpointslices" },
-    ApiResource { group: "monitoring.coreos.com", name: "alertmanagerconfigs" },
-    ApiResource { group: "monitoring.coreos.com", name: "podmonitors" },
-    ApiResource { group: "monitoring.coreos.com", name: "probes" },
-    ApiResource { group: "monitoring.coreos.com", name: "prometheusrules" },
-    ApiResource { group: "monitoring.coreos.com", name: "scrapeconfigs" },
-    ApiResource { group: "monitoring.coreos.com", name: "servicemonitors" },
-    ApiResource { group: "networking.k8s.io", name: "ingresses" },
+    ApiResource {
+        group: "",
+        name: "configmaps",
+    },
+    ApiResource {
+        group: "",
+        name: "endpoints",
+    },
+    ApiResource {
+        group: "",
+        name: "pods",
+    },
+    ApiResource {
+        group: "",
+        name: "secrets",
+    },
+    ApiResource {
+        group: "",
+        name: "services",
+    },
+    ApiResource {
+        group: "discovery.k8s.io",
+        name: "endpointslices",
+    },
+    ApiResource {
+        group: "monitoring.coreos.com",
+        name: "alertmanagerconfigs",
+    },
+    ApiResource {
+        group: "monitoring.coreos.com",
+        name: "podmonitors",
+    },
+    ApiResource {
+        group: "monitoring.coreos.com",
+        name: "probes",
+    },
+    ApiResource {
+        group: "monitoring.coreos.com",
+        name: "prometheusrules",
+    },
+    ApiResource {
+        group: "monitoring.coreos.com",
+        name: "scrapeconfigs",
+    },
+    ApiResource {
+        group: "monitoring.coreos.com",
+        name: "servicemonitors",
+    },
+    ApiResource {
+        group: "networking.k8s.io",
+        name: "ingresses",
+    },
 ];
 
 /// A platform that manages monitoring objects through the API.

@@ -83,7 +83,12 @@ impl Receiver {
             refs.extend(std::iter::once(&s.api_url).chain(http_secrets(s.http_config.as_ref())));
         }
         for p in &self.pagerduty {
-            refs.extend(p.routing_key.iter().chain(p.service_key.iter()).chain(http_secrets(p.http_config.as_ref())));
+            refs.extend(
+                p.routing_key
+                    .iter()
+                    .chain(p.service_key.iter())
+                    .chain(http_secrets(p.http_config.as_ref())),
+            );
         }
         for o in &self.opsgenie {
             refs.extend(std::iter::once(&o.api_key).chain(http_secrets(o.http_config.as_ref())));

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use super::Duration;
 use super::receiver::SecretKeyRef;
 use super::targets::ClientAuth;
-use super::Duration;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -92,4 +92,3 @@ impl RelabelAction {
         }
     }
 }
-

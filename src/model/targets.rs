@@ -23,8 +23,14 @@ impl ClientAuth {
     pub fn secrets(&self) -> Vec<SecretKeyRef> {
         let mut refs = Vec::new();
         if let Some((secret, username, password)) = &self.basic_auth {
-            refs.push(SecretKeyRef { secret: secret.clone(), key: username.clone() });
-            refs.push(SecretKeyRef { secret: secret.clone(), key: password.clone() });
+            refs.push(SecretKeyRef {
+                secret: secret.clone(),
+                key: username.clone(),
+            });
+            refs.push(SecretKeyRef {
+                secret: secret.clone(),
+                key: password.clone(),
+            });
         }
         refs.extend(self.authorization.iter().map(|a| a.credentials.clone()));
         if let Some(tls) = &self.tls_config {

@@ -4,7 +4,10 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
-use k8s_openapi::api::core::v1::{ConfigMap, ConfigMapVolumeSource, EmptyDirVolumeSource, PodSecurityContext, PodSpec, SecurityContext, Volume, VolumeMount};
+use k8s_openapi::api::core::v1::{
+    ConfigMap, ConfigMapVolumeSource, EmptyDirVolumeSource, PodSecurityContext, PodSpec, SecurityContext, Volume,
+    VolumeMount,
+};
 use k8s_openapi::api::rbac::v1::{ClusterRoleBinding, RoleBinding, RoleRef, Subject};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::{APIService, APIServiceSpec, ServiceReference};
@@ -23,14 +26,34 @@ const PORT: i32 = 6443;
 
 /// The adapter's objects, if it is enabled.
 pub(super) fn render(site: &Site) -> Vec<Object> {
-    let Some(adapter) = &site.adapter else { return Vec::new() };
-    let mut objects = cluster_identity(site, NAME, NAME, vec![rule(&[""], &["namespaces", "nodes", "pods", "services"], &["get", "list", "watch"])]);
-    let subject = || Subject { kind: "ServiceAccount".to_owned(), name: NAME.to_owned(), namespace: Some(site.namespace.clone()), ..Subject::default() };
+    let Some(adapter) = &site.adapter else {
+        return Vec::new();
+    };
+    let mut objects = cluster_identity(
+        site,
+        NAME,
+        NAME,
+        vec![rule(
+            &[""],
+            &["namespaces", "nodes", "pods", "services"],
+            &["get", "list", "watch"],
+        )],
+    );
+    let subject = || Subject {
+        kind: "ServiceAccount".to_owned(),
+        name: NAME.to_owned(),
+        namespace: Some(site.namespace.clone()),
+        ..Subject::default()
+    };
     // An aggregated API server delegates authentication and authorization to the API server.
     objects.push(
         ClusterRoleBinding {
             metadata: cluster_meta(site, &format!("{NAME}:system:auth-delegator"), NAME),
-            role_ref: RoleRef { api_group: "rbac.authorization.k8s.io".to_owned(), kind: "ClusterRole".to_owned(), name: "system:auth-delegator".to_owned() },
+            role_ref: RoleRef {
+                api_group: "rbac.authorization.k8s.io".to_owned(),
+                kind: "ClusterRole".to_owned(),
+                name: "system:auth-delegator".to_owned(),
+            },
             subjects: Some(vec![subject()]),
         }
         .into(),
@@ -38,7 +61,11 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
     objects.push(
         RoleBinding {
             metadata: meta(site, "kube-system", &format!("{NAME}-auth-reader"), NAME),
-            role_ref: RoleRef { api_group: "rbac.authorization.k8s.io".to_owned(), kind: "Role".to_owned(), name: "extension-apiserver-authentication-reader".to_owned() },
+            role_ref: RoleRef {
+                api_group: "rbac.authorization.k8s.io".to_owned(),
+                kind: "Role".to_owned(),
+                name: "extension-apiserver-authentication-reader".to_owned(),
+            },
             subjects: Some(vec![subject()]),
         }
         .into(),
@@ -46,14 +73,22 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
     objects.push(
         ConfigMap {
             metadata: meta(site, &site.namespace, CONFIG, NAME),
-            data: Some(BTreeMap::from([("config.yaml".to_owned(), common::config_file(&config(adapter)))])),
+            data: Some(BTreeMap::from([(
+                "config.yaml".to_owned(),
+                common::config_file(&config(adapter)),
+            )])),
             ..ConfigMap::default()
         }
         .into(),
     );
     objects.push(deployment(site, adapter).into());
     let mut https = service(site, NAME, NAME, pod_labels(), "https", PORT);
-    if let Some(port) = https.spec.as_mut().and_then(|s| s.ports.as_mut()).and_then(|p| p.first_mut()) {
+    if let Some(port) = https
+        .spec
+        .as_mut()
+        .and_then(|s| s.ports.as_mut())
+        .and_then(|p| p.first_mut())
+    {
         port.port = 443;
     }
     objects.push(https.into());
@@ -68,7 +103,11 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
                     version_priority: priority,
                     // The adapter serves a self-signed certificate it generates at start.
                     insecure_skip_tls_verify: Some(true),
-                    service: Some(ServiceReference { name: Some(NAME.to_owned()), namespace: Some(site.namespace.clone()), port: Some(443) }),
+                    service: Some(ServiceReference {
+                        name: Some(NAME.to_owned()),
+                        namespace: Some(site.namespace.clone()),
+                        port: Some(443),
+                    }),
                     ..APIServiceSpec::default()
                 }),
                 ..APIService::default()
@@ -127,11 +166,25 @@ fn config(adapter: &Adapter) -> Config {
             .map(|rule| ConfigRule {
                 series_query: rule.series_query.clone(),
                 resources: ConfigResources {
-                    overrides: (!rule.overrides.is_empty())
-                        .then(|| rule.overrides.iter().map(|(label, resource)| (label.clone(), ResourceOverride { resource: resource.to_ascii_lowercase() })).collect()),
+                    overrides: (!rule.overrides.is_empty()).then(|| {
+                        rule.overrides
+                            .iter()
+                            .map(|(label, resource)| {
+                                (
+                                    label.clone(),
+                                    ResourceOverride {
+                                        resource: resource.to_ascii_lowercase(),
+                                    },
+                                )
+                            })
+                            .collect()
+                    }),
                     template: rule.template.clone(),
                 },
-                name: rule.name_matches.as_ref().map(|matches| ConfigName { matches: matches.clone(), as_name: rule.name_as.clone() }),
+                name: rule.name_matches.as_ref().map(|matches| ConfigName {
+                    matches: matches.clone(),
+                    as_name: rule.name_as.clone(),
+                }),
                 metrics_query: rule.metrics_query.clone(),
             })
             .collect(),
@@ -139,32 +192,85 @@ fn config(adapter: &Adapter) -> Config {
 }
 
 fn deployment(site: &Site, adapter: &Adapter) -> Deployment {
-    let prometheus_url = format!("--prometheus-url=http://{}.{}.svc:9090/", prometheus::SERVICE_NAME, site.namespace);
-    let args = ["--cert-dir=/var/run/serving-cert", "--config=/etc/adapter/config.yaml", "--metrics-relist-interval=1m", prometheus_url.as_str(), "--secure-port=6443"];
-    let mut main = container(NAME, format!("registry.k8s.io/prometheus-adapter/prometheus-adapter:{}", adapter.version), &args, &[("https", PORT)]);
-    main.security_context = Some(SecurityContext { allow_privilege_escalation: Some(false), read_only_root_filesystem: Some(true), ..SecurityContext::default() });
+    let prometheus_url = format!(
+        "--prometheus-url=http://{}.{}.svc:9090/",
+        prometheus::SERVICE_NAME,
+        site.namespace
+    );
+    let args = [
+        "--cert-dir=/var/run/serving-cert",
+        "--config=/etc/adapter/config.yaml",
+        "--metrics-relist-interval=1m",
+        prometheus_url.as_str(),
+        "--secure-port=6443",
+    ];
+    let mut main = container(
+        NAME,
+        format!(
+            "registry.k8s.io/prometheus-adapter/prometheus-adapter:{}",
+            adapter.version
+        ),
+        &args,
+        &[("https", PORT)],
+    );
+    main.security_context = Some(SecurityContext {
+        allow_privilege_escalation: Some(false),
+        read_only_root_filesystem: Some(true),
+        ..SecurityContext::default()
+    });
     main.volume_mounts = Some(vec![
-        VolumeMount { name: "config".to_owned(), mount_path: "/etc/adapter".to_owned(), read_only: Some(true), ..VolumeMount::default() },
-        VolumeMount { name: "serving-cert".to_owned(), mount_path: "/var/run/serving-cert".to_owned(), ..VolumeMount::default() },
-        VolumeMount { name: "tmp".to_owned(), mount_path: "/tmp".to_owned(), ..VolumeMount::default() },
+        VolumeMount {
+            name: "config".to_owned(),
+            mount_path: "/etc/adapter".to_owned(),
+            read_only: Some(true),
+            ..VolumeMount::default()
+        },
+        VolumeMount {
+            name: "serving-cert".to_owned(),
+            mount_path: "/var/run/serving-cert".to_owned(),
+            ..VolumeMount::default()
+        },
+        VolumeMount {
+            name: "tmp".to_owned(),
+            mount_path: "/tmp".to_owned(),
+            ..VolumeMount::default()
+        },
     ]);
-    let empty = |name: &str| Volume { name: name.to_owned(), empty_dir: Some(EmptyDirVolumeSource::default()), ..Volume::default() };
+    let empty = |name: &str| Volume {
+        name: name.to_owned(),
+        empty_dir: Some(EmptyDirVolumeSource::default()),
+        ..Volume::default()
+    };
     Deployment {
         metadata: meta(site, &site.namespace, NAME, NAME),
         spec: Some(DeploymentSpec {
             replicas: Some(1),
-            selector: LabelSelector { match_labels: Some(pod_labels()), ..LabelSelector::default() },
+            selector: LabelSelector {
+                match_labels: Some(pod_labels()),
+                ..LabelSelector::default()
+            },
             template: pod_template(
                 pod_labels(),
                 PodSpec {
                     service_account_name: Some(NAME.to_owned()),
                     containers: vec![main],
                     volumes: Some(vec![
-                        Volume { name: "config".to_owned(), config_map: Some(ConfigMapVolumeSource { name: CONFIG.to_owned(), ..ConfigMapVolumeSource::default() }), ..Volume::default() },
+                        Volume {
+                            name: "config".to_owned(),
+                            config_map: Some(ConfigMapVolumeSource {
+                                name: CONFIG.to_owned(),
+                                ..ConfigMapVolumeSource::default()
+                            }),
+                            ..Volume::default()
+                        },
                         empty("serving-cert"),
                         empty("tmp"),
                     ]),
-                    security_context: Some(PodSecurityContext { run_as_non_root: Some(true), run_as_user: Some(65534), ..PodSecurityContext::default() }),
+                    security_context: Some(PodSecurityContext {
+                        run_as_non_root: Some(true),
+                        run_as_user: Some(65534),
+                        ..PodSecurityContext::default()
+                    }),
                     affinity: common::affinity(&adapter.placement, &pod_labels(), 1),
                     tolerations: common::tolerations(site, &adapter.placement),
                     ..PodSpec::default()

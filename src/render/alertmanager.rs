@@ -27,10 +27,28 @@ const PORT: i32 = 9093;
 /// All objects of the Alertmanager component.
 pub(super) fn render(site: &Site) -> Vec<Object> {
     let pod_labels = operator_pod_labels(COMPONENT, INSTANCE);
-    let budget = common::disruption_budget(site, SERVICE_NAME, COMPONENT, pod_labels.clone(), site.alertmanager.replicas);
+    let budget = common::disruption_budget(
+        site,
+        SERVICE_NAME,
+        COMPONENT,
+        pod_labels.clone(),
+        site.alertmanager.replicas,
+    );
     let mut objects: Vec<Object> = vec![
-        ServiceAccount { metadata: meta(site, &site.namespace, SERVICE_NAME, COMPONENT), ..ServiceAccount::default() }.into(),
-        web_service(site, SERVICE_NAME, COMPONENT, pod_labels, PORT, site.alertmanager.node_port).into(),
+        ServiceAccount {
+            metadata: meta(site, &site.namespace, SERVICE_NAME, COMPONENT),
+            ..ServiceAccount::default()
+        }
+        .into(),
+        web_service(
+            site,
+            SERVICE_NAME,
+            COMPONENT,
+            pod_labels,
+            PORT,
+            site.alertmanager.node_port,
+        )
+        .into(),
         web_monitor(site, SERVICE_NAME, COMPONENT).into(),
         Custom::new(meta(site, &site.namespace, INSTANCE, COMPONENT), spec(site)).into(),
     ];
@@ -55,7 +73,10 @@ fn spec(site: &Site) -> AlertmanagerSpec {
         version: Some(alertmanager.version.clone()),
         replicas: Some(alertmanager.replicas),
         service_account_name: Some(SERVICE_NAME.to_owned()),
-        external_url: site.ingress.as_ref().and_then(|i| i.alertmanager.as_ref().map(|host| i.url(host))),
+        external_url: site
+            .ingress
+            .as_ref()
+            .and_then(|i| i.alertmanager.as_ref().map(|host| i.url(host))),
         config_secret: Some(CONFIG_SECRET.to_owned()),
         secrets: (!secrets.is_empty()).then(|| secrets.into_iter().collect()),
         log_level: alertmanager.log_level.map(|l| l.as_str().to_owned()),
@@ -66,7 +87,11 @@ fn spec(site: &Site) -> AlertmanagerSpec {
         cluster_peer_timeout: alertmanager.peer_timeout.as_ref().map(crate::model::Duration::go),
         resources: None,
         security_context: Some(common::non_root()),
-        affinity: common::affinity(&alertmanager.placement, &operator_pod_labels(COMPONENT, INSTANCE), alertmanager.replicas),
+        affinity: common::affinity(
+            &alertmanager.placement,
+            &operator_pod_labels(COMPONENT, INSTANCE),
+            alertmanager.replicas,
+        ),
         tolerations: common::tolerations(site, &alertmanager.placement),
         alertmanager_config_selector: config_namespaces.as_ref().map(|_| LabelSelector::default()),
         alertmanager_config_namespace_selector: config_namespaces.as_deref().map(namespaces_selector),

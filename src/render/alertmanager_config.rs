@@ -325,7 +325,10 @@ pub(super) fn render(site: &Site) -> AlertmanagerConfig {
                 .intervals
                 .iter()
                 .map(|spec| TimeIntervalSpec {
-                    times: list(&spec.times, |(start, end)| TimeRange { start_time: start.clone(), end_time: end.clone() }),
+                    times: list(&spec.times, |(start, end)| TimeRange {
+                        start_time: start.clone(),
+                        end_time: end.clone(),
+                    }),
                     weekdays: strings(&spec.weekdays),
                     days_of_month: strings(&spec.days_of_month),
                     months: strings(&spec.months),
@@ -362,7 +365,10 @@ fn receiver(r: &model::Receiver) -> Receiver {
     let http = |h: &Option<receiver::HttpConfig>| h.as_ref().map(http_config);
     Receiver {
         name: r.name.clone(),
-        email_configs: list(&r.email, |e| EmailConfig { to: e.to.clone(), send_resolved: e.send_resolved }),
+        email_configs: list(&r.email, |e| EmailConfig {
+            to: e.to.clone(),
+            send_resolved: e.send_resolved,
+        }),
         msteams_configs: list(&r.msteams, |m| MsteamsConfig {
             send_resolved: m.send_resolved,
             webhook_url_file: secret_file(&m.webhook_url),
@@ -384,7 +390,12 @@ fn receiver(r: &model::Receiver) -> Receiver {
             api_url: o.api_url.clone(),
             message: o.message.clone(),
             description: o.description.clone(),
-            responders: list(&o.responders, |x| OpsgenieResponder { id: x.id.clone(), name: x.name.clone(), username: x.username.clone(), kind: x.kind.clone() }),
+            responders: list(&o.responders, |x| OpsgenieResponder {
+                id: x.id.clone(),
+                name: x.name.clone(),
+                username: x.username.clone(),
+                kind: x.kind.clone(),
+            }),
             tags: o.tags.clone(),
             priority: o.priority.clone(),
             http_config: http(&o.http_config),
@@ -442,8 +453,14 @@ fn receiver(r: &model::Receiver) -> Receiver {
 
 fn http_config(h: &receiver::HttpConfig) -> HttpConfig {
     HttpConfig {
-        basic_auth: h.basic_auth.as_ref().map(|b| BasicAuth { username: b.username.clone(), password_file: b.password.as_ref().map(secret_file) }),
-        authorization: h.authorization.as_ref().map(|a| Authorization { kind: a.kind.clone(), credentials_file: secret_file(&a.credentials) }),
+        basic_auth: h.basic_auth.as_ref().map(|b| BasicAuth {
+            username: b.username.clone(),
+            password_file: b.password.as_ref().map(secret_file),
+        }),
+        authorization: h.authorization.as_ref().map(|a| Authorization {
+            kind: a.kind.clone(),
+            credentials_file: secret_file(&a.credentials),
+        }),
         proxy_url: h.proxy_url.clone(),
         tls_config: h.tls_config.as_ref().map(|t| TlsConfig {
             ca_file: t.ca.as_ref().map(secret_file),

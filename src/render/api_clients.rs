@@ -15,7 +15,10 @@ const COMPONENT: &str = "api-client";
 
 /// The objects of every API client.
 pub(super) fn render(site: &Site) -> Vec<Object> {
-    site.api_clients.iter().flat_map(|client| client_objects(site, client)).collect()
+    site.api_clients
+        .iter()
+        .flat_map(|client| client_objects(site, client))
+        .collect()
 }
 
 /// Name of the client's token Secret.
@@ -40,13 +43,28 @@ fn client_objects(site: &Site, client: &ApiClient) -> Vec<Object> {
         })
         .collect();
     let mut token = meta(site, &client.namespace, &token_secret_name(client), COMPONENT);
-    token.annotations = Some(BTreeMap::from([("kubernetes.io/service-account.name".to_owned(), client.name.clone())]));
+    token.annotations = Some(BTreeMap::from([(
+        "kubernetes.io/service-account.name".to_owned(),
+        client.name.clone(),
+    )]));
     vec![
-        ServiceAccount { metadata: metadata(), ..ServiceAccount::default() }.into(),
-        Role { metadata: metadata(), rules: Some(rules) }.into(),
+        ServiceAccount {
+            metadata: metadata(),
+            ..ServiceAccount::default()
+        }
+        .into(),
+        Role {
+            metadata: metadata(),
+            rules: Some(rules),
+        }
+        .into(),
         RoleBinding {
             metadata: metadata(),
-            role_ref: RoleRef { api_group: "rbac.authorization.k8s.io".to_owned(), kind: "Role".to_owned(), name: client.name.clone() },
+            role_ref: RoleRef {
+                api_group: "rbac.authorization.k8s.io".to_owned(),
+                kind: "Role".to_owned(),
+                name: client.name.clone(),
+            },
             subjects: Some(vec![Subject {
                 kind: "ServiceAccount".to_owned(),
                 name: client.name.clone(),
@@ -55,6 +73,11 @@ fn client_objects(site: &Site, client: &ApiClient) -> Vec<Object> {
             }]),
         }
         .into(),
-        Secret { metadata: token, type_: Some("kubernetes.io/service-account-token".to_owned()), ..Secret::default() }.into(),
+        Secret {
+            metadata: token,
+            type_: Some("kubernetes.io/service-account-token".to_owned()),
+            ..Secret::default()
+        }
+        .into(),
     ]
 }

@@ -7,8 +7,8 @@ use k8s_openapi::api::core::v1::{
     Affinity, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, PodAffinityTerm, PodAntiAffinity,
     PodSecurityContext, ResourceRequirements, Toleration, WeightedPodAffinityTerm,
 };
-use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
@@ -38,12 +38,19 @@ pub(super) fn labels(site: &Site, component: &str) -> BTreeMap<String, String> {
 
 /// Metadata of a namespaced object.
 pub(super) fn meta(site: &Site, namespace: &str, name: &str, component: &str) -> ObjectMeta {
-    ObjectMeta { namespace: Some(namespace.to_owned()), ..cluster_meta(site, name, component) }
+    ObjectMeta {
+        namespace: Some(namespace.to_owned()),
+        ..cluster_meta(site, name, component)
+    }
 }
 
 /// Metadata of a cluster-scoped object.
 pub(super) fn cluster_meta(site: &Site, name: &str, component: &str) -> ObjectMeta {
-    ObjectMeta { name: Some(name.to_owned()), labels: Some(labels(site, component)), ..ObjectMeta::default() }
+    ObjectMeta {
+        name: Some(name.to_owned()),
+        labels: Some(labels(site, component)),
+        ..ObjectMeta::default()
+    }
 }
 
 /// The labels the operator puts on the pods of a Prometheus or Alertmanager named `instance`.
@@ -56,16 +63,26 @@ pub(super) fn operator_pod_labels(app: &str, instance: &str) -> BTreeMap<String,
 
 /// Pins pods to the placement's nodes and spreads replicas one per node (required). Without nodes, replicas
 /// are only asked (not required) to spread, so that small clusters still schedule them.
-pub(super) fn affinity(placement: &Placement, pod_labels: &BTreeMap<String, String>, replicas: u32) -> Option<Affinity> {
+pub(super) fn affinity(
+    placement: &Placement,
+    pod_labels: &BTreeMap<String, String>,
+    replicas: u32,
+) -> Option<Affinity> {
     let spread_term = PodAffinityTerm {
-        label_selector: Some(LabelSelector { match_labels: Some(pod_labels.clone()), ..LabelSelector::default() }),
+        label_selector: Some(LabelSelector {
+            match_labels: Some(pod_labels.clone()),
+            ..LabelSelector::default()
+        }),
         topology_key: HOSTNAME_LABEL.to_owned(),
         ..PodAffinityTerm::default()
     };
     if placement.nodes.is_empty() {
         return (replicas > 1).then(|| Affinity {
             pod_anti_affinity: Some(PodAntiAffinity {
-                preferred_during_scheduling_ignored_during_execution: Some(vec![WeightedPodAffinityTerm { pod_affinity_term: spread_term, weight: 100 }]),
+                preferred_during_scheduling_ignored_during_execution: Some(vec![WeightedPodAffinityTerm {
+                    pod_affinity_term: spread_term,
+                    weight: 100,
+                }]),
                 ..PodAntiAffinity::default()
             }),
             ..Affinity::default()
@@ -90,7 +107,11 @@ pub(super) fn affinity(placement: &Placement, pod_labels: &BTreeMap<String, Stri
 pub(super) fn hostname_selector(nodes: Vec<String>) -> NodeSelector {
     NodeSelector {
         node_selector_terms: vec![NodeSelectorTerm {
-            match_expressions: Some(vec![NodeSelectorRequirement { key: HOSTNAME_LABEL.to_owned(), operator: "In".to_owned(), values: Some(nodes) }]),
+            match_expressions: Some(vec![NodeSelectorRequirement {
+                key: HOSTNAME_LABEL.to_owned(),
+                operator: "In".to_owned(),
+                values: Some(nodes),
+            }]),
             ..NodeSelectorTerm::default()
         }],
     }
@@ -98,7 +119,12 @@ pub(super) fn hostname_selector(nodes: Vec<String>) -> NodeSelector {
 
 /// Tolerations for exactly the taints of the nodes a workload may run on.
 pub(super) fn tolerations(site: &Site, placement: &Placement) -> Option<Vec<Toleration>> {
-    let mut taints: Vec<_> = placement.nodes.iter().filter_map(|name| site.node(name)).flat_map(|node| node.taints.iter()).collect();
+    let mut taints: Vec<_> = placement
+        .nodes
+        .iter()
+        .filter_map(|name| site.node(name))
+        .flat_map(|node| node.taints.iter())
+        .collect();
     taints.sort();
     taints.dedup();
     let tolerations: Vec<Toleration> = taints
@@ -124,7 +150,11 @@ pub(super) fn resources(resources: &Resources) -> Option<ResourceRequirements> {
         requests.insert("memory".to_owned(), Quantity(memory.clone()));
         BTreeMap::from([("memory".to_owned(), Quantity(memory.clone()))])
     });
-    (!requests.is_empty()).then(|| ResourceRequirements { requests: Some(requests), limits, ..ResourceRequirements::default() })
+    (!requests.is_empty()).then(|| ResourceRequirements {
+        requests: Some(requests),
+        limits,
+        ..ResourceRequirements::default()
+    })
 }
 
 /// The non-root identity the upstream images run as (kube-prometheus' values).
@@ -139,13 +169,22 @@ pub(super) fn non_root() -> PodSecurityContext {
 }
 
 /// A PodDisruptionBudget letting one replica at a time go (drains, upgrades), for replicated workloads.
-pub(super) fn disruption_budget(site: &Site, name: &str, component: &str, pod_labels: BTreeMap<String, String>, replicas: u32) -> Option<Object> {
+pub(super) fn disruption_budget(
+    site: &Site,
+    name: &str,
+    component: &str,
+    pod_labels: BTreeMap<String, String>,
+    replicas: u32,
+) -> Option<Object> {
     (replicas > 1).then(|| {
         PodDisruptionBudget {
             metadata: meta(site, &site.namespace, name, component),
             spec: Some(PodDisruptionBudgetSpec {
                 max_unavailable: Some(IntOrString::Int(1)),
-                selector: Some(LabelSelector { match_labels: Some(pod_labels), ..LabelSelector::default() }),
+                selector: Some(LabelSelector {
+                    match_labels: Some(pod_labels),
+                    ..LabelSelector::default()
+                }),
                 ..PodDisruptionBudgetSpec::default()
             }),
             ..PodDisruptionBudget::default()
@@ -166,7 +205,12 @@ pub(super) fn config_file<T: serde::Serialize>(value: &T) -> String {
 /// API client allowed to create it. `None` when there are none: the operator reads a missing
 /// selector as "select nothing".
 pub(super) fn managed_namespaces(site: &Site, resource: &str, generated: bool) -> Option<Vec<String>> {
-    let mut set: BTreeSet<String> = site.api_clients.iter().filter(|c| c.manages(resource)).map(|c| c.namespace.clone()).collect();
+    let mut set: BTreeSet<String> = site
+        .api_clients
+        .iter()
+        .filter(|c| c.manages(resource))
+        .map(|c| c.namespace.clone())
+        .collect();
     if generated {
         set.insert(site.namespace.clone());
     }

@@ -24,11 +24,21 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
     if !site.control_plane {
         return Vec::new();
     }
-    let label = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> { pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect() };
+    let label = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    };
     let kube_system = || Some(vec![KUBE_SYSTEM.to_owned()]);
     let mut objects: Vec<Object> = vec![
         // The Service the operator maintains for `--kubelet-service=kube-system/kubelet`.
-        monitor(site, "kubelet", "kubelet", label(&[("app.kubernetes.io/name", "kubelet")]), kube_system(), kubelet_endpoints()).into(),
+        monitor(
+            site,
+            "kubelet",
+            "kubelet",
+            label(&[("app.kubernetes.io/name", "kubelet")]),
+            kube_system(),
+            kubelet_endpoints(),
+        )
+        .into(),
         monitor(
             site,
             "kube-apiserver",
@@ -39,23 +49,63 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
                 port: "https".to_owned(),
                 scheme: Some("https".to_owned()),
                 bearer_token_file: Some(TOKEN.to_owned()),
-                tls_config: Some(TlsConfig { ca_file: Some(CA.to_owned()), server_name: Some("kubernetes".to_owned()), ..TlsConfig::default() }),
+                tls_config: Some(TlsConfig {
+                    ca_file: Some(CA.to_owned()),
+                    server_name: Some("kubernetes".to_owned()),
+                    ..TlsConfig::default()
+                }),
                 ..Endpoint::default()
             }],
         )
         .into(),
-        monitor(site, "coredns", "coredns", label(&[("k8s-app", "kube-dns")]), kube_system(), vec![Endpoint { port: "metrics".to_owned(), ..Endpoint::default() }]).into(),
+        monitor(
+            site,
+            "coredns",
+            "coredns",
+            label(&[("k8s-app", "kube-dns")]),
+            kube_system(),
+            vec![Endpoint {
+                port: "metrics".to_owned(),
+                ..Endpoint::default()
+            }],
+        )
+        .into(),
     ];
-    let control_plane: Vec<_> = site.nodes.iter().filter(|n| n.roles.contains(&NodeRole::ControlPlane)).collect();
+    let control_plane: Vec<_> = site
+        .nodes
+        .iter()
+        .filter(|n| n.roles.contains(&NodeRole::ControlPlane))
+        .collect();
     if !control_plane.is_empty() {
         for (name, port) in [("kube-controller-manager", 10257), ("kube-scheduler", 10259)] {
-            objects.extend(host_service(site, KUBE_SYSTEM, name, "https-metrics", port, &control_plane));
-            objects.push(monitor(site, name, name, service_selector(site, name), kube_system(), vec![self_signed_https()]).into());
+            objects.extend(host_service(
+                site,
+                KUBE_SYSTEM,
+                name,
+                "https-metrics",
+                port,
+                &control_plane,
+            ));
+            objects.push(
+                monitor(
+                    site,
+                    name,
+                    name,
+                    service_selector(site, name),
+                    kube_system(),
+                    vec![self_signed_https()],
+                )
+                .into(),
+            );
         }
     }
     for object in &mut objects {
         if let Object::ServiceMonitor(monitor) = object {
-            monitor.metadata.labels.get_or_insert_with(BTreeMap::new).insert("app.kubernetes.io/component".to_owned(), COMPONENT.to_owned());
+            monitor
+                .metadata
+                .labels
+                .get_or_insert_with(BTreeMap::new)
+                .insert("app.kubernetes.io/component".to_owned(), COMPONENT.to_owned());
         }
     }
     objects
@@ -67,7 +117,10 @@ fn self_signed_https() -> Endpoint {
         port: "https-metrics".to_owned(),
         scheme: Some("https".to_owned()),
         bearer_token_file: Some(TOKEN.to_owned()),
-        tls_config: Some(TlsConfig { insecure_skip_verify: Some(true), ..TlsConfig::default() }),
+        tls_config: Some(TlsConfig {
+            insecure_skip_verify: Some(true),
+            ..TlsConfig::default()
+        }),
         ..Endpoint::default()
     }
 }

@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Affinity, PersistentVolumeClaimSpec, PodSecurityContext, ResourceRequirements, Toleration};
+use k8s_openapi::api::core::v1::{
+    Affinity, PersistentVolumeClaimSpec, PodSecurityContext, ResourceRequirements, Toleration,
+};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use serde::Serialize;
 use serde_with::skip_serializing_none;
@@ -34,7 +36,12 @@ pub struct Custom<S> {
 impl<S: CustomSpec> Custom<S> {
     /// Wraps a spec with its kind's type meta.
     pub fn new(metadata: ObjectMeta, spec: S) -> Self {
-        Self { api_version: S::API_VERSION, kind: S::KIND, metadata, spec }
+        Self {
+            api_version: S::API_VERSION,
+            kind: S::KIND,
+            metadata,
+            spec,
+        }
     }
 }
 

@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetSpec, Deployment, DeploymentSpec};
-use k8s_openapi::api::core::v1::{HostPathVolumeSource, PodSecurityContext, PodSpec, SecurityContext, Service, Toleration, Volume, VolumeMount};
+use k8s_openapi::api::core::v1::{
+    HostPathVolumeSource, PodSecurityContext, PodSpec, SecurityContext, Service, Toleration, Volume, VolumeMount,
+};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use super::common::{self, meta};
@@ -34,14 +36,19 @@ fn labels(name: &str) -> BTreeMap<String, String> {
 
 /// Every declared node, so that the DaemonSet covers exactly them and tolerates all their taints.
 fn all_nodes(site: &Site) -> Placement {
-    Placement { nodes: site.nodes.iter().map(|n| n.name.clone()).collect() }
+    Placement {
+        nodes: site.nodes.iter().map(|n| n.name.clone()).collect(),
+    }
 }
 
 fn node_exporter(site: &Site, exporter: &NodeExporter) -> Vec<Object> {
     let placement = all_nodes(site);
     let host = |name: &str, path: &str| Volume {
         name: name.to_owned(),
-        host_path: Some(HostPathVolumeSource { path: path.to_owned(), ..HostPathVolumeSource::default() }),
+        host_path: Some(HostPathVolumeSource {
+            path: path.to_owned(),
+            ..HostPathVolumeSource::default()
+        }),
         ..Volume::default()
     };
     let mount = |name: &str, path: &str| VolumeMount {
@@ -59,19 +66,38 @@ fn node_exporter(site: &Site, exporter: &NodeExporter) -> Vec<Object> {
         "--no-collector.hwmon",
         "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run/k8s.io/.+|var/lib/docker/.+|var/lib/kubelet/pods/.+)($|/)",
     ];
-    let mut main = container(NODE_EXPORTER, format!("quay.io/prometheus/node-exporter:{}", exporter.version), &args, &[("metrics", NODE_EXPORTER_PORT)]);
-    main.volume_mounts = Some(vec![mount("proc", "/host/proc"), mount("sys", "/host/sys"), mount("root", "/host/root")]);
-    main.security_context = Some(SecurityContext { allow_privilege_escalation: Some(false), read_only_root_filesystem: Some(true), ..SecurityContext::default() });
+    let mut main = container(
+        NODE_EXPORTER,
+        format!("quay.io/prometheus/node-exporter:{}", exporter.version),
+        &args,
+        &[("metrics", NODE_EXPORTER_PORT)],
+    );
+    main.volume_mounts = Some(vec![
+        mount("proc", "/host/proc"),
+        mount("sys", "/host/sys"),
+        mount("root", "/host/root"),
+    ]);
+    main.security_context = Some(SecurityContext {
+        allow_privilege_escalation: Some(false),
+        read_only_root_filesystem: Some(true),
+        ..SecurityContext::default()
+    });
     // Without declared nodes it runs everywhere and tolerates every taint, as a node agent should.
     let tolerations = if placement.nodes.is_empty() {
-        Some(vec![Toleration { operator: Some("Exists".to_owned()), ..Toleration::default() }])
+        Some(vec![Toleration {
+            operator: Some("Exists".to_owned()),
+            ..Toleration::default()
+        }])
     } else {
         common::tolerations(site, &placement)
     };
     let daemon_set = DaemonSet {
         metadata: meta(site, &site.namespace, NODE_EXPORTER, NODE_EXPORTER),
         spec: Some(DaemonSetSpec {
-            selector: LabelSelector { match_labels: Some(labels(NODE_EXPORTER)), ..LabelSelector::default() },
+            selector: LabelSelector {
+                match_labels: Some(labels(NODE_EXPORTER)),
+                ..LabelSelector::default()
+            },
             template: pod_template(
                 labels(NODE_EXPORTER),
                 PodSpec {
@@ -79,7 +105,11 @@ fn node_exporter(site: &Site, exporter: &NodeExporter) -> Vec<Object> {
                     host_pid: Some(true),
                     containers: vec![main],
                     volumes: Some(vec![host("proc", "/proc"), host("sys", "/sys"), host("root", "/")]),
-                    security_context: Some(PodSecurityContext { run_as_non_root: Some(true), run_as_user: Some(65534), ..PodSecurityContext::default() }),
+                    security_context: Some(PodSecurityContext {
+                        run_as_non_root: Some(true),
+                        run_as_user: Some(65534),
+                        ..PodSecurityContext::default()
+                    }),
                     affinity: common::affinity(&placement, &labels(NODE_EXPORTER), 1),
                     tolerations,
                     priority_class_name: Some("system-node-critical".to_owned()),
@@ -90,7 +120,14 @@ fn node_exporter(site: &Site, exporter: &NodeExporter) -> Vec<Object> {
         }),
         ..DaemonSet::default()
     };
-    let mut service: Service = service(site, NODE_EXPORTER, NODE_EXPORTER, labels(NODE_EXPORTER), "metrics", NODE_EXPORTER_PORT);
+    let mut service: Service = service(
+        site,
+        NODE_EXPORTER,
+        NODE_EXPORTER,
+        labels(NODE_EXPORTER),
+        "metrics",
+        NODE_EXPORTER_PORT,
+    );
     if let Some(spec) = service.spec.as_mut() {
         spec.cluster_ip = Some("None".to_owned());
     }
@@ -106,7 +143,15 @@ fn node_exporter(site: &Site, exporter: &NodeExporter) -> Vec<Object> {
     vec![
         daemon_set.into(),
         service.into(),
-        monitor(site, NODE_EXPORTER, NODE_EXPORTER, service_selector(site, NODE_EXPORTER), None, vec![endpoint]).into(),
+        monitor(
+            site,
+            NODE_EXPORTER,
+            NODE_EXPORTER,
+            service_selector(site, NODE_EXPORTER),
+            None,
+            vec![endpoint],
+        )
+        .into(),
     ]
 }
 
@@ -132,17 +177,37 @@ fn kube_state_metrics(site: &Site, ksm: &KubeStateMetrics) -> Vec<Object> {
             ],
             &list_watch,
         ),
-        rule(&["apps"], &["daemonsets", "deployments", "replicasets", "statefulsets"], &list_watch),
+        rule(
+            &["apps"],
+            &["daemonsets", "deployments", "replicasets", "statefulsets"],
+            &list_watch,
+        ),
         rule(&["batch"], &["cronjobs", "jobs"], &list_watch),
         rule(&["autoscaling"], &["horizontalpodautoscalers"], &list_watch),
         rule(&["policy"], &["poddisruptionbudgets"], &list_watch),
         rule(&["certificates.k8s.io"], &["certificatesigningrequests"], &list_watch),
         rule(&["discovery.k8s.io"], &["endpointslices"], &list_watch),
-        rule(&["storage.k8s.io"], &["storageclasses", "volumeattachments"], &list_watch),
-        rule(&["admissionregistration.k8s.io"], &["mutatingwebhookconfigurations", "validatingwebhookconfigurations"], &list_watch),
-        rule(&["networking.k8s.io"], &["ingressclasses", "ingresses", "networkpolicies"], &list_watch),
+        rule(
+            &["storage.k8s.io"],
+            &["storageclasses", "volumeattachments"],
+            &list_watch,
+        ),
+        rule(
+            &["admissionregistration.k8s.io"],
+            &["mutatingwebhookconfigurations", "validatingwebhookconfigurations"],
+            &list_watch,
+        ),
+        rule(
+            &["networking.k8s.io"],
+            &["ingressclasses", "ingresses", "networkpolicies"],
+            &list_watch,
+        ),
         rule(&["coordination.k8s.io"], &["leases"], &list_watch),
-        rule(&["rbac.authorization.k8s.io"], &["clusterrolebindings", "clusterroles", "rolebindings", "roles"], &list_watch),
+        rule(
+            &["rbac.authorization.k8s.io"],
+            &["clusterrolebindings", "clusterroles", "rolebindings", "roles"],
+            &list_watch,
+        ),
     ];
     let mut objects = cluster_identity(site, KUBE_STATE_METRICS, KUBE_STATE_METRICS, rules);
     let mut main = container(
@@ -151,19 +216,30 @@ fn kube_state_metrics(site: &Site, ksm: &KubeStateMetrics) -> Vec<Object> {
         &["--port=8080", "--telemetry-port=8081"],
         &[("http-metrics", 8080), ("telemetry", 8081)],
     );
-    main.security_context = Some(SecurityContext { allow_privilege_escalation: Some(false), read_only_root_filesystem: Some(true), ..SecurityContext::default() });
+    main.security_context = Some(SecurityContext {
+        allow_privilege_escalation: Some(false),
+        read_only_root_filesystem: Some(true),
+        ..SecurityContext::default()
+    });
     objects.push(
         Deployment {
             metadata: meta(site, &site.namespace, KUBE_STATE_METRICS, KUBE_STATE_METRICS),
             spec: Some(DeploymentSpec {
                 replicas: Some(1),
-                selector: LabelSelector { match_labels: Some(labels(KUBE_STATE_METRICS)), ..LabelSelector::default() },
+                selector: LabelSelector {
+                    match_labels: Some(labels(KUBE_STATE_METRICS)),
+                    ..LabelSelector::default()
+                },
                 template: pod_template(
                     labels(KUBE_STATE_METRICS),
                     PodSpec {
                         service_account_name: Some(KUBE_STATE_METRICS.to_owned()),
                         containers: vec![main],
-                        security_context: Some(PodSecurityContext { run_as_non_root: Some(true), run_as_user: Some(65534), ..PodSecurityContext::default() }),
+                        security_context: Some(PodSecurityContext {
+                            run_as_non_root: Some(true),
+                            run_as_user: Some(65534),
+                            ..PodSecurityContext::default()
+                        }),
                         affinity: common::affinity(&ksm.placement, &labels(KUBE_STATE_METRICS), 1),
                         tolerations: common::tolerations(site, &ksm.placement),
                         ..PodSpec::default()
@@ -175,9 +251,33 @@ fn kube_state_metrics(site: &Site, ksm: &KubeStateMetrics) -> Vec<Object> {
         }
         .into(),
     );
-    objects.push(service(site, KUBE_STATE_METRICS, KUBE_STATE_METRICS, labels(KUBE_STATE_METRICS), "http-metrics", 8080).into());
+    objects.push(
+        service(
+            site,
+            KUBE_STATE_METRICS,
+            KUBE_STATE_METRICS,
+            labels(KUBE_STATE_METRICS),
+            "http-metrics",
+            8080,
+        )
+        .into(),
+    );
     // kube-state-metrics' series carry the namespace and pod they describe: keep those labels.
-    let endpoint = Endpoint { port: "http-metrics".to_owned(), honor_labels: Some(true), ..Endpoint::default() };
-    objects.push(monitor(site, KUBE_STATE_METRICS, KUBE_STATE_METRICS, service_selector(site, KUBE_STATE_METRICS), None, vec![endpoint]).into());
+    let endpoint = Endpoint {
+        port: "http-metrics".to_owned(),
+        honor_labels: Some(true),
+        ..Endpoint::default()
+    };
+    objects.push(
+        monitor(
+            site,
+            KUBE_STATE_METRICS,
+            KUBE_STATE_METRICS,
+            service_selector(site, KUBE_STATE_METRICS),
+            None,
+            vec![endpoint],
+        )
+        .into(),
+    );
     objects
 }

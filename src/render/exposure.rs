@@ -1,8 +1,8 @@
 //! Ingresses for the Prometheus and Alertmanager web UIs.
 
 use k8s_openapi::api::networking::v1::{
-    HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule, IngressServiceBackend, IngressSpec, IngressTLS,
-    ServiceBackendPort,
+    HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule, IngressServiceBackend, IngressSpec,
+    IngressTLS, ServiceBackendPort,
 };
 
 use super::common::meta;
@@ -12,46 +12,61 @@ use crate::model::Site;
 
 /// One Ingress per configured host.
 pub(super) fn render(site: &Site) -> Vec<Object> {
-    let Some(ingress) = &site.ingress else { return Vec::new() };
+    let Some(ingress) = &site.ingress else {
+        return Vec::new();
+    };
     [
         (&ingress.prometheus, prometheus::SERVICE_NAME, "prometheus"),
         (&ingress.alertmanager, alertmanager::SERVICE_NAME, "alertmanager"),
-        (if site.grafana.is_some() { &ingress.grafana } else { &None }, grafana::NAME, "grafana"),
+        (
+            if site.grafana.is_some() {
+                &ingress.grafana
+            } else {
+                &None
+            },
+            grafana::NAME,
+            "grafana",
+        ),
     ]
-        .into_iter()
-        .filter_map(|(host, service, component)| {
-            let host = host.as_ref()?;
-            Some(
-                Ingress {
-                    metadata: meta(site, &site.namespace, service, component),
-                    spec: Some(IngressSpec {
-                        ingress_class_name: ingress.class.clone(),
-                        rules: Some(vec![IngressRule {
-                            host: Some(host.clone()),
-                            http: Some(HTTPIngressRuleValue {
-                                paths: vec![HTTPIngressPath {
-                                    path: Some("/".to_owned()),
-                                    path_type: "Prefix".to_owned(),
-                                    backend: IngressBackend {
-                                        service: Some(IngressServiceBackend {
-                                            name: service.to_owned(),
-                                            port: Some(ServiceBackendPort { name: Some("web".to_owned()), ..ServiceBackendPort::default() }),
+    .into_iter()
+    .filter_map(|(host, service, component)| {
+        let host = host.as_ref()?;
+        Some(
+            Ingress {
+                metadata: meta(site, &site.namespace, service, component),
+                spec: Some(IngressSpec {
+                    ingress_class_name: ingress.class.clone(),
+                    rules: Some(vec![IngressRule {
+                        host: Some(host.clone()),
+                        http: Some(HTTPIngressRuleValue {
+                            paths: vec![HTTPIngressPath {
+                                path: Some("/".to_owned()),
+                                path_type: "Prefix".to_owned(),
+                                backend: IngressBackend {
+                                    service: Some(IngressServiceBackend {
+                                        name: service.to_owned(),
+                                        port: Some(ServiceBackendPort {
+                                            name: Some("web".to_owned()),
+                                            ..ServiceBackendPort::default()
                                         }),
-                                        ..IngressBackend::default()
-                                    },
-                                }],
-                            }),
-                        }]),
-                        tls: ingress
-                            .tls_secret
-                            .as_ref()
-                            .map(|secret| vec![IngressTLS { hosts: Some(vec![host.clone()]), secret_name: Some(secret.clone()) }]),
-                        ..IngressSpec::default()
+                                    }),
+                                    ..IngressBackend::default()
+                                },
+                            }],
+                        }),
+                    }]),
+                    tls: ingress.tls_secret.as_ref().map(|secret| {
+                        vec![IngressTLS {
+                            hosts: Some(vec![host.clone()]),
+                            secret_name: Some(secret.clone()),
+                        }]
                     }),
-                    ..Ingress::default()
-                }
-                .into(),
-            )
-        })
-        .collect()
+                    ..IngressSpec::default()
+                }),
+                ..Ingress::default()
+            }
+            .into(),
+        )
+    })
+    .collect()
 }

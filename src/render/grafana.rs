@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use k8s_openapi::api::core::v1::{
-    ConfigMap, ConfigMapVolumeSource, EmptyDirVolumeSource, EnvVar, EnvVarSource, HTTPGetAction, PodSecurityContext, PodSpec, Probe,
-    SecretKeySelector, ServiceAccount, Volume, VolumeMount,
+    ConfigMap, ConfigMapVolumeSource, EmptyDirVolumeSource, EnvVar, EnvVarSource, HTTPGetAction, PodSecurityContext,
+    PodSpec, Probe, SecretKeySelector, ServiceAccount, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -27,18 +27,35 @@ const DASHBOARDS_DIR: &str = "/var/lib/grafana/dashboards";
 
 /// Grafana's objects, if it is enabled.
 pub(super) fn render(site: &Site) -> Vec<Object> {
-    let Some(grafana) = &site.grafana else { return Vec::new() };
+    let Some(grafana) = &site.grafana else {
+        return Vec::new();
+    };
     let mut objects: Vec<Object> = vec![
-        ServiceAccount { metadata: meta(site, &site.namespace, NAME, NAME), ..ServiceAccount::default() }.into(),
+        ServiceAccount {
+            metadata: meta(site, &site.namespace, NAME, NAME),
+            ..ServiceAccount::default()
+        }
+        .into(),
         datasources(site).into(),
         deployment(site, grafana).into(),
         web_service(site, NAME, NAME, pod_labels(), PORT, grafana.node_port).into(),
         web_monitor(site, NAME, NAME).into(),
     ];
-    objects.extend(common::disruption_budget(site, NAME, NAME, pod_labels(), grafana.replicas));
+    objects.extend(common::disruption_budget(
+        site,
+        NAME,
+        NAME,
+        pod_labels(),
+        grafana.replicas,
+    ));
     if !grafana.dashboards.is_empty() {
         objects.push(providers(site).into());
-        objects.extend(grafana.dashboards.iter().map(|dashboard| Object::from(dashboard_config_map(site, dashboard))));
+        objects.extend(
+            grafana
+                .dashboards
+                .iter()
+                .map(|dashboard| Object::from(dashboard_config_map(site, dashboard))),
+        );
     }
     objects
 }
@@ -84,11 +101,20 @@ struct ProviderOptions {
 fn providers(site: &Site) -> ConfigMap {
     let providers = Providers {
         api_version: 1,
-        providers: vec![Provider { name: "promsite", kind: "file", disable_deletion: true, allow_ui_updates: false, options: ProviderOptions { path: DASHBOARDS_DIR } }],
+        providers: vec![Provider {
+            name: "promsite",
+            kind: "file",
+            disable_deletion: true,
+            allow_ui_updates: false,
+            options: ProviderOptions { path: DASHBOARDS_DIR },
+        }],
     };
     ConfigMap {
         metadata: meta(site, &site.namespace, PROVIDERS, NAME),
-        data: Some(BTreeMap::from([("promsite.yaml".to_owned(), common::config_file(&providers))])),
+        data: Some(BTreeMap::from([(
+            "promsite.yaml".to_owned(),
+            common::config_file(&providers),
+        )])),
         ..ConfigMap::default()
     }
 }
@@ -133,7 +159,10 @@ fn datasources(site: &Site) -> ConfigMap {
     };
     ConfigMap {
         metadata: meta(site, &site.namespace, DATASOURCES, NAME),
-        data: Some(BTreeMap::from([("prometheus.yaml".to_owned(), common::config_file(&provisioning))])),
+        data: Some(BTreeMap::from([(
+            "prometheus.yaml".to_owned(),
+            common::config_file(&provisioning),
+        )])),
         ..ConfigMap::default()
     }
 }
@@ -142,35 +171,81 @@ fn deployment(site: &Site, grafana: &Grafana) -> Deployment {
     let secret_env = |name: &str, key: &str| EnvVar {
         name: name.to_owned(),
         value_from: Some(EnvVarSource {
-            secret_key_ref: Some(SecretKeySelector { name: grafana.admin_secret.clone(), key: key.to_owned(), ..SecretKeySelector::default() }),
+            secret_key_ref: Some(SecretKeySelector {
+                name: grafana.admin_secret.clone(),
+                key: key.to_owned(),
+                ..SecretKeySelector::default()
+            }),
             ..EnvVarSource::default()
         }),
         ..EnvVar::default()
     };
-    let mut env = vec![secret_env("GF_SECURITY_ADMIN_USER", &grafana.admin_user_key), secret_env("GF_SECURITY_ADMIN_PASSWORD", &grafana.admin_password_key)];
-    if let Some(url) = site.ingress.as_ref().and_then(|i| i.grafana.as_ref().map(|host| i.url(host))) {
-        env.push(EnvVar { name: "GF_SERVER_ROOT_URL".to_owned(), value: Some(url), ..EnvVar::default() });
+    let mut env = vec![
+        secret_env("GF_SECURITY_ADMIN_USER", &grafana.admin_user_key),
+        secret_env("GF_SECURITY_ADMIN_PASSWORD", &grafana.admin_password_key),
+    ];
+    if let Some(url) = site
+        .ingress
+        .as_ref()
+        .and_then(|i| i.grafana.as_ref().map(|host| i.url(host)))
+    {
+        env.push(EnvVar {
+            name: "GF_SERVER_ROOT_URL".to_owned(),
+            value: Some(url),
+            ..EnvVar::default()
+        });
     }
-    let mut main = container(NAME, format!("docker.io/grafana/grafana:{}", grafana.version), &[], &[("web", PORT)]);
+    let mut main = container(
+        NAME,
+        format!("docker.io/grafana/grafana:{}", grafana.version),
+        &[],
+        &[("web", PORT)],
+    );
     main.env = Some(env);
     main.readiness_probe = Some(Probe {
-        http_get: Some(HTTPGetAction { path: Some("/api/health".to_owned()), port: IntOrString::String("web".to_owned()), ..HTTPGetAction::default() }),
+        http_get: Some(HTTPGetAction {
+            path: Some("/api/health".to_owned()),
+            port: IntOrString::String("web".to_owned()),
+            ..HTTPGetAction::default()
+        }),
         ..Probe::default()
     });
-    let mount = |name: &str, path: String| VolumeMount { name: name.to_owned(), mount_path: path, read_only: Some(true), ..VolumeMount::default() };
+    let mount = |name: &str, path: String| VolumeMount {
+        name: name.to_owned(),
+        mount_path: path,
+        read_only: Some(true),
+        ..VolumeMount::default()
+    };
     let config_map = |volume: &str, config_map: String| Volume {
         name: volume.to_owned(),
-        config_map: Some(ConfigMapVolumeSource { name: config_map, ..ConfigMapVolumeSource::default() }),
+        config_map: Some(ConfigMapVolumeSource {
+            name: config_map,
+            ..ConfigMapVolumeSource::default()
+        }),
         ..Volume::default()
     };
     let mut mounts = vec![
-        VolumeMount { name: "data".to_owned(), mount_path: "/var/lib/grafana".to_owned(), ..VolumeMount::default() },
+        VolumeMount {
+            name: "data".to_owned(),
+            mount_path: "/var/lib/grafana".to_owned(),
+            ..VolumeMount::default()
+        },
         mount("datasources", "/etc/grafana/provisioning/datasources".to_owned()),
     ];
     // Everything Grafana needs is provisioned, so its database may start empty.
-    let mut volumes = vec![Volume { name: "data".to_owned(), empty_dir: Some(EmptyDirVolumeSource::default()), ..Volume::default() }, config_map("datasources", DATASOURCES.to_owned())];
+    let mut volumes = vec![
+        Volume {
+            name: "data".to_owned(),
+            empty_dir: Some(EmptyDirVolumeSource::default()),
+            ..Volume::default()
+        },
+        config_map("datasources", DATASOURCES.to_owned()),
+    ];
     if !grafana.dashboards.is_empty() {
-        mounts.push(mount("dashboard-providers", "/etc/grafana/provisioning/dashboards".to_owned()));
+        mounts.push(mount(
+            "dashboard-providers",
+            "/etc/grafana/provisioning/dashboards".to_owned(),
+        ));
         volumes.push(config_map("dashboard-providers", PROVIDERS.to_owned()));
         for dashboard in &grafana.dashboards {
             let volume = format!("dashboard-{}", dashboard.slug);
@@ -183,14 +258,22 @@ fn deployment(site: &Site, grafana: &Grafana) -> Deployment {
         metadata: meta(site, &site.namespace, NAME, NAME),
         spec: Some(DeploymentSpec {
             replicas: Some(i32::try_from(grafana.replicas).unwrap_or(1)),
-            selector: LabelSelector { match_labels: Some(pod_labels()), ..LabelSelector::default() },
+            selector: LabelSelector {
+                match_labels: Some(pod_labels()),
+                ..LabelSelector::default()
+            },
             template: pod_template(
                 pod_labels(),
                 PodSpec {
                     service_account_name: Some(NAME.to_owned()),
                     containers: vec![main],
                     volumes: Some(volumes),
-                    security_context: Some(PodSecurityContext { run_as_non_root: Some(true), run_as_user: Some(472), fs_group: Some(472), ..PodSecurityContext::default() }),
+                    security_context: Some(PodSecurityContext {
+                        run_as_non_root: Some(true),
+                        run_as_user: Some(472),
+                        fs_group: Some(472),
+                        ..PodSecurityContext::default()
+                    }),
                     affinity: common::affinity(&grafana.placement, &pod_labels(), grafana.replicas),
                     tolerations: common::tolerations(site, &grafana.placement),
                     ..PodSpec::default()

@@ -38,14 +38,23 @@ pub fn render(site: &Site) -> Bundle {
         objects: BTreeMap::new(),
         alertmanager_config: alertmanager_config::render(site),
         alertmanager_secret: alertmanager::CONFIG_SECRET.to_owned(),
-        alertmanager_templates: site.alertmanager.templates.iter().map(|t| (t.name.clone(), t.text.clone())).collect(),
+        alertmanager_templates: site
+            .alertmanager
+            .templates
+            .iter()
+            .map(|t| (t.name.clone(), t.text.clone()))
+            .collect(),
         versions: BTreeMap::from([
             ("alertmanager", site.alertmanager.version.clone()),
             ("prometheus", site.prometheus.version.clone()),
             ("prometheus-operator", model::OPERATOR_VERSION.to_owned()),
         ]),
         crd_urls: operator::crd_urls(site),
-        crd_files: site.operator.iter().flat_map(|o| o.crd_files.iter().map(|f| (f.path.clone(), f.contents.clone()))).collect(),
+        crd_files: site
+            .operator
+            .iter()
+            .flat_map(|o| o.crd_files.iter().map(|f| (f.path.clone(), f.contents.clone())))
+            .collect(),
         external_secrets: site.external_secrets(),
         collisions: Vec::new(),
     };
@@ -69,9 +78,17 @@ pub fn render(site: &Site) -> Bundle {
 /// The site's namespace and each API client's: promsite owns them. Scraped namespaces belong to
 /// their applications and are not created here.
 fn namespaces(site: &Site) -> Vec<Object> {
-    let names: BTreeSet<&str> = std::iter::once(site.namespace.as_str()).chain(site.api_clients.iter().map(|c| c.namespace.as_str())).collect();
+    let names: BTreeSet<&str> = std::iter::once(site.namespace.as_str())
+        .chain(site.api_clients.iter().map(|c| c.namespace.as_str()))
+        .collect();
     names
         .into_iter()
-        .map(|name| Namespace { metadata: common::cluster_meta(site, name, "namespace"), ..Namespace::default() }.into())
+        .map(|name| {
+            Namespace {
+                metadata: common::cluster_meta(site, name, "namespace"),
+                ..Namespace::default()
+            }
+            .into()
+        })
         .collect()
 }

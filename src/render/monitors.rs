@@ -7,15 +7,19 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use super::common::meta;
 use super::crd::{Custom, Endpoint, NamespaceSelector, Relabeling, ServiceMonitorSpec, TlsConfig};
 use super::object::Object;
-use super::workload::{host_service, monitor, service_selector};
 use super::prometheus::SECRETS_DIR;
+use super::workload::{host_service, monitor, service_selector};
 use crate::model::{Etcd, Scrape, Site};
 
 const ETCD: &str = "etcd";
 
 /// ServiceMonitors for every `[[scrape]]` entry, and the etcd objects when `[etcd]` is set.
 pub(super) fn render(site: &Site) -> Vec<Object> {
-    let mut objects: Vec<Object> = site.scrapes.iter().map(|scrape| scrape_monitor(site, scrape).into()).collect();
+    let mut objects: Vec<Object> = site
+        .scrapes
+        .iter()
+        .map(|scrape| scrape_monitor(site, scrape).into())
+        .collect();
     if let Some(etcd) = &site.etcd {
         objects.extend(etcd_objects(site, etcd));
     }
@@ -26,8 +30,13 @@ fn scrape_monitor(site: &Site, scrape: &Scrape) -> Custom<ServiceMonitorSpec> {
     Custom::new(
         meta(site, &site.namespace, &scrape.name, &scrape.name),
         ServiceMonitorSpec {
-            selector: LabelSelector { match_labels: Some(scrape.selector.clone()), ..LabelSelector::default() },
-            namespace_selector: Some(NamespaceSelector { match_names: vec![scrape.namespace.clone()] }),
+            selector: LabelSelector {
+                match_labels: Some(scrape.selector.clone()),
+                ..LabelSelector::default()
+            },
+            namespace_selector: Some(NamespaceSelector {
+                match_names: vec![scrape.namespace.clone()],
+            }),
             endpoints: vec![Endpoint {
                 port: scrape.port.clone(),
                 path: scrape.path.clone(),
@@ -53,19 +62,19 @@ fn etcd_objects(site: &Site, etcd: &Etcd) -> Vec<Object> {
         service_selector(site, ETCD),
         None,
         vec![Endpoint {
-                port: "metrics".to_owned(),
-                scheme: Some("https".to_owned()),
-                tls_config: Some(TlsConfig {
-                    ca_file: Some(file(&cert.ca)),
-                    cert_file: Some(file(&cert.cert)),
-                    key_file: Some(file(&cert.key)),
-                    ..TlsConfig::default()
-                }),
-                relabelings: Some(vec![Relabeling {
-                    source_labels: vec!["__meta_kubernetes_endpoint_node_name".to_owned()],
-                    target_label: "node".to_owned(),
-                    action: "replace".to_owned(),
-                }]),
+            port: "metrics".to_owned(),
+            scheme: Some("https".to_owned()),
+            tls_config: Some(TlsConfig {
+                ca_file: Some(file(&cert.ca)),
+                cert_file: Some(file(&cert.cert)),
+                key_file: Some(file(&cert.key)),
+                ..TlsConfig::default()
+            }),
+            relabelings: Some(vec![Relabeling {
+                source_labels: vec!["__meta_kubernetes_endpoint_node_name".to_owned()],
+                target_label: "node".to_owned(),
+                action: "replace".to_owned(),
+            }]),
             ..Endpoint::default()
         }],
     );

@@ -6,7 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec};
+use k8s_openapi::api::networking::v1::{
+    NetworkPolicy, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec,
+};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
@@ -17,47 +19,96 @@ use crate::model::Site;
 
 /// The policies, if enabled.
 pub(super) fn render(site: &Site) -> Vec<Object> {
-    let Some(ingress_namespaces) = &site.network_policies else { return Vec::new() };
+    let Some(ingress_namespaces) = &site.network_policies else {
+        return Vec::new();
+    };
     let prometheus_pods = operator_pod_labels("prometheus", prometheus::INSTANCE);
     let alertmanager_pods = operator_pod_labels("alertmanager", alertmanager::INSTANCE);
     let mut ui_namespaces = ingress_namespaces.clone();
     ui_namespaces.push(site.namespace.clone());
     ui_namespaces.sort();
     ui_namespaces.dedup();
-    let from_namespaces = || NetworkPolicyPeer { namespace_selector: Some(namespaces_selector(&ui_namespaces)), ..NetworkPolicyPeer::default() };
+    let from_namespaces = || NetworkPolicyPeer {
+        namespace_selector: Some(namespaces_selector(&ui_namespaces)),
+        ..NetworkPolicyPeer::default()
+    };
     // A NodePort's clients are outside the cluster (and often SNATed to a node's address), so no
     // namespace selector admits them: a web port with a NodePort is open to every source.
     let web = |node_port: Option<u16>, port: (&str, i32), others: &[(&str, i32)]| {
         if node_port.is_none() {
             return vec![allow(vec![from_namespaces()], &[&[port], others].concat())];
         }
-        let mut rules = vec![NetworkPolicyIngressRule { from: None, ..allow(Vec::new(), &[port]) }];
+        let mut rules = vec![NetworkPolicyIngressRule {
+            from: None,
+            ..allow(Vec::new(), &[port])
+        }];
         rules.extend((!others.is_empty()).then(|| allow(vec![from_namespaces()], others)));
         rules
     };
     let from_pods = |labels: &BTreeMap<String, String>| NetworkPolicyPeer {
-        pod_selector: Some(LabelSelector { match_labels: Some(labels.clone()), ..LabelSelector::default() }),
+        pod_selector: Some(LabelSelector {
+            match_labels: Some(labels.clone()),
+            ..LabelSelector::default()
+        }),
         ..NetworkPolicyPeer::default()
     };
     let name_label = |name: &str| BTreeMap::from([("app.kubernetes.io/name".to_owned(), name.to_owned())]);
     let mut policies = vec![
         // The Thanos sidecar's gRPC port serves Thanos Query, which runs beside the UIs' clients.
-        policy(site, prometheus::SERVICE_NAME, &prometheus_pods, web(site.prometheus.node_port, ("TCP", 9090), if site.prometheus.thanos.is_some() { &[("TCP", 10901)] } else { &[] })),
+        policy(
+            site,
+            prometheus::SERVICE_NAME,
+            &prometheus_pods,
+            web(
+                site.prometheus.node_port,
+                ("TCP", 9090),
+                if site.prometheus.thanos.is_some() {
+                    &[("TCP", 10901)]
+                } else {
+                    &[]
+                },
+            ),
+        ),
         policy(
             site,
             alertmanager::SERVICE_NAME,
             &alertmanager_pods,
-            [web(site.alertmanager.node_port, ("TCP", 9093), &[]), vec![allow(vec![from_pods(&alertmanager_pods)], &[("TCP", 9094), ("UDP", 9094)])]].concat(),
+            [
+                web(site.alertmanager.node_port, ("TCP", 9093), &[]),
+                vec![allow(
+                    vec![from_pods(&alertmanager_pods)],
+                    &[("TCP", 9094), ("UDP", 9094)],
+                )],
+            ]
+            .concat(),
         ),
     ];
     if let Some(grafana) = &site.grafana {
-        policies.push(policy(site, "grafana", &name_label("grafana"), web(grafana.node_port, ("TCP", 3000), &[])));
+        policies.push(policy(
+            site,
+            "grafana",
+            &name_label("grafana"),
+            web(grafana.node_port, ("TCP", 3000), &[]),
+        ));
     }
     if site.kube_state_metrics.is_some() {
-        policies.push(policy(site, "kube-state-metrics", &name_label("kube-state-metrics"), vec![allow(vec![from_pods(&prometheus_pods)], &[("TCP", 8080), ("TCP", 8081)])]));
+        policies.push(policy(
+            site,
+            "kube-state-metrics",
+            &name_label("kube-state-metrics"),
+            vec![allow(
+                vec![from_pods(&prometheus_pods)],
+                &[("TCP", 8080), ("TCP", 8081)],
+            )],
+        ));
     }
     if site.operator.is_some() {
-        policies.push(policy(site, "prometheus-operator", &name_label("prometheus-operator"), vec![allow(vec![from_pods(&prometheus_pods)], &[("TCP", 8080)])]));
+        policies.push(policy(
+            site,
+            "prometheus-operator",
+            &name_label("prometheus-operator"),
+            vec![allow(vec![from_pods(&prometheus_pods)], &[("TCP", 8080)])],
+        ));
     }
     policies.into_iter().map(Object::from).collect()
 }
@@ -66,16 +117,31 @@ fn allow(from: Vec<NetworkPolicyPeer>, ports: &[(&str, i32)]) -> NetworkPolicyIn
     NetworkPolicyIngressRule {
         from: Some(from),
         ports: Some(
-            ports.iter().map(|(protocol, port)| NetworkPolicyPort { protocol: Some((*protocol).to_owned()), port: Some(IntOrString::Int(*port)), ..NetworkPolicyPort::default() }).collect(),
+            ports
+                .iter()
+                .map(|(protocol, port)| NetworkPolicyPort {
+                    protocol: Some((*protocol).to_owned()),
+                    port: Some(IntOrString::Int(*port)),
+                    ..NetworkPolicyPort::default()
+                })
+                .collect(),
         ),
     }
 }
 
-fn policy(site: &Site, name: &str, pods: &BTreeMap<String, String>, ingress: Vec<NetworkPolicyIngressRule>) -> NetworkPolicy {
+fn policy(
+    site: &Site,
+    name: &str,
+    pods: &BTreeMap<String, String>,
+    ingress: Vec<NetworkPolicyIngressRule>,
+) -> NetworkPolicy {
     NetworkPolicy {
         metadata: meta(site, &site.namespace, name, "network-policy"),
         spec: Some(NetworkPolicySpec {
-            pod_selector: Some(LabelSelector { match_labels: Some(pods.clone()), ..LabelSelector::default() }),
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(pods.clone()),
+                ..LabelSelector::default()
+            }),
             policy_types: Some(vec!["Ingress".to_owned()]),
             ingress: Some(ingress),
             ..NetworkPolicySpec::default()

@@ -9,12 +9,15 @@ use k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use k8s_openapi::api::storage::v1::StorageClass;
-use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
 use serde::Serialize;
 
 use super::alertmanager_config::AlertmanagerConfig;
-use super::crd::{AlertmanagerSpec, Custom, CustomSpec, ProbeSpec, PrometheusRuleSpec, PrometheusSpec, ScrapeConfigSpec, ServiceMonitorSpec};
+use super::crd::{
+    AlertmanagerSpec, Custom, CustomSpec, ProbeSpec, PrometheusRuleSpec, PrometheusSpec, ScrapeConfigSpec,
+    ServiceMonitorSpec,
+};
 
 /// Identity of one Kubernetes object; its order is the output order.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -136,7 +139,12 @@ impl Object {
 }
 
 fn key(group: &'static str, kind: &'static str, metadata: &ObjectMeta) -> ObjectKey {
-    ObjectKey { group, kind, namespace: metadata.namespace.clone(), name: metadata.name.clone().unwrap_or_default() }
+    ObjectKey {
+        group,
+        kind,
+        namespace: metadata.namespace.clone(),
+        name: metadata.name.clone().unwrap_or_default(),
+    }
 }
 
 /// Everything a site compiles to, before serialization.

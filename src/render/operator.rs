@@ -30,11 +30,27 @@ const CRDS: &[&str] = &[
 
 /// The operator's objects, if it is enabled.
 pub(super) fn render(site: &Site) -> Vec<Object> {
-    let Some(operator) = &site.operator else { return Vec::new() };
+    let Some(operator) = &site.operator else {
+        return Vec::new();
+    };
     let mut objects = cluster_identity(site, NAME, NAME, rules());
     objects.push(deployment(site, operator).into());
     objects.push(service(site, NAME, NAME, pod_labels(), "http", PORT).into());
-    objects.push(monitor(site, NAME, NAME, service_selector(site, NAME), None, vec![Endpoint { port: "http".to_owned(), honor_labels: Some(true), ..Endpoint::default() }]).into());
+    objects.push(
+        monitor(
+            site,
+            NAME,
+            NAME,
+            service_selector(site, NAME),
+            None,
+            vec![Endpoint {
+                port: "http".to_owned(),
+                honor_labels: Some(true),
+                ..Endpoint::default()
+            }],
+        )
+        .into(),
+    );
     objects
 }
 
@@ -92,9 +108,17 @@ fn rules() -> Vec<k8s_openapi::api::rbac::v1::PolicyRule> {
         rule(&["apps"], &["statefulsets"], &["*"]),
         rule(&[""], &["configmaps", "secrets"], &["*"]),
         rule(&[""], &["pods"], &["list", "delete"]),
-        rule(&[""], &["services", "services/finalizers"], &["get", "create", "update", "delete"]),
+        rule(
+            &[""],
+            &["services", "services/finalizers"],
+            &["get", "create", "update", "delete"],
+        ),
         rule(&[""], &["endpoints"], &["get", "create", "update", "delete"]),
-        rule(&["discovery.k8s.io"], &["endpointslices"], &["get", "list", "create", "update", "delete"]),
+        rule(
+            &["discovery.k8s.io"],
+            &["endpointslices"],
+            &["get", "list", "create", "update", "delete"],
+        ),
         rule(&[""], &["nodes"], &["list", "watch"]),
         rule(&[""], &["namespaces"], &["get", "list", "watch"]),
         rule(&["", "events.k8s.io"], &["events"], &["create", "patch"]),
@@ -104,10 +128,17 @@ fn rules() -> Vec<k8s_openapi::api::rbac::v1::PolicyRule> {
 }
 
 fn deployment(site: &Site, operator: &Operator) -> Deployment {
-    let reloader = format!("--prometheus-config-reloader=quay.io/prometheus-operator/prometheus-config-reloader:{OPERATOR_VERSION}");
+    let reloader = format!(
+        "--prometheus-config-reloader=quay.io/prometheus-operator/prometheus-config-reloader:{OPERATOR_VERSION}"
+    );
     // The operator keeps a kubelet Service up to date in kube-system for the kubelet ServiceMonitor.
     let args = ["--kubelet-service=kube-system/kubelet", reloader.as_str()];
-    let mut main = container(NAME, format!("quay.io/prometheus-operator/prometheus-operator:{OPERATOR_VERSION}"), &args, &[("http", PORT)]);
+    let mut main = container(
+        NAME,
+        format!("quay.io/prometheus-operator/prometheus-operator:{OPERATOR_VERSION}"),
+        &args,
+        &[("http", PORT)],
+    );
     main.security_context = Some(SecurityContext {
         allow_privilege_escalation: Some(false),
         read_only_root_filesystem: Some(true),
@@ -117,13 +148,20 @@ fn deployment(site: &Site, operator: &Operator) -> Deployment {
         metadata: meta(site, &site.namespace, NAME, NAME),
         spec: Some(DeploymentSpec {
             replicas: Some(1),
-            selector: LabelSelector { match_labels: Some(pod_labels()), ..LabelSelector::default() },
+            selector: LabelSelector {
+                match_labels: Some(pod_labels()),
+                ..LabelSelector::default()
+            },
             template: pod_template(
                 pod_labels(),
                 PodSpec {
                     service_account_name: Some(NAME.to_owned()),
                     containers: vec![main],
-                    security_context: Some(PodSecurityContext { run_as_non_root: Some(true), run_as_user: Some(65534), ..PodSecurityContext::default() }),
+                    security_context: Some(PodSecurityContext {
+                        run_as_non_root: Some(true),
+                        run_as_user: Some(65534),
+                        ..PodSecurityContext::default()
+                    }),
                     affinity: common::affinity(&operator.placement, &pod_labels(), 1),
                     tolerations: common::tolerations(site, &operator.placement),
                     ..PodSpec::default()

@@ -15,13 +15,13 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use super::alertmanager::SERVICE_NAME as ALERTMANAGER_SERVICE;
 use super::common::{self, managed_namespaces, meta, namespaces_selector, operator_pod_labels};
 use super::crd::{
-    AlertingSpec, AlertmanagerEndpoint, Argument, Custom, EmbeddedClaim, PrometheusSpec, QuerySpec,
-    QueueConfig, RelabelConfig, RemoteWriteSpec, SecretKeySelector, StorageSpec, ThanosSpec,
+    AlertingSpec, AlertmanagerEndpoint, Argument, Custom, EmbeddedClaim, PrometheusSpec, QuerySpec, QueueConfig,
+    RelabelConfig, RemoteWriteSpec, SecretKeySelector, StorageSpec, ThanosSpec,
 };
 use super::object::Object;
 use super::workload::{cluster_grant, rule, url_rule, web_monitor, web_service};
-use crate::model::scale::RemoteWrite;
 use crate::model::Site;
+use crate::model::scale::RemoteWrite;
 
 /// Name of the `Prometheus` resource (kube-prometheus' convention, so dashboards and runbooks fit).
 pub(super) const INSTANCE: &str = "k8s";
@@ -35,7 +35,11 @@ const PORT: i32 = 9090;
 /// All objects of the Prometheus component.
 pub(super) fn render(site: &Site) -> Vec<Object> {
     let mut objects = vec![
-        ServiceAccount { metadata: meta(site, &site.namespace, SERVICE_NAME, COMPONENT), ..ServiceAccount::default() }.into(),
+        ServiceAccount {
+            metadata: meta(site, &site.namespace, SERVICE_NAME, COMPONENT),
+            ..ServiceAccount::default()
+        }
+        .into(),
         service(site).into(),
         web_monitor(site, SERVICE_NAME, COMPONENT).into(),
         Custom::new(meta(site, &site.namespace, INSTANCE, COMPONENT), spec(site)).into(),
@@ -47,7 +51,13 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
     if site.control_plane {
         objects.extend(node_metrics_access(site));
     }
-    objects.extend(common::disruption_budget(site, SERVICE_NAME, COMPONENT, pod_labels(), site.prometheus.replicas));
+    objects.extend(common::disruption_budget(
+        site,
+        SERVICE_NAME,
+        COMPONENT,
+        pod_labels(),
+        site.prometheus.replicas,
+    ));
     objects.extend(storage(site));
     objects
 }
@@ -55,7 +65,15 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
 /// Kubelet and cAdvisor metrics are read through the node proxy and `/metrics` URLs, which only a
 /// ClusterRole can grant.
 fn node_metrics_access(site: &Site) -> Vec<Object> {
-    cluster_grant(site, SERVICE_NAME, COMPONENT, vec![rule(&[""], &["nodes", "nodes/metrics"], &["get", "list", "watch"]), url_rule(&["/metrics", "/metrics/slis"], &["get"])])
+    cluster_grant(
+        site,
+        SERVICE_NAME,
+        COMPONENT,
+        vec![
+            rule(&[""], &["nodes", "nodes/metrics"], &["get", "list", "watch"]),
+            url_rule(&["/metrics", "/metrics/slis"], &["get"]),
+        ],
+    )
 }
 
 fn pod_labels() -> BTreeMap<String, String> {
@@ -69,7 +87,10 @@ fn spec(site: &Site) -> PrometheusSpec {
         Some(Ok(max_samples)) => (Some(QuerySpec { max_samples }), None),
         Some(Err(_)) => (
             None,
-            Some(vec![Argument { name: "query.max-samples".to_owned(), value: prometheus.query_max_samples.map(|n| n.to_string()) }]),
+            Some(vec![Argument {
+                name: "query.max-samples".to_owned(),
+                value: prometheus.query_max_samples.map(|n| n.to_string()),
+            }]),
         ),
         None => (None, None),
     };
@@ -80,7 +101,10 @@ fn spec(site: &Site) -> PrometheusSpec {
         replicas: Some(prometheus.replicas),
         shards: (prometheus.shards > 1).then_some(prometheus.shards),
         service_account_name: Some(SERVICE_NAME.to_owned()),
-        external_url: site.ingress.as_ref().and_then(|i| i.prometheus.as_ref().map(|host| i.url(host))),
+        external_url: site
+            .ingress
+            .as_ref()
+            .and_then(|i| i.prometheus.as_ref().map(|host| i.url(host))),
         retention: Some(prometheus.retention.to_string()),
         evaluation_interval: Some(prometheus.evaluation_interval.to_string()),
         scrape_interval: Some(prometheus.scrape_interval.to_string()),
@@ -117,10 +141,14 @@ fn spec(site: &Site) -> PrometheusSpec {
                 api_version: "v2".to_owned(),
             }],
         }),
-        remote_write: (!prometheus.remote_write.is_empty()).then(|| prometheus.remote_write.iter().map(remote_write).collect()),
+        remote_write: (!prometheus.remote_write.is_empty())
+            .then(|| prometheus.remote_write.iter().map(remote_write).collect()),
         thanos: prometheus.thanos.as_ref().map(|t| ThanosSpec {
             version: t.version.clone(),
-            object_storage_config: t.object_storage.as_ref().map(|s| SecretKeySelector { name: s.secret.clone(), key: s.key.clone() }),
+            object_storage_config: t.object_storage.as_ref().map(|s| SecretKeySelector {
+                name: s.secret.clone(),
+                key: s.key.clone(),
+            }),
         }),
         rule_selector: selectors.rules.as_ref().map(|_| LabelSelector::default()),
         rule_namespace_selector: selectors.rules.as_deref().map(namespaces_selector),
@@ -201,7 +229,12 @@ impl Selectors {
 pub(super) fn discovery_namespaces(site: &Site) -> BTreeSet<String> {
     let mut namespaces = BTreeSet::from([site.namespace.clone()]);
     namespaces.extend(site.scrapes.iter().map(|s| s.namespace.clone()));
-    namespaces.extend(site.api_clients.iter().filter(|c| c.manages("servicemonitors") || c.manages("podmonitors")).map(|c| c.namespace.clone()));
+    namespaces.extend(
+        site.api_clients
+            .iter()
+            .filter(|c| c.manages("servicemonitors") || c.manages("podmonitors"))
+            .map(|c| c.namespace.clone()),
+    );
     if site.control_plane {
         // The kubelet, CoreDNS, controller-manager and scheduler Services live in kube-system; the API server's in default.
         namespaces.extend(["default".to_owned(), "kube-system".to_owned()]);
@@ -213,14 +246,21 @@ fn discovery_role(site: &Site, namespace: &str) -> Role {
     let read = ["get", "list", "watch"];
     Role {
         metadata: meta(site, namespace, SERVICE_NAME, COMPONENT),
-        rules: Some(vec![rule(&[""], &["endpoints", "pods", "services"], &read), rule(&["discovery.k8s.io"], &["endpointslices"], &read)]),
+        rules: Some(vec![
+            rule(&[""], &["endpoints", "pods", "services"], &read),
+            rule(&["discovery.k8s.io"], &["endpointslices"], &read),
+        ]),
     }
 }
 
 fn discovery_binding(site: &Site, namespace: &str) -> RoleBinding {
     RoleBinding {
         metadata: meta(site, namespace, SERVICE_NAME, COMPONENT),
-        role_ref: RoleRef { api_group: "rbac.authorization.k8s.io".to_owned(), kind: "Role".to_owned(), name: SERVICE_NAME.to_owned() },
+        role_ref: RoleRef {
+            api_group: "rbac.authorization.k8s.io".to_owned(),
+            kind: "Role".to_owned(),
+            name: SERVICE_NAME.to_owned(),
+        },
         subjects: Some(vec![Subject {
             kind: "ServiceAccount".to_owned(),
             name: SERVICE_NAME.to_owned(),
@@ -231,7 +271,14 @@ fn discovery_binding(site: &Site, namespace: &str) -> RoleBinding {
 }
 
 fn service(site: &Site) -> Service {
-    web_service(site, SERVICE_NAME, COMPONENT, pod_labels(), PORT, site.prometheus.node_port)
+    web_service(
+        site,
+        SERVICE_NAME,
+        COMPONENT,
+        pod_labels(),
+        PORT,
+        site.prometheus.node_port,
+    )
 }
 
 /// Name of the StorageClass of the site's local volumes (cluster-scoped, so it carries the site name).
@@ -243,7 +290,11 @@ pub(super) fn storage_class_name(site: &Site) -> String {
 /// the template defaults to `prometheus-<name>-db` and the pod is `<statefulset>-<replica>`; the
 /// StatefulSet of shard 0 is `prometheus-<name>`, of shard N `prometheus-<name>-shard-N`.
 fn claim_name(shard: usize, replica: usize) -> String {
-    let statefulset = if shard == 0 { format!("prometheus-{INSTANCE}") } else { format!("prometheus-{INSTANCE}-shard-{shard}") };
+    let statefulset = if shard == 0 {
+        format!("prometheus-{INSTANCE}")
+    } else {
+        format!("prometheus-{INSTANCE}-shard-{shard}")
+    };
     format!("prometheus-{INSTANCE}-db-{statefulset}-{replica}")
 }
 
@@ -255,7 +306,9 @@ fn claim_name(shard: usize, replica: usize) -> String {
 /// the shard count reshuffles, as it reshuffles the targets anyway). Nodes beyond the pods get the
 /// volumes of the next replicas, ready for scaling up.
 fn storage(site: &Site) -> Vec<Object> {
-    let Some(storage) = &site.prometheus.storage else { return Vec::new() };
+    let Some(storage) = &site.prometheus.storage else {
+        return Vec::new();
+    };
     let class = storage_class_name(site);
     let mut objects: Vec<Object> = vec![
         StorageClass {
@@ -279,7 +332,10 @@ fn storage(site: &Site) -> Vec<Object> {
                     persistent_volume_reclaim_policy: Some("Retain".to_owned()),
                     storage_class_name: Some(class.clone()),
                     volume_mode: Some("Filesystem".to_owned()),
-                    local: Some(LocalVolumeSource { path: storage.path.clone(), ..LocalVolumeSource::default() }),
+                    local: Some(LocalVolumeSource {
+                        path: storage.path.clone(),
+                        ..LocalVolumeSource::default()
+                    }),
                     claim_ref: Some(ObjectReference {
                         api_version: Some("v1".to_owned()),
                         kind: Some("PersistentVolumeClaim".to_owned()),
@@ -287,7 +343,9 @@ fn storage(site: &Site) -> Vec<Object> {
                         name: Some(claim),
                         ..ObjectReference::default()
                     }),
-                    node_affinity: Some(VolumeNodeAffinity { required: Some(common::hostname_selector(vec![node.clone()])) }),
+                    node_affinity: Some(VolumeNodeAffinity {
+                        required: Some(common::hostname_selector(vec![node.clone()])),
+                    }),
                     ..PersistentVolumeSpec::default()
                 }),
                 ..PersistentVolume::default()

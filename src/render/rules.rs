@@ -9,7 +9,10 @@ const COMPONENT: &str = "prometheus-rules";
 
 /// A PrometheusRule for every rule group.
 pub(super) fn render(site: &Site) -> Vec<Object> {
-    site.rule_groups.iter().map(|group| Custom::new(meta(site, &site.namespace, &group.name, COMPONENT), spec(group)).into()).collect()
+    site.rule_groups
+        .iter()
+        .map(|group| Custom::new(meta(site, &site.namespace, &group.name, COMPONENT), spec(group)).into())
+        .collect()
 }
 
 fn spec(group: &RuleGroup) -> PrometheusRuleSpec {

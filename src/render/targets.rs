@@ -14,7 +14,11 @@ use crate::model::{ClientAuth, Probe, SecretKeyRef, Site, StaticScrape};
 
 /// One ScrapeConfig per static scrape and one Probe per probe.
 pub(super) fn render(site: &Site) -> Vec<Object> {
-    let mut objects: Vec<Object> = site.static_scrapes.iter().map(|s| scrape_config(site, s).into()).collect();
+    let mut objects: Vec<Object> = site
+        .static_scrapes
+        .iter()
+        .map(|s| scrape_config(site, s).into())
+        .collect();
     objects.extend(site.probes.iter().map(|p| Object::from(probe(site, p))));
     objects
 }
@@ -26,9 +30,13 @@ fn scrape_config(site: &Site, scrape: &StaticScrape) -> Custom<ScrapeConfigSpec>
         ScrapeConfigSpec {
             // Without it the job would be `scrapeConfig/<namespace>/<name>`; the site's name reads better in queries.
             job_name: Some(scrape.name.clone()),
-            static_configs: vec![StaticConfig { targets: scrape.targets.clone(), labels: non_empty(&scrape.labels) }],
+            static_configs: vec![StaticConfig {
+                targets: scrape.targets.clone(),
+                labels: non_empty(&scrape.labels),
+            }],
             metrics_path: scrape.path.clone(),
-            params: (!scrape.federate.is_empty()).then(|| BTreeMap::from([("match[]".to_owned(), scrape.federate.clone())])),
+            params: (!scrape.federate.is_empty())
+                .then(|| BTreeMap::from([("match[]".to_owned(), scrape.federate.clone())])),
             scheme: scrape.scheme.map(|s| s.as_str().to_owned()),
             scrape_interval: scrape.interval.as_ref().map(ToString::to_string),
             scrape_timeout: scrape.timeout.as_ref().map(ToString::to_string),
@@ -45,9 +53,18 @@ fn probe(site: &Site, probe: &Probe) -> Custom<ProbeSpec> {
         meta(site, &site.namespace, &probe.name, &probe.name),
         ProbeSpec {
             job_name: Some(probe.name.clone()),
-            prober: ProberSpec { url: probe.prober.clone(), scheme: probe.prober_scheme.map(|s| s.as_str().to_owned()), path: probe.prober_path.clone() },
+            prober: ProberSpec {
+                url: probe.prober.clone(),
+                scheme: probe.prober_scheme.map(|s| s.as_str().to_owned()),
+                path: probe.prober_path.clone(),
+            },
             module: probe.module.clone(),
-            targets: ProbeTargets { static_config: ProbeStaticConfig { targets: probe.targets.clone(), labels: non_empty(&probe.labels) } },
+            targets: ProbeTargets {
+                static_config: ProbeStaticConfig {
+                    targets: probe.targets.clone(),
+                    labels: non_empty(&probe.labels),
+                },
+            },
             interval: probe.interval.as_ref().map(ToString::to_string),
             scrape_timeout: probe.timeout.as_ref().map(ToString::to_string),
         },
@@ -59,16 +76,28 @@ fn non_empty(labels: &BTreeMap<String, String>) -> Option<BTreeMap<String, Strin
 }
 
 fn selector(secret: &SecretKeyRef) -> SecretKeySelector {
-    SecretKeySelector { name: secret.secret.clone(), key: secret.key.clone() }
+    SecretKeySelector {
+        name: secret.secret.clone(),
+        key: secret.key.clone(),
+    }
 }
 
 /// Credentials and TLS as the operator's Secret references.
 pub(super) fn client(auth: &ClientAuth) -> (Option<BasicAuth>, Option<SafeAuthorization>, Option<SafeTlsConfig>) {
     let basic_auth = auth.basic_auth.as_ref().map(|(secret, username, password)| BasicAuth {
-        username: SecretKeySelector { name: secret.clone(), key: username.clone() },
-        password: SecretKeySelector { name: secret.clone(), key: password.clone() },
+        username: SecretKeySelector {
+            name: secret.clone(),
+            key: username.clone(),
+        },
+        password: SecretKeySelector {
+            name: secret.clone(),
+            key: password.clone(),
+        },
     });
-    let authorization = auth.authorization.as_ref().map(|a| SafeAuthorization { kind: a.kind.clone(), credentials: selector(&a.credentials) });
+    let authorization = auth.authorization.as_ref().map(|a| SafeAuthorization {
+        kind: a.kind.clone(),
+        credentials: selector(&a.credentials),
+    });
     let tls_config = auth.tls_config.as_ref().map(|t| SafeTlsConfig {
         ca: t.ca.as_ref().map(|s| SecretOrConfigMap { secret: selector(s) }),
         cert: t.cert.as_ref().map(|s| SecretOrConfigMap { secret: selector(s) }),

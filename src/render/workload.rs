@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    Container, ContainerPort, EndpointAddress, EndpointPort, EndpointSubset, Endpoints, PodSpec, PodTemplateSpec, Service,
-    ServiceAccount, ServicePort, ServiceSpec,
+    Container, ContainerPort, EndpointAddress, EndpointPort, EndpointSubset, Endpoints, PodSpec, PodTemplateSpec,
+    Service, ServiceAccount, ServicePort, ServiceSpec,
 };
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, PolicyRule, RoleRef, Subject};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
@@ -19,7 +19,12 @@ use crate::model::{Node, Site};
 /// One RBAC rule.
 pub(super) fn rule(groups: &[&str], resources: &[&str], verbs: &[&str]) -> PolicyRule {
     let owned = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-    PolicyRule { api_groups: Some(owned(groups)), resources: Some(owned(resources)), verbs: owned(verbs), ..PolicyRule::default() }
+    PolicyRule {
+        api_groups: Some(owned(groups)),
+        resources: Some(owned(resources)),
+        verbs: owned(verbs),
+        ..PolicyRule::default()
+    }
 }
 
 /// A rule for non-resource URLs such as `/metrics`.
@@ -33,7 +38,13 @@ pub(super) fn url_rule(urls: &[&str], verbs: &[&str]) -> PolicyRule {
 
 /// A ServiceAccount in the site's namespace with a ClusterRole of `rules` bound to it, all named `name`.
 pub(super) fn cluster_identity(site: &Site, name: &str, component: &str, rules: Vec<PolicyRule>) -> Vec<Object> {
-    let mut objects: Vec<Object> = vec![ServiceAccount { metadata: meta(site, &site.namespace, name, component), ..ServiceAccount::default() }.into()];
+    let mut objects: Vec<Object> = vec![
+        ServiceAccount {
+            metadata: meta(site, &site.namespace, name, component),
+            ..ServiceAccount::default()
+        }
+        .into(),
+    ];
     objects.extend(cluster_grant(site, name, component, rules));
     objects
 }
@@ -41,10 +52,19 @@ pub(super) fn cluster_identity(site: &Site, name: &str, component: &str, rules: 
 /// A ClusterRole of `rules` bound to the ServiceAccount `name` of the site's namespace, both named `name`.
 pub(super) fn cluster_grant(site: &Site, name: &str, component: &str, rules: Vec<PolicyRule>) -> Vec<Object> {
     vec![
-        ClusterRole { metadata: cluster_meta(site, name, component), rules: Some(rules), ..ClusterRole::default() }.into(),
+        ClusterRole {
+            metadata: cluster_meta(site, name, component),
+            rules: Some(rules),
+            ..ClusterRole::default()
+        }
+        .into(),
         ClusterRoleBinding {
             metadata: cluster_meta(site, name, component),
-            role_ref: RoleRef { api_group: "rbac.authorization.k8s.io".to_owned(), kind: "ClusterRole".to_owned(), name: name.to_owned() },
+            role_ref: RoleRef {
+                api_group: "rbac.authorization.k8s.io".to_owned(),
+                kind: "ClusterRole".to_owned(),
+                name: name.to_owned(),
+            },
             subjects: Some(vec![Subject {
                 kind: "ServiceAccount".to_owned(),
                 name: name.to_owned(),
@@ -57,7 +77,14 @@ pub(super) fn cluster_grant(site: &Site, name: &str, component: &str, rules: Vec
 }
 
 /// A Service in the site's namespace exposing `port` as `port_name` of the pods with `selector`.
-pub(super) fn service(site: &Site, name: &str, component: &str, selector: BTreeMap<String, String>, port_name: &str, port: i32) -> Service {
+pub(super) fn service(
+    site: &Site,
+    name: &str,
+    component: &str,
+    selector: BTreeMap<String, String>,
+    port_name: &str,
+    port: i32,
+) -> Service {
     Service {
         metadata: meta(site, &site.namespace, name, component),
         spec: Some(ServiceSpec {
@@ -76,7 +103,14 @@ pub(super) fn service(site: &Site, name: &str, component: &str, selector: BTreeM
 
 /// A web UI Service on port `web`: sticky per client (replicas' data differ slightly), and a
 /// NodePort Service when `node_port` is set.
-pub(super) fn web_service(site: &Site, name: &str, component: &str, selector: BTreeMap<String, String>, port: i32, node_port: Option<u16>) -> Service {
+pub(super) fn web_service(
+    site: &Site,
+    name: &str,
+    component: &str,
+    selector: BTreeMap<String, String>,
+    port: i32,
+    node_port: Option<u16>,
+) -> Service {
     let mut service = service(site, name, component, selector, "web", port);
     if let Some(spec) = service.spec.as_mut() {
         spec.session_affinity = Some("ClientIP".to_owned());
@@ -104,7 +138,10 @@ pub(super) fn monitor(
         meta(site, &site.namespace, name, component),
         ServiceMonitorSpec {
             job_label: Some("app.kubernetes.io/name".to_owned()),
-            selector: LabelSelector { match_labels: Some(selector), ..LabelSelector::default() },
+            selector: LabelSelector {
+                match_labels: Some(selector),
+                ..LabelSelector::default()
+            },
             namespace_selector: namespaces.map(|match_names| NamespaceSelector { match_names }),
             endpoints,
         },
@@ -121,7 +158,17 @@ pub(super) fn service_selector(site: &Site, component: &str) -> BTreeMap<String,
 
 /// A ServiceMonitor for the `web` port of the promsite Service `name`.
 pub(super) fn web_monitor(site: &Site, name: &str, component: &str) -> Custom<ServiceMonitorSpec> {
-    let mut monitor = monitor(site, name, component, service_selector(site, component), None, vec![Endpoint { port: "web".to_owned(), ..Endpoint::default() }]);
+    let mut monitor = monitor(
+        site,
+        name,
+        component,
+        service_selector(site, component),
+        None,
+        vec![Endpoint {
+            port: "web".to_owned(),
+            ..Endpoint::default()
+        }],
+    );
     monitor.spec.job_label = None;
     monitor
 }
@@ -129,26 +176,47 @@ pub(super) fn web_monitor(site: &Site, name: &str, component: &str) -> Custom<Se
 /// A headless Service without a selector and its Endpoints at the nodes' addresses: how
 /// Prometheus discovers processes that run on hosts, not in pods (etcd, static control-plane pods
 /// on the host network).
-pub(super) fn host_service(site: &Site, namespace: &str, name: &str, port_name: &str, port: u16, nodes: &[&Node]) -> Vec<Object> {
+pub(super) fn host_service(
+    site: &Site,
+    namespace: &str,
+    name: &str,
+    port_name: &str,
+    port: u16,
+    nodes: &[&Node],
+) -> Vec<Object> {
     let port = i32::from(port);
     let service = Service {
         metadata: meta(site, namespace, name, name),
         spec: Some(ServiceSpec {
             cluster_ip: Some("None".to_owned()),
-            ports: Some(vec![ServicePort { name: Some(port_name.to_owned()), port, target_port: Some(IntOrString::Int(port)), ..ServicePort::default() }]),
+            ports: Some(vec![ServicePort {
+                name: Some(port_name.to_owned()),
+                port,
+                target_port: Some(IntOrString::Int(port)),
+                ..ServicePort::default()
+            }]),
             ..ServiceSpec::default()
         }),
         ..Service::default()
     };
     let addresses = nodes
         .iter()
-        .map(|node| EndpointAddress { ip: node.address.to_string(), node_name: Some(node.name.clone()), ..EndpointAddress::default() })
+        .map(|node| EndpointAddress {
+            ip: node.address.to_string(),
+            node_name: Some(node.name.clone()),
+            ..EndpointAddress::default()
+        })
         .collect();
     let endpoints = Endpoints {
         metadata: meta(site, namespace, name, name),
         subsets: Some(vec![EndpointSubset {
             addresses: Some(addresses),
-            ports: Some(vec![EndpointPort { name: Some(port_name.to_owned()), port, protocol: Some("TCP".to_owned()), ..EndpointPort::default() }]),
+            ports: Some(vec![EndpointPort {
+                name: Some(port_name.to_owned()),
+                port,
+                protocol: Some("TCP".to_owned()),
+                ..EndpointPort::default()
+            }]),
             ..EndpointSubset::default()
         }]),
     };
@@ -162,7 +230,14 @@ pub(super) fn container(name: &str, image: String, args: &[&str], ports: &[(&str
         image: Some(image),
         args: (!args.is_empty()).then(|| args.iter().map(|a| (*a).to_owned()).collect()),
         ports: (!ports.is_empty()).then(|| {
-            ports.iter().map(|(name, port)| ContainerPort { name: Some((*name).to_owned()), container_port: *port, ..ContainerPort::default() }).collect()
+            ports
+                .iter()
+                .map(|(name, port)| ContainerPort {
+                    name: Some((*name).to_owned()),
+                    container_port: *port,
+                    ..ContainerPort::default()
+                })
+                .collect()
         }),
         ..Container::default()
     }
@@ -170,5 +245,11 @@ pub(super) fn container(name: &str, image: String, args: &[&str], ports: &[(&str
 
 /// A pod template labelled `labels`.
 pub(super) fn pod_template(labels: BTreeMap<String, String>, spec: PodSpec) -> PodTemplateSpec {
-    PodTemplateSpec { metadata: Some(ObjectMeta { labels: Some(labels), ..ObjectMeta::default() }), spec: Some(spec) }
+    PodTemplateSpec {
+        metadata: Some(ObjectMeta {
+            labels: Some(labels),
+            ..ObjectMeta::default()
+        }),
+        spec: Some(spec),
+    }
 }

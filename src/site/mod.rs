@@ -41,14 +41,21 @@ pub fn parse_document(source: &SiteSource) -> Result<Document<'_>, Diagnostics> 
         for error in errors {
             let span = error.span().unwrap_or(0..0);
             diagnostics.push(
-                Diagnostic::error(Code::TomlSyntax, span, format!("invalid TOML: {}", error.message().trim_end()))
-                    .with_label("here")
-                    .with_help("fix the TOML syntax; see https://toml.io/en/v1.0.0"),
+                Diagnostic::error(
+                    Code::TomlSyntax,
+                    span,
+                    format!("invalid TOML: {}", error.message().trim_end()),
+                )
+                .with_label("here")
+                .with_help("fix the TOML syntax; see https://toml.io/en/v1.0.0"),
             );
         }
         return Err(diagnostics);
     }
-    Ok(Document { table: document.into_inner(), source })
+    Ok(Document {
+        table: document.into_inner(),
+        source,
+    })
 }
 
 /// A site file's TOML document, before its JSON view is built.
@@ -74,7 +81,11 @@ impl Document<'_> {
                 _ => None,
             }
         }
-        let groups = self.table.iter().find(|(k, _)| k.get_ref() == "rule_groups").map(|(_, v)| v.get_ref());
+        let groups = self
+            .table
+            .iter()
+            .find(|(k, _)| k.get_ref() == "rule_groups")
+            .map(|(_, v)| v.get_ref());
         items(groups)
             .iter()
             .flat_map(|group| items(get(group.get_ref(), "rules")))
@@ -87,7 +98,11 @@ impl Document<'_> {
 
     /// The JSON view and span index the checks work on.
     pub fn into_parsed(self) -> ParsedSite {
-        ParsedSite { json: pointer::json(&self.table), spans: SpanIndex::of_toml(self.source.text.clone()), included: self.source.included.clone() }
+        ParsedSite {
+            json: pointer::json(&self.table),
+            spans: SpanIndex::of_toml(self.source.text.clone()),
+            included: self.source.included.clone(),
+        }
     }
 }
 
@@ -106,21 +121,40 @@ pub struct Includes {
 pub fn includes(text: &str) -> Includes {
     // Parsing a large site just to learn that it names no file costs as much as checking it: skip
     // the parse when no key that names files appears (an escaped key can spell one, so `\u` parses).
-    if !["templates", "rule_files", "dashboards", "crds_path", "\\u", "\\U"].iter().any(|word| text.contains(word)) {
+    if !["templates", "rule_files", "dashboards", "crds_path", "\\u", "\\U"]
+        .iter()
+        .any(|word| text.contains(word))
+    {
         return Includes::default();
     }
-    let Ok(document) = toml::from_str::<toml::Table>(text) else { return Includes::default() };
+    let Ok(document) = toml::from_str::<toml::Table>(text) else {
+        return Includes::default();
+    };
     let strings = |value: Option<&toml::Value>| -> Vec<String> {
-        value.and_then(toml::Value::as_array).map(|items| items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()).unwrap_or_default()
+        value
+            .and_then(toml::Value::as_array)
+            .map(|items| items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
     };
     let mut globs = strings(document.get("rule_files"));
-    if let Some(dir) = document.get("grafana").and_then(|g| g.get("dashboards")).and_then(toml::Value::as_str) {
+    if let Some(dir) = document
+        .get("grafana")
+        .and_then(|g| g.get("dashboards"))
+        .and_then(toml::Value::as_str)
+    {
         globs.push(dashboards_pattern(dir));
     }
-    if let Some(dir) = document.get("operator").and_then(|g| g.get("crds_path")).and_then(toml::Value::as_str) {
+    if let Some(dir) = document
+        .get("operator")
+        .and_then(|g| g.get("crds_path"))
+        .and_then(toml::Value::as_str)
+    {
         globs.push(crds_pattern(dir));
     }
-    Includes { files: strings(document.get("alertmanager").and_then(|a| a.get("templates"))), globs }
+    Includes {
+        files: strings(document.get("alertmanager").and_then(|a| a.get("templates"))),
+        globs,
+    }
 }
 
 /// The pattern that finds the CRD files of `operator.crds_path = dir`.

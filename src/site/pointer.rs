@@ -34,7 +34,13 @@ struct LazyToml {
 impl SpanIndex {
     /// The index of a TOML document that parses, built when first needed.
     pub(crate) fn of_toml(text: Arc<str>) -> Self {
-        Self { entries: Locations::new(), toml: Some(Arc::new(LazyToml { text, entries: OnceLock::new() })) }
+        Self {
+            entries: Locations::new(),
+            toml: Some(Arc::new(LazyToml {
+                text,
+                entries: OnceLock::new(),
+            })),
+        }
     }
 
     /// Span of the value at `pointer`, or of the closest ancestor that exists.
@@ -79,14 +85,24 @@ static ROOT: Location = Location { key: None, value: 0..0 };
 
 /// Escapes one JSON Pointer segment (RFC 6901); borrowed when there is nothing to escape.
 pub fn escape(segment: &str) -> std::borrow::Cow<'_, str> {
-    if segment.contains(['~', '/']) { segment.replace('~', "~0").replace('/', "~1").into() } else { segment.into() }
+    if segment.contains(['~', '/']) {
+        segment.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        segment.into()
+    }
 }
 
 /// Where every value of `text` is; a text that no longer parses has no locations.
 fn toml_locations(text: &str) -> Locations {
     let mut entries = Locations::new();
     if let Ok(document) = DeTable::parse(text) {
-        entries.insert(String::new(), Location { key: None, value: document.span() });
+        entries.insert(
+            String::new(),
+            Location {
+                key: None,
+                value: document.span(),
+            },
+        );
         let mut pointer = String::new();
         locate_table(document.get_ref(), &mut pointer, &mut entries);
     }
@@ -98,7 +114,13 @@ fn locate_table(table: &DeTable<'_>, pointer: &mut String, entries: &mut Locatio
         let length = pointer.len();
         pointer.push('/');
         pointer.push_str(&escape(key.get_ref()));
-        entries.insert(pointer.clone(), Location { key: Some(key.span()), value: value.span() });
+        entries.insert(
+            pointer.clone(),
+            Location {
+                key: Some(key.span()),
+                value: value.span(),
+            },
+        );
         locate_value(value.get_ref(), pointer, entries);
         pointer.truncate(length);
     }
@@ -111,7 +133,13 @@ fn locate_value(value: &DeValue<'_>, pointer: &mut String, entries: &mut Locatio
                 let length = pointer.len();
                 pointer.push('/');
                 pointer.push_str(&i.to_string());
-                entries.insert(pointer.clone(), Location { key: None, value: item.span() });
+                entries.insert(
+                    pointer.clone(),
+                    Location {
+                        key: None,
+                        value: item.span(),
+                    },
+                );
                 locate_value(item.get_ref(), pointer, entries);
                 pointer.truncate(length);
             }
@@ -123,7 +151,12 @@ fn locate_value(value: &DeValue<'_>, pointer: &mut String, entries: &mut Locatio
 
 /// The JSON view of a parsed TOML document.
 pub(crate) fn json(document: &DeTable<'_>) -> Value {
-    Value::Object(document.iter().map(|(key, value)| (key.get_ref().to_string(), convert(value.get_ref()))).collect())
+    Value::Object(
+        document
+            .iter()
+            .map(|(key, value)| (key.get_ref().to_string(), convert(value.get_ref())))
+            .collect(),
+    )
 }
 
 fn convert(value: &DeValue<'_>) -> Value {

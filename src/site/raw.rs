@@ -309,7 +309,6 @@ pub struct Node {
     pub taints: Vec<String>,
 }
 
-
 /// The Prometheus server.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -431,7 +430,6 @@ pub struct Alertmanager {
     #[serde(default)]
     pub templates: Vec<String>,
 }
-
 
 /// Timing of the Alertmanager gossip protocol (Go durations).
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -605,7 +603,6 @@ pub struct Scrape {
     pub scheme: Option<Scheme>,
 }
 
-
 /// Scraping of etcd on the nodes with role `etcd`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -677,7 +674,6 @@ pub struct ApiClient {
     #[schemars(example = serde_json::json!(["get", "list", "watch", "create", "update", "patch", "delete"]))]
     pub verbs: Vec<Verb>,
 }
-
 
 /// A group of rules evaluated together (one PrometheusRule).
 #[derive(Debug, Deserialize, JsonSchema)]

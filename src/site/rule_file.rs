@@ -61,9 +61,16 @@ fn span<T>(spanned: &Spanned<T>) -> Range<usize> {
 /// Parses a rule file into raw groups and the spans of their values.
 pub fn parse(text: &str) -> Result<(Vec<RuleGroup>, SpanIndex), RuleFileError> {
     let file: File = serde_saphyr::from_str(text).map_err(|e| {
-        let start = e.location().and_then(|l| l.span().byte_offset()).and_then(|o| usize::try_from(o).ok()).unwrap_or(0);
+        let start = e
+            .location()
+            .and_then(|l| l.span().byte_offset())
+            .and_then(|o| usize::try_from(o).ok())
+            .unwrap_or(0);
         let message = e.to_string();
-        RuleFileError { message: message.lines().next().unwrap_or(&message).to_owned(), span: start..start }
+        RuleFileError {
+            message: message.lines().next().unwrap_or(&message).to_owned(),
+            span: start..start,
+        }
     })?;
     let mut index = SpanIndex::default();
     let mut at = |pointer: String, value: Range<usize>| index.insert(pointer, None, value);
@@ -84,7 +91,13 @@ pub fn parse(text: &str) -> Result<(Vec<RuleGroup>, SpanIndex), RuleFileError> {
                 .map(|(j, rule)| {
                     let base = format!("{base}/rules/{j}");
                     // A rule's own position is where its first key's value is: its name, else its expression.
-                    at(base.clone(), rule.alert.as_ref().or(rule.record.as_ref()).map_or_else(|| span(&rule.expr), span));
+                    at(
+                        base.clone(),
+                        rule.alert
+                            .as_ref()
+                            .or(rule.record.as_ref())
+                            .map_or_else(|| span(&rule.expr), span),
+                    );
                     let mut text = |key: &str, value: Option<Spanned<String>>| {
                         value.map(|v| {
                             at(format!("{base}/{key}"), span(&v));
@@ -96,21 +109,34 @@ pub fn parse(text: &str) -> Result<(Vec<RuleGroup>, SpanIndex), RuleFileError> {
                     let expr = text("expr", Some(rule.expr)).unwrap_or_default();
                     let for_duration = text("for", rule.for_duration);
                     let keep_firing_for = text("keep_firing_for", rule.keep_firing_for);
-                    let mut map = |section: &str, entries: BTreeMap<String, Spanned<String>>| -> BTreeMap<String, String> {
-                        entries
-                            .into_iter()
-                            .map(|(key, value)| {
-                                at(format!("{base}/{section}/{}", escape(&key)), span(&value));
-                                (key, value.value)
-                            })
-                            .collect()
-                    };
+                    let mut map =
+                        |section: &str, entries: BTreeMap<String, Spanned<String>>| -> BTreeMap<String, String> {
+                            entries
+                                .into_iter()
+                                .map(|(key, value)| {
+                                    at(format!("{base}/{section}/{}", escape(&key)), span(&value));
+                                    (key, value.value)
+                                })
+                                .collect()
+                        };
                     let labels = map("labels", rule.labels);
                     let annotations = map("annotations", rule.annotations);
-                    Rule { alert, record, expr, for_duration, keep_firing_for, labels, annotations }
+                    Rule {
+                        alert,
+                        record,
+                        expr,
+                        for_duration,
+                        keep_firing_for,
+                        labels,
+                        annotations,
+                    }
                 })
                 .collect();
-            RuleGroup { name: group.name.value, interval: group.interval.map(|i| i.value), rules }
+            RuleGroup {
+                name: group.name.value,
+                interval: group.interval.map(|i| i.value),
+                rules,
+            }
         })
         .collect();
     Ok((groups, index))

@@ -78,8 +78,14 @@ impl SecretBasicAuth {
     /// The two Secret keys it reads.
     pub fn secrets(&self) -> [SecretKeyRef; 2] {
         [
-            SecretKeyRef { secret: self.secret.clone(), key: self.username_key.clone() },
-            SecretKeyRef { secret: self.secret.clone(), key: self.password_key.clone() },
+            SecretKeyRef {
+                secret: self.secret.clone(),
+                key: self.username_key.clone(),
+            },
+            SecretKeyRef {
+                secret: self.secret.clone(),
+                key: self.password_key.clone(),
+            },
         ]
     }
 }

@@ -1,5 +1,10 @@
 //! Helpers shared by the integration tests.
-#![allow(dead_code, unreachable_pub, clippy::print_stderr, clippy::case_sensitive_file_extension_comparisons)]
+#![allow(
+    dead_code,
+    unreachable_pub,
+    clippy::print_stderr,
+    clippy::case_sensitive_file_extension_comparisons
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,7 +22,10 @@ pub fn root() -> PathBuf {
 pub fn source(relative: &str) -> SiteSource {
     let path = root().join(relative);
     let loaded = promsite::load(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    SiteSource { path: relative.to_owned(), ..loaded }
+    SiteSource {
+        path: relative.to_owned(),
+        ..loaded
+    }
 }
 
 /// Compiles a site file that must be valid.
@@ -86,7 +94,10 @@ pub fn tool(name: &str) -> Option<PathBuf> {
         .map(|dir| dir.join(name))
         .find(|candidate| candidate.is_file());
     if found.is_none() {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{name} is required in CI but is not on PATH (set {env_override} or install it)");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{name} is required in CI but is not on PATH (set {env_override} or install it)"
+        );
         eprintln!("SKIPPED: {name} is not installed; `bash .ci/run` installs it");
     }
     found
@@ -94,9 +105,16 @@ pub fn tool(name: &str) -> Option<PathBuf> {
 
 /// Runs a command, panicking with its output when it fails.
 pub fn run_ok(command: &mut Command) -> String {
-    let output = command.output().unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(output.status.success(), "{command:?} failed ({}):\n{stdout}\n{}", output.status, String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{command:?} failed ({}):\n{stdout}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
     stdout
 }
 

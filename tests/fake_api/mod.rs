@@ -46,9 +46,17 @@ impl State {
         for object in objects {
             let api_version = object["apiVersion"].as_str().expect("apiVersion");
             let kind = object["kind"].as_str().expect("kind");
-            let resource = resources::lookup(resources::group_of(api_version), kind).unwrap_or_else(|| panic!("unknown kind {kind}"));
-            let namespace = object.pointer("/metadata/namespace").and_then(Value::as_str).map(str::to_owned);
-            let name = object.pointer("/metadata/name").and_then(Value::as_str).expect("name").to_owned();
+            let resource = resources::lookup(resources::group_of(api_version), kind)
+                .unwrap_or_else(|| panic!("unknown kind {kind}"));
+            let namespace = object
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            let name = object
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .expect("name")
+                .to_owned();
             // A server stores objects with its defaults filled in.
             let mut object = object;
             default(resource, &mut object);
@@ -58,7 +66,12 @@ impl State {
 }
 
 fn id((resource, namespace, name): &Key) -> (String, String, Option<String>, String) {
-    (resource.group.to_owned(), resource.plural.to_owned(), namespace.clone(), name.clone())
+    (
+        resource.group.to_owned(),
+        resource.plural.to_owned(),
+        namespace.clone(),
+        name.clone(),
+    )
 }
 
 /// A running fake API server.
@@ -82,7 +95,12 @@ impl FakeApi {
             let (state, stop) = (Arc::clone(&state), Arc::clone(&stop));
             std::thread::spawn(move || serve(&listener, &state, &stop))
         };
-        Self { url, state, stop, thread: Some(thread) }
+        Self {
+            url,
+            state,
+            stop,
+            thread: Some(thread),
+        }
     }
 
     /// The state, to inspect the requests or change behaviour between runs.
@@ -126,11 +144,15 @@ fn handle(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
     stream.set_nonblocking(false)?;
     stream.set_read_timeout(Some(Duration::from_secs(5)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
-    let Some(request) = read_request(&mut reader)? else { return Ok(()) };
+    let Some(request) = read_request(&mut reader)? else {
+        return Ok(());
+    };
     let (code, body) = {
         let mut state = state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let query: Vec<String> = request.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        state.requests.push(format!("{} {}?{}", request.method, request.path, query.join("&")));
+        state
+            .requests
+            .push(format!("{} {}?{}", request.method, request.path, query.join("&")));
         respond(&mut state, &request)
     };
     let text = body.to_string();
@@ -145,7 +167,11 @@ fn handle(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
         _ => "Error",
     };
     let mut stream = stream;
-    write!(stream, "HTTP/1.1 {code} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}", text.len())?;
+    write!(
+        stream,
+        "HTTP/1.1 {code} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+        text.len()
+    )?;
     stream.flush()
 }
 
@@ -155,7 +181,9 @@ fn read_request(reader: &mut impl BufRead) -> std::io::Result<Option<Request>> {
         return Ok(None);
     }
     let mut parts = line.split_whitespace();
-    let (Some(method), Some(target)) = (parts.next(), parts.next()) else { return Ok(None) };
+    let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
+        return Ok(None);
+    };
     let mut headers = BTreeMap::new();
     loop {
         let mut header = String::new();
@@ -166,12 +194,26 @@ fn read_request(reader: &mut impl BufRead) -> std::io::Result<Option<Request>> {
             headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_owned());
         }
     }
-    let length: usize = headers.get("content-length").and_then(|l| l.parse().ok()).unwrap_or(0).min(MAX_REQUEST_BYTES);
+    let length: usize = headers
+        .get("content-length")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(0)
+        .min(MAX_REQUEST_BYTES);
     let mut body = vec![0; length];
     reader.read_exact(&mut body)?;
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let query = query.split('&').filter_map(|pair| pair.split_once('=')).map(|(k, v)| (decode(k), decode(v))).collect();
-    Ok(Some(Request { method: method.to_owned(), path: decode(path), query, headers, body }))
+    let query = query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (decode(k), decode(v)))
+        .collect();
+    Ok(Some(Request {
+        method: method.to_owned(),
+        path: decode(path),
+        query,
+        headers,
+        body,
+    }))
 }
 
 /// Percent-decoding of a URL component (`+` is a space in queries).
@@ -182,7 +224,9 @@ fn decode(text: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 if let Some(byte) = hex {
                     out.push(byte);
                     i += 3;
@@ -206,7 +250,10 @@ fn decode(text: &str) -> String {
 
 /// An API `Status` document.
 fn status(code: u16, reason: &str, message: &str, details: &Value) -> (u16, Value) {
-    (code, json!({"apiVersion": "v1", "kind": "Status", "metadata": {}, "status": "Failure", "message": message, "reason": reason, "details": details, "code": code}))
+    (
+        code,
+        json!({"apiVersion": "v1", "kind": "Status", "metadata": {}, "status": "Failure", "message": message, "reason": reason, "details": details, "code": code}),
+    )
 }
 
 /// Parses `/api/v1/...` and `/apis/GROUP/VERSION/...` into (resource, namespace, name).
@@ -222,35 +269,72 @@ fn route(path: &str) -> Option<(&'static Resource, Option<String>, Option<String
         [plural, name @ ..] => (None, *plural, name.first()),
         [] => return None,
     };
-    let resource = resources::RESOURCES.iter().find(|r| r.group == group && r.version == version && r.plural == plural)?;
+    let resource = resources::RESOURCES
+        .iter()
+        .find(|r| r.group == group && r.version == version && r.plural == plural)?;
     Some((resource, namespace, name.map(|n| (*n).to_owned())))
 }
 
 fn respond(state: &mut State, request: &Request) -> (u16, Value) {
     if let Some(token) = &state.token
-        && request.headers.get("authorization") != Some(&format!("Bearer {token}")) {
-            return status(401, "Unauthorized", "Unauthorized", &json!({}));
-        }
+        && request.headers.get("authorization") != Some(&format!("Bearer {token}"))
+    {
+        return status(401, "Unauthorized", "Unauthorized", &json!({}));
+    }
     let Some((resource, namespace, name)) = route(&request.path) else {
-        return status(404, "NotFound", "the server could not find the requested resource", &json!({}));
+        return status(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+            &json!({}),
+        );
     };
     if state.unserved.contains(resource.plural) {
-        return status(404, "NotFound", "the server could not find the requested resource", &json!({}));
+        return status(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+            &json!({}),
+        );
     }
     let verb = match (request.method.as_str(), &name) {
         ("GET", Some(_)) => "get",
         ("GET", None) => "list",
         ("PATCH", Some(_)) => "patch",
-        _ => return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", &json!({})),
+        _ => {
+            return status(
+                405,
+                "MethodNotAllowed",
+                "the server does not allow this method on the requested resource",
+                &json!({}),
+            );
+        }
     };
     if state.forbidden.contains(&(verb, resource.plural)) {
         let group = resource.group;
-        let scope = namespace.as_ref().map_or_else(|| "at the cluster scope".to_owned(), |n| format!("in the namespace \"{n}\""));
-        let message = format!("{} is forbidden: User \"tester\" cannot {verb} resource \"{}\" in API group \"{group}\" {scope}", resource.qualified(), resource.plural);
-        return status(403, "Forbidden", &message, &json!({"group": group, "kind": resource.plural}));
+        let scope = namespace.as_ref().map_or_else(
+            || "at the cluster scope".to_owned(),
+            |n| format!("in the namespace \"{n}\""),
+        );
+        let message = format!(
+            "{} is forbidden: User \"tester\" cannot {verb} resource \"{}\" in API group \"{group}\" {scope}",
+            resource.qualified(),
+            resource.plural
+        );
+        return status(
+            403,
+            "Forbidden",
+            &message,
+            &json!({"group": group, "kind": resource.plural}),
+        );
     }
     match (verb, name) {
-        ("list", None) => list(state, resource, namespace.as_deref(), request.query.get("labelSelector").map_or("", String::as_str)),
+        ("list", None) => list(
+            state,
+            resource,
+            namespace.as_deref(),
+            request.query.get("labelSelector").map_or("", String::as_str),
+        ),
         ("get", Some(name)) => match state.objects.get(&id(&(resource, namespace, name.clone()))) {
             Some(object) => (200, object.clone()),
             None => not_found(resource, &name),
@@ -261,7 +345,12 @@ fn respond(state: &mut State, request: &Request) -> (u16, Value) {
 }
 
 fn not_found(resource: &Resource, name: &str) -> (u16, Value) {
-    status(404, "NotFound", &format!("{} \"{name}\" not found", resource.qualified()), &json!({"name": name, "group": resource.group, "kind": resource.plural}))
+    status(
+        404,
+        "NotFound",
+        &format!("{} \"{name}\" not found", resource.qualified()),
+        &json!({"name": name, "group": resource.group, "kind": resource.plural}),
+    )
 }
 
 fn list(state: &State, resource: &Resource, namespace: Option<&str>, selector: &str) -> (u16, Value) {
@@ -269,9 +358,19 @@ fn list(state: &State, resource: &Resource, namespace: Option<&str>, selector: &
     let items: Vec<Value> = state
         .objects
         .iter()
-        .filter(|((group, plural, ns, _), _)| group == resource.group && plural == resource.plural && (namespace.is_none() || ns.as_deref() == namespace))
+        .filter(|((group, plural, ns, _), _)| {
+            group == resource.group && plural == resource.plural && (namespace.is_none() || ns.as_deref() == namespace)
+        })
         .map(|(_, object)| object)
-        .filter(|object| wanted.iter().all(|(k, v)| object.pointer("/metadata/labels").and_then(|l| l.get(*k)).and_then(Value::as_str) == Some(*v)))
+        .filter(|object| {
+            wanted.iter().all(|(k, v)| {
+                object
+                    .pointer("/metadata/labels")
+                    .and_then(|l| l.get(*k))
+                    .and_then(Value::as_str)
+                    == Some(*v)
+            })
+        })
         .map(|object| {
             // Like a real server: list items carry no apiVersion or kind.
             let mut item = object.clone();
@@ -282,19 +381,45 @@ fn list(state: &State, resource: &Resource, namespace: Option<&str>, selector: &
             item
         })
         .collect();
-    (200, json!({"apiVersion": resource.api_version(), "kind": format!("{}List", resource.kind), "metadata": {"resourceVersion": "99999"}, "items": items}))
+    (
+        200,
+        json!({"apiVersion": resource.api_version(), "kind": format!("{}List", resource.kind), "metadata": {"resourceVersion": "99999"}, "items": items}),
+    )
 }
 
 /// Server-side apply, dry run only: the live object merged with the patch (the patch wins), or
 /// the object as it would be created. The fake stores nothing.
-fn apply(state: &State, request: &Request, resource: &'static Resource, namespace: Option<String>, name: &str) -> (u16, Value) {
+fn apply(
+    state: &State,
+    request: &Request,
+    resource: &'static Resource,
+    namespace: Option<String>,
+    name: &str,
+) -> (u16, Value) {
     if state.refuse_dry_run {
-        return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", &json!({}));
+        return status(
+            405,
+            "MethodNotAllowed",
+            "the server does not allow this method on the requested resource",
+            &json!({}),
+        );
     }
     let query = |key: &str| request.query.get(key).map(String::as_str);
     let content_type = request.headers.get("content-type").map_or("", String::as_str);
-    if query("dryRun") != Some("All") || query("fieldManager") != Some("promsite") || query("force") != Some("true") || content_type != "application/apply-patch+yaml" {
-        return status(400, "BadRequest", &format!("the fake only dry-runs a forced apply by promsite (got {:?}, {content_type})", request.query), &json!({}));
+    if query("dryRun") != Some("All")
+        || query("fieldManager") != Some("promsite")
+        || query("force") != Some("true")
+        || content_type != "application/apply-patch+yaml"
+    {
+        return status(
+            400,
+            "BadRequest",
+            &format!(
+                "the fake only dry-runs a forced apply by promsite (got {:?}, {content_type})",
+                request.query
+            ),
+            &json!({}),
+        );
     }
     // The body is JSON, which is YAML too.
     let Ok(patch) = serde_json::from_slice::<Value>(&request.body) else {
@@ -319,7 +444,12 @@ fn default(resource: &Resource, object: &mut Value) {
     if resource.kind != "Service" {
         return;
     }
-    for port in object.pointer_mut("/spec/ports").and_then(Value::as_array_mut).into_iter().flatten() {
+    for port in object
+        .pointer_mut("/spec/ports")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
         if port.get("protocol").is_none() {
             port["protocol"] = json!("TCP");
         }
