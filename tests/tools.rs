@@ -616,12 +616,12 @@ fn rules_are_judged_as_prometheus_evaluates_them() {
     }
 }
 
-/// The inputs of the `checkers` fuzz corpus for the string checker `kind` (its first byte, modulo
+/// The curated seeds of the `checkers` fuzz target (`fuzz/seeds/checkers`) for the string checker `kind` (its first byte, modulo
 /// the seven checkers) that are UTF-8 and that `accepts` accepts. They are judged on a thread with
 /// a large stack: regex's compiler recurses up to the parser's nesting limit of 250, which a debug
 /// build's frames do not fit in 2 MiB (a release build's do, on promsite's worker threads).
 fn accepted_corpus_inputs(kind: u8, accepts: fn(&str) -> bool) -> Vec<String> {
-    let dir = common::root().join("fuzz/corpus/checkers");
+    let dir = common::root().join("fuzz/seeds/checkers");
     let judge = move || {
         let mut inputs: Vec<String> = std::fs::read_dir(&dir)
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -730,7 +730,7 @@ fn amtool_accepts_every_corpus_matcher_that_promsite_accepts() {
     let Some(amtool) = common::tool("amtool") else { return };
     let short = |text: &str| text.len() <= 128 && promsite::check::fuzz::matcher(text);
     let matchers = accepted_corpus_inputs(1, short);
-    assert!(matchers.len() >= 100, "only {} corpus matchers checked", matchers.len());
+    assert!(matchers.len() >= 70, "only {} corpus matchers checked", matchers.len());
     for chunk in matchers.chunks(64) {
         // One route per matcher, each as promsite renders it.
         let routes: Vec<String> = chunk
