@@ -118,6 +118,6 @@ fn process_check_50_m(bencher: Bencher) {
             path(&fleet.sites),
             "-o",
             path(&fleet.out)
-        ]))
+        ]));
     });
 }
