@@ -3,9 +3,9 @@
 //!
 //! The crate follows the data: `site` (parse TOML, spans) → `check` (schema and semantic checks,
 //! building the span-free `model`) → `render` (pure: model → typed objects) → `emit` (files,
-//! atomic write) and `diff` (compare with a directory, a live cluster or a dump). Only `cli`, `emit`
-//! and `diff` do I/O, and only `diff` talks to a cluster; `diag` carries every user-facing problem
-//! with a stable code and a span.
+//! atomic write) and `diff` (compare with a directory, a live cluster or a dump). Only `load` (the
+//! site file and the files it names), `cli`, `emit` and `diff` do I/O, and only `diff` talks to a
+//! cluster; `diag` carries every user-facing problem with a stable code and a span.
 
 pub mod check;
 mod cli;
@@ -13,6 +13,7 @@ pub mod diag;
 pub mod diff;
 pub mod docs;
 pub mod emit;
+mod load;
 pub mod model;
 mod parallel;
 pub mod pipeline;
@@ -22,13 +23,10 @@ pub mod starter;
 pub mod synthetic;
 pub mod yaml;
 
+pub use load::load;
+
 use std::ffi::OsString;
 use std::process::ExitCode;
-
-/// Reads a site file and the files it names (templates, rule files), ready for `pipeline`.
-pub fn load(path: &std::path::Path) -> std::io::Result<diag::SiteSource> {
-    cli::load(path)
-}
 
 /// Runs the command line, returning the process exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {

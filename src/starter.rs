@@ -1,5 +1,5 @@
 //! The commented starter site that `promsite init` writes. Pure: it returns the text, and
-//! `cli.rs` checks it with the ordinary pipeline before writing it anywhere.
+//! `cli` checks it with the ordinary pipeline before writing it anywhere.
 
 /// A node given on the command line as `NAME=ADDRESS`.
 #[derive(Debug, Clone, PartialEq, Eq)]

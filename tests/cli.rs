@@ -725,3 +725,128 @@ fn completions_and_man_page_cover_the_commands() {
         "hidden commands stay out of the man page"
     );
 }
+
+/// What a command wrote, and how it ended.
+struct Ended {
+    code: Option<i32>,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+/// Runs promsite in `dir` with stdout open to the end, or closed by its reader after `read`
+/// bytes (`Some(0)`: closed before promsite starts, so its first write meets a broken pipe).
+fn run_with_stdout(dir: &Path, args: &[&str], read: Option<usize>) -> Ended {
+    use std::io::Read as _;
+    use std::process::Stdio;
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_promsite"));
+    command
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("CI")
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped());
+    match read {
+        None => {
+            let output = command.stdout(Stdio::piped()).output().expect("runs");
+            Ended {
+                code: output.status.code(),
+                stdout: output.stdout,
+                stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            }
+        }
+        Some(0) => {
+            let (reader, writer) = std::io::pipe().expect("pipe");
+            drop(reader);
+            let output = command.stdout(writer).output().expect("runs");
+            Ended {
+                code: output.status.code(),
+                stdout: Vec::new(),
+                stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            }
+        }
+        Some(bytes) => {
+            let mut child = command.stdout(Stdio::piped()).spawn().expect("runs");
+            let mut head = vec![0; bytes];
+            child
+                .stdout
+                .take()
+                .expect("stdout is piped")
+                .read_exact(&mut head)
+                .expect("reads the first bytes");
+            let output = child.wait_with_output().expect("ends");
+            Ended {
+                code: output.status.code(),
+                stdout: head,
+                stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            }
+        }
+    }
+}
+
+/// `promsite schema | head -c 300`: every command that prints ends quietly when its reader goes
+/// away, with the exit status and stderr it has with a reader (no panic, which exits 101).
+#[test]
+fn every_printing_command_ends_quietly_when_its_reader_goes_away() {
+    let dir = workspace_with_a_bad_site();
+    fs::create_dir(dir.path().join("empty")).expect("mkdir");
+    fs::write(dir.path().join("empty.yaml"), "apiVersion: v1\nkind: List\nitems: []\n").expect("write dump");
+    let example = "sites/example.toml";
+    let cases: &[&[&str]] = &[
+        &["schema"],
+        &["man"],
+        &["completions", "bash"],
+        &["explain", "schema::unknown-key"],
+        &["explain", "no::such-code"],
+        &["docs"],
+        &["synth", "m"],
+        &["init", "--output", "-"],
+        &["check", "sites"],
+        &["check", "sites", "--format", "json"],
+        &["check", "sites", "--format", "github"],
+        &["check", "sites", "--format", "gitlab"],
+        &["compile", example, "--out", "out"],
+        &["compile", example, "--out", "empty", "--check"],
+        &["compile", example, "--out", "empty", "--check", "--format", "github"],
+        &["diff", example, "--against", "empty"],
+        &["diff", example, "--against", "empty", "--format", "json"],
+        &["diff", example, "--live-file", "empty.yaml"],
+        &["diff", example, "--live-file", "empty.yaml", "--output", "json"],
+    ];
+    let mut cut_short = Vec::new();
+    for args in cases {
+        let open = run_with_stdout(dir.path(), args, None);
+        assert!(!open.stdout.is_empty(), "{args:?} prints nothing to test with");
+        // Closed before the first write, and, where the output outgrows a pipe's buffer (64 KiB)
+        // by far, closed while promsite is still writing.
+        let mut reads = vec![Some(0)];
+        if open.stdout.len() > 256 * 1024 {
+            reads.push(Some(1));
+            cut_short.push(args[0]);
+        }
+        for read in reads {
+            let closed = run_with_stdout(dir.path(), args, read);
+            assert!(!closed.stderr.contains("panicked"), "{args:?}: {}", closed.stderr);
+            assert_eq!(closed.code, open.code, "{args:?} (read {read:?}): {}", closed.stderr);
+            assert_eq!(closed.stderr, open.stderr, "{args:?} (read {read:?})");
+        }
+    }
+    assert!(cut_short.len() >= 3, "too few outputs outgrow a pipe: {cut_short:?}");
+    // The same for stderr (`2>&1 | head`): diagnostics and errors are written there.
+    for args in [&["check", "sites"][..], &["explain", "no::such-code"]] {
+        let open = run_with_stdout(dir.path(), args, None);
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let closed = std::process::Command::new(env!("CARGO_BIN_EXE_promsite"))
+            .current_dir(dir.path())
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env_remove("CI")
+            .stdout(std::process::Stdio::null())
+            .stderr(writer)
+            .status()
+            .expect("runs");
+        assert!(!open.stderr.is_empty(), "{args:?} writes nothing on stderr");
+        assert_eq!(closed.code(), open.code, "{args:?}");
+    }
+}

@@ -1,6 +1,6 @@
 //! Diagnostics as text, in every format the command line offers: `human` (miette reports),
 //! `json` (one document), `github` (Actions workflow commands) and `gitlab` (a Code Quality
-//! report). Each function is pure and returns the text; `cli.rs` prints or writes it.
+//! report). Each function is pure and returns the text; `cli` prints or writes it.
 
 use std::fmt::Write as _;
 

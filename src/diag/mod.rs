@@ -1,6 +1,6 @@
 //! Diagnostics about a site file: a stable code, a severity, a byte span into the TOML and help.
 //! `format` turns them into text (human, JSON, GitHub workflow commands, GitLab Code Quality);
-//! nothing here prints: that is `cli.rs`'s job.
+//! nothing here prints: that is `cli`'s job.
 
 mod code;
 mod explain;

@@ -1,0 +1,149 @@
+//! `promsite diff`: a site's compiled output against a directory, a live cluster or a dump of one.
+
+use std::path::{Path, PathBuf};
+
+use super::output::Output;
+use super::sites::compile_each;
+use super::{DiffOutput, Status};
+use crate::diff;
+use crate::pipeline::Compiled;
+
+/// What a site is compared with.
+pub(super) enum Target {
+    Directory(PathBuf),
+    Cluster(ClusterTarget),
+    LiveFile(PathBuf),
+}
+
+/// `--cluster` and its options.
+#[cfg_attr(
+    not(feature = "cluster"),
+    allow(dead_code, reason = "read only by the cluster client")
+)]
+pub(super) struct ClusterTarget {
+    pub(super) context: Option<String>,
+    pub(super) kubeconfig: Option<PathBuf>,
+}
+
+pub(super) fn diff_site(out: &mut Output, path: &Path, target: &Target, output: DiffOutput) -> Status {
+    if output == DiffOutput::Json {
+        if matches!(target, Target::Directory(_)) {
+            out.error("`--output json` reports a live diff: use it with `--cluster` or `--live-file`");
+            return Status::Error;
+        }
+        if out.reporting.format.is_document() {
+            out.error("`--output json` and `--format json|gitlab` would both print a document on stdout; choose one");
+            return Status::Error;
+        }
+    }
+    let (compiled, status) = compile_each(out, std::slice::from_ref(&path.to_path_buf()));
+    let Some((_, site)) = compiled.first() else {
+        // An invalid site is an error for `diff`: there is nothing to compare.
+        return status.max(Status::Error);
+    };
+    match target {
+        Target::Directory(against) => diff_directory(out, site, against),
+        Target::Cluster(cluster) => match connect(cluster) {
+            Ok((mut source, description)) => diff_live(out, site, source.as_mut(), &description, output),
+            Err(e) => {
+                out.error(e);
+                Status::Error
+            }
+        },
+        Target::LiveFile(dump) => match diff::dump::DumpSource::read(dump) {
+            Ok(mut source) => diff_live(out, site, &mut source, &format!("live file {}", dump.display()), output),
+            Err(e) => {
+                out.error(e);
+                Status::Error
+            }
+        },
+    }
+}
+
+fn diff_directory(out: &Output, site: &Compiled, against: &Path) -> Status {
+    if !against.is_dir() {
+        out.error(format!("{} is not a directory", against.display()));
+        return Status::Error;
+    }
+    match diff::read_dir(against, &site.tree) {
+        Ok(on_disk) => {
+            let diffs = diff::diff(&on_disk, &site.tree);
+            out.diff(&diffs);
+            if diffs.is_empty() { Status::Ok } else { Status::Failed }
+        }
+        Err(e) => {
+            out.error(e);
+            Status::Error
+        }
+    }
+}
+
+/// The live source of `--cluster`, and how reports name it.
+#[cfg(feature = "cluster")]
+fn connect(cluster: &ClusterTarget) -> Result<(Box<dyn diff::LiveSource>, String), diff::LiveError> {
+    let options = diff::kubernetes::ClusterOptions {
+        context: cluster.context.clone(),
+        kubeconfig: cluster.kubeconfig.clone(),
+    };
+    let source = diff::kubernetes::KubeSource::connect(&options)?;
+    let description = format!("cluster {}", source.url());
+    Ok((Box::new(source), description))
+}
+
+#[cfg(not(feature = "cluster"))]
+fn connect(_: &ClusterTarget) -> Result<(Box<dyn diff::LiveSource>, String), diff::LiveError> {
+    Err(diff::LiveError::Config(
+        "this promsite was built without the `cluster` feature; rebuild with it, or use `--live-file`".to_owned(),
+    ))
+}
+
+/// Compares with live objects and reports: diffs (or the JSON document) on stdout, one line per
+/// object and a summary on stderr.
+fn diff_live(
+    out: &Output,
+    site: &Compiled,
+    source: &mut dyn diff::LiveSource,
+    description: &str,
+    output: DiffOutput,
+) -> Status {
+    let report = match diff::cluster::compiled_objects(site)
+        .and_then(|objects| diff::cluster::compare(&site.name, &objects, source))
+    {
+        Ok(report) => report,
+        Err(e) => {
+            out.error(e);
+            return Status::Error;
+        }
+    };
+    match output {
+        DiffOutput::Json => match serde_json::to_string_pretty(&report.to_json(description)) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                out.error(format!("cannot print the report: {e}"));
+                return Status::Error;
+            }
+        },
+        DiffOutput::Text => {
+            let files: Vec<diff::FileDiff> = report.changes.iter().map(|change| change.file.clone()).collect();
+            out.diff(&files);
+        }
+    }
+    if let Some(why) = &report.dry_run_refused {
+        eprintln!("note: the server cannot dry-run an apply ({why}); compared only the fields promsite sets");
+    }
+    for change in &report.changes {
+        let action = match change.action {
+            diff::cluster::Action::Create => "create",
+            diff::cluster::Action::Change => "change",
+            diff::cluster::Action::Prune => "prune",
+        };
+        let namespace = change.namespace.as_ref().map(|n| format!("{n}/")).unwrap_or_default();
+        eprintln!("{action:<6} {} {namespace}{}", change.kind, change.name);
+    }
+    eprintln!("{}: {} (against {description})", site.name, report.summary());
+    if report.changes.is_empty() {
+        Status::Ok
+    } else {
+        Status::Failed
+    }
+}
