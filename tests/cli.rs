@@ -791,38 +791,42 @@ fn every_printing_command_ends_quietly_when_its_reader_goes_away() {
     let dir = workspace_with_a_bad_site();
     fs::create_dir(dir.path().join("empty")).expect("mkdir");
     fs::write(dir.path().join("empty.yaml"), "apiVersion: v1\nkind: List\nitems: []\n").expect("write dump");
-    let example = "sites/example.toml";
+    // A site whose diffs against nothing outgrow a pipe.
+    fs::write(
+        dir.path().join("big.toml"),
+        promsite::synthetic::site(promsite::synthetic::Size::M, "big"),
+    )
+    .expect("write");
     let cases: &[&[&str]] = &[
         &["schema"],
         &["man"],
         &["completions", "bash"],
         &["explain", "schema::unknown-key"],
-        &["explain", "no::such-code"],
         &["docs"],
-        &["synth", "m"],
+        &["synth", "l"],
         &["init", "--output", "-"],
         &["check", "sites"],
         &["check", "sites", "--format", "json"],
         &["check", "sites", "--format", "github"],
         &["check", "sites", "--format", "gitlab"],
-        &["compile", example, "--out", "out"],
-        &["compile", example, "--out", "empty", "--check"],
-        &["compile", example, "--out", "empty", "--check", "--format", "github"],
-        &["diff", example, "--against", "empty"],
-        &["diff", example, "--against", "empty", "--format", "json"],
-        &["diff", example, "--live-file", "empty.yaml"],
-        &["diff", example, "--live-file", "empty.yaml", "--output", "json"],
+        &["compile", "sites/example.toml", "--out", "out"],
+        &["compile", "big.toml", "--out", "empty", "--check"],
+        &["compile", "big.toml", "--out", "empty", "--check", "--format", "github"],
+        &["diff", "big.toml", "--against", "empty"],
+        &["diff", "big.toml", "--against", "empty", "--format", "json"],
+        &["diff", "big.toml", "--live-file", "empty.yaml"],
+        &["diff", "big.toml", "--live-file", "empty.yaml", "--output", "json"],
     ];
     let mut cut_short = Vec::new();
     for args in cases {
         let open = run_with_stdout(dir.path(), args, None);
         assert!(!open.stdout.is_empty(), "{args:?} prints nothing to test with");
-        // Closed before the first write, and, where the output outgrows a pipe's buffer (64 KiB)
-        // by far, closed while promsite is still writing.
+        // Closed before the first write; and where the output is more than a pipe holds (64 KiB,
+        // plus a page), closed after one byte, while promsite is still writing.
         let mut reads = vec![Some(0)];
-        if open.stdout.len() > 256 * 1024 {
+        if open.stdout.len() > (64 + 4) * 1024 {
             reads.push(Some(1));
-            cut_short.push(args[0]);
+            cut_short.push(args.join(" "));
         }
         for read in reads {
             let closed = run_with_stdout(dir.path(), args, read);
@@ -831,7 +835,7 @@ fn every_printing_command_ends_quietly_when_its_reader_goes_away() {
             assert_eq!(closed.stderr, open.stderr, "{args:?} (read {read:?})");
         }
     }
-    assert!(cut_short.len() >= 3, "too few outputs outgrow a pipe: {cut_short:?}");
+    assert!(cut_short.len() >= 8, "too few outputs outgrow a pipe: {cut_short:?}");
     // The same for stderr (`2>&1 | head`): diagnostics and errors are written there.
     for args in [&["check", "sites"][..], &["explain", "no::such-code"]] {
         let open = run_with_stdout(dir.path(), args, None);
@@ -848,5 +852,21 @@ fn every_printing_command_ends_quietly_when_its_reader_goes_away() {
             .expect("runs");
         assert!(!open.stderr.is_empty(), "{args:?} writes nothing on stderr");
         assert_eq!(closed.code(), open.code, "{args:?}");
+    }
+    // Any other failure to write is an error, said on stderr (Linux's /dev/full: no space left).
+    if let Ok(full) = fs::OpenOptions::new().write(true).open("/dev/full") {
+        for args in [&["schema"][..], &["check", "sites/example.toml"]] {
+            let output = std::process::Command::new(env!("CARGO_BIN_EXE_promsite"))
+                .current_dir(dir.path())
+                .args(args)
+                .env("NO_COLOR", "1")
+                .stdout(full.try_clone().expect("dup"))
+                .output()
+                .expect("runs");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(stderr.contains("error: cannot write to stdout: "), "{args:?}: {stderr}");
+            assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        }
     }
 }

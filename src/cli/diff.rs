@@ -117,7 +117,7 @@ fn diff_live(
     };
     match output {
         DiffOutput::Json => match serde_json::to_string_pretty(&report.to_json(description)) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => out.stdout.line(text),
             Err(e) => {
                 out.error(format!("cannot print the report: {e}"));
                 return Status::Error;
@@ -129,7 +129,9 @@ fn diff_live(
         }
     }
     if let Some(why) = &report.dry_run_refused {
-        eprintln!("note: the server cannot dry-run an apply ({why}); compared only the fields promsite sets");
+        out.stderr.line(format_args!(
+            "note: the server cannot dry-run an apply ({why}); compared only the fields promsite sets"
+        ));
     }
     for change in &report.changes {
         let action = match change.action {
@@ -138,9 +140,14 @@ fn diff_live(
             diff::cluster::Action::Prune => "prune",
         };
         let namespace = change.namespace.as_ref().map(|n| format!("{n}/")).unwrap_or_default();
-        eprintln!("{action:<6} {} {namespace}{}", change.kind, change.name);
+        out.stderr
+            .line(format_args!("{action:<6} {} {namespace}{}", change.kind, change.name));
     }
-    eprintln!("{}: {} (against {description})", site.name, report.summary());
+    out.stderr.line(format_args!(
+        "{}: {} (against {description})",
+        site.name,
+        report.summary()
+    ));
     if report.changes.is_empty() {
         Status::Ok
     } else {

@@ -22,13 +22,13 @@ pub(super) fn init(color: ColorChoice, name: &str, nodes: &[StarterNode], output
     let path = output.unwrap_or_else(|| PathBuf::from("sites").join(format!("{name}.toml")));
     let source = SiteSource::new(path.display().to_string(), starter::site(name, nodes));
     if let Err(diagnostics) = pipeline::check(&source) {
-        eprint!("{}", diag::render(&source, diagnostics, out.color, 100));
+        out.stderr.write(diag::render(&source, diagnostics, out.color, 100));
         out.error("the starter site would be invalid with these flags; nothing was written");
         return Status::Error;
     }
     if path.as_os_str() == "-" {
-        print!("{}", source.text);
-        return Status::Ok;
+        out.stdout.write(source.text.as_bytes());
+        return out.finish(Status::Ok);
     }
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
         && let Err(e) = std::fs::create_dir_all(parent)
@@ -44,8 +44,12 @@ pub(super) fn init(color: ColorChoice, name: &str, nodes: &[StarterNode], output
         .and_then(|mut file| file.write_all(source.text.as_bytes()));
     match written {
         Ok(()) => {
-            println!("{}: written; next: `promsite check {}`", path.display(), path.display());
-            Status::Ok
+            out.stdout.line(format_args!(
+                "{}: written; next: `promsite check {}`",
+                path.display(),
+                path.display()
+            ));
+            out.finish(Status::Ok)
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             out.error(format!(

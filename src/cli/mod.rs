@@ -1,9 +1,8 @@
 //! The command line: argument types, dispatch to one module per command, and exit codes:
 //! 0 success / no difference, 1 invalid site or a difference found, 2 usage or I/O error.
-//! `output` decides where and how things are printed; `sites` reads the site files named on the
-//! command line (through `crate::load`).
-
-#![allow(clippy::print_stdout, clippy::print_stderr, reason = "the command line prints")]
+//! When stdout's reader goes away (`promsite schema | head`), printing ends quietly and the status
+//! is the one the command would have had; see `output`, which decides where and how everything is
+//! printed. `sites` reads the site files named on the command line (through `crate::load`).
 
 mod check;
 mod compile;
@@ -241,10 +240,7 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Completions { shell } => man::completions(shell),
         Command::Man => man::man(),
         Command::Docs => schema::docs(),
-        Command::Synth { size, name } => {
-            print!("{}", crate::synthetic::site(size, &name));
-            Status::Ok
-        }
+        Command::Synth { size, name } => output::print(crate::synthetic::site(size, &name)),
     };
     status.into()
 }

@@ -2,16 +2,14 @@
 //! from it.
 
 use super::Status;
+use super::output::{self, Stream};
 use crate::check;
 
 pub(super) fn print_schema() -> Status {
     match serde_json::to_string_pretty(&check::site_schema()) {
-        Ok(text) => {
-            println!("{text}");
-            Status::Ok
-        }
+        Ok(text) => output::print(text + "\n"),
         Err(e) => {
-            eprintln!("error: cannot print the schema: {e}");
+            Stream::stderr().line(format_args!("error: cannot print the schema: {e}"));
             Status::Error
         }
     }
@@ -19,6 +17,5 @@ pub(super) fn print_schema() -> Status {
 
 /// Prints the site-format reference (docs/site-format.md).
 pub(super) fn docs() -> Status {
-    print!("{}", crate::docs::site_format(&check::site_schema()));
-    Status::Ok
+    output::print(crate::docs::site_format(&check::site_schema()))
 }
