@@ -2,7 +2,7 @@
 //! line (`# expect: <code> at line <n>`). Each case must yield exactly that code at that line, and
 //! its full report (code, span, label, help) is pinned by a snapshot. Every code has a case.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
@@ -87,7 +87,7 @@ fn each_bad_site_reports_its_code_at_its_line() {
             assert!(hits.iter().any(|d| d.severity == Severity::Error));
         }
         let report = diag::render(&case.source, found, false, 80);
-        insta::with_settings!({ snapshot_path => "invalid/snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::with_settings!({ snapshot_path => "../invalid/snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
             insta::assert_snapshot!(case.name.clone(), report);
         });
     }

@@ -2,7 +2,7 @@
 //! set-like input, and every emitted file parses back to exactly the object it came from, with
 //! arbitrary Unicode in label values, annotations and external labels.
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use toml::{Table, Value};

@@ -1,7 +1,7 @@
 //! Whole-output tests: every `tests/fixtures/<case>/site.toml` compiles to exactly the tree in
 //! `tests/fixtures/<case>/expected/`. `PROMSITE_BLESS=1 cargo test` rewrites the expected trees.
 
-mod common;
+use crate::common;
 
 use promsite::diff;
 

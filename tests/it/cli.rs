@@ -1,7 +1,7 @@
 //! The binary end to end: every command and exit code, atomic replacement, and refusal to touch
 //! what promsite did not generate.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

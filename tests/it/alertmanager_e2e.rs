@@ -3,7 +3,7 @@
 //! local SMTP sink, grouped as the site's routing tree says. Everything listens on 127.0.0.1 with
 //! ports the OS picks; every wait is bounded.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};

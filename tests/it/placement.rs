@@ -1,7 +1,7 @@
 //! Placement, judged from the output alone: every workload tolerates exactly the taints of the
 //! nodes it may run on, replicas are spread one per node, and node-exporter covers every node.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

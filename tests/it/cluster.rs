@@ -2,8 +2,8 @@
 //! server (`fake_api`) reached through a temporary kubeconfig, and against dump files. The live
 //! objects are recorded in `kubectl get -o yaml` form in `tests/cluster/live.yaml`.
 
-mod common;
-mod fake_api;
+use crate::common;
+use crate::fake_api;
 
 use std::fs;
 use std::path::Path;
@@ -188,7 +188,7 @@ fn changes_creations_and_prunes_are_reported_with_secrets_masked() {
     let (stdout, stderr) = output(&assert);
     assert_no_secret_printed(&stdout, &stderr);
     let report = format!("{stdout}--- stderr ---\n{}", stderr.replace(&api.url, "[SERVER]"));
-    insta::with_settings!({ snapshot_path => "cluster/snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+    insta::with_settings!({ snapshot_path => "../cluster/snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
         insta::assert_snapshot!("cluster-report", report);
     });
     // What the report must say, whatever else the snapshot holds.

@@ -1,7 +1,7 @@
 //! The complete stack: the operator's CRDs in `setup/`, components switched on and off, and names
 //! promsite generates being reserved.
 
-mod common;
+use crate::common;
 
 use promsite::diag::SiteSource;
 use promsite::pipeline;

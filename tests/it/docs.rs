@@ -2,7 +2,7 @@
 //! validate, `.taplo.toml` points editors at the schema, the generated reference is fresh, the
 //! guide quotes the real example site and output, and the CI and GitOps examples are well formed.
 
-mod common;
+use crate::common;
 
 use std::fs;
 

@@ -3,7 +3,7 @@
 
 #![allow(clippy::print_stderr, clippy::case_sensitive_file_extension_comparisons)]
 
-mod common;
+use crate::common;
 
 use promsite::{check, diff};
 

@@ -1,7 +1,7 @@
 //! Writing is atomic: a failure injected at every step of a write leaves the previous output
 //! exactly as it was, with no temporary directory left behind.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,0 +1,20 @@
+//! The integration tests, as one binary: each module was a binary of its own, and each linked
+//! kube, tokio and jsonschema again. Run one module with `cargo test --test it tools::`.
+//! Test data stays beside this folder: `tests/fixtures`, `tests/invalid`, `tests/cluster`.
+
+mod common;
+mod fake_api;
+
+mod alertmanager_e2e;
+mod atomic;
+mod cli;
+mod cluster;
+mod docs;
+mod fixtures;
+mod huge;
+mod invalid;
+mod placement;
+mod properties;
+mod sites;
+mod stack;
+mod tools;
