@@ -408,8 +408,8 @@ fn grafana(ctx: &mut Ctx<'_>, raw: &raw::Grafana, declared: &[&str]) -> Option<m
                 "/grafana/admin/secret",
                 values::dns_subdomain(&admin.secret),
             );
-            secret_key(ctx, "/grafana/admin/user_key", &admin.user_key);
-            secret_key(ctx, "/grafana/admin/password_key", &admin.password_key);
+            ctx.secret_key("/grafana/admin/user_key", &admin.user_key);
+            ctx.secret_key("/grafana/admin/password_key", &admin.password_key);
             (admin.secret.clone(), admin.user_key.clone(), admin.password_key.clone())
         }
         None => (
@@ -589,40 +589,14 @@ fn ports(ctx: &mut Ctx<'_>, raw: &raw::RawSite) {
     }
 }
 
-/// Reports the second and later uses of each name.
-pub(super) fn unique<'a>(ctx: &mut Ctx<'_>, what: &str, names: impl IntoIterator<Item = (String, &'a str)>) {
-    let mut seen = BTreeSet::new();
-    for (pointer, name) in names {
-        if !seen.insert(name) {
-            ctx.error(
-                Code::NameDuplicate,
-                &pointer,
-                Problem::new(
-                    format!("{what} `{name}` is declared twice"),
-                    format!("give each {what} a unique name, or remove one"),
-                ),
-            );
-        }
-    }
-}
-
-pub(super) fn duration(
-    ctx: &mut Ctx<'_>,
-    pointer: impl std::fmt::Display,
-    text: Option<&String>,
-) -> Option<model::Duration> {
-    text.and_then(|t| ctx.check(Code::ValueDuration, pointer, values::duration(t)))
-}
-
 /// A duration with a default; the default is known valid.
 fn duration_or(ctx: &mut Ctx<'_>, pointer: &str, text: Option<&String>, default: &str) -> model::Duration {
-    duration(ctx, pointer, text)
+    ctx.duration(pointer, text)
         .unwrap_or_else(|| values::duration(default).unwrap_or_else(|_| unreachable!("default {default} is valid")))
 }
 
 fn nodes(ctx: &mut Ctx<'_>, raw: &[raw::Node]) -> Vec<model::Node> {
-    unique(
-        ctx,
+    ctx.unique(
         "node",
         raw.iter()
             .enumerate()
@@ -665,8 +639,7 @@ fn nodes(ctx: &mut Ctx<'_>, raw: &[raw::Node]) -> Vec<model::Node> {
 /// `declared` are the names in `[[nodes]]`, whether or not the rest of each node checked out, so
 /// that one bad address does not also report every reference to that node.
 fn placement(ctx: &mut Ctx<'_>, pointer: &str, names: &[String], declared: &[&str]) -> Placement {
-    unique(
-        ctx,
+    ctx.unique(
         "node",
         names
             .iter()
@@ -842,7 +815,7 @@ fn alertmanager(
         let auth_password = s
             .auth_password
             .as_ref()
-            .map(|r| secret_ref(ctx, "/alertmanager/smtp/auth_password", r));
+            .map(|r| ctx.secret_ref("/alertmanager/smtp/auth_password", r));
         if let (Some(version), Some(_)) = (version, &auth_password)
             && let Err(problem) = versions::SMTP_AUTH_PASSWORD_FILE.check(version)
         {
@@ -866,18 +839,15 @@ fn alertmanager(
         replicas: raw.replicas.unwrap_or(1),
         placement,
         log_level: raw.log_level,
-        gossip_interval: duration(
-            ctx,
+        gossip_interval: ctx.duration(
             "/alertmanager/cluster/gossip_interval",
             cluster.and_then(|c| c.gossip_interval.as_ref()),
         ),
-        pushpull_interval: duration(
-            ctx,
+        pushpull_interval: ctx.duration(
             "/alertmanager/cluster/pushpull_interval",
             cluster.and_then(|c| c.pushpull_interval.as_ref()),
         ),
-        peer_timeout: duration(
-            ctx,
+        peer_timeout: ctx.duration(
             "/alertmanager/cluster/peer_timeout",
             cluster.and_then(|c| c.peer_timeout.as_ref()),
         ),
@@ -885,37 +855,6 @@ fn alertmanager(
         node_port: raw.node_port,
         host_network: raw.host_network,
         templates: routing::templates(ctx, &raw.templates, ctx.included),
-    }
-}
-
-pub(super) fn secret_ref(ctx: &mut Ctx<'_>, pointer: &str, raw: &model::SecretKeyRef) -> model::SecretKeyRef {
-    ctx.check(
-        Code::NameInvalid,
-        format!("{pointer}/secret"),
-        values::dns_subdomain(&raw.secret),
-    );
-    secret_key(ctx, &format!("{pointer}/key"), &raw.key);
-    raw.clone()
-}
-
-/// Secret data keys: letters, digits, `-`, `_` and `.` (they become file names when mounted).
-pub(super) fn secret_key(ctx: &mut Ctx<'_>, pointer: &str, key: &str) {
-    let valid = !key.is_empty()
-        && key.len() <= 253
-        && key != "."
-        && key != ".."
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
-    if !valid {
-        ctx.error(
-            Code::NameInvalid,
-            pointer,
-            Problem::new(
-                format!("`{key}` is not a valid Secret key"),
-                "Secret keys are letters, digits, `-`, `_` and `.`",
-            ),
-        );
     }
 }
 
@@ -1044,9 +983,9 @@ fn route(ctx: &mut Ctx<'_>, raw: &raw::Route, pointer: &str, names: &Names<'_>, 
         receiver: raw.receiver.clone(),
         matchers,
         group_by: raw.group_by.clone(),
-        group_wait: duration(ctx, format!("{pointer}/group_wait"), raw.group_wait.as_ref()),
-        group_interval: duration(ctx, format!("{pointer}/group_interval"), raw.group_interval.as_ref()),
-        repeat_interval: duration(ctx, format!("{pointer}/repeat_interval"), raw.repeat_interval.as_ref()),
+        group_wait: ctx.duration(format!("{pointer}/group_wait"), raw.group_wait.as_ref()),
+        group_interval: ctx.duration(format!("{pointer}/group_interval"), raw.group_interval.as_ref()),
+        repeat_interval: ctx.duration(format!("{pointer}/repeat_interval"), raw.repeat_interval.as_ref()),
         continue_matching: raw.continue_matching,
         mute_time_intervals: raw.mute_time_intervals.clone(),
         active_time_intervals: raw.active_time_intervals.clone(),
@@ -1055,8 +994,7 @@ fn route(ctx: &mut Ctx<'_>, raw: &raw::Route, pointer: &str, names: &Names<'_>, 
 }
 
 fn scrapes(ctx: &mut Ctx<'_>, raw: &[raw::Scrape], site_namespace: &str) -> Vec<model::Scrape> {
-    unique(
-        ctx,
+    ctx.unique(
         "scrape",
         raw.iter()
             .enumerate()
@@ -1068,7 +1006,7 @@ fn scrapes(ctx: &mut Ctx<'_>, raw: &[raw::Scrape], site_namespace: &str) -> Vec<
         .map(|(i, s)| {
             let at = |key: &str| format!("/scrape/{i}/{key}");
             ctx.check(Code::NameInvalid, at("name"), values::dns_subdomain(&s.name));
-            reserved(ctx, &at("name"), &s.name, "ServiceMonitor", RESERVED_SERVICE_MONITORS);
+            ctx.reserved(&at("name"), &s.name, "ServiceMonitor", RESERVED_SERVICE_MONITORS);
             if let Some(namespace) = &s.namespace {
                 ctx.check(Code::NameInvalid, at("namespace"), values::dns_label(namespace));
             }
@@ -1090,27 +1028,14 @@ fn scrapes(ctx: &mut Ctx<'_>, raw: &[raw::Scrape], site_namespace: &str) -> Vec<
                 selector: s.selector.clone(),
                 port: s.port.clone(),
                 path: s.path.clone(),
-                interval: duration(ctx, at("interval"), s.interval.as_ref()),
-                timeout: duration(ctx, at("timeout"), s.timeout.as_ref()),
+                interval: ctx.duration(at("interval"), s.interval.as_ref()),
+                timeout: ctx.duration(at("timeout"), s.timeout.as_ref()),
                 scheme: s.scheme,
             }
         })
         .collect();
     scrapes.sort_by(|a, b| a.name.cmp(&b.name));
     scrapes
-}
-
-fn reserved(ctx: &mut Ctx<'_>, pointer: &str, name: &str, kind: &str, names: &[&str]) {
-    if names.contains(&name) {
-        ctx.error(
-            Code::NameCollision,
-            pointer,
-            Problem::new(
-                format!("promsite already generates a {kind} named `{name}`"),
-                "choose another name",
-            ),
-        );
-    }
 }
 
 fn etcd(ctx: &mut Ctx<'_>, raw: &raw::Etcd, nodes: &[raw::Node]) -> Option<model::Etcd> {
@@ -1138,7 +1063,7 @@ fn etcd(ctx: &mut Ctx<'_>, raw: &raw::Etcd, nodes: &[raw::Node]) -> Option<model
         values::dns_subdomain(&cert.secret),
     );
     for (key, value) in [("cert", &cert.cert), ("key", &cert.key), ("ca", &cert.ca)] {
-        secret_key(ctx, &format!("/etcd/client_cert/{key}"), value);
+        ctx.secret_key(&format!("/etcd/client_cert/{key}"), value);
     }
     Some(model::Etcd {
         port: u16::try_from(raw.port.unwrap_or(2379)).ok()?,
@@ -1179,8 +1104,7 @@ fn ingress(ctx: &mut Ctx<'_>, raw: &raw::Ingress) -> model::Ingress {
 
 fn api_clients(ctx: &mut Ctx<'_>, raw: &[raw::ApiClient], site_namespace: &str) -> Vec<model::ApiClient> {
     let keys: Vec<String> = raw.iter().map(|c| format!("{}/{}", c.namespace, c.name)).collect();
-    unique(
-        ctx,
+    ctx.unique(
         "API client",
         keys.iter()
             .enumerate()
@@ -1201,8 +1125,7 @@ fn api_clients(ctx: &mut Ctx<'_>, raw: &[raw::ApiClient], site_namespace: &str) 
                 values::dns_label(&c.namespace),
             );
             if c.namespace == site_namespace {
-                reserved(
-                    ctx,
+                ctx.reserved(
                     &format!("/api_clients/{i}/name"),
                     &c.name,
                     "ServiceAccount",
@@ -1247,8 +1170,7 @@ fn rule_groups(
     files: &[String],
     routes: Option<&crosscheck::Routes<'_>>,
 ) -> Vec<model::RuleGroup> {
-    unique(
-        ctx,
+    ctx.unique(
         "rule group",
         raw.iter()
             .enumerate()
@@ -1347,7 +1269,7 @@ fn rule_group(
         .collect();
     model::RuleGroup {
         name: g.name.clone(),
-        interval: duration(ctx, format_args!("{pointer}/interval"), g.interval.as_ref()),
+        interval: ctx.duration(format_args!("{pointer}/interval"), g.interval.as_ref()),
         rules,
     }
 }
@@ -1418,12 +1340,8 @@ fn rule(
     Some(model::Rule {
         kind,
         expr: raw.expr.clone(),
-        for_duration: duration(ctx, format_args!("{pointer}/for"), raw.for_duration.as_ref()),
-        keep_firing_for: duration(
-            ctx,
-            format_args!("{pointer}/keep_firing_for"),
-            raw.keep_firing_for.as_ref(),
-        ),
+        for_duration: ctx.duration(format_args!("{pointer}/for"), raw.for_duration.as_ref()),
+        keep_firing_for: ctx.duration(format_args!("{pointer}/keep_firing_for"), raw.keep_firing_for.as_ref()),
         labels: raw.labels.clone(),
         annotations: raw.annotations.clone(),
     })

@@ -8,6 +8,7 @@
 mod alerting;
 mod build;
 mod crosscheck;
+mod ctx;
 mod go_number;
 mod go_regex;
 mod go_url;
@@ -65,8 +66,8 @@ use serde::Deserialize as _;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::Site;
-use crate::site::{ParsedSite, SpanIndex, raw::RawSite};
-use values::Problem;
+use crate::site::{ParsedSite, raw::RawSite};
+use ctx::Ctx;
 
 /// A valid site with any warnings about it.
 #[derive(Debug, Clone)]
@@ -83,21 +84,16 @@ pub(crate) fn validate(parsed: &ParsedSite, promql: impl FnOnce() -> PromqlVerdi
     let raw = deserialize(parsed);
     let promql = promql();
     let (raw, diagnostics) = raw?;
-    let mut ctx = Ctx {
-        spans: &parsed.spans,
-        included: &parsed.included,
-        promql: &promql,
-        file: None,
-        diagnostics,
-    };
+    let mut ctx = Ctx::new(&parsed.spans, &parsed.included, &promql, diagnostics);
     let site = build::site(&mut ctx, &raw);
-    if ctx.diagnostics.has_errors() {
-        return Err(ctx.diagnostics);
+    let diagnostics = ctx.finish();
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
     }
     match site {
         Some(site) => Ok(Checked {
             site,
-            warnings: ctx.diagnostics,
+            warnings: diagnostics,
         }),
         None => unreachable!("a site that failed to build always has an error"),
     }
@@ -141,86 +137,5 @@ fn deserialize(parsed: &ParsedSite) -> Result<(RawSite, Diagnostics), Diagnostic
             ));
             Err(diagnostics)
         }
-    }
-}
-
-/// State shared by the semantic passes: where things are, and what was found.
-pub(crate) struct Ctx<'a> {
-    spans: &'a SpanIndex,
-    /// Files the site names, read by the caller.
-    pub(crate) included: &'a crate::diag::Included,
-    /// PromQL verdicts on the site's rule expressions, computed in parallel before the passes.
-    pub(crate) promql: &'a promql::PromqlVerdicts,
-    /// The included file `spans` index into; `None` for the site file.
-    file: Option<String>,
-    diagnostics: Diagnostics,
-}
-
-impl Ctx<'_> {
-    // Pointers are `impl Display` so that hot passes can hand over `format_args!`: the pointer
-    // string is only made when there is something to report.
-
-    /// Reports an error at the value at `pointer`.
-    pub(crate) fn error(&mut self, code: Code, pointer: impl std::fmt::Display, problem: Problem) {
-        self.push(
-            Diagnostic::error(code, self.spans.value(&pointer.to_string()), problem.message).with_help(problem.help),
-        );
-    }
-
-    /// Reports an error at the key at `pointer`.
-    pub(crate) fn error_at_key(&mut self, code: Code, pointer: impl std::fmt::Display, problem: Problem) {
-        self.push(
-            Diagnostic::error(code, self.spans.key(&pointer.to_string()), problem.message).with_help(problem.help),
-        );
-    }
-
-    /// Reports a warning at the value at `pointer`.
-    pub(crate) fn warning(&mut self, code: Code, pointer: impl std::fmt::Display, problem: Problem) {
-        debug_assert!(code.is_warning(), "{code:?} is an error code");
-        self.push(
-            Diagnostic::warning(code, self.spans.value(&pointer.to_string()), problem.message).with_help(problem.help),
-        );
-    }
-
-    fn push(&mut self, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic.in_file(self.file.clone()));
-    }
-
-    /// Runs `f` with positions taken from an included file, and keeps what it reports.
-    pub(crate) fn in_file<T>(&mut self, file: &str, spans: &SpanIndex, f: impl FnOnce(&mut Ctx<'_>) -> T) -> T {
-        let mut inner = Ctx {
-            spans,
-            included: self.included,
-            promql: self.promql,
-            file: Some(file.to_owned()),
-            diagnostics: Diagnostics::default(),
-        };
-        let result = f(&mut inner);
-        self.diagnostics.extend(inner.diagnostics);
-        result
-    }
-
-    /// Reports an error somewhere in an included file.
-    pub(crate) fn error_in_file(&mut self, code: Code, file: &str, span: std::ops::Range<usize>, problem: Problem) {
-        self.diagnostics.push(
-            Diagnostic::error(code, span, problem.message)
-                .with_help(problem.help)
-                .in_file(Some(file.to_owned())),
-        );
-    }
-
-    /// Keeps a checked value, or reports its problem at `pointer` and yields `None`.
-    pub(crate) fn check<T>(
-        &mut self,
-        code: Code,
-        pointer: impl std::fmt::Display,
-        result: values::Checked<T>,
-    ) -> Option<T> {
-        result.map_err(|problem| self.error(code, pointer, problem)).ok()
-    }
-
-    /// Whether any error has been reported so far.
-    pub(crate) fn failed(&self) -> bool {
-        self.diagnostics.has_errors()
     }
 }

@@ -2,7 +2,6 @@
 //! references, and whether the targeted Alertmanager release accepts the fields it renders to.
 
 use super::Ctx;
-use super::build::{secret_ref, unique};
 use super::values::{self, Problem};
 use super::versions::{self, Feature, Version};
 use crate::diag::Code;
@@ -15,8 +14,7 @@ pub(crate) fn receivers(
     version: Option<Version>,
     has_smtp: bool,
 ) -> Vec<Receiver> {
-    unique(
-        ctx,
+    ctx.unique(
         "receiver",
         raw.iter()
             .enumerate()
@@ -196,7 +194,7 @@ impl Check<'_, '_> {
 
     /// A Secret reference, and the version gate of the `*_file` field it renders to.
     fn secret(&mut self, pointer: &str, secret: &crate::model::SecretKeyRef, feature: Option<Feature>) {
-        secret_ref(self.ctx, pointer, secret);
+        self.ctx.secret_ref(pointer, secret);
         if let Some(feature) = feature {
             self.gate(pointer, feature);
         }
@@ -260,7 +258,7 @@ impl Check<'_, '_> {
             self.conflict(&format!("{at}/authorization"), "basic_auth", "authorization");
         }
         if let Some(password) = http.basic_auth.as_ref().and_then(|b| b.password.as_ref()) {
-            secret_ref(self.ctx, &format!("{at}/basic_auth/password"), password);
+            self.ctx.secret_ref(&format!("{at}/basic_auth/password"), password);
         }
         let basic_auth = "basic_auth = { username = \"...\", password = { secret = \"...\", key = \"...\" } }";
         super::targets::authorization_and_tls(

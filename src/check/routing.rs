@@ -3,7 +3,6 @@
 
 use std::collections::BTreeSet;
 
-use super::build::unique;
 use super::values::{self, Checked, Problem};
 use super::versions::{self, Version};
 use super::{Ctx, alerting};
@@ -52,8 +51,7 @@ pub(crate) fn time_intervals(
     raw: &[raw::TimeInterval],
     version: Option<Version>,
 ) -> Vec<model::TimeInterval> {
-    unique(
-        ctx,
+    ctx.unique(
         "time interval",
         raw.iter()
             .enumerate()
@@ -138,8 +136,7 @@ pub(crate) fn templates(ctx: &mut Ctx<'_>, paths: &[String], included: &Included
         .iter()
         .map(|p| p.rsplit(['/', '\\']).next().unwrap_or(p).to_owned())
         .collect();
-    unique(
-        ctx,
+    ctx.unique(
         "template file name",
         names
             .iter()

@@ -1,7 +1,6 @@
 //! Scaling Prometheus out: remote-write endpoints (credentials only by Secret reference, headers
 //! without credentials, relabeling Prometheus accepts), the Thanos sidecar, and shards.
 
-use super::build::{duration, secret_ref, unique};
 use super::targets::client_auth;
 use super::values::{self, Problem};
 use super::{Ctx, alerting};
@@ -31,8 +30,7 @@ const RESERVED_HEADERS: &[&str] = &[
 
 /// Checks the remote-write endpoints, in the order written.
 pub(crate) fn remote_writes(ctx: &mut Ctx<'_>, raw: &[raw::RemoteWrite]) -> Vec<scale::RemoteWrite> {
-    unique(
-        ctx,
+    ctx.unique(
         "remote-write endpoint",
         raw.iter()
             .enumerate()
@@ -60,9 +58,9 @@ pub(crate) fn remote_writes(ctx: &mut Ctx<'_>, raw: &[raw::RemoteWrite]) -> Vec<
                     min_shards: q.min_shards,
                     max_shards: q.max_shards,
                     max_samples_per_send: q.max_samples_per_send,
-                    batch_send_deadline: duration(ctx, format!("{at}/batch_send_deadline"), q.batch_send_deadline.as_ref()),
-                    min_backoff: duration(ctx, format!("{at}/min_backoff"), q.min_backoff.as_ref()),
-                    max_backoff: duration(ctx, format!("{at}/max_backoff"), q.max_backoff.as_ref()),
+                    batch_send_deadline: ctx.duration(format!("{at}/batch_send_deadline"), q.batch_send_deadline.as_ref()),
+                    min_backoff: ctx.duration(format!("{at}/min_backoff"), q.min_backoff.as_ref()),
+                    max_backoff: ctx.duration(format!("{at}/max_backoff"), q.max_backoff.as_ref()),
                     retry_on_rate_limit: q.retry_on_rate_limit,
                 }
             });
@@ -71,7 +69,7 @@ pub(crate) fn remote_writes(ctx: &mut Ctx<'_>, raw: &[raw::RemoteWrite]) -> Vec<
                 url: r.url.clone(),
                 auth: client_auth(ctx, &at, r.basic_auth.as_ref(), r.authorization.as_ref(), r.tls_config.as_ref()),
                 headers: r.headers.clone(),
-                remote_timeout: duration(ctx, format!("{at}/remote_timeout"), r.remote_timeout.as_ref()),
+                remote_timeout: ctx.duration(format!("{at}/remote_timeout"), r.remote_timeout.as_ref()),
                 queue,
                 write_relabel: r.write_relabel.iter().enumerate().map(|(j, step)| relabel(ctx, &format!("{at}/write_relabel/{j}"), step)).collect(),
             }
@@ -146,7 +144,7 @@ pub(crate) fn thanos(ctx: &mut Ctx<'_>, raw: Option<&raw::Thanos>) -> Option<sca
         object_storage: t
             .object_storage
             .as_ref()
-            .map(|s| secret_ref(ctx, "/prometheus/thanos/object_storage", s)),
+            .map(|s| ctx.secret_ref("/prometheus/thanos/object_storage", s)),
     })
 }
 

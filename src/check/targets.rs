@@ -4,7 +4,6 @@
 
 use std::collections::BTreeSet;
 
-use super::build::{duration, secret_key, secret_ref, unique};
 use super::values::{self, Problem};
 use super::{Ctx, alerting};
 use crate::diag::Code;
@@ -18,8 +17,7 @@ pub(crate) fn static_scrapes(
     raw: &[raw::StaticScrape],
     scrape_interval: &Duration,
 ) -> Vec<model::StaticScrape> {
-    unique(
-        ctx,
+    ctx.unique(
         "static scrape",
         raw.iter()
             .enumerate()
@@ -94,8 +92,7 @@ pub(crate) fn static_scrapes(
 
 /// Checks every probe; returns them sorted by name.
 pub(crate) fn probes(ctx: &mut Ctx<'_>, raw: &[raw::Probe], scrape_interval: &Duration) -> Vec<model::Probe> {
-    unique(
-        ctx,
+    ctx.unique(
         "probe",
         raw.iter()
             .enumerate()
@@ -154,8 +151,7 @@ pub(crate) fn probes(ctx: &mut Ctx<'_>, raw: &[raw::Probe], scrape_interval: &Du
 
 /// Each target checked, none twice (the CRDs hold them as sets); returned sorted.
 fn targets(ctx: &mut Ctx<'_>, at: &str, raw: &[String], check: impl Fn(&str) -> values::Checked<()>) -> Vec<String> {
-    unique(
-        ctx,
+    ctx.unique(
         "target",
         raw.iter()
             .enumerate()
@@ -184,8 +180,8 @@ fn timing(
     timeout: Option<&String>,
     scrape_interval: &Duration,
 ) -> (Option<Duration>, Option<Duration>) {
-    let interval = duration(ctx, format!("{at}/interval"), interval);
-    let timeout = duration(ctx, format!("{at}/timeout"), timeout);
+    let interval = ctx.duration(format!("{at}/interval"), interval);
+    let timeout = ctx.duration(format!("{at}/timeout"), timeout);
     if let Some(t) = &timeout {
         let applies = interval.as_ref().unwrap_or(scrape_interval);
         if t.millis() > applies.millis() {
@@ -214,11 +210,7 @@ pub(crate) fn authorization_and_tls(
     basic_auth: &str,
 ) {
     if let Some(authorization) = authorization {
-        secret_ref(
-            ctx,
-            &format!("{at}/authorization/credentials"),
-            &authorization.credentials,
-        );
+        ctx.secret_ref(&format!("{at}/authorization/credentials"), &authorization.credentials);
         if authorization
             .kind
             .as_deref()
@@ -237,7 +229,7 @@ pub(crate) fn authorization_and_tls(
     if let Some(tls) = tls {
         for (key, secret) in [("ca", &tls.ca), ("cert", &tls.cert), ("key", &tls.key)] {
             if let Some(secret) = secret {
-                secret_ref(ctx, &format!("{at}/tls_config/{key}"), secret);
+                ctx.secret_ref(&format!("{at}/tls_config/{key}"), secret);
             }
         }
         if tls.cert.is_some() != tls.key.is_some() {
@@ -277,8 +269,8 @@ pub(crate) fn client_auth(
             format!("{at}/basic_auth/secret"),
             values::dns_subdomain(&basic.secret),
         );
-        secret_key(ctx, &format!("{at}/basic_auth/username_key"), &basic.username_key);
-        secret_key(ctx, &format!("{at}/basic_auth/password_key"), &basic.password_key);
+        ctx.secret_key(&format!("{at}/basic_auth/username_key"), &basic.username_key);
+        ctx.secret_key(&format!("{at}/basic_auth/password_key"), &basic.password_key);
     }
     authorization_and_tls(
         ctx,
