@@ -3,8 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use super::values::{self, Problem};
-use super::{Ctx, alerting, crosscheck, receivers, routing, scale, targets, versions};
+use super::syntax::values::{self, Problem};
+use super::syntax::{adapter_query, go_regex, go_template, matchers, promql};
+use super::{Ctx, crosscheck, receivers, routing, scale, targets, versions};
 use crate::diag::Code;
 use crate::model::{self, API_RESOURCES, NodeRole, Placement};
 use crate::site::{escape, raw};
@@ -329,9 +330,9 @@ fn adapter(ctx: &mut Ctx<'_>, raw: &raw::Adapter, declared: &[&str]) -> Option<m
             ctx.check(
                 Code::PromqlSyntax,
                 at("series_query"),
-                alerting::promql(&rule.series_query),
+                promql::promql(&rule.series_query),
             );
-            if let Err((placeholder, problem)) = alerting::adapter_query(&rule.metrics_query) {
+            if let Err((placeholder, problem)) = adapter_query::adapter_query(&rule.metrics_query) {
                 ctx.error(
                     if placeholder {
                         Code::AdapterTemplate
@@ -362,7 +363,7 @@ fn adapter(ctx: &mut Ctx<'_>, raw: &raw::Adapter, declared: &[&str]) -> Option<m
                 ctx.check(
                     Code::AdapterTemplate,
                     at("resources/template"),
-                    alerting::adapter_resource_template(template),
+                    adapter_query::adapter_resource_template(template),
                 );
             }
             if rule.resources.overrides.is_empty() && rule.resources.template.is_none() {
@@ -376,7 +377,7 @@ fn adapter(ctx: &mut Ctx<'_>, raw: &raw::Adapter, declared: &[&str]) -> Option<m
                 );
             }
             if let Some(name) = &rule.name {
-                ctx.check(Code::ValueRegex, at("name/matches"), alerting::regex(&name.matches));
+                ctx.check(Code::ValueRegex, at("name/matches"), go_regex::regex(&name.matches));
             }
             model::AdapterRule {
                 series_query: rule.series_query.clone(),
@@ -958,7 +959,7 @@ fn route(ctx: &mut Ctx<'_>, raw: &raw::Route, pointer: &str, names: &Names<'_>, 
             ctx.check(
                 Code::AlertMatcher,
                 format!("{pointer}/matchers/{i}"),
-                alerting::matcher(m),
+                matchers::matcher(m),
             )
         })
         .collect();
@@ -1332,7 +1333,7 @@ fn rule(
             if let Err(problem) = values::label_name(key) {
                 ctx.error_at_key(Code::ValueLabelName, at(), problem);
             }
-            if let Err(problem) = alerting::template(value) {
+            if let Err(problem) = go_template::template(value) {
                 ctx.error(Code::AlertTemplate, at(), problem);
             }
         }

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use regex::Regex;
 
 use super::Ctx;
-use super::values::Problem;
+use super::syntax::values::Problem;
 use crate::diag::Code;
 use crate::model::{self, MatchOp, Matcher};
 use crate::site::escape;

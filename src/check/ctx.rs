@@ -3,8 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use super::promql::PromqlVerdicts;
-use super::values::{self, Problem};
+use super::syntax::promql::PromqlVerdicts;
+use super::syntax::values::{self, Problem};
 use crate::diag::{Code, Diagnostic, Diagnostics, Included};
 use crate::model::{Duration, SecretKeyRef};
 use crate::site::SpanIndex;

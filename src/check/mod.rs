@@ -5,62 +5,57 @@
 //! passes (values, names, references, placement), each collecting all of its findings.
 //! Nothing here does I/O.
 
-mod alerting;
 mod build;
 mod crosscheck;
 mod ctx;
-mod go_number;
-mod go_regex;
-mod go_url;
-mod promql;
 mod receivers;
 mod routing;
 mod scale;
 mod schema;
 mod secrets;
+mod syntax;
 mod targets;
-mod values;
+mod versions;
 
 /// Entry points for the fuzz targets in `fuzz/`: each string checker, without the site around it.
 #[doc(hidden)]
 pub mod fuzz {
     /// PromQL, as rule expressions are checked.
     pub fn promql(text: &str) -> bool {
-        super::alerting::promql(text).is_ok()
+        super::syntax::promql::promql(text).is_ok()
     }
     /// Whether the regex-matcher shortcut of the PromQL check agrees with the parser on `text`.
     pub fn promql_shortcut_is_sound(text: &str) -> bool {
-        super::promql::shortcut_is_sound(text)
+        super::syntax::promql::shortcut_is_sound(text)
     }
     /// An Alertmanager matcher.
     pub fn matcher(text: &str) -> bool {
-        super::alerting::matcher(text).is_ok()
+        super::syntax::matchers::matcher(text).is_ok()
     }
     /// A Go template in a rule annotation.
     pub fn template(text: &str) -> bool {
-        super::alerting::template(text).is_ok()
+        super::syntax::go_template::template(text).is_ok()
     }
     /// A Prometheus duration.
     pub fn duration(text: &str) -> bool {
-        super::values::duration(text).is_ok()
+        super::syntax::values::duration(text).is_ok()
     }
     /// A Kubernetes quantity.
     pub fn quantity(text: &str) -> bool {
-        super::values::quantity(text).is_ok()
+        super::syntax::values::quantity(text).is_ok()
     }
     /// An http(s) URL.
     pub fn url(text: &str) -> bool {
-        super::values::http_url(text).is_ok()
+        super::syntax::values::http_url(text).is_ok()
     }
     /// A prometheus-adapter metrics query.
     pub fn adapter_query(text: &str) -> bool {
-        super::alerting::adapter_query(text).is_ok()
+        super::syntax::adapter_query::adapter_query(text).is_ok()
     }
 }
-mod versions;
 
-pub(crate) use promql::PromqlVerdicts;
 pub use schema::{prepare, site_schema};
+pub(crate) use syntax::promql::PromqlVerdicts;
 
 use serde::Deserialize as _;
 

@@ -2,7 +2,7 @@
 //! references, and whether the targeted Alertmanager release accepts the fields it renders to.
 
 use super::Ctx;
-use super::values::{self, Problem};
+use super::syntax::values::{self, Problem};
 use super::versions::{self, Feature, Version};
 use crate::diag::Code;
 use crate::model::receiver::{HttpConfig, Receiver};

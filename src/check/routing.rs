@@ -3,9 +3,10 @@
 
 use std::collections::BTreeSet;
 
-use super::values::{self, Checked, Problem};
+use super::Ctx;
+use super::syntax::matchers;
+use super::syntax::values::{self, Checked, Problem};
 use super::versions::{self, Version};
-use super::{Ctx, alerting};
 use crate::diag::{Code, Included};
 use crate::model;
 use crate::site::raw;
@@ -22,7 +23,7 @@ pub(crate) fn inhibit_rules(ctx: &mut Ctx<'_>, raw: &[raw::InhibitRule]) -> Vec<
                         ctx.check(
                             Code::AlertMatcher,
                             format!("/inhibit_rules/{i}/{key}/{j}"),
-                            alerting::matcher(m),
+                            matchers::matcher(m),
                         )
                     })
                     .collect()

@@ -1,9 +1,10 @@
 //! Scaling Prometheus out: remote-write endpoints (credentials only by Secret reference, headers
 //! without credentials, relabeling Prometheus accepts), the Thanos sidecar, and shards.
 
+use super::Ctx;
+use super::syntax::go_regex;
+use super::syntax::values::{self, Problem};
 use super::targets::client_auth;
-use super::values::{self, Problem};
-use super::{Ctx, alerting};
 use crate::diag::Code;
 use crate::model::Placement;
 use crate::model::scale::{self, Queue, Relabel, RelabelAction};
@@ -90,7 +91,7 @@ fn relabel(ctx: &mut Ctx<'_>, at: &str, raw: &raw::WriteRelabel) -> Relabel {
         ctx.check(Code::ValueRelabel, format!("{at}/target_label"), relabel_label(target));
     }
     if let Some(regex) = &raw.regex {
-        ctx.check(Code::ValueRegex, format!("{at}/regex"), alerting::regex(regex));
+        ctx.check(Code::ValueRegex, format!("{at}/regex"), go_regex::regex(regex));
     }
     match raw.action.unwrap_or(RelabelAction::Replace) {
         RelabelAction::Replace if raw.target_label.is_none() => {

@@ -4,8 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use super::values::{self, Problem};
-use super::{Ctx, alerting};
+use super::Ctx;
+use super::syntax::promql;
+use super::syntax::values::{self, Problem};
 use crate::diag::Code;
 use crate::model::receiver::{Authorization, TlsConfig};
 use crate::model::{self, ClientAuth, Duration};
@@ -35,7 +36,7 @@ pub(crate) fn static_scrapes(
                 ctx.check(
                     Code::FederateSelector,
                     format!("{at}/federate/{j}"),
-                    alerting::series_selector(selector),
+                    promql::series_selector(selector),
                 );
             }
             let mut federate = s.federate.clone();

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use super::values::{Checked, Problem};
+use super::syntax::values::{Checked, Problem};
 
 /// An Alertmanager release, `vMAJOR.MINOR.PATCH`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -729,9 +729,33 @@ impl ExprVisitor for GoRefusalFinder {
     }
 }
 
+/// A PromQL series selector (`up`, `{job="node"}`), as federation's `match[]` takes: no function,
+/// operator, range, offset or `@`.
+pub(crate) fn series_selector(text: &str) -> Checked<()> {
+    let help = "write a series selector: a metric name, `{label=\"value\"}` or both, e.g. `{job=\"node\"}`";
+    match parse(text) {
+        Ok(Expr::VectorSelector(selector)) if selector.offset.is_none() && selector.at.is_none() => Ok(()),
+        Ok(_) => Err(Problem::new(
+            format!("`{text}` is not a series selector"),
+            format!("{help}; federate the result of a recording rule instead of computing it here"),
+        )),
+        Err(e) => Err(Problem::new(format!("invalid PromQL: {}", e.trim()), help)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn series_selectors() {
+        for good in ["up", r#"{job="node"}"#, r#"node_load1{instance=~"db-.*"}"#] {
+            assert!(series_selector(good).is_ok(), "{good:?} rejected");
+        }
+        for bad in ["rate(up[5m])", "up[5m]", "up offset 5m", "sum(up)", "up == 0", "{"] {
+            assert!(series_selector(bad).is_err(), "{bad:?} accepted");
+        }
+    }
 
     /// promql-parser recurses once per level of the tree: the limits hold before a stack can
     /// overflow, checked here on a thread with Rust's default stack, as the workers have, in a

@@ -22,6 +22,8 @@ use regex_syntax::ast::{
 use regex_syntax::hir::{Class, HirKind};
 use unicode_script::{Script, UnicodeScript};
 
+use super::values::{Checked, Problem};
+
 /// The most repetitions Go allows, in one counted repetition and across nested ones.
 const MAX_REPEAT: u32 = 1000;
 
@@ -339,9 +341,36 @@ fn within_budget(node: &Ast, mut budget: u32, pattern: &str) -> bool {
     }
 }
 
+/// A regular expression (RE2 syntax, as Go and prometheus-adapter use).
+pub(crate) fn regex(text: &str) -> Checked<()> {
+    let help = "fix the expression (RE2 syntax, as Go reads it)";
+    // Go's refusals first: they are quick to find, and Rust compiles a huge repetition slowly.
+    if let Some(why) = oversized_repetition(text).or_else(|| refusal(text)) {
+        return Err(Problem::new(format!("invalid regular expression: {why}"), help));
+    }
+    regex::Regex::new(text).map(|_| ()).map_err(|error| {
+        // The last line names the problem, after a copy of the pattern with a caret under it.
+        let detail = error.to_string();
+        let last = detail.lines().last().unwrap_or(&detail).trim();
+        Problem::new(
+            format!(
+                "invalid regular expression: {}",
+                last.strip_prefix("error: ").unwrap_or(last)
+            ),
+            help,
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::refusal;
+    use super::{refusal, regex};
+
+    #[test]
+    fn regexes() {
+        assert!(regex("^(.*)_total$").is_ok());
+        assert!(regex("^(.*_total$").is_err());
+    }
 
     /// Each verdict here is promtool's (Prometheus 3.5) and amtool's (Alertmanager 0.33), and
     /// `tests/tools.rs` asks them again.
