@@ -5,16 +5,32 @@
 //! passes (values, names, references, placement), each collecting all of its findings.
 //! Nothing here does I/O.
 
-mod build;
+mod adapter;
+mod alertmanager;
+mod api_clients;
+mod client;
 mod crosscheck;
 mod ctx;
+mod etcd;
+mod exporters;
+mod grafana;
+mod ingress;
+mod inhibit_rules;
+mod nodes;
+mod operator;
+mod ports;
+mod prometheus;
 mod receivers;
-mod routing;
+mod routes;
+mod rules;
 mod scale;
 mod schema;
+mod scrapes;
 mod secrets;
+mod site;
 mod syntax;
 mod targets;
+mod time_intervals;
 mod versions;
 
 /// Entry points for the fuzz targets in `fuzz/`: each string checker, without the site around it.
@@ -80,7 +96,7 @@ pub(crate) fn validate(parsed: &ParsedSite, promql: impl FnOnce() -> PromqlVerdi
     let promql = promql();
     let (raw, diagnostics) = raw?;
     let mut ctx = Ctx::new(&parsed.spans, &parsed.included, &promql, diagnostics);
-    let site = build::site(&mut ctx, &raw);
+    let site = site::site(&mut ctx, &raw);
     let diagnostics = ctx.finish();
     if diagnostics.has_errors() {
         return Err(diagnostics);

@@ -261,7 +261,7 @@ impl Check<'_, '_> {
             self.ctx.secret_ref(&format!("{at}/basic_auth/password"), password);
         }
         let basic_auth = "basic_auth = { username = \"...\", password = { secret = \"...\", key = \"...\" } }";
-        super::targets::authorization_and_tls(
+        super::client::authorization_and_tls(
             self.ctx,
             Code::AlertReceiver,
             &at,

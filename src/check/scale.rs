@@ -2,9 +2,9 @@
 //! without credentials, relabeling Prometheus accepts), the Thanos sidecar, and shards.
 
 use super::Ctx;
+use super::client::client_auth;
 use super::syntax::go_regex;
 use super::syntax::values::{self, Problem};
-use super::targets::client_auth;
 use crate::diag::Code;
 use crate::model::Placement;
 use crate::model::scale::{self, Queue, Relabel, RelabelAction};

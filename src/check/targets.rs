@@ -1,15 +1,14 @@
-//! Targets outside the cluster (`[[static_scrape]]`, `[[probe]]`) and the HTTP client settings
-//! Prometheus uses for them and for remote write: addresses, labels, federation selectors, and
-//! credentials that only ever come from Secrets.
+//! Targets outside the cluster (`[[static_scrape]]`, `[[probe]]`): addresses, labels, federation
+//! selectors, intervals and timeouts.
 
 use std::collections::BTreeSet;
 
 use super::Ctx;
+use super::client::client_auth;
 use super::syntax::promql;
 use super::syntax::values::{self, Problem};
 use crate::diag::Code;
-use crate::model::receiver::{Authorization, TlsConfig};
-use crate::model::{self, ClientAuth, Duration};
+use crate::model::{self, Duration};
 use crate::site::{escape, raw};
 
 /// Checks every static scrape; returns them sorted by name.
@@ -197,93 +196,4 @@ fn timing(
         }
     }
     (interval, timeout)
-}
-
-/// The `authorization` and `tls_config` of an outgoing connection, from Prometheus or Alertmanager
-/// (`code` tells which): Secret references, no `Basic` authorization (the help points at
-/// `basic_auth`, written as the caller's format spells it), and a client certificate only with its key.
-pub(crate) fn authorization_and_tls(
-    ctx: &mut Ctx<'_>,
-    code: Code,
-    at: &str,
-    authorization: Option<&Authorization>,
-    tls: Option<&TlsConfig>,
-    basic_auth: &str,
-) {
-    if let Some(authorization) = authorization {
-        ctx.secret_ref(&format!("{at}/authorization/credentials"), &authorization.credentials);
-        if authorization
-            .kind
-            .as_deref()
-            .is_some_and(|k| k.eq_ignore_ascii_case("basic"))
-        {
-            ctx.error(
-                code,
-                format!("{at}/authorization/type"),
-                Problem::new(
-                    "`authorization` cannot be of type `Basic`",
-                    format!("use `{basic_auth}` instead"),
-                ),
-            );
-        }
-    }
-    if let Some(tls) = tls {
-        for (key, secret) in [("ca", &tls.ca), ("cert", &tls.cert), ("key", &tls.key)] {
-            if let Some(secret) = secret {
-                ctx.secret_ref(&format!("{at}/tls_config/{key}"), secret);
-            }
-        }
-        if tls.cert.is_some() != tls.key.is_some() {
-            ctx.error_at_key(
-                code,
-                format!("{at}/tls_config"),
-                Problem::new(
-                    "a client certificate needs both `cert` and `key`",
-                    "give both `cert` and `key`, or neither",
-                ),
-            );
-        }
-    }
-}
-
-/// Credentials and TLS of an outgoing connection from Prometheus.
-pub(crate) fn client_auth(
-    ctx: &mut Ctx<'_>,
-    at: &str,
-    basic: Option<&raw::SecretBasicAuth>,
-    authorization: Option<&Authorization>,
-    tls: Option<&TlsConfig>,
-) -> ClientAuth {
-    if basic.is_some() && authorization.is_some() {
-        ctx.error_at_key(
-            Code::HttpClient,
-            format!("{at}/authorization"),
-            Problem::new(
-                "`basic_auth` and `authorization` cannot both be set",
-                "keep one of `basic_auth` and `authorization`",
-            ),
-        );
-    }
-    if let Some(basic) = basic {
-        ctx.check(
-            Code::NameInvalid,
-            format!("{at}/basic_auth/secret"),
-            values::dns_subdomain(&basic.secret),
-        );
-        ctx.secret_key(&format!("{at}/basic_auth/username_key"), &basic.username_key);
-        ctx.secret_key(&format!("{at}/basic_auth/password_key"), &basic.password_key);
-    }
-    authorization_and_tls(
-        ctx,
-        Code::HttpClient,
-        at,
-        authorization,
-        tls,
-        "basic_auth = { secret = \"...\", username_key = \"...\", password_key = \"...\" }",
-    );
-    ClientAuth {
-        basic_auth: basic.map(|b| (b.secret.clone(), b.username_key.clone(), b.password_key.clone())),
-        authorization: authorization.cloned(),
-        tls_config: tls.cloned(),
-    }
 }

@@ -1,50 +1,12 @@
-//! Alertmanager's routing beyond the tree itself: inhibition rules, time intervals, notification
-//! templates, and the whole-tree checks (receivers nobody routes to).
-
-use std::collections::BTreeSet;
+//! `[[time_intervals]]`: times, weekdays, days of the month, months, years and time zones as
+//! Alertmanager reads them, and the release that first accepts each.
 
 use super::Ctx;
-use super::syntax::matchers;
-use super::syntax::values::{self, Checked, Problem};
+use super::syntax::values::{Checked, Problem};
 use super::versions::{self, Version};
-use crate::diag::{Code, Included};
+use crate::diag::Code;
 use crate::model;
 use crate::site::raw;
-
-/// Checks the inhibition rules' matchers and labels.
-pub(crate) fn inhibit_rules(ctx: &mut Ctx<'_>, raw: &[raw::InhibitRule]) -> Vec<model::InhibitRule> {
-    raw.iter()
-        .enumerate()
-        .map(|(i, rule)| {
-            let mut matchers = |key: &str, list: &[String]| -> Vec<model::Matcher> {
-                list.iter()
-                    .enumerate()
-                    .filter_map(|(j, m)| {
-                        ctx.check(
-                            Code::AlertMatcher,
-                            format!("/inhibit_rules/{i}/{key}/{j}"),
-                            matchers::matcher(m),
-                        )
-                    })
-                    .collect()
-            };
-            let source_matchers = matchers("source_matchers", &rule.source_matchers);
-            let target_matchers = matchers("target_matchers", &rule.target_matchers);
-            for (j, label) in rule.equal.iter().enumerate() {
-                ctx.check(
-                    Code::ValueLabelName,
-                    format!("/inhibit_rules/{i}/equal/{j}"),
-                    values::label_name(label),
-                );
-            }
-            model::InhibitRule {
-                source_matchers,
-                target_matchers,
-                equal: rule.equal.clone(),
-            }
-        })
-        .collect()
-}
 
 /// Checks every time interval; returns them sorted by name.
 pub(crate) fn time_intervals(
@@ -129,70 +91,6 @@ pub(crate) fn time_intervals(
         .collect();
     intervals.sort_by(|a, b| a.name.cmp(&b.name));
     intervals
-}
-
-/// The template files named in `[alertmanager] templates`, as the caller read them.
-pub(crate) fn templates(ctx: &mut Ctx<'_>, paths: &[String], included: &Included) -> Vec<model::Template> {
-    let names: Vec<String> = paths
-        .iter()
-        .map(|p| p.rsplit(['/', '\\']).next().unwrap_or(p).to_owned())
-        .collect();
-    ctx.unique(
-        "template file name",
-        names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (format!("/alertmanager/templates/{i}"), n.as_str())),
-    );
-    let mut templates: Vec<model::Template> = paths
-        .iter()
-        .zip(&names)
-        .enumerate()
-        .filter_map(|(i, (path, name))| {
-            let pointer = format!("/alertmanager/templates/{i}");
-            let valid_key = !name.is_empty() && name != "alertmanager.yaml" && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
-            if !valid_key {
-                ctx.error(Code::NameInvalid, &pointer, Problem::new(format!("`{name}` cannot be a key of the configuration Secret"), "name template files with letters, digits, `-`, `_` and `.`, e.g. `slack.tmpl`"));
-            }
-            match included.files.get(path) {
-                Some(Ok(text)) => Some(model::Template { name: name.clone(), text: text.to_string() }),
-                Some(Err(error)) => {
-                    ctx.error(Code::RefMissingFile, &pointer, Problem::new(format!("cannot read `{path}`: {error}"), "paths are relative to the site file; check the name and that the file is readable"));
-                    None
-                }
-                None => {
-                    ctx.error(Code::RefMissingFile, &pointer, Problem::new(format!("`{path}` was not read"), "paths are relative to the site file; compile the site from its file with `promsite compile`"));
-                    None
-                }
-            }
-        })
-        .collect();
-    templates.sort_by(|a, b| a.name.cmp(&b.name));
-    templates
-}
-
-/// Warns about receivers that no route names: their notifications would never be sent.
-pub(crate) fn unused_receivers(ctx: &mut Ctx<'_>, raw: &raw::RawSite) {
-    fn walk<'r>(route: &'r raw::Route, used: &mut BTreeSet<&'r str>) {
-        used.extend(route.receiver.as_deref());
-        for child in &route.routes {
-            walk(child, used);
-        }
-    }
-    let mut used = BTreeSet::new();
-    walk(&raw.route, &mut used);
-    for (i, receiver) in raw.receivers.iter().enumerate() {
-        if !used.contains(receiver.name.as_str()) {
-            ctx.warning(
-                Code::AlertUnusedReceiver,
-                format!("/receivers/{i}/name"),
-                Problem::new(
-                    format!("no route sends alerts to receiver `{}`", receiver.name),
-                    "name it in a route's `receiver`, or remove it",
-                ),
-            );
-        }
-    }
 }
 
 /// `HH:MM` to `HH:MM`, end after start, at most `24:00`.

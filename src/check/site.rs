@@ -1,0 +1,131 @@
+//! The hub of the semantic passes: walks the site's sections in a fixed order, hands each to its
+//! pass, and assembles the model from what they return. Passes never call back here; what they
+//! share is in `ctx`. Problems are collected, never returned early, so one run reports them all.
+
+use std::collections::BTreeSet;
+
+use super::syntax::values::{self, Problem};
+use super::{
+    Ctx, adapter, alertmanager, api_clients, crosscheck, etcd, exporters, grafana, ingress, inhibit_rules, nodes,
+    operator, ports, prometheus, receivers, routes, rules, scrapes, targets, time_intervals, versions,
+};
+use crate::diag::Code;
+use crate::model;
+use crate::site::raw;
+
+/// Checks every section and builds the model; `None` when anything failed.
+pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site> {
+    ctx.check(
+        Code::NameInvalid,
+        "/site/name",
+        values::dns_label(&raw.site.name).map_err(|p| {
+            Problem::new(
+                format!(
+                    "site name {}",
+                    p.message.trim_start_matches(&format!("`{}` is ", raw.site.name))
+                ),
+                format!("{}; the site name is also the directory `out/<name>/`", p.help),
+            )
+        }),
+    );
+    ctx.check(
+        Code::NameInvalid,
+        "/site/namespace",
+        values::dns_label(&raw.site.namespace),
+    );
+    let nodes = nodes::nodes(ctx, &raw.nodes);
+    let declared: Vec<&str> = raw.nodes.iter().map(|n| n.name.as_str()).collect();
+    let prometheus = prometheus::prometheus(ctx, &raw.prometheus, &declared);
+    let version = raw.alertmanager.version.as_deref().map_or_else(
+        || versions::parse(model::DEFAULT_ALERTMANAGER_VERSION).ok(),
+        |v| ctx.check(Code::ValueVersion, "/alertmanager/version", versions::parse(v)),
+    );
+    let alertmanager = alertmanager::alertmanager(ctx, &raw.alertmanager, &declared, version);
+    let receivers = receivers::receivers(ctx, &raw.receivers, version, raw.alertmanager.smtp.is_some());
+    let receiver_names: BTreeSet<&str> = raw.receivers.iter().map(|r| r.name.as_str()).collect();
+    let interval_names: BTreeSet<&str> = raw.time_intervals.iter().map(|t| t.name.as_str()).collect();
+    let route = routes::route(
+        ctx,
+        &raw.route,
+        "/route",
+        &routes::Names {
+            receivers: &receiver_names,
+            intervals: &interval_names,
+        },
+        true,
+    );
+    routes::unused_receivers(ctx, raw);
+    let inhibit_rules = inhibit_rules::inhibit_rules(ctx, &raw.inhibit_rules);
+    let time_intervals = time_intervals::time_intervals(ctx, &raw.time_intervals, version);
+    let scrapes = scrapes::scrapes(ctx, &raw.scrape, &raw.site.namespace);
+    let static_scrapes = targets::static_scrapes(ctx, &raw.static_scrape, &prometheus.scrape_interval);
+    let probes = targets::probes(ctx, &raw.probe, &prometheus.scrape_interval);
+    let etcd = raw.etcd.as_ref().and_then(|e| etcd::etcd(ctx, e, &raw.nodes));
+    let ingress = raw.ingress.as_ref().map(|i| ingress::ingress(ctx, i));
+    let api_clients = api_clients::api_clients(ctx, &raw.api_clients, &raw.site.namespace);
+    // The cross-checks compare matchers and labels that checked out; with errors they would only add noise.
+    let routes = route.as_ref().filter(|_| !ctx.failed()).map(crosscheck::Routes::of);
+    let rule_groups = rules::rule_groups(ctx, &raw.rule_groups, &raw.rule_files, routes.as_ref());
+    if let Some(root) = route.as_ref().filter(|_| !ctx.failed()) {
+        let rules_elsewhere = raw
+            .api_clients
+            .iter()
+            .any(|c| c.resources.iter().any(|r| r == "prometheusrules") && c.verbs.contains(&model::Verb::Create));
+        crosscheck::unset_severities(ctx, root, &rule_groups, rules_elsewhere);
+    }
+    let operator = operator::operator(ctx, &raw.operator, &declared);
+    let kube_state_metrics = exporters::kube_state_metrics(ctx, &raw.kube_state_metrics, &declared);
+    let grafana = grafana::grafana(ctx, &raw.grafana, &declared);
+    let adapter = adapter::adapter(ctx, &raw.adapter, &declared);
+    for (i, namespace) in raw.network_policies.ingress_namespaces.iter().flatten().enumerate() {
+        ctx.check(
+            Code::NameInvalid,
+            format!("/network_policies/ingress_namespaces/{i}"),
+            values::dns_label(namespace),
+        );
+    }
+    ports::ports(ctx, raw);
+    if ctx.failed() {
+        return None;
+    }
+    Some(model::Site {
+        name: raw.site.name.clone(),
+        namespace: raw.site.namespace.clone(),
+        nodes,
+        prometheus,
+        alertmanager,
+        route: route?,
+        receivers,
+        inhibit_rules,
+        time_intervals,
+        scrapes,
+        static_scrapes,
+        probes,
+        etcd,
+        ingress,
+        api_clients,
+        rule_groups,
+        operator,
+        node_exporter: raw.node_exporter.enabled.unwrap_or(true).then(|| model::NodeExporter {
+            version: raw
+                .node_exporter
+                .version
+                .clone()
+                .unwrap_or_else(|| model::DEFAULT_NODE_EXPORTER_VERSION.to_owned()),
+        }),
+        kube_state_metrics,
+        control_plane: raw.control_plane.enabled.unwrap_or(true),
+        grafana,
+        adapter,
+        network_policies: raw.network_policies.enabled.unwrap_or(false).then(|| {
+            let mut namespaces = raw
+                .network_policies
+                .ingress_namespaces
+                .clone()
+                .unwrap_or_else(|| vec!["ingress-nginx".to_owned()]);
+            namespaces.sort();
+            namespaces.dedup();
+            namespaces
+        }),
+    })
+}
