@@ -5,7 +5,7 @@ use super::nodes::{placement, replicas};
 use super::syntax::values::{self, Problem};
 use super::versions;
 use crate::diag::{Code, Included};
-use crate::model;
+use crate::model::{self, names};
 use crate::site::raw;
 
 pub(crate) fn alertmanager(
@@ -89,7 +89,7 @@ pub(crate) fn templates(ctx: &mut Ctx<'_>, paths: &[String], included: &Included
         .enumerate()
         .filter_map(|(i, (path, name))| {
             let pointer = format!("/alertmanager/templates/{i}");
-            let valid_key = !name.is_empty() && name != "alertmanager.yaml" && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+            let valid_key = !name.is_empty() && name != names::ALERTMANAGER_CONFIG_KEY && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
             if !valid_key {
                 ctx.error(Code::NameInvalid, &pointer, Problem::new(format!("`{name}` cannot be a key of the configuration Secret"), "name template files with letters, digits, `-`, `_` and `.`, e.g. `slack.tmpl`"));
             }

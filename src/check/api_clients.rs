@@ -3,18 +3,8 @@
 use super::Ctx;
 use super::syntax::values::{self, Problem};
 use crate::diag::Code;
-use crate::model::{self, API_RESOURCES};
+use crate::model::{self, API_RESOURCES, names};
 use crate::site::raw;
-
-/// ServiceAccounts promsite may create in the site's namespace.
-pub(crate) const RESERVED_SERVICE_ACCOUNTS: &[&str] = &[
-    "alertmanager-main",
-    "grafana",
-    "kube-state-metrics",
-    "prometheus-adapter",
-    "prometheus-k8s",
-    "prometheus-operator",
-];
 
 pub(crate) fn api_clients(ctx: &mut Ctx<'_>, raw: &[raw::ApiClient], site_namespace: &str) -> Vec<model::ApiClient> {
     let keys: Vec<String> = raw.iter().map(|c| format!("{}/{}", c.namespace, c.name)).collect();
@@ -43,7 +33,7 @@ pub(crate) fn api_clients(ctx: &mut Ctx<'_>, raw: &[raw::ApiClient], site_namesp
                     &format!("/api_clients/{i}/name"),
                     &c.name,
                     "ServiceAccount",
-                    RESERVED_SERVICE_ACCOUNTS,
+                    names::SERVICE_ACCOUNTS,
                 );
             }
             let resources = c

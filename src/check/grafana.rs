@@ -6,7 +6,7 @@ use super::Ctx;
 use super::nodes::{placement, replicas};
 use super::syntax::values::{self, Problem};
 use crate::diag::Code;
-use crate::model;
+use crate::model::{self, names};
 use crate::site::raw;
 
 pub(crate) fn grafana(ctx: &mut Ctx<'_>, raw: &raw::Grafana, declared: &[&str]) -> Option<model::Grafana> {
@@ -24,9 +24,9 @@ pub(crate) fn grafana(ctx: &mut Ctx<'_>, raw: &raw::Grafana, declared: &[&str]) 
             (admin.secret.clone(), admin.user_key.clone(), admin.password_key.clone())
         }
         None => (
-            "grafana-admin".to_owned(),
-            "admin-user".to_owned(),
-            "admin-password".to_owned(),
+            names::GRAFANA_ADMIN_SECRET.to_owned(),
+            names::GRAFANA_ADMIN_USER_KEY.to_owned(),
+            names::GRAFANA_ADMIN_PASSWORD_KEY.to_owned(),
         ),
     };
     let dashboards = raw

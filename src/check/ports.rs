@@ -3,6 +3,7 @@
 use super::Ctx;
 use super::syntax::values::Problem;
 use crate::diag::Code;
+use crate::model::names::{ALERTMANAGER_CLUSTER_PORT, ALERTMANAGER_PORT};
 use crate::site::raw;
 
 /// NodePorts are cluster-wide: two Services cannot share one.
@@ -27,7 +28,7 @@ pub(crate) fn ports(ctx: &mut Ctx<'_>, raw: &raw::RawSite) {
         }
         taken.push((section, port));
     }
-    // On the host network, two replicas on one node would fight over ports 9093 and 9094; only
+    // On the host network, two replicas on one node would fight over the web and cluster ports; only
     // pinning makes the one-per-node spread a requirement rather than a preference.
     let alertmanager = &raw.alertmanager;
     if alertmanager.host_network && alertmanager.replicas.unwrap_or(1) > 1 && alertmanager.nodes.is_empty() {
@@ -35,7 +36,10 @@ pub(crate) fn ports(ctx: &mut Ctx<'_>, raw: &raw::RawSite) {
             Code::PortClash,
             "/alertmanager/host_network",
             Problem::new(
-                "Alertmanager replicas on the host network could share a node and its ports 9093 and 9094",
+                format!(
+                    "Alertmanager replicas on the host network could share a node and its ports {ALERTMANAGER_PORT} and \
+                     {ALERTMANAGER_CLUSTER_PORT}"
+                ),
                 "list the nodes in `alertmanager.nodes` so that each replica gets its own node",
             ),
         );

@@ -3,26 +3,8 @@
 use super::Ctx;
 use super::syntax::values::{self, Problem};
 use crate::diag::Code;
-use crate::model;
+use crate::model::{self, names};
 use crate::site::{escape, raw};
-
-/// ServiceMonitors promsite may generate in the site's namespace; `[[scrape]]` names must differ
-/// (whether or not the component is enabled, so that switching one on never breaks a site).
-/// `tests/invalid.rs` checks this list against what the renderers produce.
-pub(crate) const RESERVED_SERVICE_MONITORS: &[&str] = &[
-    "alertmanager-main",
-    "coredns",
-    "etcd",
-    "grafana",
-    "kube-apiserver",
-    "kube-controller-manager",
-    "kube-scheduler",
-    "kube-state-metrics",
-    "kubelet",
-    "node-exporter",
-    "prometheus-k8s",
-    "prometheus-operator",
-];
 
 pub(crate) fn scrapes(ctx: &mut Ctx<'_>, raw: &[raw::Scrape], site_namespace: &str) -> Vec<model::Scrape> {
     ctx.unique(
@@ -37,7 +19,7 @@ pub(crate) fn scrapes(ctx: &mut Ctx<'_>, raw: &[raw::Scrape], site_namespace: &s
         .map(|(i, s)| {
             let at = |key: &str| format!("/scrape/{i}/{key}");
             ctx.check(Code::NameInvalid, at("name"), values::dns_subdomain(&s.name));
-            ctx.reserved(&at("name"), &s.name, "ServiceMonitor", RESERVED_SERVICE_MONITORS);
+            ctx.reserved(&at("name"), &s.name, "ServiceMonitor", names::SERVICE_MONITORS);
             if let Some(namespace) = &s.namespace {
                 ctx.check(Code::NameInvalid, at("namespace"), values::dns_label(namespace));
             }

@@ -3,6 +3,7 @@
 
 mod duration;
 mod matcher;
+pub mod names;
 pub mod receiver;
 pub mod scale;
 pub mod targets;

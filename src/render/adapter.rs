@@ -16,11 +16,10 @@ use serde_with::skip_serializing_none;
 
 use super::common::{self, cluster_meta, meta};
 use super::object::Object;
-use super::prometheus;
 use super::workload::{cluster_identity, container, pod_template, rule, service};
+use crate::model::names::{ADAPTER, PROMETHEUS, PROMETHEUS_PORT};
 use crate::model::{Adapter, Site};
 
-const NAME: &str = "prometheus-adapter";
 const CONFIG: &str = "prometheus-adapter-config";
 const PORT: i32 = 6443;
 
@@ -31,8 +30,8 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
     };
     let mut objects = cluster_identity(
         site,
-        NAME,
-        NAME,
+        ADAPTER,
+        ADAPTER,
         vec![rule(
             &[""],
             &["namespaces", "nodes", "pods", "services"],
@@ -41,14 +40,14 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
     );
     let subject = || Subject {
         kind: "ServiceAccount".to_owned(),
-        name: NAME.to_owned(),
+        name: ADAPTER.to_owned(),
         namespace: Some(site.namespace.clone()),
         ..Subject::default()
     };
     // An aggregated API server delegates authentication and authorization to the API server.
     objects.push(
         ClusterRoleBinding {
-            metadata: cluster_meta(site, &format!("{NAME}:system:auth-delegator"), NAME),
+            metadata: cluster_meta(site, &format!("{ADAPTER}:system:auth-delegator"), ADAPTER),
             role_ref: RoleRef {
                 api_group: "rbac.authorization.k8s.io".to_owned(),
                 kind: "ClusterRole".to_owned(),
@@ -60,7 +59,7 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
     );
     objects.push(
         RoleBinding {
-            metadata: meta(site, "kube-system", &format!("{NAME}-auth-reader"), NAME),
+            metadata: meta(site, "kube-system", &format!("{ADAPTER}-auth-reader"), ADAPTER),
             role_ref: RoleRef {
                 api_group: "rbac.authorization.k8s.io".to_owned(),
                 kind: "Role".to_owned(),
@@ -72,7 +71,7 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
     );
     objects.push(
         ConfigMap {
-            metadata: meta(site, &site.namespace, CONFIG, NAME),
+            metadata: meta(site, &site.namespace, CONFIG, ADAPTER),
             data: Some(BTreeMap::from([(
                 "config.yaml".to_owned(),
                 common::config_file(&config(adapter)),
@@ -82,7 +81,7 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
         .into(),
     );
     objects.push(deployment(site, adapter).into());
-    let mut https = service(site, NAME, NAME, pod_labels(), "https", PORT);
+    let mut https = service(site, ADAPTER, ADAPTER, pod_labels(), "https", PORT);
     if let Some(port) = https
         .spec
         .as_mut()
@@ -95,7 +94,7 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
     for (version, priority) in [("v1beta1", 100), ("v1beta2", 200)] {
         objects.push(
             APIService {
-                metadata: cluster_meta(site, &format!("{version}.custom.metrics.k8s.io"), NAME),
+                metadata: cluster_meta(site, &format!("{version}.custom.metrics.k8s.io"), ADAPTER),
                 spec: Some(APIServiceSpec {
                     group: Some("custom.metrics.k8s.io".to_owned()),
                     version: Some(version.to_owned()),
@@ -104,7 +103,7 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
                     // The adapter serves a self-signed certificate it generates at start.
                     insecure_skip_tls_verify: Some(true),
                     service: Some(ServiceReference {
-                        name: Some(NAME.to_owned()),
+                        name: Some(ADAPTER.to_owned()),
                         namespace: Some(site.namespace.clone()),
                         port: Some(443),
                     }),
@@ -119,7 +118,7 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
 }
 
 fn pod_labels() -> BTreeMap<String, String> {
-    BTreeMap::from([("app.kubernetes.io/name".to_owned(), NAME.to_owned())])
+    BTreeMap::from([("app.kubernetes.io/name".to_owned(), ADAPTER.to_owned())])
 }
 
 /// prometheus-adapter's configuration file.
@@ -193,8 +192,7 @@ fn config(adapter: &Adapter) -> Config {
 
 fn deployment(site: &Site, adapter: &Adapter) -> Deployment {
     let prometheus_url = format!(
-        "--prometheus-url=http://{}.{}.svc:9090/",
-        prometheus::SERVICE_NAME,
+        "--prometheus-url=http://{PROMETHEUS}.{}.svc:{PROMETHEUS_PORT}/",
         site.namespace
     );
     let args = [
@@ -205,7 +203,7 @@ fn deployment(site: &Site, adapter: &Adapter) -> Deployment {
         "--secure-port=6443",
     ];
     let mut main = container(
-        NAME,
+        ADAPTER,
         format!(
             "registry.k8s.io/prometheus-adapter/prometheus-adapter:{}",
             adapter.version
@@ -242,7 +240,7 @@ fn deployment(site: &Site, adapter: &Adapter) -> Deployment {
         ..Volume::default()
     };
     Deployment {
-        metadata: meta(site, &site.namespace, NAME, NAME),
+        metadata: meta(site, &site.namespace, ADAPTER, ADAPTER),
         spec: Some(DeploymentSpec {
             replicas: Some(1),
             selector: LabelSelector {
@@ -252,7 +250,7 @@ fn deployment(site: &Site, adapter: &Adapter) -> Deployment {
             template: pod_template(
                 pod_labels(),
                 PodSpec {
-                    service_account_name: Some(NAME.to_owned()),
+                    service_account_name: Some(ADAPTER.to_owned()),
                     containers: vec![main],
                     volumes: Some(vec![
                         Volume {

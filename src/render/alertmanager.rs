@@ -11,46 +11,42 @@ use super::common::{self, managed_namespaces, meta, namespaces_selector, operato
 use super::crd::{AlertmanagerSpec, Custom};
 use super::object::Object;
 use super::workload::{web_monitor, web_service};
+use crate::model::names::{ALERTMANAGER, ALERTMANAGER_CONFIG_SECRET, ALERTMANAGER_INSTANCE, ALERTMANAGER_PORT};
 use crate::model::{self, Site};
 
-/// Name of the `Alertmanager` resource (kube-prometheus' convention).
-pub(super) const INSTANCE: &str = "main";
-/// Name of its ServiceAccount, Service and ServiceMonitor.
-pub(super) const SERVICE_NAME: &str = "alertmanager-main";
-/// The Secret holding `alertmanager.yaml`; the operator's default name for instance `main`.
-pub const CONFIG_SECRET: &str = "alertmanager-main";
-/// The key the operator reads from that Secret.
-pub const CONFIG_KEY: &str = "alertmanager.yaml";
 const COMPONENT: &str = "alertmanager";
-const PORT: i32 = 9093;
 
 /// All objects of the Alertmanager component.
 pub(super) fn render(site: &Site) -> Vec<Object> {
-    let pod_labels = operator_pod_labels(COMPONENT, INSTANCE);
+    let pod_labels = operator_pod_labels(COMPONENT, ALERTMANAGER_INSTANCE);
     let budget = common::disruption_budget(
         site,
-        SERVICE_NAME,
+        ALERTMANAGER,
         COMPONENT,
         pod_labels.clone(),
         site.alertmanager.replicas,
     );
     let mut objects: Vec<Object> = vec![
         ServiceAccount {
-            metadata: meta(site, &site.namespace, SERVICE_NAME, COMPONENT),
+            metadata: meta(site, &site.namespace, ALERTMANAGER, COMPONENT),
             ..ServiceAccount::default()
         }
         .into(),
         web_service(
             site,
-            SERVICE_NAME,
+            ALERTMANAGER,
             COMPONENT,
             pod_labels,
-            PORT,
+            ALERTMANAGER_PORT,
             site.alertmanager.node_port,
         )
         .into(),
-        web_monitor(site, SERVICE_NAME, COMPONENT).into(),
-        Custom::new(meta(site, &site.namespace, INSTANCE, COMPONENT), spec(site)).into(),
+        web_monitor(site, ALERTMANAGER, COMPONENT).into(),
+        Custom::new(
+            meta(site, &site.namespace, ALERTMANAGER_INSTANCE, COMPONENT),
+            spec(site),
+        )
+        .into(),
     ];
     objects.extend(budget);
     objects
@@ -72,12 +68,12 @@ fn spec(site: &Site) -> AlertmanagerSpec {
     AlertmanagerSpec {
         version: Some(alertmanager.version.clone()),
         replicas: Some(alertmanager.replicas),
-        service_account_name: Some(SERVICE_NAME.to_owned()),
+        service_account_name: Some(ALERTMANAGER.to_owned()),
         external_url: site
             .ingress
             .as_ref()
             .and_then(|i| i.alertmanager.as_ref().map(|host| i.url(host))),
-        config_secret: Some(CONFIG_SECRET.to_owned()),
+        config_secret: Some(ALERTMANAGER_CONFIG_SECRET.to_owned()),
         secrets: (!secrets.is_empty()).then(|| secrets.into_iter().collect()),
         log_level: alertmanager.log_level.map(|l| l.as_str().to_owned()),
         host_network: alertmanager.host_network.then_some(true),
@@ -89,7 +85,7 @@ fn spec(site: &Site) -> AlertmanagerSpec {
         security_context: Some(common::non_root()),
         affinity: common::affinity(
             &alertmanager.placement,
-            &operator_pod_labels(COMPONENT, INSTANCE),
+            &operator_pod_labels(COMPONENT, ALERTMANAGER_INSTANCE),
             alertmanager.replicas,
         ),
         tolerations: common::tolerations(site, &alertmanager.placement),

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use super::crd::{Endpoint, Relabeling, TlsConfig};
 use super::object::Object;
 use super::workload::{host_service, monitor, service_selector};
+use crate::model::names::{COREDNS, KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER, KUBELET};
 use crate::model::{NodeRole, Site};
 
 const COMPONENT: &str = "control-plane";
@@ -32,7 +33,7 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
         // The Service the operator maintains for `--kubelet-service=kube-system/kubelet`.
         monitor(
             site,
-            "kubelet",
+            KUBELET,
             "kubelet",
             label(&[("app.kubernetes.io/name", "kubelet")]),
             kube_system(),
@@ -41,7 +42,7 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
         .into(),
         monitor(
             site,
-            "kube-apiserver",
+            KUBE_APISERVER,
             "apiserver",
             label(&[("component", "apiserver"), ("provider", "kubernetes")]),
             Some(vec!["default".to_owned()]),
@@ -60,7 +61,7 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
         .into(),
         monitor(
             site,
-            "coredns",
+            COREDNS,
             "coredns",
             label(&[("k8s-app", "kube-dns")]),
             kube_system(),
@@ -77,7 +78,7 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
         .filter(|n| n.roles.contains(&NodeRole::ControlPlane))
         .collect();
     if !control_plane.is_empty() {
-        for (name, port) in [("kube-controller-manager", 10257), ("kube-scheduler", 10259)] {
+        for (name, port) in [(KUBE_CONTROLLER_MANAGER, 10257), (KUBE_SCHEDULER, 10259)] {
             objects.extend(host_service(
                 site,
                 KUBE_SYSTEM,

@@ -12,11 +12,12 @@ use super::common::{self, meta};
 use super::crd::{Endpoint, Relabeling};
 use super::object::Object;
 use super::workload::{cluster_identity, container, monitor, pod_template, rule, service, service_selector};
+use crate::model::names::{
+    KUBE_STATE_METRICS, KUBE_STATE_METRICS_PORT, KUBE_STATE_METRICS_TELEMETRY_PORT, NODE_EXPORTER,
+};
 use crate::model::{KubeStateMetrics, NodeExporter, Placement, Site};
 
-const NODE_EXPORTER: &str = "node-exporter";
 const NODE_EXPORTER_PORT: i32 = 9100;
-const KUBE_STATE_METRICS: &str = "kube-state-metrics";
 
 /// Both exporters, as far as they are enabled.
 pub(super) fn render(site: &Site) -> Vec<Object> {
@@ -213,8 +214,14 @@ fn kube_state_metrics(site: &Site, ksm: &KubeStateMetrics) -> Vec<Object> {
     let mut main = container(
         KUBE_STATE_METRICS,
         format!("registry.k8s.io/kube-state-metrics/kube-state-metrics:{}", ksm.version),
-        &["--port=8080", "--telemetry-port=8081"],
-        &[("http-metrics", 8080), ("telemetry", 8081)],
+        &[
+            &format!("--port={KUBE_STATE_METRICS_PORT}"),
+            &format!("--telemetry-port={KUBE_STATE_METRICS_TELEMETRY_PORT}"),
+        ],
+        &[
+            ("http-metrics", KUBE_STATE_METRICS_PORT),
+            ("telemetry", KUBE_STATE_METRICS_TELEMETRY_PORT),
+        ],
     );
     main.security_context = Some(SecurityContext {
         allow_privilege_escalation: Some(false),
@@ -258,7 +265,7 @@ fn kube_state_metrics(site: &Site, ksm: &KubeStateMetrics) -> Vec<Object> {
             KUBE_STATE_METRICS,
             labels(KUBE_STATE_METRICS),
             "http-metrics",
-            8080,
+            KUBE_STATE_METRICS_PORT,
         )
         .into(),
     );

@@ -7,8 +7,8 @@ use k8s_openapi::api::networking::v1::{
 
 use super::common::meta;
 use super::object::Object;
-use super::{alertmanager, grafana, prometheus};
 use crate::model::Site;
+use crate::model::names::{ALERTMANAGER, GRAFANA, PROMETHEUS};
 
 /// One Ingress per configured host.
 pub(super) fn render(site: &Site) -> Vec<Object> {
@@ -16,15 +16,15 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
         return Vec::new();
     };
     [
-        (&ingress.prometheus, prometheus::SERVICE_NAME, "prometheus"),
-        (&ingress.alertmanager, alertmanager::SERVICE_NAME, "alertmanager"),
+        (&ingress.prometheus, PROMETHEUS, "prometheus"),
+        (&ingress.alertmanager, ALERTMANAGER, "alertmanager"),
         (
             if site.grafana.is_some() {
                 &ingress.grafana
             } else {
                 &None
             },
-            grafana::NAME,
+            GRAFANA,
             "grafana",
         ),
     ]

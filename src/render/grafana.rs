@@ -14,13 +14,10 @@ use serde::Serialize;
 
 use super::common::{self, meta};
 use super::object::Object;
-use super::prometheus;
 use super::workload::{container, pod_template, web_monitor, web_service};
+use crate::model::names::{GRAFANA, GRAFANA_PORT, PROMETHEUS, PROMETHEUS_PORT};
 use crate::model::{Dashboard, Grafana, Site};
 
-/// Name of Grafana's Deployment, Service and ServiceAccount.
-pub(super) const NAME: &str = "grafana";
-const PORT: i32 = 3000;
 const DATASOURCES: &str = "grafana-datasources";
 const PROVIDERS: &str = "grafana-dashboard-providers";
 const DASHBOARDS_DIR: &str = "/var/lib/grafana/dashboards";
@@ -32,19 +29,19 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
     };
     let mut objects: Vec<Object> = vec![
         ServiceAccount {
-            metadata: meta(site, &site.namespace, NAME, NAME),
+            metadata: meta(site, &site.namespace, GRAFANA, GRAFANA),
             ..ServiceAccount::default()
         }
         .into(),
         datasources(site).into(),
         deployment(site, grafana).into(),
-        web_service(site, NAME, NAME, pod_labels(), PORT, grafana.node_port).into(),
-        web_monitor(site, NAME, NAME).into(),
+        web_service(site, GRAFANA, GRAFANA, pod_labels(), GRAFANA_PORT, grafana.node_port).into(),
+        web_monitor(site, GRAFANA, GRAFANA).into(),
     ];
     objects.extend(common::disruption_budget(
         site,
-        NAME,
-        NAME,
+        GRAFANA,
+        GRAFANA,
         pod_labels(),
         grafana.replicas,
     ));
@@ -67,7 +64,7 @@ fn dashboard_config_map_name(dashboard: &Dashboard) -> String {
 /// One ConfigMap per dashboard: a ConfigMap holds at most 1 MiB, and dashboards are large.
 fn dashboard_config_map(site: &Site, dashboard: &Dashboard) -> ConfigMap {
     ConfigMap {
-        metadata: meta(site, &site.namespace, &dashboard_config_map_name(dashboard), NAME),
+        metadata: meta(site, &site.namespace, &dashboard_config_map_name(dashboard), GRAFANA),
         data: Some(BTreeMap::from([(dashboard.file_name.clone(), dashboard.json.clone())])),
         ..ConfigMap::default()
     }
@@ -110,7 +107,7 @@ fn providers(site: &Site) -> ConfigMap {
         }],
     };
     ConfigMap {
-        metadata: meta(site, &site.namespace, PROVIDERS, NAME),
+        metadata: meta(site, &site.namespace, PROVIDERS, GRAFANA),
         data: Some(BTreeMap::from([(
             "promsite.yaml".to_owned(),
             common::config_file(&providers),
@@ -120,7 +117,7 @@ fn providers(site: &Site) -> ConfigMap {
 }
 
 fn pod_labels() -> BTreeMap<String, String> {
-    BTreeMap::from([("app.kubernetes.io/name".to_owned(), NAME.to_owned())])
+    BTreeMap::from([("app.kubernetes.io/name".to_owned(), GRAFANA.to_owned())])
 }
 
 /// Grafana's data source provisioning file.
@@ -152,13 +149,13 @@ fn datasources(site: &Site) -> ConfigMap {
             kind: "prometheus",
             uid: "prometheus",
             access: "proxy",
-            url: format!("http://{}.{}.svc:9090", prometheus::SERVICE_NAME, site.namespace),
+            url: format!("http://{PROMETHEUS}.{}.svc:{PROMETHEUS_PORT}", site.namespace),
             is_default: true,
             editable: false,
         }],
     };
     ConfigMap {
-        metadata: meta(site, &site.namespace, DATASOURCES, NAME),
+        metadata: meta(site, &site.namespace, DATASOURCES, GRAFANA),
         data: Some(BTreeMap::from([(
             "prometheus.yaml".to_owned(),
             common::config_file(&provisioning),
@@ -196,10 +193,10 @@ fn deployment(site: &Site, grafana: &Grafana) -> Deployment {
         });
     }
     let mut main = container(
-        NAME,
+        GRAFANA,
         format!("docker.io/grafana/grafana:{}", grafana.version),
         &[],
-        &[("web", PORT)],
+        &[("web", GRAFANA_PORT)],
     );
     main.env = Some(env);
     main.readiness_probe = Some(Probe {
@@ -255,7 +252,7 @@ fn deployment(site: &Site, grafana: &Grafana) -> Deployment {
     }
     main.volume_mounts = Some(mounts);
     Deployment {
-        metadata: meta(site, &site.namespace, NAME, NAME),
+        metadata: meta(site, &site.namespace, GRAFANA, GRAFANA),
         spec: Some(DeploymentSpec {
             replicas: Some(i32::try_from(grafana.replicas).unwrap_or(1)),
             selector: LabelSelector {
@@ -265,7 +262,7 @@ fn deployment(site: &Site, grafana: &Grafana) -> Deployment {
             template: pod_template(
                 pod_labels(),
                 PodSpec {
-                    service_account_name: Some(NAME.to_owned()),
+                    service_account_name: Some(GRAFANA.to_owned()),
                     containers: vec![main],
                     volumes: Some(volumes),
                     security_context: Some(PodSecurityContext {

@@ -22,7 +22,7 @@ mod workload;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use alertmanager::{CONFIG_KEY as ALERTMANAGER_CONFIG_KEY, CONFIG_SECRET as ALERTMANAGER_CONFIG_SECRET};
+pub use crate::model::names::{ALERTMANAGER_CONFIG_KEY, ALERTMANAGER_CONFIG_SECRET};
 pub use alertmanager_config::AlertmanagerConfig;
 pub use common::{MANAGED_BY, MANAGED_BY_LABEL, SITE_LABEL};
 use k8s_openapi::api::core::v1::Namespace;
@@ -37,7 +37,7 @@ pub fn render(site: &Site) -> Bundle {
         namespace: site.namespace.clone(),
         objects: BTreeMap::new(),
         alertmanager_config: alertmanager_config::render(site),
-        alertmanager_secret: alertmanager::CONFIG_SECRET.to_owned(),
+        alertmanager_secret: ALERTMANAGER_CONFIG_SECRET.to_owned(),
         alertmanager_templates: site
             .alertmanager
             .templates

@@ -9,9 +9,8 @@ use super::crd::{Custom, Endpoint, NamespaceSelector, Relabeling, ServiceMonitor
 use super::object::Object;
 use super::prometheus::SECRETS_DIR;
 use super::workload::{host_service, monitor, service_selector};
+use crate::model::names::ETCD;
 use crate::model::{Etcd, Scrape, Site};
-
-const ETCD: &str = "etcd";
 
 /// ServiceMonitors for every `[[scrape]]` entry, and the etcd objects when `[etcd]` is set.
 pub(super) fn render(site: &Site) -> Vec<Object> {

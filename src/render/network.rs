@@ -14,16 +14,20 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::common::{meta, namespaces_selector, operator_pod_labels};
 use super::object::Object;
-use super::{alertmanager, prometheus};
 use crate::model::Site;
+use crate::model::names::{
+    ALERTMANAGER, ALERTMANAGER_CLUSTER_PORT, ALERTMANAGER_INSTANCE, ALERTMANAGER_PORT, GRAFANA, GRAFANA_PORT,
+    KUBE_STATE_METRICS, KUBE_STATE_METRICS_PORT, KUBE_STATE_METRICS_TELEMETRY_PORT, OPERATOR, OPERATOR_PORT,
+    PROMETHEUS, PROMETHEUS_INSTANCE, PROMETHEUS_PORT, THANOS_GRPC_PORT,
+};
 
 /// The policies, if enabled.
 pub(super) fn render(site: &Site) -> Vec<Object> {
     let Some(ingress_namespaces) = &site.network_policies else {
         return Vec::new();
     };
-    let prometheus_pods = operator_pod_labels("prometheus", prometheus::INSTANCE);
-    let alertmanager_pods = operator_pod_labels("alertmanager", alertmanager::INSTANCE);
+    let prometheus_pods = operator_pod_labels("prometheus", PROMETHEUS_INSTANCE);
+    let alertmanager_pods = operator_pod_labels("alertmanager", ALERTMANAGER_INSTANCE);
     let mut ui_namespaces = ingress_namespaces.clone();
     ui_namespaces.push(site.namespace.clone());
     ui_namespaces.sort();
@@ -57,13 +61,13 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
         // The Thanos sidecar's gRPC port serves Thanos Query, which runs beside the UIs' clients.
         policy(
             site,
-            prometheus::SERVICE_NAME,
+            PROMETHEUS,
             &prometheus_pods,
             web(
                 site.prometheus.node_port,
-                ("TCP", 9090),
+                ("TCP", PROMETHEUS_PORT),
                 if site.prometheus.thanos.is_some() {
-                    &[("TCP", 10901)]
+                    &[("TCP", THANOS_GRPC_PORT)]
                 } else {
                     &[]
                 },
@@ -71,13 +75,13 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
         ),
         policy(
             site,
-            alertmanager::SERVICE_NAME,
+            ALERTMANAGER,
             &alertmanager_pods,
             [
-                web(site.alertmanager.node_port, ("TCP", 9093), &[]),
+                web(site.alertmanager.node_port, ("TCP", ALERTMANAGER_PORT), &[]),
                 vec![allow(
                     vec![from_pods(&alertmanager_pods)],
-                    &[("TCP", 9094), ("UDP", 9094)],
+                    &[("TCP", ALERTMANAGER_CLUSTER_PORT), ("UDP", ALERTMANAGER_CLUSTER_PORT)],
                 )],
             ]
             .concat(),
@@ -86,28 +90,31 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
     if let Some(grafana) = &site.grafana {
         policies.push(policy(
             site,
-            "grafana",
-            &name_label("grafana"),
-            web(grafana.node_port, ("TCP", 3000), &[]),
+            GRAFANA,
+            &name_label(GRAFANA),
+            web(grafana.node_port, ("TCP", GRAFANA_PORT), &[]),
         ));
     }
     if site.kube_state_metrics.is_some() {
         policies.push(policy(
             site,
-            "kube-state-metrics",
-            &name_label("kube-state-metrics"),
+            KUBE_STATE_METRICS,
+            &name_label(KUBE_STATE_METRICS),
             vec![allow(
                 vec![from_pods(&prometheus_pods)],
-                &[("TCP", 8080), ("TCP", 8081)],
+                &[
+                    ("TCP", KUBE_STATE_METRICS_PORT),
+                    ("TCP", KUBE_STATE_METRICS_TELEMETRY_PORT),
+                ],
             )],
         ));
     }
     if site.operator.is_some() {
         policies.push(policy(
             site,
-            "prometheus-operator",
-            &name_label("prometheus-operator"),
-            vec![allow(vec![from_pods(&prometheus_pods)], &[("TCP", 8080)])],
+            OPERATOR,
+            &name_label(OPERATOR),
+            vec![allow(vec![from_pods(&prometheus_pods)], &[("TCP", OPERATOR_PORT)])],
         ));
     }
     policies.into_iter().map(Object::from).collect()

@@ -10,10 +10,9 @@ use super::common::{self, meta};
 use super::crd::Endpoint;
 use super::object::Object;
 use super::workload::{cluster_identity, container, monitor, pod_template, rule, service, service_selector};
+use crate::model::names::{OPERATOR, OPERATOR_PORT};
 use crate::model::{CrdSource, OPERATOR_VERSION, Operator, Site};
 
-const NAME: &str = "prometheus-operator";
-const PORT: i32 = 8080;
 /// The CRDs of the operator version promsite targets, in the layout of its repository.
 const CRDS: &[&str] = &[
     "alertmanagerconfigs",
@@ -33,15 +32,15 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
     let Some(operator) = &site.operator else {
         return Vec::new();
     };
-    let mut objects = cluster_identity(site, NAME, NAME, rules());
+    let mut objects = cluster_identity(site, OPERATOR, OPERATOR, rules());
     objects.push(deployment(site, operator).into());
-    objects.push(service(site, NAME, NAME, pod_labels(), "http", PORT).into());
+    objects.push(service(site, OPERATOR, OPERATOR, pod_labels(), "http", OPERATOR_PORT).into());
     objects.push(
         monitor(
             site,
-            NAME,
-            NAME,
-            service_selector(site, NAME),
+            OPERATOR,
+            OPERATOR,
+            service_selector(site, OPERATOR),
             None,
             vec![Endpoint {
                 port: "http".to_owned(),
@@ -70,7 +69,7 @@ pub(super) fn crd_urls(site: &Site) -> Vec<String> {
 }
 
 fn pod_labels() -> std::collections::BTreeMap<String, String> {
-    std::collections::BTreeMap::from([("app.kubernetes.io/name".to_owned(), NAME.to_owned())])
+    std::collections::BTreeMap::from([("app.kubernetes.io/name".to_owned(), OPERATOR.to_owned())])
 }
 
 /// What the operator manages (the upstream operator's ClusterRole, minus the webhook parts).
@@ -134,10 +133,10 @@ fn deployment(site: &Site, operator: &Operator) -> Deployment {
     // The operator keeps a kubelet Service up to date in kube-system for the kubelet ServiceMonitor.
     let args = ["--kubelet-service=kube-system/kubelet", reloader.as_str()];
     let mut main = container(
-        NAME,
+        OPERATOR,
         format!("quay.io/prometheus-operator/prometheus-operator:{OPERATOR_VERSION}"),
         &args,
-        &[("http", PORT)],
+        &[("http", OPERATOR_PORT)],
     );
     main.security_context = Some(SecurityContext {
         allow_privilege_escalation: Some(false),
@@ -145,7 +144,7 @@ fn deployment(site: &Site, operator: &Operator) -> Deployment {
         ..SecurityContext::default()
     });
     Deployment {
-        metadata: meta(site, &site.namespace, NAME, NAME),
+        metadata: meta(site, &site.namespace, OPERATOR, OPERATOR),
         spec: Some(DeploymentSpec {
             replicas: Some(1),
             selector: LabelSelector {
@@ -155,7 +154,7 @@ fn deployment(site: &Site, operator: &Operator) -> Deployment {
             template: pod_template(
                 pod_labels(),
                 PodSpec {
-                    service_account_name: Some(NAME.to_owned()),
+                    service_account_name: Some(OPERATOR.to_owned()),
                     containers: vec![main],
                     security_context: Some(PodSecurityContext {
                         run_as_non_root: Some(true),

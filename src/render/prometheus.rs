@@ -12,7 +12,6 @@ use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
-use super::alertmanager::SERVICE_NAME as ALERTMANAGER_SERVICE;
 use super::common::{self, managed_namespaces, meta, namespaces_selector, operator_pod_labels};
 use super::crd::{
     AlertingSpec, AlertmanagerEndpoint, Argument, Custom, EmbeddedClaim, PrometheusSpec, QuerySpec, QueueConfig,
@@ -21,28 +20,24 @@ use super::crd::{
 use super::object::Object;
 use super::workload::{cluster_grant, rule, url_rule, web_monitor, web_service};
 use crate::model::Site;
+use crate::model::names::{ALERTMANAGER, PROMETHEUS, PROMETHEUS_INSTANCE, PROMETHEUS_PORT};
 use crate::model::scale::RemoteWrite;
 
-/// Name of the `Prometheus` resource (kube-prometheus' convention, so dashboards and runbooks fit).
-pub(super) const INSTANCE: &str = "k8s";
-/// Name of its ServiceAccount, Service, RBAC and ServiceMonitor.
-pub(super) const SERVICE_NAME: &str = "prometheus-k8s";
 /// Where the operator mounts `spec.secrets` in Prometheus pods.
 pub(super) const SECRETS_DIR: &str = "/etc/prometheus/secrets";
 const COMPONENT: &str = "prometheus";
-const PORT: i32 = 9090;
 
 /// All objects of the Prometheus component.
 pub(super) fn render(site: &Site) -> Vec<Object> {
     let mut objects = vec![
         ServiceAccount {
-            metadata: meta(site, &site.namespace, SERVICE_NAME, COMPONENT),
+            metadata: meta(site, &site.namespace, PROMETHEUS, COMPONENT),
             ..ServiceAccount::default()
         }
         .into(),
         service(site).into(),
-        web_monitor(site, SERVICE_NAME, COMPONENT).into(),
-        Custom::new(meta(site, &site.namespace, INSTANCE, COMPONENT), spec(site)).into(),
+        web_monitor(site, PROMETHEUS, COMPONENT).into(),
+        Custom::new(meta(site, &site.namespace, PROMETHEUS_INSTANCE, COMPONENT), spec(site)).into(),
     ];
     for namespace in discovery_namespaces(site) {
         objects.push(discovery_role(site, &namespace).into());
@@ -53,7 +48,7 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
     }
     objects.extend(common::disruption_budget(
         site,
-        SERVICE_NAME,
+        PROMETHEUS,
         COMPONENT,
         pod_labels(),
         site.prometheus.replicas,
@@ -67,7 +62,7 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
 fn node_metrics_access(site: &Site) -> Vec<Object> {
     cluster_grant(
         site,
-        SERVICE_NAME,
+        PROMETHEUS,
         COMPONENT,
         vec![
             rule(&[""], &["nodes", "nodes/metrics"], &["get", "list", "watch"]),
@@ -77,7 +72,7 @@ fn node_metrics_access(site: &Site) -> Vec<Object> {
 }
 
 fn pod_labels() -> BTreeMap<String, String> {
-    operator_pod_labels(COMPONENT, INSTANCE)
+    operator_pod_labels(COMPONENT, PROMETHEUS_INSTANCE)
 }
 
 fn spec(site: &Site) -> PrometheusSpec {
@@ -100,7 +95,7 @@ fn spec(site: &Site) -> PrometheusSpec {
         version: Some(prometheus.version.clone()),
         replicas: Some(prometheus.replicas),
         shards: (prometheus.shards > 1).then_some(prometheus.shards),
-        service_account_name: Some(SERVICE_NAME.to_owned()),
+        service_account_name: Some(PROMETHEUS.to_owned()),
         external_url: site
             .ingress
             .as_ref()
@@ -136,7 +131,7 @@ fn spec(site: &Site) -> PrometheusSpec {
         alerting: Some(AlertingSpec {
             alertmanagers: vec![AlertmanagerEndpoint {
                 namespace: site.namespace.clone(),
-                name: ALERTMANAGER_SERVICE.to_owned(),
+                name: ALERTMANAGER.to_owned(),
                 port: "web".to_owned(),
                 api_version: "v2".to_owned(),
             }],
@@ -245,7 +240,7 @@ pub(super) fn discovery_namespaces(site: &Site) -> BTreeSet<String> {
 fn discovery_role(site: &Site, namespace: &str) -> Role {
     let read = ["get", "list", "watch"];
     Role {
-        metadata: meta(site, namespace, SERVICE_NAME, COMPONENT),
+        metadata: meta(site, namespace, PROMETHEUS, COMPONENT),
         rules: Some(vec![
             rule(&[""], &["endpoints", "pods", "services"], &read),
             rule(&["discovery.k8s.io"], &["endpointslices"], &read),
@@ -255,15 +250,15 @@ fn discovery_role(site: &Site, namespace: &str) -> Role {
 
 fn discovery_binding(site: &Site, namespace: &str) -> RoleBinding {
     RoleBinding {
-        metadata: meta(site, namespace, SERVICE_NAME, COMPONENT),
+        metadata: meta(site, namespace, PROMETHEUS, COMPONENT),
         role_ref: RoleRef {
             api_group: "rbac.authorization.k8s.io".to_owned(),
             kind: "Role".to_owned(),
-            name: SERVICE_NAME.to_owned(),
+            name: PROMETHEUS.to_owned(),
         },
         subjects: Some(vec![Subject {
             kind: "ServiceAccount".to_owned(),
-            name: SERVICE_NAME.to_owned(),
+            name: PROMETHEUS.to_owned(),
             namespace: Some(site.namespace.clone()),
             ..Subject::default()
         }]),
@@ -273,10 +268,10 @@ fn discovery_binding(site: &Site, namespace: &str) -> RoleBinding {
 fn service(site: &Site) -> Service {
     web_service(
         site,
-        SERVICE_NAME,
+        PROMETHEUS,
         COMPONENT,
         pod_labels(),
-        PORT,
+        PROMETHEUS_PORT,
         site.prometheus.node_port,
     )
 }
@@ -291,11 +286,11 @@ pub(super) fn storage_class_name(site: &Site) -> String {
 /// StatefulSet of shard 0 is `prometheus-<name>`, of shard N `prometheus-<name>-shard-N`.
 fn claim_name(shard: usize, replica: usize) -> String {
     let statefulset = if shard == 0 {
-        format!("prometheus-{INSTANCE}")
+        format!("prometheus-{PROMETHEUS_INSTANCE}")
     } else {
-        format!("prometheus-{INSTANCE}-shard-{shard}")
+        format!("prometheus-{PROMETHEUS_INSTANCE}-shard-{shard}")
     };
-    format!("prometheus-{INSTANCE}-db-{statefulset}-{replica}")
+    format!("prometheus-{PROMETHEUS_INSTANCE}-db-{statefulset}-{replica}")
 }
 
 /// A StorageClass without a provisioner, and one local PersistentVolume per storage node. Each

@@ -3,7 +3,10 @@
 
 use crate::common;
 
+use std::collections::BTreeSet;
+
 use promsite::diag::SiteSource;
+use promsite::model::names;
 use promsite::pipeline;
 
 #[test]
@@ -88,28 +91,62 @@ fn switched_off_components_are_not_generated() {
     }
 }
 
-/// Every ServiceMonitor promsite generates for itself is a name a `[[scrape]]` entry cannot take.
+/// The names `[[scrape]]` and `[[api_clients]]` entries cannot take (`model::names`, which the
+/// renderers name their objects from) are exactly the ServiceMonitors and ServiceAccounts promsite
+/// generates for itself in the site's namespace with every component on: none missing, so a site
+/// object never overwrites one of promsite's, and none stale, so no valid name is refused.
 #[test]
-fn generated_service_monitor_names_are_reserved() {
-    let compiled = common::compile("tests/fixtures/multi-node/site.toml");
-    let scraped = ["smartctl-exporter"];
-    let generated: Vec<&str> = compiled
-        .bundle
-        .objects
-        .keys()
-        .filter(|k| k.kind == "ServiceMonitor" && !scraped.contains(&k.name.as_str()))
-        .map(|k| k.name.as_str())
+fn reserved_names_are_the_generated_ones() {
+    let path = "tests/fixtures/multi-node/site.toml";
+    let site = match pipeline::check(&common::source(path)) {
+        Ok(checked) => checked.site,
+        Err(diagnostics) => panic!("{path}: {diagnostics:#?}"),
+    };
+    let compiled = common::compile(path);
+    let generated = |kind: &str, own: &[&str]| -> BTreeSet<String> {
+        compiled
+            .bundle
+            .objects
+            .keys()
+            .filter(|k| k.kind == kind && k.namespace.as_deref() == Some(site.namespace.as_str()))
+            .filter(|k| !own.contains(&k.name.as_str()))
+            .map(|k| k.name.clone())
+            .collect()
+    };
+    let reserved = |names: &[&str]| -> BTreeSet<String> { names.iter().map(|n| (*n).to_owned()).collect() };
+    let scrapes: Vec<&str> = site.scrapes.iter().map(|s| s.name.as_str()).collect();
+    assert!(
+        !scrapes.is_empty(),
+        "{path} has [[scrape]] entries, so the filter is exercised"
+    );
+    assert_eq!(generated("ServiceMonitor", &scrapes), reserved(names::SERVICE_MONITORS));
+    let clients: Vec<&str> = site
+        .api_clients
+        .iter()
+        .filter(|c| c.namespace == site.namespace)
+        .map(|c| c.name.as_str())
         .collect();
-    assert!(generated.len() >= 10, "{generated:?}");
-    for name in generated {
+    assert_eq!(generated("ServiceAccount", &clients), reserved(names::SERVICE_ACCOUNTS));
+    // And the check refuses them: one scrape and one API client per reserved name.
+    let scrape = |n: &&str| format!("[[scrape]]\nname = \"{n}\"\nselector = {{ app = \"x\" }}\nport = \"metrics\"\n");
+    let client = |n: &&str| {
+        format!(
+            "[[api_clients]]\nname = \"{n}\"\nnamespace = \"monitoring\"\nresources = [\"prometheusrules\"]\nverbs = [\"get\"]\n"
+        )
+    };
+    for section in names::SERVICE_MONITORS
+        .iter()
+        .map(scrape)
+        .chain(names::SERVICE_ACCOUNTS.iter().map(client))
+    {
         let text = format!(
-            "[site]\nname = \"reserved\"\n\n[route]\nreceiver = \"r\"\n\n[[receivers]]\nname = \"r\"\n\n[[scrape]]\nname = \"{name}\"\nselector = {{ app = \"x\" }}\nport = \"metrics\"\n"
+            "[site]\nname = \"reserved\"\n\n[route]\nreceiver = \"r\"\n\n[[receivers]]\nname = \"r\"\n\n{section}"
         );
         let codes: Vec<&str> = match pipeline::check(&SiteSource::new("reserved.toml", text)) {
             Ok(_) => Vec::new(),
             Err(diagnostics) => diagnostics.sorted().iter().map(|d| d.code.id()).collect(),
         };
-        assert_eq!(codes, ["name::collision"], "a scrape named {name} must be refused");
+        assert_eq!(codes, ["name::collision"], "{section} must be refused");
     }
 }
 
