@@ -13,6 +13,7 @@ mod docs;
 mod fixtures;
 mod huge;
 mod invalid;
+mod layout;
 mod placement;
 mod properties;
 mod sites;
