@@ -1,6 +1,6 @@
 //! Compile-time benchmarks: each stage of one site (check, render, serialize, write) at the four
 //! synthetic sizes, and whole `promsite compile` / `compile --check` processes over a directory
-//! of 50 M-sized sites. Run with `cargo bench --bench compile`; the README shows how peak memory is measured.
+//! of 50 M-sized sites. Run with `cargo bench --bench compile`; docs/performance.md shows how peak memory is measured.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

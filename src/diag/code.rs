@@ -1,5 +1,5 @@
 //! The registry of diagnostic codes. Each code is stable: it names a pattern, never a fix, and is
-//! never reused for another meaning. The README lists every code (a test keeps it honest).
+//! never reused for another meaning. docs/diagnostics.md lists every code (a test keeps it honest).
 
 /// Every diagnostic promsite can report about a site file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

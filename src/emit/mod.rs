@@ -124,7 +124,7 @@ struct SetupKustomization {
 /// The CRDs are too large for client-side apply's last-applied annotation (the `prometheuses` CRD
 /// alone is far past 262,144 bytes), so Argo CD must apply them server-side, and in an earlier
 /// sync wave than the resources that use them. Flux applies server-side already; its
-/// Kustomization for the stack `dependsOn` the one for `setup/` (see the README).
+/// Kustomization for the stack `dependsOn` the one for `setup/` (see docs/gitops.md).
 fn setup_kustomization(bundle: &Bundle) -> SetupKustomization {
     SetupKustomization {
         api_version: "kustomize.config.k8s.io/v1beta1",

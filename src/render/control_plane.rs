@@ -5,7 +5,7 @@
 //! classic `KubeControllerManagerDown` after a kube-prometheus install), so promsite adds
 //! selector-less Services with Endpoints at the control-plane nodes' addresses. Both serve HTTPS
 //! with self-signed certificates and require a bearer token, and kubeadm binds them to 127.0.0.1
-//! unless `--bind-address=0.0.0.0` is set (see the README).
+//! unless `--bind-address=0.0.0.0` is set (see docs/output.md).
 
 use std::collections::BTreeMap;
 

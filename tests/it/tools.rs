@@ -668,7 +668,7 @@ fn example_replacing(
 /// Differential check against promtool: every PromQL expression and annotation template of the fuzz
 /// corpus that promsite accepts, rendered into a PrometheusRule as promsite renders it, passes
 /// `promtool check rules`. This comparison found the durations, zero ranges, white space and
-/// template numbers that promsite now refuses (README, "Fuzzing").
+/// template numbers that promsite now refuses (docs/fuzzing.md).
 #[test]
 fn promtool_accepts_every_corpus_expression_and_template_that_promsite_accepts() {
     let Some(promtool) = common::tool("promtool") else {

@@ -1,7 +1,7 @@
 //! What Go's `regexp` refuses in a regex that Rust's `regex` accepts. Prometheus, Alertmanager and
 //! prometheus-adapter compile regexes with Go; promql-parser and promsite compile them with Rust,
 //! whose syntax is larger in a few ways. Found by fuzzing (a repetition of `{99990}` passed) and
-//! checked against `promtool` and `amtool` (see `tests/tools.rs`). Each refusal is worded as Go
+//! checked against `promtool` and `amtool` (see `tests/it/tools.rs`). Each refusal is worded as Go
 //! words it, naming the same part of the regex.
 //!
 //! A Unicode class must be named exactly as in Go's tables (`\pL`, `\p{Lu}`, `\p{Greek}`, `Any`):
@@ -373,7 +373,7 @@ mod tests {
     }
 
     /// Each verdict here is promtool's (Prometheus 3.5) and amtool's (Alertmanager 0.33), and
-    /// `tests/tools.rs` asks them again.
+    /// `tests/it/tools.rs` asks them again.
     #[test]
     fn go_refuses_what_rust_accepts_and_says_where() {
         for (pattern, refused) in [

@@ -808,7 +808,7 @@ mod tests {
     }
 
     /// promtool accepts these, and Prometheus fails every evaluation (`promtool test rules`, as
-    /// `tests/tools.rs` checks).
+    /// `tests/it/tools.rs` checks).
     #[test]
     fn what_prometheus_checks_only_when_it_evaluates_is_checked() {
         for (text, refused) in [
