@@ -81,26 +81,70 @@ pub fn write_tree(tree: &Tree, dir: &Path) {
     }
 }
 
-/// Finds an external tool. In CI (`CI=true`) a missing tool fails the test; locally the test is
-/// skipped with a printed reason.
+/// The release line a versioned tool must come from: the Prometheus or Alertmanager release that
+/// sites target by default, whose behaviour the tests compare promsite with.
+fn pinned_release(name: &str) -> Option<&'static str> {
+    match name {
+        "promtool" | "prometheus" => Some(promsite::model::DEFAULT_PROMETHEUS_VERSION),
+        "amtool" | "prometheus-alertmanager" => Some(promsite::model::DEFAULT_ALERTMANAGER_VERSION),
+        _ => None,
+    }
+}
+
+/// Finds an external tool: `PROMSITE_<NAME>` if set, else `<name>` on PATH. A tool that judges
+/// Prometheus or Alertmanager input must be of the pinned release line (same major and minor
+/// version): an older promtool, say Debian bookworm's 2.42, refuses what Prometheus 3 reads. In CI
+/// (`CI=true`) a missing or wrong tool fails the test; locally the test is skipped with a printed
+/// reason naming the version found, the version needed and how to point at the right tool.
 pub fn tool(name: &str) -> Option<PathBuf> {
     let env_override = format!("PROMSITE_{}", name.to_ascii_uppercase().replace('-', "_"));
-    if let Some(path) = std::env::var_os(&env_override) {
-        return Some(PathBuf::from(path));
-    }
-    let found = std::env::var_os("PATH")
-        .into_iter()
-        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
-        .map(|dir| dir.join(name))
-        .find(|candidate| candidate.is_file());
-    if found.is_none() {
+    let in_ci = std::env::var("CI").as_deref() == Ok("true");
+    let found = std::env::var_os(&env_override).map(PathBuf::from).or_else(|| {
+        std::env::var_os("PATH")
+            .into_iter()
+            .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+            .map(|dir| dir.join(name))
+            .find(|candidate| candidate.is_file())
+    });
+    let Some(path) = found else {
         assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
+            !in_ci,
             "{name} is required in CI but is not on PATH (set {env_override} or install it)"
         );
         eprintln!("SKIPPED: {name} is not installed; `bash .ci/run` installs it");
+        return None;
+    };
+    let Some(pinned) = pinned_release(name) else {
+        return Some(path);
+    };
+    let output = Command::new(&path)
+        .arg("--version")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {} --version: {e}", path.display()));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let (found, needed) = (release(&text), release(pinned));
+    if (found.0, found.1) == (needed.0, needed.1) {
+        return Some(path);
     }
-    found
+    let problem = format!(
+        "{} is {name} {}.{}.{}, but the tests need {name} {}.{}.x (the {pinned} line sites target by default); \
+         set {env_override}=/path/to/{name} to a {}.{} release (`bash .ci/run` fetches one)",
+        path.display(),
+        found.0,
+        found.1,
+        found.2,
+        needed.0,
+        needed.1,
+        needed.0,
+        needed.1
+    );
+    assert!(!in_ci, "{problem}");
+    eprintln!("SKIPPED: {problem}");
+    None
 }
 
 /// Runs a command, panicking with its output when it fails.
