@@ -97,6 +97,16 @@ impl Ctx<'_> {
         );
     }
 
+    /// Reports a warning somewhere in an included file.
+    pub(crate) fn warning_in_file(&mut self, code: Code, file: &str, span: std::ops::Range<usize>, problem: Problem) {
+        debug_assert!(code.is_warning(), "{code:?} is an error code");
+        self.diagnostics.push(
+            Diagnostic::warning(code, span, problem.message)
+                .with_help(problem.help)
+                .in_file(Some(file.to_owned())),
+        );
+    }
+
     /// Keeps a checked value, or reports its problem at `pointer` and yields `None`.
     pub(crate) fn check<T>(
         &mut self,

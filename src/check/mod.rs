@@ -20,6 +20,7 @@ mod nodes;
 mod operator;
 mod ports;
 mod prometheus;
+mod prometheus_rules;
 mod receivers;
 mod routes;
 mod rules;

@@ -1,11 +1,13 @@
 //! `[[rule_groups]]` and `rule_files`: rule groups inline and from Prometheus rule files, each rule's
 //! kind, name, PromQL, labels and annotation templates, and its route (through the cross-checks).
+//! Rule files are read as Prometheus reads them; names, durations, release gates and object names
+//! follow `prometheus_rules`.
 
 use std::collections::BTreeSet;
 
 use super::syntax::go_template;
-use super::syntax::values::{self, Problem};
-use super::{Ctx, crosscheck};
+use super::syntax::values::Problem;
+use super::{Ctx, crosscheck, prometheus_rules, versions};
 use crate::diag::Code;
 use crate::model;
 use crate::site::{escape, raw};
@@ -14,20 +16,34 @@ pub(crate) fn rule_groups(
     ctx: &mut Ctx<'_>,
     raw: &[raw::RuleGroup],
     files: &[String],
+    prometheus_version: Option<&str>,
     routes: Option<&crosscheck::Routes<'_>>,
 ) -> Vec<model::RuleGroup> {
+    use prometheus_rules::Source;
+    // Names, fields and features depend on the targeted release; a tag promsite cannot read is
+    // taken as the default line.
+    let version = prometheus_version
+        .and_then(|v| versions::parse(v).ok())
+        .or_else(|| versions::parse(model::DEFAULT_PROMETHEUS_VERSION).ok())
+        .unwrap_or_else(|| unreachable!("the default Prometheus version parses"));
+    // Inline groups are one file's groups to Prometheus: their names are unique among them.
     ctx.unique(
         "rule group",
         raw.iter()
             .enumerate()
             .map(|(i, g)| (format!("/rule_groups/{i}/name"), g.name.as_str())),
     );
-    let mut groups: Vec<model::RuleGroup> = raw
-        .iter()
-        .enumerate()
-        .map(|(i, g)| rule_group(ctx, &format!("/rule_groups/{i}"), g, routes))
-        .collect();
-    let mut seen: BTreeSet<String> = raw.iter().map(|g| g.name.clone()).collect();
+    let mut groups: Vec<(usize, model::RuleGroup)> = Vec::new();
+    let mut sources: Vec<String> = Vec::new();
+    for (i, g) in raw.iter().enumerate() {
+        groups.push((
+            sources.len(),
+            rule_group(ctx, &format!("/rule_groups/{i}"), g, version, routes),
+        ));
+        sources.push(g.name.clone());
+    }
+    let inline = sources.len();
+    let mut read = BTreeSet::new();
     for (i, pattern) in files.iter().enumerate() {
         let pointer = format!("/rule_files/{i}");
         let matched = match ctx.included.globs.get(pattern) {
@@ -60,6 +76,10 @@ pub(crate) fn rule_groups(
             }
         };
         for file in matched {
+            // A file matched by two patterns is one file.
+            if !read.insert(file.clone()) {
+                continue;
+            }
             let text = match ctx.included.files.get(&file) {
                 Some(Ok(text)) => std::sync::Arc::clone(text),
                 Some(Err(e)) => {
@@ -75,24 +95,70 @@ pub(crate) fn rule_groups(
                 }
                 None => continue,
             };
-            match crate::site::rule_file::parse(&text) {
-                Ok((file_groups, spans)) => ctx.in_file(&file, &spans, |ctx| {
-                    for (j, group) in file_groups.iter().enumerate() {
-                        if !seen.insert(group.name.clone()) {
-                            ctx.error(Code::NameDuplicate, format!("/groups/{j}/name"), Problem::new(format!("rule group `{}` is declared twice", group.name), "give each rule group a unique name: each becomes a PrometheusRule of that name"));
-                        }
-                        if group.rules.is_empty() {
-                            ctx.error(Code::RuleFile, format!("/groups/{j}/name"), Problem::new(format!("rule group `{}` has no rules", group.name), "add rules to the group, or remove it"));
-                        }
-                        groups.push(rule_group(ctx, &format!("/groups/{j}"), group, routes));
-                    }
-                }),
-                Err(e) => ctx.error_in_file(Code::RuleFile, &file, e.span, Problem::new(format!("not a Prometheus rule file: {}", e.message), "a rule file is YAML with `groups:`, each group with `name` and `rules` (as `promtool check rules` reads it)")),
+            if let Some(file_groups) = rule_file(ctx, &file, &text, version, routes) {
+                groups.extend(file_groups.into_iter().map(|g| (sources.len(), g)));
+                sources.push(file);
             }
         }
     }
-    groups.sort_by(|a, b| a.name.cmp(&b.name));
+    let origins: Vec<Source<'_>> = sources
+        .iter()
+        .enumerate()
+        .map(|(k, s)| if k < inline { Source::Inline(s) } else { Source::File(s) })
+        .collect();
+    let names = prometheus_rules::object_names(&origins);
+    let mut groups: Vec<model::RuleGroup> = groups
+        .into_iter()
+        .map(|(source, group)| model::RuleGroup {
+            object: names[source].clone(),
+            ..group
+        })
+        .collect();
+    // By object; a file's groups keep their order within it.
+    groups.sort_by(|a, b| a.object.cmp(&b.object));
     groups
+}
+
+/// The groups of one rule file, or `None` if it is not a rule file.
+fn rule_file(
+    ctx: &mut Ctx<'_>,
+    file: &str,
+    text: &str,
+    version: versions::Version,
+    routes: Option<&crosscheck::Routes<'_>>,
+) -> Option<Vec<model::RuleGroup>> {
+    let parsed = match crate::site::rule_file::parse(text) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            ctx.error_in_file(Code::RuleFile, file, e.span, Problem::new(format!("not a Prometheus rule file: {}", e.message), "a rule file is YAML with `groups:`, each group with `name` and `rules` (as `promtool check rules` reads it)"));
+            return None;
+        }
+    };
+    if let Some(span) = parsed.ignored_documents {
+        ctx.warning_in_file(
+            Code::RuleIgnoredDocument,
+            file,
+            span,
+            Problem::new(
+                "Prometheus reads the first YAML document of a rule file only: the rules from here on are never loaded",
+                "move these groups into the first document (delete this `---`), or into a file of their own",
+            ),
+        );
+    }
+    Some(ctx.in_file(file, &parsed.spans, |ctx| {
+        // Prometheus refuses a group name repeated within one file (other files may reuse it).
+        let mut seen = BTreeSet::new();
+        let mut groups = Vec::new();
+        for (j, group) in parsed.groups.iter().enumerate() {
+            if group.name.is_empty() {
+                ctx.error(Code::RuleFile, format!("/groups/{j}/name"), Problem::new("a rule group needs a name", "name the group, e.g. `name: node-alerts`"));
+            } else if !seen.insert(group.name.as_str()) {
+                ctx.error(Code::NameDuplicate, format!("/groups/{j}/name"), Problem::new(format!("rule group `{}` is declared twice in this file", group.name), "Prometheus refuses a group name repeated within one file: rename one, or move it to a file of its own"));
+            }
+            groups.push(rule_group(ctx, &format!("/groups/{j}"), group, version, routes));
+        }
+        groups
+    }))
 }
 
 /// One rule group, inline (`/rule_groups/<i>`) or from a rule file (`/groups/<i>`).
@@ -100,42 +166,70 @@ fn rule_group(
     ctx: &mut Ctx<'_>,
     pointer: &str,
     g: &raw::RuleGroup,
+    version: versions::Version,
     routes: Option<&crosscheck::Routes<'_>>,
 ) -> model::RuleGroup {
-    ctx.check(
-        Code::NameInvalid,
-        format_args!("{pointer}/name"),
-        values::dns_subdomain(&g.name),
+    let feature = |ctx: &mut Ctx<'_>, present: bool, feature: prometheus_rules::Feature, key: &str| {
+        if present && let Err(problem) = feature.check(version) {
+            ctx.error_at_key(Code::PrometheusVersion, format!("{pointer}/{key}"), problem);
+        }
+    };
+    feature(ctx, g.limit.is_some(), prometheus_rules::LIMIT, "limit");
+    feature(
+        ctx,
+        g.query_offset.is_some(),
+        prometheus_rules::QUERY_OFFSET,
+        "query_offset",
     );
+    feature(ctx, !g.labels.is_empty(), prometheus_rules::GROUP_LABELS, "labels");
+    for key in g.labels.keys() {
+        if let Err(problem) = prometheus_rules::label_name(version, key, "labels") {
+            ctx.error_at_key(
+                Code::ValueLabelName,
+                format!("{pointer}/labels/{}", escape(key)),
+                problem,
+            );
+        }
+    }
     let rules = g
         .rules
         .iter()
         .enumerate()
-        .filter_map(|(j, r)| rule(ctx, &format!("{pointer}/rules/{j}"), r, routes))
+        .filter_map(|(j, r)| rule(ctx, &format!("{pointer}/rules/{j}"), r, version, routes))
         .collect();
     model::RuleGroup {
+        object: String::new(),
         name: g.name.clone(),
-        interval: ctx.duration(format_args!("{pointer}/interval"), g.interval.as_ref()),
+        interval: rule_duration(ctx, format_args!("{pointer}/interval"), g.interval.as_ref()),
+        query_offset: rule_duration(ctx, format_args!("{pointer}/query_offset"), g.query_offset.as_ref()),
+        limit: g.limit,
+        labels: g.labels.clone(),
         rules,
     }
+}
+
+/// A duration of a rule or group, where Prometheus also takes zero.
+fn rule_duration(ctx: &mut Ctx<'_>, pointer: impl std::fmt::Display, text: Option<&String>) -> Option<model::Duration> {
+    text.and_then(|t| ctx.check(Code::ValueDuration, pointer, prometheus_rules::duration(t)))
 }
 
 fn rule(
     ctx: &mut Ctx<'_>,
     pointer: &str,
     raw: &raw::Rule,
+    version: versions::Version,
     routes: Option<&crosscheck::Routes<'_>>,
 ) -> Option<model::Rule> {
     let kind = match (&raw.alert, &raw.record) {
         (Some(alert), None) => {
-            name_of_rule(ctx, format_args!("{pointer}/alert"), alert, "alert");
+            name_of_rule(ctx, format_args!("{pointer}/alert"), alert, "alert", version);
             if let Some(routes) = routes {
                 crosscheck::alert_rule(ctx, pointer, alert, &raw.labels, routes);
             }
             model::RuleKind::Alert(alert.clone())
         }
         (None, Some(record)) => {
-            name_of_rule(ctx, format_args!("{pointer}/record"), record, "record");
+            name_of_rule(ctx, format_args!("{pointer}/record"), record, "record", version);
             for (key, present) in [
                 ("for", raw.for_duration.is_some()),
                 ("keep_firing_for", raw.keep_firing_for.is_some()),
@@ -172,10 +266,15 @@ fn rule(
     };
     let verdict = ctx.promql.check(&raw.expr);
     ctx.check(Code::PromqlSyntax, format_args!("{pointer}/expr"), verdict);
+    if raw.keep_firing_for.is_some()
+        && let Err(problem) = prometheus_rules::KEEP_FIRING_FOR.check(version)
+    {
+        ctx.error_at_key(Code::PrometheusVersion, format!("{pointer}/keep_firing_for"), problem);
+    }
     for (section, map) in [("labels", &raw.labels), ("annotations", &raw.annotations)] {
         for (key, value) in map {
             let at = || format!("{pointer}/{section}/{}", escape(key));
-            if let Err(problem) = values::label_name(key) {
+            if let Err(problem) = prometheus_rules::label_name(version, key, section) {
                 ctx.error_at_key(Code::ValueLabelName, at(), problem);
             }
             if let Err(problem) = go_template::template(value) {
@@ -186,22 +285,27 @@ fn rule(
     Some(model::Rule {
         kind,
         expr: raw.expr.clone(),
-        for_duration: ctx.duration(format_args!("{pointer}/for"), raw.for_duration.as_ref()),
-        keep_firing_for: ctx.duration(format_args!("{pointer}/keep_firing_for"), raw.keep_firing_for.as_ref()),
+        for_duration: rule_duration(ctx, format_args!("{pointer}/for"), raw.for_duration.as_ref()),
+        keep_firing_for: rule_duration(
+            ctx,
+            format_args!("{pointer}/keep_firing_for"),
+            raw.keep_firing_for.as_ref(),
+        ),
         labels: raw.labels.clone(),
         annotations: raw.annotations.clone(),
     })
 }
 
-fn name_of_rule(ctx: &mut Ctx<'_>, pointer: impl std::fmt::Display, name: &str, what: &str) {
-    if !values::metric_name(name) {
-        ctx.error(
-            Code::RuleName,
-            pointer,
-            Problem::new(
-                format!("`{name}` is not a valid {what} name"),
-                "use letters, digits, `_` and `:`, not starting with a digit, e.g. `OcrPodRestart`",
-            ),
-        );
-    }
+fn name_of_rule(
+    ctx: &mut Ctx<'_>,
+    pointer: impl std::fmt::Display,
+    name: &str,
+    what: &str,
+    version: versions::Version,
+) {
+    ctx.check(
+        Code::RuleName,
+        pointer,
+        prometheus_rules::rule_name(version, name, what),
+    );
 }

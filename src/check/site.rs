@@ -65,7 +65,13 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
     let api_clients = api_clients::api_clients(ctx, &raw.api_clients, &raw.site.namespace);
     // The cross-checks compare matchers and labels that checked out; with errors they would only add noise.
     let routes = route.as_ref().filter(|_| !ctx.failed()).map(crosscheck::Routes::of);
-    let rule_groups = rules::rule_groups(ctx, &raw.rule_groups, &raw.rule_files, routes.as_ref());
+    let rule_groups = rules::rule_groups(
+        ctx,
+        &raw.rule_groups,
+        &raw.rule_files,
+        raw.prometheus.version.as_deref(),
+        routes.as_ref(),
+    );
     if let Some(root) = route.as_ref().filter(|_| !ctx.failed()) {
         let rules_elsewhere = raw
             .api_clients

@@ -16,7 +16,7 @@ pub(crate) struct Version {
 }
 
 impl Version {
-    const fn new(major: u32, minor: u32, patch: u32) -> Self {
+    pub(crate) const fn new(major: u32, minor: u32, patch: u32) -> Self {
         Self { major, minor, patch }
     }
 }

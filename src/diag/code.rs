@@ -66,8 +66,13 @@ pub enum Code {
     /// A rule that is neither an alerting nor a recording rule, or is both, or uses alert-only fields.
     RuleKind,
     /// An included rule file that is not a Prometheus rule file (YAML syntax, unknown keys, wrong
-    /// types), or that has a group without rules.
+    /// types), or that has a group without a name.
     RuleFile,
+    /// A rule file with more than one YAML document (warning): Prometheus reads the first only.
+    RuleIgnoredDocument,
+    /// A rule or group field that needs a newer Prometheus than `prometheus.version`; the message
+    /// names the release that introduced it.
+    PrometheusVersion,
     /// Not an Alertmanager matcher such as `severity="critical"` or `team=~"db|web"`.
     AlertMatcher,
     /// A Go template in a label or annotation that does not parse.
@@ -154,6 +159,8 @@ impl Code {
         Code::RuleName,
         Code::RuleKind,
         Code::RuleFile,
+        Code::RuleIgnoredDocument,
+        Code::PrometheusVersion,
         Code::AlertMatcher,
         Code::AlertTemplate,
         Code::AlertRoute,
@@ -188,6 +195,7 @@ impl Code {
                 | Code::AlertUnroutedRule
                 | Code::AlertSeverityNeverSet
                 | Code::AlertSeverityUnmatched
+                | Code::RuleIgnoredDocument
         )
     }
 
@@ -238,6 +246,8 @@ impl Code {
             Code::RuleName => "rule::name",
             Code::RuleKind => "rule::kind",
             Code::RuleFile => "rule::file",
+            Code::RuleIgnoredDocument => "rule::ignored-document",
+            Code::PrometheusVersion => "prometheus::version",
             Code::AlertMatcher => "alert::matcher",
             Code::AlertTemplate => "alert::template",
             Code::AlertRoute => "alert::route",

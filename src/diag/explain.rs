@@ -170,11 +170,11 @@ impl Code {
                 "[[nodes]]\nname = \"node-1\"\naddress = \"10.0.0.1\"\ntaints = [\"dedicated=monitoring:NoSchedule\"]\n",
             ),
             Code::ValueLabelName => explanation(
-                "Not a valid Prometheus label name: letters, digits and `_`, not starting with a digit, and not starting with `__` (reserved).",
+                "Not a label name the target reads: in Prometheus configuration and for Prometheus 2 rules, letters, digits and `_`, not starting with a digit (and not `__`, reserved); in Prometheus 3 rules, any non-empty text but `__name__`.",
                 "Prometheus rejects the rule or configuration that uses it.",
-                "Replace `-` and other characters with `_`.",
-                "[[rule_groups]]\nname = \"pods\"\n\n[[rule_groups.rules]]\nalert = \"PodRestart\"\nexpr = 'changes(kube_pod_container_status_restarts_total[3m]) > 0'\nlabels = { \"product-line\" = \"ocr\" }\n",
-                "[[rule_groups]]\nname = \"pods\"\n\n[[rule_groups.rules]]\nalert = \"PodRestart\"\nexpr = 'changes(kube_pod_container_status_restarts_total[3m]) > 0'\nlabels = { product_line = \"ocr\" }\n",
+                "Replace `-` and other characters with `_`, or target Prometheus 3 (`prometheus.version`) for UTF-8 label names in rules.",
+                "[prometheus]\nversion = \"v2.55.1\"\n\n[[rule_groups]]\nname = \"pods\"\n\n[[rule_groups.rules]]\nalert = \"PodRestart\"\nexpr = 'changes(kube_pod_container_status_restarts_total[3m]) > 0'\nlabels = { \"product-line\" = \"ocr\" }\n",
+                "[prometheus]\nversion = \"v2.55.1\"\n\n[[rule_groups]]\nname = \"pods\"\n\n[[rule_groups.rules]]\nalert = \"PodRestart\"\nexpr = 'changes(kube_pod_container_status_restarts_total[3m]) > 0'\nlabels = { product_line = \"ocr\" }\n",
             ),
             Code::ValueK8sLabel => explanation(
                 "Not a valid Kubernetes label key or value (at most 63 characters of letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit).",
@@ -205,11 +205,11 @@ impl Code {
                 "[[rule_groups]]\nname = \"pods\"\n\n[[rule_groups.rules]]\nalert = \"PodRestart\"\nexpr = 'changes(kube_pod_container_status_restarts_total[3m]) > 0'\n",
             ),
             Code::RuleName => explanation(
-                "An alert name or recorded series name that Prometheus rejects (alert names are label values of `alertname` but must be valid metric names to be usable; record names must be valid metric names).",
+                "An alert or record name that the targeted Prometheus rejects: for Prometheus 2 (`prometheus.version` below v3), any name outside the metric-name syntax; for Prometheus 3, which takes any text, a record name with a selector's braces in it.",
                 "Prometheus refuses to load the rule group.",
-                "Use letters, digits, `_` and (for records) `:`, e.g. `PodRestart` or `namespace:restarts:rate5m`.",
-                "[[rule_groups]]\nname = \"pods\"\n\n[[rule_groups.rules]]\nalert = \"Pod Restart\"\nexpr = 'changes(kube_pod_container_status_restarts_total[3m]) > 0'\n",
-                "[[rule_groups]]\nname = \"pods\"\n\n[[rule_groups.rules]]\nalert = \"PodRestart\"\nexpr = 'changes(kube_pod_container_status_restarts_total[3m]) > 0'\n",
+                "Put selectors in `expr` and name records `level:metric:operation`; for Prometheus 2, use letters, digits, `_` and `:`, e.g. `PodRestart`.",
+                "[[rule_groups]]\nname = \"pods\"\n\n[[rule_groups.rules]]\nrecord = 'kube_pod_container_status_restarts_total{namespace=\"ocr\"}:rate5m'\nexpr = 'rate(kube_pod_container_status_restarts_total{namespace=\"ocr\"}[5m])'\n",
+                "[[rule_groups]]\nname = \"pods\"\n\n[[rule_groups.rules]]\nrecord = \"namespace:kube_pod_container_status_restarts:rate5m\"\nexpr = 'rate(kube_pod_container_status_restarts_total{namespace=\"ocr\"}[5m])'\n",
             ),
             Code::RuleKind => explanation(
                 "A rule with neither or both of `alert` and `record`, or a recording rule with alert-only fields (`for`, `keep_firing_for`, `annotations`).",
@@ -268,11 +268,25 @@ impl Code {
                 "[alertmanager]\nversion = \"v0.33.1\"\n\n[[receivers]]\nname = \"team\"\nwebhook = [{ url_secret = { secret = \"dingtalk\", key = \"robot-url\" } }]\n",
             ),
             Code::RuleFile => explanation(
-                "A file matched by `rule_files` is not a Prometheus rule file (`groups:` with `name` and `rules`), or a rule in it fails a check.",
+                "A file matched by `rule_files` is not a Prometheus rule file (`groups:` with `name` and `rules`), has a group without a name, or a rule in it fails a check.",
                 "Rules from files are compiled into PrometheusRules like inline ones; a file that does not parse would lose every rule in it.",
                 "Fix the file at the position the message names; `promtool check rules FILE` reads the same format.",
                 "rule_files = [\"rules/not-rules.yaml\"]\n",
                 "rule_files = []\n",
+            ),
+            Code::RuleIgnoredDocument => explanation(
+                "A rule file holds more than one YAML document (`---` between them), as files joined with `cat` do; this is a warning.",
+                "Prometheus and promtool read the first document of a rule file only, so the groups after the `---` are silently never loaded.",
+                "Delete the `---` so that all groups are in one document, or move the later groups into a file of their own.",
+                "rule_files = [\"rules/joined.yaml\"]\n",
+                "rule_files = []\n",
+            ),
+            Code::PrometheusVersion => explanation(
+                "A rule or group field newer than the Prometheus version the site targets: `limit` (2.31), `keep_firing_for` (2.42), `query_offset` (2.53), group `labels` (3.0).",
+                "That Prometheus would refuse the whole rule file, and the operator would keep the previous rules loaded.",
+                "Raise `prometheus.version` to at least the release the message names, or do without the field.",
+                "[prometheus]\nversion = \"v2.41.0\"\n\n[[rule_groups]]\nname = \"pods\"\n\n[[rule_groups.rules]]\nalert = \"PodRestart\"\nexpr = 'changes(kube_pod_container_status_restarts_total[3m]) > 0'\nkeep_firing_for = \"10m\"\n",
+                "[prometheus]\nversion = \"v2.42.0\"\n\n[[rule_groups]]\nname = \"pods\"\n\n[[rule_groups.rules]]\nalert = \"PodRestart\"\nexpr = 'changes(kube_pod_container_status_restarts_total[3m]) > 0'\nkeep_firing_for = \"10m\"\n",
             ),
             Code::AlertTimeInterval => explanation(
                 "A time interval Alertmanager cannot use: a range that runs backwards, an unknown weekday or month, or a time outside 00:00-24:00.",

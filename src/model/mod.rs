@@ -63,7 +63,7 @@ pub struct Site {
     pub ingress: Option<Ingress>,
     /// API clients, sorted by namespace and name.
     pub api_clients: Vec<ApiClient>,
-    /// Rule groups, sorted by name.
+    /// Rule groups, sorted by the PrometheusRule that carries them, in their order within it.
     pub rule_groups: Vec<RuleGroup>,
     /// The operator, unless disabled.
     pub operator: Option<Operator>,
@@ -685,10 +685,18 @@ impl ApiClient {
 /// A rule group.
 #[derive(Debug, Clone)]
 pub struct RuleGroup {
-    /// Group name.
+    /// The PrometheusRule that carries the group (groups of one rule file share one).
+    pub object: String,
+    /// Group name, as written.
     pub name: String,
     /// Evaluation interval.
     pub interval: Option<Duration>,
+    /// `query_offset`.
+    pub query_offset: Option<Duration>,
+    /// `limit`.
+    pub limit: Option<i64>,
+    /// Labels added to every rule of the group.
+    pub labels: BTreeMap<String, String>,
     /// Rules, in order.
     pub rules: Vec<Rule>,
 }

@@ -237,7 +237,7 @@ pub struct Relabeling {
 /// `PrometheusRule.spec`.
 #[derive(Debug, Clone, Serialize)]
 pub struct PrometheusRuleSpec {
-    /// Rule groups (promsite emits one per object).
+    /// Rule groups: one inline group, or the groups of one rule file in order.
     pub groups: Vec<RuleGroup>,
 }
 
@@ -252,6 +252,9 @@ impl CustomSpec for PrometheusRuleSpec {
 pub struct RuleGroup {
     pub name: String,
     pub interval: Option<String>,
+    pub query_offset: Option<String>,
+    pub limit: Option<i64>,
+    pub labels: Option<BTreeMap<String, String>>,
     pub rules: Vec<Rule>,
 }
 

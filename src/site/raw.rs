@@ -59,7 +59,8 @@ pub struct RawSite {
     #[serde(default)]
     pub rule_groups: Vec<RuleGroup>,
     /// Prometheus rule files to include, as glob patterns relative to the site file
-    /// (e.g. `rules/**/*.yaml`); each of their groups becomes a PrometheusRule like `rule_groups`.
+    /// (e.g. `rules/**/*.yaml`), read as Prometheus reads them; each file becomes one PrometheusRule
+    /// holding its groups, named after the file.
     #[serde(default)]
     pub rule_files: Vec<String>,
     /// The Prometheus Operator itself (on by default).
@@ -675,18 +676,30 @@ pub struct ApiClient {
     pub verbs: Vec<Verb>,
 }
 
-/// A group of rules evaluated together (one PrometheusRule).
+/// A group of rules evaluated together, as a group of a Prometheus rule file.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleGroup {
-    /// Group name; also the PrometheusRule's name.
+    /// Group name, as Prometheus shows it; unique among the site's inline groups. Any text: the
+    /// PrometheusRule that carries the group is named after it where it is a Kubernetes name.
+    #[schemars(length(min = 1))]
     #[schemars(example = &"ocr-pod-restart")]
     pub name: String,
     /// Evaluation interval (Prometheus duration). Default: Prometheus' `evaluation_interval`.
     #[schemars(example = &"1m")]
     pub interval: Option<String>,
-    /// The rules, evaluated in order.
-    #[schemars(length(min = 1))]
+    /// How far back in time the group's queries look (Prometheus duration; Prometheus 2.53+).
+    #[schemars(example = &"1m")]
+    pub query_offset: Option<String>,
+    /// At most this many alerts or series per evaluation (0: no limit; Prometheus 2.31+).
+    #[schemars(example = 100)]
+    pub limit: Option<i64>,
+    /// Labels added to every rule of the group; a rule's own labels win (Prometheus 3.0+).
+    #[serde(default)]
+    #[schemars(example = serde_json::json!({ "team": "ocr" }))]
+    pub labels: BTreeMap<String, String>,
+    /// The rules, evaluated in order. A group may have none, as in a rule file.
+    #[serde(default)]
     #[schemars(example = serde_json::json!([{ "alert": "PodRestart", "expr": "changes(kube_pod_container_status_restarts_total[3m]) > 0", "for": "5m" }]))]
     pub rules: Vec<Rule>,
 }

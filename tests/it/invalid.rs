@@ -181,6 +181,10 @@ const SNIPPET_EXEMPT: &[(Code, &str)] = &[
         "it takes a second file; `tests/invalid/not-a-rule-file.toml` covers it",
     ),
     (
+        Code::RuleIgnoredDocument,
+        "it takes a second file; `tests/invalid/rule-file-two-documents.toml` covers it",
+    ),
+    (
         Code::GrafanaDashboard,
         "it takes a dashboard file; `tests/invalid/bad-dashboard.toml` covers it",
     ),
