@@ -16,6 +16,7 @@ mod invalid;
 mod layout;
 mod placement;
 mod properties;
+mod rule_files;
 mod sites;
 mod stack;
 mod tools;
