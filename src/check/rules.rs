@@ -220,7 +220,11 @@ fn rule(
     version: versions::Version,
     routes: Option<&crosscheck::Routes<'_>>,
 ) -> Option<model::Rule> {
-    let kind = match (&raw.alert, &raw.record) {
+    // An empty name is no name, to Prometheus as well.
+    let kind = match (
+        raw.alert.as_ref().filter(|n| !n.is_empty()),
+        raw.record.as_ref().filter(|n| !n.is_empty()),
+    ) {
         (Some(alert), None) => {
             name_of_rule(ctx, format_args!("{pointer}/alert"), alert, "alert", version);
             if let Some(routes) = routes {
