@@ -350,3 +350,64 @@ fn the_whole_accepted_corpus_compiles_as_one_site() {
     let warned: Vec<&str> = compiled.warnings.clone().sorted().iter().map(|d| d.code.id()).collect();
     assert!(warned.contains(&"rule::ignored-document"), "{warned:?}");
 }
+
+/// Inline groups follow the rules of rule files: any group and alert name, zero durations,
+/// UTF-8 label names, group fields, empty groups; an object name is derived where the group name
+/// is not a Kubernetes name, and kept where it is.
+#[test]
+fn inline_groups_follow_the_same_rules() {
+    let site = format!(
+        r#"{SITE}
+[[rule_groups]]
+name = "Node Alerts"
+interval = "0"
+labels = {{ team = "infra" }}
+
+[[rule_groups.rules]]
+alert = "Disk (root) full"
+expr = "node_filesystem_avail_bytes == 0"
+for = "0m"
+labels = {{ "team.name" = "infra" }}
+
+[[rule_groups]]
+name = "node-alerts"
+
+[[rule_groups]]
+name = "k8s.rules.container_cpu_limits"
+"#
+    );
+    let compiled = common::compile_text("inline.toml", &site);
+    let objects = prometheus_rules(&compiled);
+    let names: Vec<(&str, &str)> = objects
+        .iter()
+        .map(|o| {
+            (
+                o["metadata"]["name"].as_str().expect("a name"),
+                o["spec"]["groups"][0]["name"].as_str().expect("a group name"),
+            )
+        })
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(names.contains(&("node-alerts", "node-alerts")), "{names:?}");
+    assert!(
+        names.contains(&("k8s.rules.container-cpu-limits", "k8s.rules.container_cpu_limits")),
+        "{names:?}"
+    );
+    let (hashed, _) = names
+        .iter()
+        .find(|(_, group)| *group == "Node Alerts")
+        .expect("the group keeps its name");
+    assert!(
+        hashed.starts_with("node-alerts-") && hashed.len() == "node-alerts-".len() + 8,
+        "{hashed}"
+    );
+    let group = &objects
+        .iter()
+        .find(|o| o["metadata"]["name"] == *hashed)
+        .expect("object")["spec"]["groups"][0];
+    assert_eq!(group["interval"], "0");
+    assert_eq!(group["labels"]["team"], "infra");
+    assert_eq!(group["rules"][0]["for"], "0m");
+    assert_eq!(group["rules"][0]["alert"], "Disk (root) full");
+    assert_eq!(group["rules"][0]["labels"]["team.name"], "infra");
+}
