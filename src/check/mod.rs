@@ -72,6 +72,8 @@ pub mod fuzz {
 }
 
 pub use schema::{prepare, site_schema};
+/// Go's regex spellings that Rust's `regex` lacks, rewritten for it (the model matches alerts with Rust).
+pub(crate) use syntax::go_regex::rust_form as rust_regex_form;
 pub(crate) use syntax::promql::PromqlVerdicts;
 
 use serde::Deserialize as _;

@@ -51,7 +51,7 @@ impl Matcher {
 
     /// The anchored regex of a `=~`/`!~` matcher, as Alertmanager compiles it.
     pub fn regex(&self) -> Option<regex::Regex> {
-        regex::Regex::new(&format!("^(?:{})$", self.value)).ok()
+        regex::Regex::new(&format!("^(?:{})$", crate::check::rust_regex_form(&self.value))).ok()
     }
 
     /// [`Matcher::matches`] with the regex compiled by [`Matcher::regex`] beforehand.

@@ -15,6 +15,8 @@
 //! stricter, not wrong; so does refusing the class syntax the two read differently (`[a[b]]`,
 //! `[a&&b]`), which Go would take with another meaning.
 
+use std::borrow::Cow;
+
 use regex_syntax::ast::{
     self, Ast, ClassSetItem, Flag, FlagsItemKind, GroupKind, HexLiteralKind, LiteralKind, RepetitionKind,
     RepetitionRange,
@@ -38,6 +40,88 @@ const GO_CATEGORIES: [&str; 38] = [
 pub(crate) fn refusal(pattern: &str) -> Option<String> {
     let parsed = ast::parse::Parser::new().parse(pattern).ok()?;
     ast::visit(&parsed, GoSyntax { pattern }).err()
+}
+
+/// `pattern` with the spellings Go reads and Rust's `regex` does not written as Rust reads them,
+/// with the same meaning: a `\Q…\E` span (literal text up to `\E` or the end) as escaped
+/// characters, and an octal escape (`\0`, `\12`, `\101`: up to three digits, a lone `1`–`7` being
+/// a backreference Go refuses) as `\x{…}`. Inside a character class Go refuses `\Q`, so it is left
+/// for Rust to refuse as well. Anything else is copied as written.
+pub(crate) fn rust_form(pattern: &str) -> Cow<'_, str> {
+    if !pattern.contains('\\') {
+        return Cow::Borrowed(pattern);
+    }
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    // Whether a class is open, and whether its first character (where `]` is literal) is next.
+    let (mut in_class, mut class_start) = (false, false);
+    while let Some(c) = rest.chars().next() {
+        let after = &rest[c.len_utf8()..];
+        let starting = std::mem::take(&mut class_start);
+        match c {
+            '\\' => {
+                let Some(escaped) = after.chars().next() else {
+                    out.push(c);
+                    break;
+                };
+                if escaped == 'Q' && !in_class {
+                    let literal = &after[1..];
+                    let (text, tail) = literal.split_once("\\E").unwrap_or((literal, ""));
+                    out.push_str(&regex_syntax::escape(text));
+                    rest = tail;
+                    continue;
+                }
+                let octal = after.bytes().take(3).take_while(|b| (b'0'..=b'7').contains(b)).count();
+                if escaped == '0' || (escaped.is_ascii_digit() && octal >= 2) {
+                    let value = after[..octal]
+                        .bytes()
+                        .fold(0_u32, |value, digit| value * 8 + u32::from(digit - b'0'));
+                    out.push_str(&format!("\\x{{{value:x}}}"));
+                    rest = &after[octal..];
+                    continue;
+                }
+                out.push(c);
+                out.push(escaped);
+                rest = &after[escaped.len_utf8()..];
+                continue;
+            }
+            '[' if !in_class => {
+                in_class = true;
+                class_start = true;
+                if let Some(negated) = after.strip_prefix('^') {
+                    out.push_str("[^");
+                    rest = negated;
+                    continue;
+                }
+            }
+            '[' if after.starts_with(':') => {
+                // A named class (`[:alpha:]`) inside a class: its `]` does not close the outer one.
+                if let Some(end) = after.find(":]") {
+                    out.push_str(&rest[..1 + end + 2]);
+                    rest = &after[end + 2..];
+                    continue;
+                }
+            }
+            ']' if in_class && !starting => in_class = false,
+            _ => {}
+        }
+        out.push(c);
+        rest = after;
+    }
+    Cow::Owned(out)
+}
+
+/// Why Go refuses `pattern` once anchored as `^(?:pattern)$`, as Alertmanager compiles a matcher
+/// and Prometheus a `label_replace` regex, when it accepts it alone: a `\Q` without `\E` takes
+/// the closing `)$` for text.
+pub(crate) fn anchored_refusal(pattern: &str) -> Option<String> {
+    if !pattern.contains("\\Q") {
+        return None;
+    }
+    let alone = ast::parse::Parser::new().parse(&rust_form(pattern)).is_ok();
+    let anchored = ast::parse::Parser::new().parse(&rust_form(&format!("^(?:{pattern})$")));
+    (alone && anchored.is_err())
+        .then(|| "missing closing `)`: a `\\Q` without `\\E` makes the anchoring `)$` literal text".to_owned())
 }
 
 /// A counted repetition over the limit in `text` (a regex, or a PromQL string literal holding one),
@@ -345,6 +429,7 @@ fn within_budget(node: &Ast, mut budget: u32, pattern: &str) -> bool {
 pub(crate) fn regex(text: &str) -> Checked<()> {
     let help = "fix the expression (RE2 syntax, as Go reads it)";
     // Go's refusals first: they are quick to find, and Rust compiles a huge repetition slowly.
+    let text = &*rust_form(text);
     if let Some(why) = oversized_repetition(text).or_else(|| refusal(text)) {
         return Err(Problem::new(format!("invalid regular expression: {why}"), help));
     }
@@ -452,6 +537,24 @@ mod tests {
                 "{text}: expected {words:?}, got {found:?}"
             ),
             None => assert_eq!(found, None, "{text}"),
+        }
+    }
+
+    #[test]
+    fn go_spellings_are_written_as_rust_reads_them() {
+        use super::rust_form;
+        for (go, rust) in [
+            (r"\Qa.b\E*", r"a\.b*"),
+            (r"x\Q(", r"x\("),
+            (r"\\Q(", r"\\Q("),
+            (r"[\Qa\E]", r"[\Qa\E]"),
+            (r"[]\Q]\Q]\E", r"[]\Q]\]"),
+            (r"[[:alpha:]\Q]", r"[[:alpha:]\Q]"),
+            (r"\012\0\1234\08", r"\x{a}\x{0}\x{53}4\x{0}8"),
+            (r"[\101-\132]", r"[\x{41}-\x{5a}]"),
+            (r"\1\8\19", r"\1\8\19"),
+        ] {
+            assert_eq!(rust_form(go), rust, "{go}");
         }
     }
 

@@ -2,6 +2,7 @@
 
 use promql_parser::parser::Expr;
 
+use super::go_regex;
 use super::promql::parse_matcher_selector;
 use super::values::{Checked, Problem, label_name};
 use crate::model::{MatchOp, Matcher};
@@ -52,10 +53,17 @@ pub(crate) fn matcher(text: &str) -> Checked<Matcher> {
             "the value holds the control character {control:?}, which Alertmanager's matchers cannot hold"
         )));
     }
+    // The value as written: the parser was given Go's regex spellings in the form Rust reads.
+    let value = promql_parser::util::unquote_string(&quoted).unwrap_or(matcher.value);
+    if matches!(op, MatchOp::Regex | MatchOp::NotRegex)
+        && let Some(why) = go_regex::anchored_refusal(&value)
+    {
+        return Err(bad(&format!("error parsing regexp: {why}")));
+    }
     Ok(Matcher {
         name: name.to_owned(),
         op,
-        value: matcher.value,
+        value,
     })
 }
 

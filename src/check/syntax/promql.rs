@@ -14,6 +14,7 @@
 //! Finding a shape needs the lexer's tokens, and those are the same for a whole family too, so they
 //! are learnt once per *skeleton* (see [`Memo::shape`]).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
@@ -56,6 +57,7 @@ pub(crate) fn promql(text: &str) -> Checked<()> {
 
 /// [`promql`], reusing the verdicts on regex literals and shapes seen before.
 fn promql_with(text: &str, memo: &mut Memo) -> Checked<()> {
+    let text = &*promql_parser_form(text);
     if let Some(shape) = memo.shape(text)
         && *memo
             .shapes
@@ -65,6 +67,119 @@ fn promql_with(text: &str, memo: &mut Memo) -> Checked<()> {
         return Ok(());
     }
     verdict(text)
+}
+
+/// `text` with what Prometheus 3 reads and promql-parser does not written as promql-parser reads
+/// it, with the same meaning: a number with `_` between its digits (`1_000_000`, `0x_ff`) without
+/// them, padded with spaces so that what follows keeps its position; and the regex of a `=~` or
+/// `!~` matcher in the form Rust's `regex` reads (see [`go_regex::rust_form`]), quoted again.
+/// A number Prometheus refuses (`1__0`, `1_`, `1_0m`) is left as written, for the parser to refuse.
+pub(crate) fn promql_parser_form(text: &str) -> Cow<'_, str> {
+    if !text.contains(['_', '\\']) {
+        return Cow::Borrowed(text);
+    }
+    let bytes = text.as_bytes();
+    let literals = string_literals(text);
+    let mut literals = literals.iter().peekable();
+    let (mut out, mut copied, mut i) = (String::new(), 0, 0);
+    let mut replace = |out: &mut String, range: Range<usize>, with: &str| {
+        out.push_str(&text[copied..range.start]);
+        out.push_str(with);
+        copied = range.end;
+    };
+    let word = |at: usize| {
+        bytes
+            .get(at)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':'))
+    };
+    while let Some(&byte) = bytes.get(i) {
+        if let Some(literal) = literals.next_if(|literal| literal.start == i) {
+            let before = text[..i].trim_end();
+            let written = &text[literal.clone()];
+            if (before.ends_with("=~") || before.ends_with("!~"))
+                && written.contains('\\')
+                && let Ok(regex) = promql_parser::util::unquote_string(written)
+                && let Cow::Owned(translated) = go_regex::rust_form(&regex)
+                && let Ok(quoted) = serde_json::to_string(&translated)
+            {
+                replace(&mut out, literal.clone(), &quoted);
+            }
+            i = literal.end;
+            continue;
+        }
+        match byte {
+            b'#' => i = text[i..].find('\n').map_or(bytes.len(), |end| i + end),
+            b'0'..=b'9' | b'.' if bytes.get(i + 1).is_some_and(u8::is_ascii_digit) || byte != b'.' => {
+                let end = number_end(bytes, i);
+                if word(end) || bytes.get(end) == Some(&b'.') {
+                    // A duration, or what Prometheus' lexer refuses: left as written.
+                    let unit = |at: usize| bytes.get(at).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+                    i = (end..bytes.len()).find(|&at| !unit(at)).unwrap_or(bytes.len());
+                    continue;
+                }
+                let number = &text[i..end];
+                if number.contains('_') && digits_separated(number) {
+                    let digits: String = number.chars().filter(|&c| c != '_').collect();
+                    replace(&mut out, i..end, &format!("{digits:<width$}", width = number.len()));
+                }
+                i = end;
+            }
+            // A name; a `:` alone may be a subquery's, before its step.
+            _ if word(i) && byte != b':' => i = (i..bytes.len()).find(|&at| !word(at)).unwrap_or(bytes.len()),
+            _ => i += 1,
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
+}
+
+/// Where the number starting at `at` ends, as Prometheus' lexer scans one: an optional `0x`, then
+/// digits and `_`, a fraction, and (not in hex) an exponent with an optional sign.
+fn number_end(bytes: &[u8], at: usize) -> usize {
+    let hex = bytes.get(at) == Some(&b'0') && matches!(bytes.get(at + 1), Some(b'x' | b'X'));
+    let digit = |b: &u8| *b == b'_' || if hex { b.is_ascii_hexdigit() } else { b.is_ascii_digit() };
+    let run = |from: usize| {
+        (from..bytes.len())
+            .find(|&i| !bytes.get(i).is_some_and(digit))
+            .unwrap_or(bytes.len())
+    };
+    let mut i = run(if hex { at + 2 } else { at });
+    if bytes.get(i) == Some(&b'.') {
+        i = run(i + 1);
+    }
+    if !hex && matches!(bytes.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(bytes.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        i = run(i);
+    }
+    i
+}
+
+/// Whether each `_` in `number` separates two digits (a base prefix counting as one), as Go's
+/// `strconv` requires; a hexadecimal number with a fraction is left alone, as Prometheus refuses it.
+fn digits_separated(number: &str) -> bool {
+    let bytes = number.as_bytes();
+    let hex = bytes.len() >= 2 && bytes[0] == b'0' && matches!(bytes[1], b'x' | b'X');
+    if hex && number.contains('.') {
+        return false;
+    }
+    // What came last: the start, a digit (or base prefix), an underscore, or anything else.
+    let mut last = if hex { b'0' } else { b'^' };
+    for &b in &bytes[if hex { 2 } else { 0 }..] {
+        last = match b {
+            _ if b.is_ascii_digit() || (hex && b.is_ascii_hexdigit()) => b'0',
+            b'_' if last == b'0' => b'_',
+            _ if last == b'_' => return false,
+            b'_' => return false,
+            _ => b'!',
+        };
+    }
+    last != b'_'
 }
 
 /// Parses PromQL with promql-parser, refusing first what it cannot be given ([`unparsable`]).
@@ -78,6 +193,7 @@ pub(crate) fn parse_matcher_selector(text: &str) -> Result<Expr, String> {
 }
 
 fn parse_with(text: &str, regexes: Regexes) -> Result<Expr, String> {
+    let text = &*promql_parser_form(text);
     if let Some(problem) = unparsable(text, &tokens(text)?) {
         return Err(problem);
     }
@@ -427,6 +543,9 @@ fn string_literal(mut expr: &Expr) -> Option<&str> {
 /// Why Prometheus cannot compile `regex` as `label_replace` does. It anchors the regex, as
 /// Alertmanager anchors a matcher's, so it is checked as a matcher's regex is.
 fn label_replace_regex_refusal(regex: &str) -> Option<String> {
+    if let Some(why) = go_regex::anchored_refusal(regex) {
+        return Some(format!("error parsing regexp: {why}"));
+    }
     let quoted = serde_json::to_string(regex).ok()?;
     parse_matcher_selector(&format!("x{{a=~{quoted}}}")).err()
 }
@@ -971,6 +1090,21 @@ mod tests {
             assert!(promql(text).is_err_and(|p| p.message.contains(words)), "{text}");
         }
         assert!(parse_matcher_selector(r#"m{a=~"a)|(b"}"#).is_ok());
+    }
+
+    #[test]
+    fn numbers_with_underscores_are_written_without_them() {
+        for (text, form) in [
+            ("up > 1_000_000", "up > 1000000  "),
+            ("0x_ff + .5_0e1_0", "0xff  + .50e10  "),
+            ("max_over_time(x[5m:1_0])", "max_over_time(x[5m:10 ])"),
+            ("x_1_0{a=\"1_0\"} # 1_0", "x_1_0{a=\"1_0\"} # 1_0"),
+            ("1__0 + 1_ + 1_0m + 1._5 + 0x1_0.8", "1__0 + 1_ + 1_0m + 1._5 + 0x1_0.8"),
+        ] {
+            assert_eq!(promql_parser_form(text), form, "{text}");
+        }
+        assert!(promql("node_filesystem_avail_bytes < 1_000_000_000").is_ok());
+        assert!(promql("x > 1__0").is_err());
     }
 
     #[test]
