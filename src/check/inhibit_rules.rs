@@ -1,7 +1,7 @@
 //! `[[inhibit_rules]]`: the source and target matchers and the `equal` labels.
 
 use super::Ctx;
-use super::syntax::{matchers, values};
+use super::syntax::values;
 use crate::diag::Code;
 use crate::model;
 use crate::site::raw;
@@ -14,13 +14,7 @@ pub(crate) fn inhibit_rules(ctx: &mut Ctx<'_>, raw: &[raw::InhibitRule]) -> Vec<
             let mut matchers = |key: &str, list: &[String]| -> Vec<model::Matcher> {
                 list.iter()
                     .enumerate()
-                    .filter_map(|(j, m)| {
-                        ctx.check(
-                            Code::AlertMatcher,
-                            format!("/inhibit_rules/{i}/{key}/{j}"),
-                            matchers::matcher(m),
-                        )
-                    })
+                    .filter_map(|(j, m)| super::routes::alert_matcher(ctx, &format!("/inhibit_rules/{i}/{key}/{j}"), m))
                     .collect()
             };
             let source_matchers = matchers("source_matchers", &rule.source_matchers);

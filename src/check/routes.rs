@@ -112,13 +112,7 @@ pub(crate) fn route(
         .matchers
         .iter()
         .enumerate()
-        .filter_map(|(i, m)| {
-            ctx.check(
-                Code::AlertMatcher,
-                format!("{pointer}/matchers/{i}"),
-                matchers::matcher(m),
-            )
-        })
+        .filter_map(|(i, m)| alert_matcher(ctx, &format!("{pointer}/matchers/{i}"), m))
         .collect();
     if let Some(group_by) = &raw.group_by {
         for (i, label) in group_by.iter().enumerate() {
@@ -173,4 +167,13 @@ pub(crate) fn unused_receivers(ctx: &mut Ctx<'_>, raw: &raw::RawSite) {
             );
         }
     }
+}
+
+/// An Alertmanager matcher checked at `pointer`, with a warning for what older releases refuse.
+pub(super) fn alert_matcher(ctx: &mut Ctx<'_>, pointer: &str, text: &str) -> Option<model::Matcher> {
+    let matcher = ctx.check(Code::AlertMatcher, pointer, matchers::matcher(text))?;
+    if let Some(problem) = matchers::older_alertmanager_refusal(&matcher) {
+        ctx.warning(Code::AlertMatcherClassName, pointer, problem);
+    }
+    Some(matcher)
 }

@@ -75,6 +75,9 @@ pub enum Code {
     PrometheusVersion,
     /// Not an Alertmanager matcher such as `severity="critical"` or `team=~"db|web"`.
     AlertMatcher,
+    /// A matcher regex with a loose Unicode class name (`\p{Letter}`) that Alertmanager 0.33 reads
+    /// and releases built with Go before 1.25 refuse (warning).
+    AlertMatcherClassName,
     /// A Go template in a label or annotation that does not parse.
     AlertTemplate,
     /// A route tree that Alertmanager rejects (e.g. matchers on the root route).
@@ -162,6 +165,7 @@ impl Code {
         Code::RuleIgnoredDocument,
         Code::PrometheusVersion,
         Code::AlertMatcher,
+        Code::AlertMatcherClassName,
         Code::AlertTemplate,
         Code::AlertRoute,
         Code::AlertTimeInterval,
@@ -196,6 +200,7 @@ impl Code {
                 | Code::AlertSeverityNeverSet
                 | Code::AlertSeverityUnmatched
                 | Code::RuleIgnoredDocument
+                | Code::AlertMatcherClassName
         )
     }
 
@@ -249,6 +254,7 @@ impl Code {
             Code::RuleIgnoredDocument => "rule::ignored-document",
             Code::PrometheusVersion => "prometheus::version",
             Code::AlertMatcher => "alert::matcher",
+            Code::AlertMatcherClassName => "alert::matcher-class-name",
             Code::AlertTemplate => "alert::template",
             Code::AlertRoute => "alert::route",
             Code::AlertTimeInterval => "alert::time-interval",

@@ -225,6 +225,13 @@ impl Code {
                 "[route]\nreceiver = \"team\"\n\n[[route.routes]]\nmatchers = ['severity==\"critical\"']\nreceiver = \"team\"\n",
                 "[route]\nreceiver = \"team\"\n\n[[route.routes]]\nmatchers = ['severity=\"critical\"']\nreceiver = \"team\"\n",
             ),
+            Code::AlertMatcherClassName => explanation(
+                "A matcher's regex names a Unicode class loosely (`\\p{Letter}`, `\\p{greek}`, `\\p{ASCII}`); this is a warning.",
+                "Alertmanager 0.33, built with Go 1.25, reads these names; releases built with an older Go refuse the whole configuration, and Prometheus' own matchers refuse them too.",
+                "Write the name Go's tables hold, which every release reads: `\\p{L}`, `\\p{Lu}`, `\\p{Greek}`.",
+                "[route]\nreceiver = \"team\"\n\n[[route.routes]]\nmatchers = ['team=~\"\\\\p{Letter}+\"']\nreceiver = \"team\"\n",
+                "[route]\nreceiver = \"team\"\n\n[[route.routes]]\nmatchers = ['team=~\"\\\\p{L}+\"']\nreceiver = \"team\"\n",
+            ),
             Code::AlertTemplate => explanation(
                 "A Go template in a rule label or annotation that does not parse, e.g. an unclosed `{{ ... }`.",
                 "Prometheus refuses the rule group, or the notification shows the raw template instead of the value.",

@@ -6,14 +6,15 @@
 //!
 //! A Unicode class must be named exactly as in Go's tables (`\pL`, `\p{Lu}`, `\p{Greek}`, `Any`):
 //! Rust also reads loose spellings (`\p{letter}`), aliases (`\p{Latn}`) and properties
-//! (`\p{Emoji}`). Prometheus 3.5 reads only exact names. Go 1.25 loosened the lookup, so Alertmanager
-//! 0.33 reads `\p{Letter}` too: promsite is stricter there, and exact names are read by every Go.
+//! (`\p{Emoji}`). Prometheus 3.5's matchers read only exact names. Go 1.25 loosened the lookup, so
+//! Alertmanager 0.33 and `label_replace` read `\p{Letter}` too: accepted there, and in a matcher
+//! with a warning, since older Alertmanager releases refuse it.
 //!
 //! Not covered: Go's bound on a whole regex's size. Where the meaning
 //! differs but both parse (`\<` is a word boundary in Rust and `<` in Go), a check cannot tell.
-//! The reverse (Go accepts, Rust refuses: `\Q…\E`, octal escapes, `[a[]`) makes promsite
-//! stricter, not wrong; so does refusing the class syntax the two read differently (`[a[b]]`,
-//! `[a&&b]`), which Go would take with another meaning.
+//! Go's `\Q…\E` and octal escapes, which Rust lacks, are rewritten for it ([`rust_form`]). The
+//! other Go-only forms (`[a[]`) make promsite stricter, not wrong; so does refusing the class
+//! syntax the two read differently (`[a[b]]`, `[a&&b]`), which Go would take with another meaning.
 
 use std::borrow::Cow;
 
@@ -38,8 +39,91 @@ const GO_CATEGORIES: [&str; 38] = [
 /// Why Go's `regexp` refuses `pattern`, or `None` if it accepts whatever Rust's `regex` accepts.
 /// A pattern Rust cannot parse is left to the caller's own compilation, which reports it.
 pub(crate) fn refusal(pattern: &str) -> Option<String> {
+    refusal_by(pattern, false)
+}
+
+/// [`refusal`] by Go 1.25 and later, which also reads loose Unicode class names (see
+/// [`go_1_25_reads`]): Alertmanager 0.33 and Prometheus' `label_replace` compile with it.
+/// Prometheus' matchers use a fork of an older `regexp`.
+pub(crate) fn refusal_by_go_1_25(pattern: &str) -> Option<String> {
+    refusal_by(pattern, true)
+}
+
+/// Why Go before 1.25 refuses `pattern`, which Go 1.25 reads: a loose Unicode class name.
+pub(crate) fn loose_class_name(pattern: &str) -> Option<String> {
+    refusal_by_go_1_25(pattern)
+        .is_none()
+        .then(|| refusal(pattern))
+        .flatten()
+}
+
+fn refusal_by(pattern: &str, go_1_25: bool) -> Option<String> {
     let parsed = ast::parse::Parser::new().parse(pattern).ok()?;
-    ast::visit(&parsed, GoSyntax { pattern }).err()
+    ast::visit(&parsed, GoSyntax { pattern, go_1_25 }).err()
+}
+
+/// Go 1.25's category aliases (Unicode's long names and `cntrl`, `digit`, `punct`).
+const CATEGORY_ALIASES: [&str; 41] = [
+    "Cased_Letter",
+    "Close_Punctuation",
+    "Combining_Mark",
+    "Connector_Punctuation",
+    "Control",
+    "Currency_Symbol",
+    "Dash_Punctuation",
+    "Decimal_Number",
+    "Enclosing_Mark",
+    "Final_Punctuation",
+    "Format",
+    "Initial_Punctuation",
+    "Letter",
+    "Letter_Number",
+    "Line_Separator",
+    "Lowercase_Letter",
+    "Mark",
+    "Math_Symbol",
+    "Modifier_Letter",
+    "Modifier_Symbol",
+    "Nonspacing_Mark",
+    "Number",
+    "Open_Punctuation",
+    "Other",
+    "Other_Letter",
+    "Other_Number",
+    "Other_Punctuation",
+    "Other_Symbol",
+    "Paragraph_Separator",
+    "Private_Use",
+    "Punctuation",
+    "Separator",
+    "Space_Separator",
+    "Spacing_Mark",
+    "Surrogate",
+    "Symbol",
+    "Titlecase_Letter",
+    "Unassigned",
+    "Uppercase_Letter",
+    "cntrl",
+    "digit",
+];
+
+/// Whether Go 1.25 reads `\p{name}`: it looks names up ignoring case, spaces, `_` and `-`, and
+/// knows category aliases (`Letter`), `ASCII` and `Assigned` besides its tables' names; not
+/// script aliases (`Latn`) or other properties (`Emoji`, `White_Space`). Checked with amtool 0.33.
+fn go_1_25_reads(name: &str) -> bool {
+    let loose = |name: &str| -> String {
+        name.chars()
+            .filter(|c| !matches!(c, ' ' | '_' | '-'))
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let wanted = loose(name);
+    let known = GO_CATEGORIES
+        .into_iter()
+        .chain(CATEGORY_ALIASES)
+        .chain(["punct", "Any", "ASCII", "Assigned"])
+        .any(|known| loose(known) == wanted);
+    known || go_spelling(name).is_some_and(|go| loose(go) == wanted)
 }
 
 /// `pattern` with the spellings Go reads and Rust's `regex` does not written as Rust reads them,
@@ -177,6 +261,8 @@ fn invalid_repeat_count(written: &str) -> String {
 /// A visitor that stops at the first construct Go refuses.
 struct GoSyntax<'a> {
     pattern: &'a str,
+    /// Whether the names Go 1.25 reads are accepted.
+    go_1_25: bool,
 }
 
 impl GoSyntax<'_> {
@@ -306,7 +392,9 @@ impl GoSyntax<'_> {
             ast::ClassUnicodeKind::Named(name) => name.clone(),
             ast::ClassUnicodeKind::NamedValue { value, .. } => value.clone(),
         };
-        if !matches!(class.kind, ast::ClassUnicodeKind::NamedValue { .. }) && go_knows_class(&name) {
+        if !matches!(class.kind, ast::ClassUnicodeKind::NamedValue { .. })
+            && (go_knows_class(&name) || (self.go_1_25 && go_1_25_reads(&name)))
+        {
             return Ok(());
         }
         let hint = go_spelling(&name).map_or_else(
@@ -538,6 +626,24 @@ mod tests {
             ),
             None => assert_eq!(found, None, "{text}"),
         }
+    }
+
+    #[test]
+    fn go_1_25_reads_loose_class_names_and_not_aliases() {
+        use super::{loose_class_name, refusal_by_go_1_25};
+        for loose in [
+            r"\p{Letter}",
+            r"\p{greek}",
+            r"\p{ASCII}",
+            r"\pl",
+            r"[\p{l-U}\P{Other}\p{digit}]",
+        ] {
+            assert!(loose_class_name(loose).is_some(), "{loose}");
+        }
+        for refused in [r"\p{Latn}", r"\p{Emoji}", r"\p{White_Space}", r"\p{alpha}"] {
+            assert!(refusal_by_go_1_25(refused).is_some(), "{refused}");
+        }
+        assert_eq!(loose_class_name(r"\p{L}\p{Greek}"), None);
     }
 
     #[test]

@@ -67,6 +67,20 @@ pub(crate) fn matcher(text: &str) -> Checked<Matcher> {
     })
 }
 
+/// Why Alertmanager releases built with Go before 1.25 refuse `matcher`, which 0.33 accepts: a
+/// loose Unicode class name such as `\p{Letter}`.
+pub(crate) fn older_alertmanager_refusal(matcher: &Matcher) -> Option<Problem> {
+    if !matches!(matcher.op, MatchOp::Regex | MatchOp::NotRegex) {
+        return None;
+    }
+    go_regex::loose_class_name(&matcher.value).map(|why| {
+        Problem::new(
+            format!("`{matcher}`: Alertmanager 0.33 reads this regex, and releases built with Go before 1.25 refuse it: {why}"),
+            "name the class as Go's tables do (`\\p{L}` for `\\p{Letter}`), which every release reads",
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -201,7 +201,8 @@ fn parse_with(text: &str, regexes: Regexes) -> Result<Expr, String> {
 }
 
 /// How a matcher's regex is compiled: Prometheus reads it on its own first (so `a)|(b` is an
-/// error), Alertmanager only anchored as `^(?:a)|(b)$` (so it is not).
+/// error), Alertmanager only anchored as `^(?:a)|(b)$` (so it is not), and with Go 1.25's
+/// `regexp`, which reads loose Unicode class names that Prometheus' matchers refuse.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Regexes {
     Standalone,
@@ -840,7 +841,10 @@ impl ExprVisitor for GoRefusalFinder {
         if self.found.is_none() {
             self.found = compiled.find_map(|(m, regex)| {
                 standalone(regex)
-                    .or_else(|| go_regex::refusal(regex))
+                    .or_else(|| match self.regexes {
+                        Regexes::Standalone => go_regex::refusal(regex),
+                        Regexes::Anchored => go_regex::refusal_by_go_1_25(regex),
+                    })
                     .map(|why| format!("error parsing regexp `{}`: {why}", m.value))
             });
         }
