@@ -26,6 +26,7 @@ const SECTION_ORDER: &[&str] = &[
     "grafana",
     "adapter",
     "network_policies",
+    "default_rules",
 ];
 
 const TABLE_HEADER: &str = "\n| Key | Type | Required | Description | Example |\n|---|---|---|---|---|\n";

@@ -9,6 +9,7 @@
 
 pub mod check;
 mod cli;
+pub mod content;
 pub mod diag;
 pub mod diff;
 pub mod docs;

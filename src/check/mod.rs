@@ -11,6 +11,7 @@ mod api_clients;
 mod client;
 mod crosscheck;
 mod ctx;
+mod default_rules;
 mod etcd;
 mod exporters;
 mod grafana;
@@ -79,7 +80,7 @@ pub(crate) use syntax::promql::PromqlVerdicts;
 use serde::Deserialize as _;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::model::Site;
+use crate::model::{self, Site};
 use crate::site::{ParsedSite, raw::RawSite};
 use ctx::Ctx;
 
@@ -99,7 +100,9 @@ pub(crate) fn validate(parsed: &ParsedSite, promql: impl FnOnce() -> PromqlVerdi
     let promql = promql();
     let (raw, diagnostics) = raw?;
     let mut ctx = Ctx::new(&parsed.spans, &parsed.included, &promql, diagnostics);
-    let site = site::site(&mut ctx, &raw);
+    let default_rules = default_rules::settings(&mut ctx, &raw);
+    let site =
+        site::site(&mut ctx, &raw).map(|site| default_rules::apply(&mut ctx, model::Site { default_rules, ..site }));
     let diagnostics = ctx.finish();
     if diagnostics.has_errors() {
         return Err(diagnostics);

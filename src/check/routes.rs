@@ -155,6 +155,9 @@ pub(crate) fn unused_receivers(ctx: &mut Ctx<'_>, raw: &raw::RawSite) {
     }
     let mut used = BTreeSet::new();
     walk(&raw.route, &mut used);
+    // The default rules' routes are added later, from `[default_rules]`.
+    used.extend(raw.default_rules.receiver.as_deref());
+    used.extend(raw.default_rules.watchdog.as_ref().map(|w| w.receiver.as_str()));
     for (i, receiver) in raw.receivers.iter().enumerate() {
         if !used.contains(receiver.name.as_str()) {
             ctx.warning(

@@ -161,8 +161,8 @@ fn rule_file(
     }))
 }
 
-/// One rule group, inline (`/rule_groups/<i>`) or from a rule file (`/groups/<i>`).
-fn rule_group(
+/// One rule group, inline (`/rule_groups/<i>`), from a rule file (`/groups/<i>`) or a default one.
+pub(super) fn rule_group(
     ctx: &mut Ctx<'_>,
     pointer: &str,
     g: &raw::RuleGroup,

@@ -133,5 +133,7 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
             namespaces.dedup();
             namespaces
         }),
+        // Set and applied by `default_rules`, which needs the finished site.
+        default_rules: None,
     })
 }

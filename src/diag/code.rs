@@ -29,6 +29,8 @@ pub enum Code {
     /// A file the site names (a template, a rule file) is missing or unreadable, or a rule-file
     /// pattern matches nothing.
     RefMissingFile,
+    /// `[default_rules] disabled_groups` names a default rule group that promsite does not have.
+    RefUnknownRuleGroup,
     /// Not a Prometheus duration such as `30s`, `5m` or `15d`.
     ValueDuration,
     /// Not a Kubernetes quantity such as `10Gi`, `500m` or `2`.
@@ -144,6 +146,7 @@ impl Code {
         Code::RefUnknownReceiver,
         Code::RefUnknownTimeInterval,
         Code::RefMissingFile,
+        Code::RefUnknownRuleGroup,
         Code::ValueDuration,
         Code::ValueQuantity,
         Code::ValueEmail,
@@ -233,6 +236,7 @@ impl Code {
             Code::RefUnknownReceiver => "ref::unknown-receiver",
             Code::RefUnknownTimeInterval => "ref::unknown-time-interval",
             Code::RefMissingFile => "ref::missing-file",
+            Code::RefUnknownRuleGroup => "ref::unknown-rule-group",
             Code::ValueDuration => "value::duration",
             Code::ValueQuantity => "value::quantity",
             Code::ValueEmail => "value::email",

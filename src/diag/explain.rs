@@ -253,6 +253,13 @@ impl Code {
                 "rule_files = [\"rules/**/*.rules.yml\"]\n",
                 "rule_files = []\n",
             ),
+            Code::RefUnknownRuleGroup => explanation(
+                "`[default_rules] disabled_groups` names a group that is not one of promsite's default rule groups (`meta`, ...; docs/alerts.md lists them).",
+                "A misspelt id would leave the group it meant switched on, silently.",
+                "Write the group's id as docs/alerts.md gives it; the message suggests the closest one.",
+                "[default_rules]\ndisabled_groups = [\"mtea\"]\n",
+                "[default_rules]\ndisabled_groups = [\"meta\"]\n",
+            ),
             Code::ValueVersion => explanation(
                 "A component version that is not a release tag such as `v0.33.1`.",
                 "promsite checks which configuration fields the targeted release supports; `latest` or a branch name cannot be compared with releases.",

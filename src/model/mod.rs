@@ -1,6 +1,7 @@
 //! The validated site: typed, span-free and normalized (set-like lists sorted), so that renderers
 //! can be pure and total. Only `check/` constructs these.
 
+pub mod default_rules;
 mod duration;
 mod matcher;
 pub mod names;
@@ -11,6 +12,7 @@ pub mod targets;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
+pub use default_rules::DefaultRules;
 pub use duration::Duration;
 pub use matcher::{MatchOp, Matcher};
 pub use receiver::{Receiver, SecretKeyRef};
@@ -79,6 +81,8 @@ pub struct Site {
     pub adapter: Option<Adapter>,
     /// Namespaces of ingress controllers, when NetworkPolicies are on.
     pub network_policies: Option<Vec<String>>,
+    /// promsite's default rules, unless switched off.
+    pub default_rules: Option<DefaultRules>,
 }
 
 /// Default prometheus-adapter image tag.

@@ -84,6 +84,128 @@ pub struct RawSite {
     /// NetworkPolicies admitting only the traffic the stack needs (off by default).
     #[serde(default)]
     pub network_policies: NetworkPolicies,
+    /// promsite's own alerting and recording rules for the cluster and the stack (on by default).
+    #[serde(default)]
+    pub default_rules: DefaultRules,
+}
+
+/// promsite's default rules: alerts for every failure class of a kubeadm cluster and of the
+/// monitoring stack itself, and the recording rules they use. Each group becomes a PrometheusRule
+/// `promsite-<group>`; `docs/alerts.md` lists every alert with what to do first. Every default
+/// alert carries the label `promsite_group` (its group id), which routes can match.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DefaultRules {
+    /// Ship the default rules. Default true.
+    #[schemars(example = true)]
+    pub enabled: Option<bool>,
+    /// Base of every default alert's `runbook_url` annotation, which is `<base>#<alert name in
+    /// lower case>`. Default `docs/alerts.md` (promsite's alert reference, by its path in the
+    /// promsite repository): point it at where you publish that page or your own runbooks.
+    #[schemars(example = &"https://git.example.com/sre/promsite/blob/main/docs/alerts.md")]
+    pub runbook_base_url: Option<String>,
+    /// Groups to leave out, by id: `meta`, `prometheus`, `alertmanager`, `operator`, and the
+    /// others `docs/alerts.md` lists. A group of a switched-off component is left out anyway.
+    #[serde(default)]
+    #[schemars(example = serde_json::json!(["etcd"]))]
+    pub disabled_groups: Vec<String>,
+    /// Receiver for the default alerts that no route of `[route]` takes: promsite appends a last
+    /// child route `promsite_group=~".+"` to it. Default: the root route's receiver.
+    #[schemars(example = &"sre-oncall")]
+    pub receiver: Option<String>,
+    /// The dead-man's switch: the always-firing `Watchdog` alert goes to this receiver (e.g. a
+    /// healthchecks-style webhook) on a route of its own. Default: none, the alert goes to
+    /// `promsite-null` (a receiver without integrations).
+    #[schemars(example = serde_json::json!({ "receiver": "deadmans-switch", "repeat_interval": "5m" }))]
+    pub watchdog: Option<Watchdog>,
+    /// Keep `severity="info"` alerts quiet unless a `warning` or `critical` alert fires in the same
+    /// namespace: the `InfoInhibitor` alert (routed to `promsite-null`) and an inhibit rule that
+    /// mutes `info` alerts while it fires. Default true.
+    #[schemars(example = true)]
+    pub info_inhibitor: Option<bool>,
+    /// Thresholds of the default alerts; each key left out keeps its documented default.
+    #[serde(default)]
+    #[schemars(example = serde_json::json!({ "filesystem_free_percent": 15, "certificate_days_left": 21 }))]
+    pub thresholds: Thresholds,
+}
+
+/// Where the always-firing `Watchdog` alert goes.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Watchdog {
+    /// Receiver of the dead-man's switch, e.g. a webhook to healthchecks.io that alarms when the
+    /// pings stop.
+    #[schemars(example = &"deadmans-switch")]
+    pub receiver: String,
+    /// How often the switch is notified (Prometheus duration); also its route's `group_interval`.
+    /// Default `5m`.
+    #[schemars(example = &"5m")]
+    pub repeat_interval: Option<String>,
+}
+
+/// Thresholds of the default alerts. Percentages are 0-100.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    /// A node filesystem with less free space than this (%) warns. Default 10.
+    #[schemars(range(min = 0, max = 100), example = 10)]
+    pub filesystem_free_percent: Option<f64>,
+    /// A node filesystem with less free space than this (%) is critical. Default 3.
+    #[schemars(range(min = 0, max = 100), example = 3)]
+    pub filesystem_free_critical_percent: Option<f64>,
+    /// A node filesystem predicted (from the last 6 hours) to fill within this many hours warns.
+    /// Default 24.
+    #[schemars(range(min = 1, max = 720), example = 24)]
+    pub filesystem_fill_hours: Option<f64>,
+    /// A filesystem with fewer free inodes than this (%) warns. Default 5.
+    #[schemars(range(min = 0, max = 100), example = 5)]
+    pub inodes_free_percent: Option<f64>,
+    /// A PersistentVolumeClaim's volume with less free space than this (%) warns. Default 10.
+    #[schemars(range(min = 0, max = 100), example = 10)]
+    pub volume_free_percent: Option<f64>,
+    /// A node with less available memory than this (%) warns. Default 10.
+    #[schemars(range(min = 0, max = 100), example = 10)]
+    pub memory_available_percent: Option<f64>,
+    /// A node whose CPUs are busier than this (%) for 30 minutes warns. Default 90.
+    #[schemars(range(min = 1, max = 100), example = 90)]
+    pub cpu_busy_percent: Option<f64>,
+    /// A certificate that expires within this many days warns. Default 30.
+    #[schemars(range(min = 1, max = 3650), example = 30)]
+    pub certificate_days_left: Option<f64>,
+    /// A certificate that expires within this many days is critical. Default 7.
+    #[schemars(range(min = 0, max = 3650), example = 7)]
+    pub certificate_critical_days_left: Option<f64>,
+    /// A container restarting this many times within an hour is crash looping. Default 3.
+    #[schemars(range(min = 1, max = 1000), example = 3)]
+    pub restarts_per_hour: Option<f64>,
+    /// A container throttled in more than this share (%) of its CPU periods warns (info). Default 25.
+    #[schemars(range(min = 1, max = 100), example = 25)]
+    pub cpu_throttling_percent: Option<f64>,
+    /// 99th-percentile API server request latency (seconds, long-running requests aside) above
+    /// which it warns. Default 1.
+    #[schemars(range(min = 0.001, max = 600), example = 1)]
+    pub apiserver_latency_seconds: Option<f64>,
+    /// Share (%) of API server requests answered with a 5xx above which it warns. Default 3.
+    #[schemars(range(min = 0, max = 100), example = 3)]
+    pub apiserver_error_percent: Option<f64>,
+    /// 99th-percentile etcd WAL fsync latency (seconds) above which it warns. Default 0.5.
+    #[schemars(range(min = 0.001, max = 60), example = 0.5)]
+    pub etcd_fsync_seconds: Option<f64>,
+    /// 99th-percentile etcd backend commit latency (seconds) above which it warns. Default 0.25.
+    #[schemars(range(min = 0.001, max = 60), example = 0.25)]
+    pub etcd_commit_seconds: Option<f64>,
+    /// etcd database size as a share (%) of its quota above which it warns. Default 80.
+    #[schemars(range(min = 1, max = 100), example = 80)]
+    pub etcd_quota_percent: Option<f64>,
+    /// Clock offset (seconds) from the NTP reference above which a node warns. Default 0.05.
+    #[schemars(range(min = 0.001, max = 3600), example = 0.05)]
+    pub clock_skew_seconds: Option<f64>,
+    /// A Job running longer than this many hours warns. Default 12.
+    #[schemars(range(min = 0.1, max = 8760), example = 12)]
+    pub job_running_hours: Option<f64>,
+    /// A kubelet running more pods than this share (%) of its capacity warns (info). Default 95.
+    #[schemars(range(min = 1, max = 100), example = 95)]
+    pub kubelet_pods_percent: Option<f64>,
 }
 
 /// NetworkPolicies for the stack's own pods: Prometheus, Alertmanager, Grafana and the exporters

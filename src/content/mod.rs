@@ -1,0 +1,6 @@
+//! Content promsite ships with every site: its default alerting and recording rules. Built from
+//! the validated `model::Site` (so they fit what the site deploys), handed to `check/` as
+//! site-format rule groups that go through the same checks as the user's, and rendered like them.
+//! Pure: no I/O, like `render`.
+
+pub mod rules;

@@ -1,0 +1,197 @@
+//! promsite's default rules, judged by the real promtool on the rule file promsite renders for the
+//! fixture site `tests/fixtures/default-rules` (every component on):
+//! - the unit tests in `tests/default_rules/<class>.yaml` (`promtool test rules` format, with
+//!   `rule_files: [rules.yaml]`) pass, and every default alert has one that makes it fire;
+//! - on the healthy cluster of `tests/default_rules/healthy/*.yaml` (input series only, one file
+//!   per class) no `warning` or `critical` alert fires;
+//! - `docs/alerts.md` is what the classes generate.
+//!
+//! A missing promtool skips locally with a printed reason and fails in CI (`CI=true`).
+
+#![allow(clippy::print_stderr)]
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+const SITE: &str = "tests/fixtures/default-rules/site.toml";
+const TESTS: &str = "tests/default_rules";
+/// When the healthy cluster is judged: long after every `for` has passed.
+const HEALTHY_AT: &str = "2h";
+
+/// The rule file promsite renders: the groups of every default PrometheusRule of the site.
+fn rendered_rules() -> Value {
+    let compiled = common::compile(SITE);
+    let groups: Vec<Value> = compiled
+        .tree
+        .iter()
+        .filter(|(path, _)| path.contains("/prometheusrule-promsite-"))
+        .flat_map(|(_, text)| {
+            common::yaml(text)["spec"]["groups"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect();
+    assert!(!groups.is_empty(), "no default group rendered");
+    json!({ "groups": groups })
+}
+
+/// Every alerting rule of a rule file, as (alert name, severity).
+fn alerts(rules: &Value) -> Vec<(String, String)> {
+    rules["groups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|g| g["rules"].as_array().cloned().unwrap_or_default())
+        .filter_map(|r| {
+            let name = r["alert"].as_str()?.to_owned();
+            Some((name, r["labels"]["severity"].as_str().unwrap_or_default().to_owned()))
+        })
+        .collect()
+}
+
+/// `(file name, text)` of every `*.yaml` directly in `dir`, sorted.
+fn yaml_files(dir: &str) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(common::root().join(dir))
+        .unwrap_or_else(|e| panic!("cannot list {dir}: {e}"))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("readable");
+            (p.file_name().expect("a file").to_string_lossy().into_owned(), text)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn write_rules(dir: &Path, rules: &Value) {
+    // JSON is YAML: promtool reads it as a rule file.
+    std::fs::write(
+        dir.join("rules.yaml"),
+        serde_json::to_string_pretty(rules).expect("JSON"),
+    )
+    .expect("write");
+}
+
+fn promtool_test(promtool: &Path, dir: &Path, files: &[String]) {
+    let output = Command::new(promtool)
+        .args(["test", "rules"])
+        .args(files)
+        .current_dir(dir)
+        .output()
+        .expect("promtool runs");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "promtool test rules failed:\n{report}");
+    assert!(report.contains("SUCCESS"), "{report}");
+}
+
+#[test]
+fn every_default_alert_has_a_unit_test_that_fires_it() {
+    let rules = rendered_rules();
+    let mut fired = BTreeSet::new();
+    for (file, text) in yaml_files(TESTS) {
+        let tests = common::yaml(&text);
+        assert_eq!(
+            tests["rule_files"],
+            json!(["rules.yaml"]),
+            "{file}: must test the rendered rules.yaml"
+        );
+        for test in tests["tests"].as_array().into_iter().flatten() {
+            for case in test["alert_rule_test"].as_array().into_iter().flatten() {
+                if case["exp_alerts"].as_array().is_some_and(|a| !a.is_empty()) {
+                    fired.insert(case["alertname"].as_str().unwrap_or_default().to_owned());
+                }
+            }
+        }
+    }
+    let untested: BTreeSet<String> = alerts(&rules)
+        .into_iter()
+        .map(|(name, _)| name)
+        .filter(|name| !fired.contains(name))
+        .collect();
+    assert!(untested.is_empty(), "default alerts no unit test fires: {untested:?}");
+}
+
+#[test]
+fn promtool_passes_the_unit_tests_of_the_rendered_rules() {
+    let Some(promtool) = common::tool("promtool") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_rules(dir.path(), &rendered_rules());
+    let files: Vec<String> = yaml_files(TESTS)
+        .into_iter()
+        .map(|(name, text)| {
+            std::fs::write(dir.path().join(&name), text).expect("write");
+            name
+        })
+        .collect();
+    assert!(!files.is_empty(), "too few unit test files: {files:?}");
+    promtool_test(&promtool, dir.path(), &files);
+}
+
+#[test]
+fn no_warning_or_critical_alert_fires_on_a_healthy_cluster() {
+    let Some(promtool) = common::tool("promtool") else {
+        return;
+    };
+    let rules = rendered_rules();
+    let series: Vec<Value> = yaml_files(&format!("{TESTS}/healthy"))
+        .iter()
+        .flat_map(|(_, text)| {
+            common::yaml(text)["input_series"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect();
+    assert!(series.len() >= 10, "too few healthy series: {}", series.len());
+    let quiet: BTreeSet<String> = alerts(&rules)
+        .into_iter()
+        .filter(|(_, severity)| severity == "warning" || severity == "critical")
+        .map(|(name, _)| name)
+        .collect();
+    let cases: Vec<Value> = quiet
+        .iter()
+        .map(|name| json!({ "eval_time": HEALTHY_AT, "alertname": name, "exp_alerts": [] }))
+        .collect();
+    let test = json!({
+        "rule_files": ["rules.yaml"],
+        "evaluation_interval": "1m",
+        "tests": [{ "interval": "1m", "input_series": series, "alert_rule_test": cases }],
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_rules(dir.path(), &rules);
+    std::fs::write(
+        dir.path().join("healthy.yaml"),
+        serde_json::to_string_pretty(&test).expect("JSON"),
+    )
+    .expect("write");
+    promtool_test(&promtool, dir.path(), &["healthy.yaml".to_owned()]);
+}
+
+#[test]
+fn the_alert_reference_is_fresh() {
+    let checked = promsite::pipeline::check(&common::source(SITE)).expect("the fixture site is valid");
+    let generated = promsite::content::rules::markdown(&promsite::content::rules::groups(&checked.site));
+    let path = common::root().join("docs/alerts.md");
+    if std::env::var_os("PROMSITE_BLESS").is_some() {
+        std::fs::write(&path, &generated).expect("write docs/alerts.md");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/alerts.md is stale; run `PROMSITE_BLESS=1 cargo test --test default_rules the_alert_reference`"
+    );
+}
