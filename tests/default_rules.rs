@@ -37,7 +37,7 @@ fn rendered_rules() -> Value {
                 .unwrap_or_default()
         })
         .collect();
-    assert!(!groups.is_empty(), "no default group rendered");
+    assert!(groups.len() >= 4, "too few default groups rendered: {}", groups.len());
     json!({ "groups": groups })
 }
 
@@ -137,7 +137,7 @@ fn promtool_passes_the_unit_tests_of_the_rendered_rules() {
             name
         })
         .collect();
-    assert!(!files.is_empty(), "too few unit test files: {files:?}");
+    assert!(files.len() >= 4, "too few unit test files: {files:?}");
     promtool_test(&promtool, dir.path(), &files);
 }
 
@@ -156,7 +156,7 @@ fn no_warning_or_critical_alert_fires_on_a_healthy_cluster() {
                 .unwrap_or_default()
         })
         .collect();
-    assert!(series.len() >= 10, "too few healthy series: {}", series.len());
+    assert!(series.len() >= 40, "too few healthy series: {}", series.len());
     let quiet: BTreeSet<String> = alerts(&rules)
         .into_iter()
         .filter(|(_, severity)| severity == "warning" || severity == "critical")
@@ -193,5 +193,120 @@ fn the_alert_reference_is_fresh() {
     assert!(
         committed == generated,
         "docs/alerts.md is stale; run `PROMSITE_BLESS=1 cargo test --test default_rules the_alert_reference`"
+    );
+}
+
+/// The `job` a ServiceMonitor's targets get, as the operator sets it: the Service's name, or its
+/// value of the monitor's `jobLabel` when it has that label. Services promsite does not render
+/// are the cluster's own, with their well-known names and labels.
+fn job_of(monitor: &Value, services: &[Value]) -> String {
+    let selector = monitor["spec"]["selector"]["matchLabels"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    let selects = |service: &&Value| selector.iter().all(|(k, v)| &service["metadata"]["labels"][k] == v);
+    let (name, labels) = match services.iter().find(selects) {
+        Some(service) => (
+            service["metadata"]["name"].as_str().unwrap_or_default().to_owned(),
+            service["metadata"]["labels"].clone(),
+        ),
+        None => match selector.get("app.kubernetes.io/name").and_then(Value::as_str) {
+            // The Service the operator maintains for `--kubelet-service`.
+            Some("kubelet") => ("kubelet".to_owned(), json!({ "app.kubernetes.io/name": "kubelet" })),
+            _ if selector.get("k8s-app") == Some(&json!("kube-dns")) => ("kube-dns".to_owned(), json!({})),
+            _ if selector.get("component") == Some(&json!("apiserver")) => ("kubernetes".to_owned(), json!({})),
+            _ => panic!("no Service for ServiceMonitor {}", monitor["metadata"]["name"]),
+        },
+    };
+    match monitor["spec"]["jobLabel"].as_str() {
+        Some(label) => labels[label].as_str().map_or(name, str::to_owned),
+        None => name,
+    }
+}
+
+#[test]
+fn job_absent_watches_exactly_the_jobs_of_the_rendered_service_monitors() {
+    let compiled = common::compile(SITE);
+    let objects: Vec<Value> = compiled
+        .tree
+        .iter()
+        .filter(|(path, _)| common::is_yaml(path))
+        .map(|(_, text)| common::yaml(text))
+        .collect();
+    let services: Vec<Value> = objects.iter().filter(|o| o["kind"] == "Service").cloned().collect();
+    let jobs: BTreeSet<String> = objects
+        .iter()
+        .filter(|o| o["kind"] == "ServiceMonitor")
+        .map(|m| job_of(m, &services))
+        .collect();
+    let watched: BTreeSet<String> = rendered_rules()["groups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|g| g["rules"].as_array().cloned().unwrap_or_default())
+        .filter(|r| r["alert"] == "JobAbsent")
+        .map(|r| {
+            r["labels"]["job"]
+                .as_str()
+                .expect("JobAbsent has a job label")
+                .to_owned()
+        })
+        .collect();
+    assert!(jobs.len() >= 10, "too few ServiceMonitors: {jobs:?}");
+    assert_eq!(
+        watched, jobs,
+        "JobAbsent must watch the job of every ServiceMonitor promsite renders"
+    );
+}
+
+#[test]
+fn switched_off_components_take_their_rules_with_them() {
+    let site = std::fs::read_to_string(common::root().join(SITE)).expect("fixture");
+    let off = format!("{site}\n[operator]\nenabled = false\n\n[kube_state_metrics]\nenabled = false\n")
+        .replace("[etcd]\nclient_cert", "# no [etcd]\n# client_cert");
+    let compiled = common::compile_text("off.toml", &off);
+    let rules: String = compiled
+        .tree
+        .iter()
+        .filter(|(path, _)| path.contains("/prometheusrule-promsite-"))
+        .map(|(_, text)| text.as_str())
+        .collect();
+    assert!(
+        !compiled
+            .tree
+            .keys()
+            .any(|p| p.contains("prometheusrule-promsite-operator"))
+    );
+    for job in ["prometheus-operator", "kube-state-metrics", "\"etcd\""] {
+        assert!(!rules.contains(job), "rules still mention {job}");
+    }
+    assert!(
+        rules.contains("job=\"node-exporter\""),
+        "the other components keep theirs"
+    );
+    let disabled = format!("{site}\n").replace(
+        "[default_rules]\n",
+        "[default_rules]\ndisabled_groups = [\"alertmanager\"]\n",
+    );
+    let compiled = common::compile_text("disabled.toml", &disabled);
+    assert!(
+        !compiled
+            .tree
+            .keys()
+            .any(|p| p.contains("prometheusrule-promsite-alertmanager"))
+    );
+    assert!(
+        compiled
+            .tree
+            .keys()
+            .any(|p| p.contains("prometheusrule-promsite-prometheus"))
+    );
+    let none = site.replace("[default_rules]\n", "[default_rules]\nenabled = false\n");
+    let compiled = common::compile_text("none.toml", &none);
+    assert!(!compiled.tree.keys().any(|p| p.contains("prometheusrule-promsite-")));
+    let config = &compiled.tree["alertmanager.yml"];
+    assert!(
+        !config.contains("promsite_group") && !config.contains("promsite-null"),
+        "no default routing either"
     );
 }

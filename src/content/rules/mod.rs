@@ -4,10 +4,13 @@
 //! recording rules to a [`Group`] from what [`Cx`] says about the site. `CONTENT-API.md` at the
 //! repository root explains how to add one.
 
+mod alertmanager;
 mod builder;
 mod docs;
 mod jobs;
 mod meta;
+mod operator;
+mod prometheus;
 
 pub use builder::{Alert, Group, Record, Severity};
 pub use docs::markdown;
@@ -28,7 +31,7 @@ pub struct Class {
 }
 
 /// Every class, in the order of `docs/alerts.md`. Adding a class is one line here.
-pub const CLASSES: &[Class] = &[meta::CLASS];
+pub const CLASSES: &[Class] = &[meta::CLASS, prometheus::CLASS, alertmanager::CLASS, operator::CLASS];
 
 /// What a class may know about the site.
 pub struct Cx<'a> {
