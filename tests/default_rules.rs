@@ -1,9 +1,12 @@
 //! promsite's default rules, judged by the real promtool on the rule file promsite renders for the
 //! fixture site `tests/fixtures/default-rules` (every component on):
 //! - the unit tests in `tests/default_rules/<class>.yaml` (`promtool test rules` format, with
-//!   `rule_files: [rules.yaml]`) pass, and every default alert has one that makes it fire;
+//!   `rule_files: [rules.yaml]`) pass, every default alert has one that makes it fire and every
+//!   recording rule a `promql_expr_test` of its series;
 //! - on the healthy cluster of `tests/default_rules/healthy/*.yaml` (input series only, one file
 //!   per class) no `warning` or `critical` alert fires;
+//! - `JobAbsent` watches the job of every rendered ServiceMonitor, and switched-off components and
+//!   groups take their rules along;
 //! - `docs/alerts.md` is what the classes generate.
 //!
 //! A missing promtool skips locally with a printed reason and fails in CI (`CI=true`).
@@ -55,6 +58,17 @@ fn alerts(rules: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Every recording rule's series name.
+fn records(rules: &Value) -> Vec<String> {
+    rules["groups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|g| g["rules"].as_array().cloned().unwrap_or_default())
+        .filter_map(|r| r["record"].as_str().map(str::to_owned))
+        .collect()
+}
+
 /// `(file name, text)` of every `*.yaml` directly in `dir`, sorted.
 fn yaml_files(dir: &str) -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> = std::fs::read_dir(common::root().join(dir))
@@ -97,9 +111,10 @@ fn promtool_test(promtool: &Path, dir: &Path, files: &[String]) {
 }
 
 #[test]
-fn every_default_alert_has_a_unit_test_that_fires_it() {
+fn every_default_rule_has_a_unit_test() {
     let rules = rendered_rules();
     let mut fired = BTreeSet::new();
+    let mut evaluated = BTreeSet::new();
     for (file, text) in yaml_files(TESTS) {
         let tests = common::yaml(&text);
         assert_eq!(
@@ -108,6 +123,11 @@ fn every_default_alert_has_a_unit_test_that_fires_it() {
             "{file}: must test the rendered rules.yaml"
         );
         for test in tests["tests"].as_array().into_iter().flatten() {
+            for case in test["promql_expr_test"].as_array().into_iter().flatten() {
+                if case["exp_samples"].as_array().is_some_and(|a| !a.is_empty()) {
+                    evaluated.insert(case["expr"].as_str().unwrap_or_default().trim().to_owned());
+                }
+            }
             for case in test["alert_rule_test"].as_array().into_iter().flatten() {
                 if case["exp_alerts"].as_array().is_some_and(|a| !a.is_empty()) {
                     fired.insert(case["alertname"].as_str().unwrap_or_default().to_owned());
@@ -121,6 +141,14 @@ fn every_default_alert_has_a_unit_test_that_fires_it() {
         .filter(|name| !fired.contains(name))
         .collect();
     assert!(untested.is_empty(), "default alerts no unit test fires: {untested:?}");
+    let unevaluated: BTreeSet<String> = records(&rules)
+        .into_iter()
+        .filter(|name| !evaluated.contains(name))
+        .collect();
+    assert!(
+        unevaluated.is_empty(),
+        "recording rules no promql_expr_test evaluates: {unevaluated:?}"
+    );
 }
 
 #[test]
