@@ -9,6 +9,7 @@ mod alertmanager_e2e;
 mod atomic;
 mod cli;
 mod cluster;
+mod default_rules;
 mod docs;
 mod fixtures;
 mod huge;

@@ -10,7 +10,7 @@ use super::{Alert, DefaultGroup};
 pub fn markdown(groups: &[DefaultGroup]) -> String {
     let mut out = String::from(
         "# Default alerts\n\n\
-         <!-- Generated from src/content/rules/ by `PROMSITE_BLESS=1 cargo test --test default_rules the_alert_reference`; do not edit. -->\n\n\
+         <!-- Generated from src/content/rules/ by `PROMSITE_BLESS=1 cargo test --test it default_rules::the_alert_reference`; do not edit. -->\n\n\
          promsite ships these alerting and recording rules with every site, one PrometheusRule `promsite-<group>` per\n\
          group below, built for what the site deploys: a component that is switched off takes its rules with it. Set them\n\
          up in `[default_rules]` (see [site-format.md](site-format.md)): `enabled = false` drops them all,\n\

@@ -1,7 +1,7 @@
 //! The `job` label of each component's targets, as the ServiceMonitors promsite renders produce
 //! it: the operator sets `job` to the Service's name, or to the Service's value of the monitor's
 //! `jobLabel` (`app.kubernetes.io/name`) when the Service has that label. A component that is
-//! switched off has no job, so the rules about it are left out. `tests/default_rules.rs` checks
+//! switched off has no job, so the rules about it are left out. `tests/it/default_rules.rs` checks
 //! these against the rendered ServiceMonitors.
 
 use crate::model::{NodeRole, Site};

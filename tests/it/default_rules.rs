@@ -13,7 +13,7 @@
 
 #![allow(clippy::print_stderr)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -220,7 +220,7 @@ fn the_alert_reference_is_fresh() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "docs/alerts.md is stale; run `PROMSITE_BLESS=1 cargo test --test default_rules the_alert_reference`"
+        "docs/alerts.md is stale; run `PROMSITE_BLESS=1 cargo test --test it default_rules::the_alert_reference`"
     );
 }
 
