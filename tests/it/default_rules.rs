@@ -338,3 +338,55 @@ fn switched_off_components_take_their_rules_with_them() {
         "no default routing either"
     );
 }
+
+#[test]
+fn thresholds_and_the_dead_mans_switch_come_from_the_site() {
+    let site = std::fs::read_to_string(common::root().join(SITE)).expect("fixture");
+    let tuned = format!("{site}\n[default_rules.thresholds]\nvolume_free_percent = 25\n");
+    let compiled = common::compile_text("tuned.toml", &tuned);
+    let rules = &compiled.tree["monitoring/prometheusrule-promsite-prometheus.yaml"];
+    assert!(
+        rules.contains("/ 107374182400) < 25"),
+        "the threshold is in the expression:\n{rules}"
+    );
+    let config = common::yaml(&compiled.tree["alertmanager.yml"]);
+    let routes = config["route"]["routes"].as_array().expect("routes");
+    assert_eq!(routes[0]["receiver"], "deadmans-switch");
+    assert_eq!(routes[0]["matchers"], json!(["alertname=\"Watchdog\""]));
+    assert_eq!(routes[0]["repeat_interval"], "1m");
+    assert_eq!(routes[1]["matchers"], json!(["alertname=\"InfoInhibitor\""]));
+    assert_eq!(routes[1]["receiver"], "promsite-null");
+    assert_eq!(
+        routes[2]["matchers"],
+        json!(["severity=\"critical\""]),
+        "the site's routes come next"
+    );
+    let last = routes.last().expect("a last route");
+    assert_eq!(last["matchers"], json!(["promsite_group=~\".+\""]));
+    assert_eq!(
+        last["receiver"], "sre",
+        "default alerts no route takes go to the root receiver"
+    );
+
+    for (bad, code) in [
+        (
+            "[default_rules.thresholds]\nfilesystem_free_percent = 5\nfilesystem_free_critical_percent = 5\n",
+            promsite::diag::Code::SchemaInvalidValue,
+        ),
+        (
+            "[default_rules.watchdog]\nreceiver = \"nobody\"\n",
+            promsite::diag::Code::RefUnknownReceiver,
+        ),
+    ] {
+        let text = site.replace(
+            "[default_rules]\nwatchdog = { receiver = \"deadmans-switch\", repeat_interval = \"1m\" }\n",
+            bad,
+        );
+        let errors = promsite::pipeline::check(&promsite::diag::SiteSource::new("bad.toml", text.as_str()))
+            .expect_err("an invalid [default_rules]");
+        assert!(
+            errors.clone().sorted().iter().any(|d| d.code == code),
+            "{bad}: expected {code:?}, got {errors:#?}"
+        );
+    }
+}
