@@ -166,34 +166,52 @@ fn thresholds(ctx: &mut Ctx<'_>, raw: &raw::Thresholds) -> Thresholds {
     t
 }
 
-/// Adds the default groups to `site`, checked like the user's, and the routing they need.
+/// Adds the default groups to `site`, checked like the user's, and the routing they need. Runs
+/// `crosscheck::unset_severities` on the site's own routing tree, with the default rules counted.
 pub(crate) fn apply(ctx: &mut Ctx<'_>, mut site: model::Site) -> model::Site {
-    let Some(settings) = site.default_rules.clone() else {
-        return site;
-    };
-    for group in &site.rule_groups {
-        if CLASSES.iter().any(|c| content::group_name(c.id) == group.object) {
-            ctx.error(
-                Code::NameCollision,
-                "/rule_groups",
-                Problem::new(
-                    format!("promsite already generates a PrometheusRule named `{}` for its default rules", group.object),
-                    "rename the rule group or rule file (`promsite-*` names are the default rules'), or switch the default group off in `[default_rules] disabled_groups`",
-                ),
-            );
+    let defaults = site.default_rules.clone();
+    if defaults.is_some() {
+        for group in &site.rule_groups {
+            if CLASSES.iter().any(|c| content::group_name(c.id) == group.object) {
+                ctx.error(
+                    Code::NameCollision,
+                    "/rule_groups",
+                    Problem::new(
+                        format!("promsite already generates a PrometheusRule named `{}` for its default rules", group.object),
+                        "rename the rule group or rule file (`promsite-*` names are the default rules'), or switch the default group off in `[default_rules] disabled_groups`",
+                    ),
+                );
+            }
         }
     }
-    route_defaults(&mut site, &settings);
-    let routes = crosscheck::Routes::of(&site.route);
     let version = prometheus_version(&site);
     let groups = content::groups(&site);
     let checked: Vec<model::RuleGroup> = groups
         .iter()
         .map(|g| model::RuleGroup {
             object: g.group.name.clone(),
-            ..rules::rule_group(ctx, POINTER, &g.group, version, Some(&routes))
+            ..rules::rule_group(ctx, POINTER, &g.group, version, None)
         })
         .collect();
+    // Without rules of its own the site's alerts live elsewhere: promsite does not see every rule.
+    let own_alerts = site
+        .rule_groups
+        .iter()
+        .flat_map(|g| &g.rules)
+        .any(|r| matches!(r.kind, model::RuleKind::Alert(_)));
+    let rules_elsewhere = !own_alerts || site.api_clients.iter().any(|c| c.manages("prometheusrules"));
+    let all: Vec<model::RuleGroup> = site.rule_groups.iter().chain(&checked).cloned().collect();
+    crosscheck::unset_severities(ctx, &site.route, &all, rules_elsewhere);
+    let Some(settings) = defaults else {
+        return site;
+    };
+    route_defaults(&mut site, &settings);
+    let routes = crosscheck::Routes::of(&site.route);
+    for rule in groups.iter().flat_map(|g| &g.group.rules) {
+        if let Some(alert) = &rule.alert {
+            crosscheck::alert_rule(ctx, POINTER, alert, &rule.labels, &routes);
+        }
+    }
     site.rule_groups.extend(checked);
     // By object, as `rules::rule_groups` orders them; a file's groups keep their order (the sort is stable).
     site.rule_groups.sort_by(|a, b| a.object.cmp(&b.object));

@@ -72,13 +72,7 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
         raw.prometheus.version.as_deref(),
         routes.as_ref(),
     );
-    if let Some(root) = route.as_ref().filter(|_| !ctx.failed()) {
-        let rules_elsewhere = raw
-            .api_clients
-            .iter()
-            .any(|c| c.resources.iter().any(|r| r == "prometheusrules") && c.verbs.contains(&model::Verb::Create));
-        crosscheck::unset_severities(ctx, root, &rule_groups, rules_elsewhere);
-    }
+    // `crosscheck::unset_severities` runs in `default_rules::apply`, which knows the default rules too.
     let operator = operator::operator(ctx, &raw.operator, &declared);
     let kube_state_metrics = exporters::kube_state_metrics(ctx, &raw.kube_state_metrics, &declared);
     let grafana = grafana::grafana(ctx, &raw.grafana, &declared);

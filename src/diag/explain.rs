@@ -423,10 +423,10 @@ impl Code {
             ),
             Code::AlertSeverityNeverSet => explanation(
                 "A warning: a route matches a `severity` that no alerting rule of the site sets, so the route never receives anything.",
-                "A route for `severity=\"critical\"` that nothing ever matches is a pager that never rings; usually the rules spell the severity differently (`crit`, `page`). The check only runs when promsite sees every rule (no API client manages PrometheusRules).",
+                "A route for `severity=\"critical\"` that nothing ever matches is a pager that never rings; usually the rules spell the severity differently (`crit`, `page`). The check only runs when promsite sees every rule (the site has alerting rules of its own, and no API client manages PrometheusRules); promsite's default rules count too.",
                 "Make the route match the severities the rules set, or set that severity on the rules that should page.",
-                "[[route.routes]]\nmatchers = ['severity=\"critical\"']\nreceiver = \"team\"\n\n[[rule_groups]]\nname = \"targets\"\n\n[[rule_groups.rules]]\nalert = \"TargetDown\"\nexpr = 'up == 0'\nlabels = { severity = \"page\" }\n",
-                "[[route.routes]]\nmatchers = ['severity=\"critical\"']\nreceiver = \"team\"\n\n[[rule_groups]]\nname = \"targets\"\n\n[[rule_groups.rules]]\nalert = \"TargetDown\"\nexpr = 'up == 0'\nlabels = { severity = \"critical\" }\n",
+                "[[route.routes]]\nmatchers = ['severity=\"page\"']\nreceiver = \"team\"\n\n[[rule_groups]]\nname = \"targets\"\n\n[[rule_groups.rules]]\nalert = \"AppDown\"\nexpr = 'up{job=\"app\"} == 0'\nlabels = { severity = \"critical\" }\n",
+                "[[route.routes]]\nmatchers = ['severity=\"page\"']\nreceiver = \"team\"\n\n[[rule_groups]]\nname = \"targets\"\n\n[[rule_groups.rules]]\nalert = \"AppDown\"\nexpr = 'up{job=\"app\"} == 0'\nlabels = { severity = \"page\" }\n",
             ),
             Code::AlertSeverityUnmatched => explanation(
                 "A warning: an alerting rule sets a `severity` that no `severity` matcher anywhere in the routing tree accepts.",

@@ -390,3 +390,32 @@ fn thresholds_and_the_dead_mans_switch_come_from_the_site() {
         );
     }
 }
+
+#[test]
+fn routes_on_the_default_severities_are_not_reported_as_never_set() {
+    let site = |defaults: &str| {
+        format!(
+            "[site]\nname = \"sev\"\n\n[route]\nreceiver = \"team\"\n\n[[route.routes]]\nmatchers = ['severity=\"critical\"']\nreceiver = \"pager\"\n\n\
+             [[receivers]]\nname = \"team\"\nwebhook = [{{ url = \"http://hooks.example.com/\" }}]\n\n\
+             [[receivers]]\nname = \"pager\"\nwebhook = [{{ url = \"http://pager.example.com/\" }}]\n\n\
+             [[rule_groups]]\nname = \"app\"\n\n[[rule_groups.rules]]\nalert = \"AppSlow\"\nexpr = \"vector(1)\"\nlabels = {{ severity = \"warning\" }}\n\n\
+             [default_rules]\nenabled = {defaults}\n"
+        )
+    };
+    let never_set = |text: String| {
+        let checked =
+            promsite::pipeline::check(&promsite::diag::SiteSource::new("sev.toml", text.as_str())).expect("valid");
+        checked
+            .warnings
+            .sorted()
+            .iter()
+            .filter(|d| d.code == promsite::diag::Code::AlertSeverityNeverSet)
+            .count()
+    };
+    assert_eq!(
+        never_set(site("false")),
+        1,
+        "only a warning rule: the critical route never fires"
+    );
+    assert_eq!(never_set(site("true")), 0, "the default rules set `critical`");
+}
