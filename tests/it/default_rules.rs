@@ -419,3 +419,25 @@ fn routes_on_the_default_severities_are_not_reported_as_never_set() {
     );
     assert_eq!(never_set(site("true")), 0, "the default rules set `critical`");
 }
+
+#[test]
+fn a_rule_group_cannot_take_a_default_prometheus_rule_name() {
+    let site = std::fs::read_to_string(common::root().join(SITE)).expect("fixture");
+    let taken = format!(
+        "{site}\n[[rule_groups]]\nname = \"promsite-meta\"\n\n[[rule_groups.rules]]\nalert = \"Mine\"\nexpr = \"vector(1)\"\n"
+    );
+    let errors = promsite::pipeline::check(&promsite::diag::SiteSource::new("taken.toml", taken.as_str()))
+        .expect_err("the name is taken");
+    assert!(
+        errors
+            .sorted()
+            .iter()
+            .any(|d| d.code == promsite::diag::Code::NameCollision && d.message.contains("promsite-meta")),
+        "expected name::collision"
+    );
+    let off = taken.replace("[default_rules]\n", "[default_rules]\ndisabled_groups = [\"meta\"]\n");
+    assert!(
+        promsite::pipeline::check(&promsite::diag::SiteSource::new("off.toml", off.as_str())).is_err(),
+        "a disabled group still reserves its name, so switching it back on never breaks a site"
+    );
+}
