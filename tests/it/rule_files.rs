@@ -18,7 +18,7 @@ use serde_json::Value;
 const CORPUS: &str = "tests/rule-corpus";
 const CRD_SCHEMA: &str = "../shared/schemas/prometheus-operator/v0.93.0/prometheusrule-v1.json";
 
-/// The site every corpus file is included into (as `rules/<file>`).
+/// The site every corpus file is included into (as `rules/<file>`), without promsite's default rules.
 const SITE: &str = r#"[site]
 name = "corpus"
 
@@ -32,6 +32,10 @@ email = [{ to = "team@example.com" }]
 [alertmanager.smtp]
 smarthost = "smtp.example.com:25"
 from = "alertmanager@example.com"
+
+# Only the corpus' own rules: the default rules would add PrometheusRules of their own.
+[default_rules]
+enabled = false
 "#;
 
 /// The files of a corpus directory, by name.
