@@ -45,9 +45,11 @@ fn a_failure_at_any_step_leaves_the_previous_output_intact() {
     write(&before, root.path(), "aipaas-japan").expect("first write");
     let original = snapshot(root.path());
     let mut steps: Vec<Step> = (0..after.len()).map(Step::WriteFile).collect();
-    steps.extend([Step::SyncStaging, Step::MoveAside, Step::MoveIn]);
+    steps.extend([Step::Staged, Step::MoveAside, Step::MoveIn]);
     for step in steps {
-        let result = write_injecting(&after, root.path(), "aipaas-japan", &|at| at == step);
+        // The two renames are the way where the file system cannot exchange two directories.
+        let fail = |at: Step| at == step || (at == Step::Exchange && matches!(step, Step::MoveAside | Step::MoveIn));
+        let result = write_injecting(&after, root.path(), "aipaas-japan", &fail);
         assert!(result.is_err(), "{step:?}: the injected failure must surface");
         assert_eq!(
             snapshot(root.path()),
@@ -61,11 +63,33 @@ fn a_failure_at_any_step_leaves_the_previous_output_intact() {
     assert_eq!(files.len(), after.len());
 }
 
+/// Both ways of swapping generations, the exchange and the two renames, leave exactly the new
+/// tree and nothing else.
+#[test]
+fn either_swap_leaves_the_new_output_and_nothing_else() {
+    let (before, after) = trees();
+    for exchange in [true, false] {
+        let root = tempfile::tempdir().expect("tempdir");
+        write(&before, root.path(), "aipaas-japan").expect("first write");
+        write_injecting(&after, root.path(), "aipaas-japan", &|at| {
+            !exchange && at == Step::Exchange
+        })
+        .expect("the second write");
+        let (files, top) = snapshot(root.path());
+        assert_eq!(top, ["aipaas-japan"], "exchange: {exchange}");
+        let expected: BTreeMap<String, Vec<u8>> = after
+            .iter()
+            .map(|(path, contents)| (format!("aipaas-japan/{path}"), contents.as_bytes().to_vec()))
+            .collect();
+        assert_eq!(files, expected, "exchange: {exchange}");
+    }
+}
+
 #[test]
 fn a_failed_first_write_leaves_nothing_behind() {
     let (before, _) = trees();
     let root = tempfile::tempdir().expect("tempdir");
-    for step in [Step::WriteFile(3), Step::SyncStaging, Step::MoveIn] {
+    for step in [Step::WriteFile(3), Step::Staged, Step::MoveIn] {
         assert!(write_injecting(&before, root.path(), "aipaas-japan", &|at| at == step).is_err());
         assert_eq!(
             snapshot(root.path()),
