@@ -1,64 +1,105 @@
 //! Compile-time benchmarks: each stage of one site (check, render, serialize, write) at the four
-//! synthetic sizes, and whole `promsite compile` / `compile --check` processes over a directory
-//! of 50 M-sized sites. Run with `cargo bench --bench compile`; docs/performance.md shows how peak memory is measured.
+//! synthetic sizes, with uniform rules and with realistic ones (`*_realistic`), and whole `promsite compile` /
+//! `compile --check` processes over a directory of 50 M-sized sites. Run with `cargo bench --bench compile`;
+//! docs/performance.md shows how peak memory is measured.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use divan::Bencher;
 use promsite::diag::SiteSource;
-use promsite::synthetic::{self, Size};
+use promsite::synthetic::{self, Rules, Size};
 use promsite::{emit, pipeline, render};
 
 fn main() {
     divan::main();
 }
 
-fn source(size: Size) -> SiteSource {
+fn source(size: Size, rules: Rules) -> SiteSource {
     SiteSource::new(
-        format!("{}.toml", size.label()),
-        synthetic::site(size, &format!("bench-{}", size.label())),
+        format!("{}-{}.toml", size.label(), rules.label()),
+        synthetic::site_with(size, rules, &format!("bench-{}", size.label())),
     )
 }
 
-fn checked(size: Size) -> promsite::model::Site {
-    match pipeline::check(&source(size)) {
+fn checked(size: Size, rules: Rules) -> promsite::model::Site {
+    match pipeline::check(&source(size, rules)) {
         Ok(checked) => checked.site,
-        Err(diagnostics) => panic!("the synthetic {size:?} site is invalid: {diagnostics:?}"),
+        Err(diagnostics) => panic!("the synthetic {size:?} {rules:?} site is invalid: {diagnostics:?}"),
     }
 }
 
-/// Parse and every check, up to the validated model.
-#[divan::bench(args = Size::ALL, sample_count = 10)]
-fn check(bencher: Bencher, size: Size) {
-    let source = source(size);
+fn bench_check(bencher: Bencher, size: Size, rules: Rules) {
+    let source = source(size, rules);
     bencher.bench(|| pipeline::check(divan::black_box(&source)).is_ok());
 }
 
-/// Model → typed objects.
-#[divan::bench(args = Size::ALL, sample_count = 10)]
-fn render(bencher: Bencher, size: Size) {
-    let model = checked(size);
+fn bench_render(bencher: Bencher, size: Size, rules: Rules) {
+    let model = checked(size, rules);
     bencher.bench(|| render::render(divan::black_box(&model)));
 }
 
-/// Objects → file contents (YAML serialization, kustomization, marker).
-#[divan::bench(args = Size::ALL, sample_count = 10)]
-fn serialize(bencher: Bencher, size: Size) {
-    let bundle = render::render(&checked(size));
+fn bench_serialize(bencher: Bencher, size: Size, rules: Rules) {
+    let bundle = render::render(&checked(size, rules));
     bencher.bench(|| emit::tree(divan::black_box(&bundle)).is_ok());
 }
 
-/// File contents → a fresh `out/<site>/` (staging directory, fsync, rename).
-#[divan::bench(args = Size::ALL, sample_count = 10)]
-fn write(bencher: Bencher, size: Size) {
-    let tree = match emit::tree(&render::render(&checked(size))) {
+fn bench_write(bencher: Bencher, size: Size, rules: Rules) {
+    let tree = match emit::tree(&render::render(&checked(size, rules))) {
         Ok(tree) => tree,
         Err(e) => panic!("cannot serialize: {e}"),
     };
     bencher
         .with_inputs(|| tempfile::tempdir().expect("a temporary directory"))
         .bench_local_values(|dir| emit::write(&tree, dir.path(), "bench").is_ok());
+}
+
+/// Parse and every check, up to the validated model.
+#[divan::bench(args = Size::ALL, sample_count = 10)]
+fn check(bencher: Bencher, size: Size) {
+    bench_check(bencher, size, Rules::Uniform);
+}
+
+/// Model → typed objects.
+#[divan::bench(args = Size::ALL, sample_count = 10)]
+fn render(bencher: Bencher, size: Size) {
+    bench_render(bencher, size, Rules::Uniform);
+}
+
+/// Objects → file contents (YAML serialization, kustomization, marker).
+#[divan::bench(args = Size::ALL, sample_count = 10)]
+fn serialize(bencher: Bencher, size: Size) {
+    bench_serialize(bencher, size, Rules::Uniform);
+}
+
+/// File contents → a fresh `out/<site>/` (staging directory, renames).
+#[divan::bench(args = Size::ALL, sample_count = 10)]
+fn write(bencher: Bencher, size: Size) {
+    bench_write(bencher, size, Rules::Uniform);
+}
+
+/// [`check`] of realistic rules: each its own metric names, expression form and templates.
+#[divan::bench(args = Size::ALL, sample_count = 10)]
+fn check_realistic(bencher: Bencher, size: Size) {
+    bench_check(bencher, size, Rules::Realistic);
+}
+
+/// [`render`] of realistic rules.
+#[divan::bench(args = Size::ALL, sample_count = 10)]
+fn render_realistic(bencher: Bencher, size: Size) {
+    bench_render(bencher, size, Rules::Realistic);
+}
+
+/// [`serialize`] of realistic rules.
+#[divan::bench(args = Size::ALL, sample_count = 10)]
+fn serialize_realistic(bencher: Bencher, size: Size) {
+    bench_serialize(bencher, size, Rules::Realistic);
+}
+
+/// [`write`] of realistic rules.
+#[divan::bench(args = Size::ALL, sample_count = 10)]
+fn write_realistic(bencher: Bencher, size: Size) {
+    bench_write(bencher, size, Rules::Realistic);
 }
 
 /// A directory of 50 M-sized sites, compiled once so that `compile --check` finds it current.

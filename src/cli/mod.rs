@@ -171,6 +171,9 @@ enum Command {
         /// Site name.
         #[arg(long, default_value = "synthetic")]
         name: String,
+        /// The kind of rule set: uniform (one shape and template form) or realistic.
+        #[arg(long, value_enum, default_value = "uniform")]
+        rules: crate::synthetic::Rules,
     },
 }
 
@@ -240,7 +243,7 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Completions { shell } => man::completions(shell),
         Command::Man => man::man(),
         Command::Docs => schema::docs(),
-        Command::Synth { size, name } => output::print(crate::synthetic::site(size, &name)),
+        Command::Synth { size, name, rules } => output::print(crate::synthetic::site_with(size, rules, &name)),
     };
     status.into()
 }
