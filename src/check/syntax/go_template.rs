@@ -1,11 +1,18 @@
 //! Go text/templates as Prometheus expands them in alert labels and annotations.
 
-use std::borrow::Cow;
-use std::fmt::Write as _;
 use std::ops::Range;
 
 use super::go_number;
 use super::values::{Checked, Problem};
+
+mod parse;
+
+/// The functions of Go's text/template that gtmpl provided, and that promsite's parser knows
+/// besides Prometheus' own.
+const BUILTIN_FUNCTIONS: &[&str] = &[
+    "and", "call", "eq", "ge", "gt", "index", "le", "len", "lt", "ne", "not", "or", "print", "printf", "println",
+    "urlquery",
+];
 
 /// Prometheus' template functions, so the parser knows them (bodies are never run).
 const TEMPLATE_FUNCTIONS: &[&str] = &[
@@ -40,6 +47,7 @@ const TEMPLATE_FUNCTIONS: &[&str] = &[
     "now",
 ];
 
+#[cfg(test)]
 fn stub(_: &[gtmpl_value::Value]) -> Result<gtmpl_value::Value, gtmpl_value::FuncError> {
     Ok(gtmpl_value::Value::Nil)
 }
@@ -49,9 +57,12 @@ pub(crate) fn template(text: &str) -> Checked<()> {
     if !text.contains("{{") && !text.contains("}}") || plainly_valid_template(text) {
         return Ok(());
     }
-    // promsite's own findings are worded already; gtmpl's carry the template's name and position.
-    let parsed = actions(text)
-        .and_then(|actions| parse_template(&ascii_text(text, &actions)).map_err(|e| describe_template_error(&e)));
+    let parsed = actions(text).and_then(|_| {
+        let functions: Vec<&str> = BUILTIN_FUNCTIONS.iter().chain(TEMPLATE_FUNCTIONS).copied().collect();
+        let variables: Vec<String> = TEMPLATE_VARIABLES.iter().map(|name| format!("${name}")).collect();
+        let variables: Vec<&str> = variables.iter().map(String::as_str).collect();
+        parse::parse(text, &functions, &variables)
+    });
     parsed.map_err(|why| {
         Problem::new(
             format!("invalid Go template: {why}"),
@@ -253,9 +264,10 @@ impl Blocks {
 /// bytes. What stands between actions never makes a template invalid, and gtmpl's lexer thread
 /// panics trimming white space (`{{- `) after a multi-byte character, which it takes for one byte
 /// (found by fuzzing). Byte offsets and lines stay as they were.
-fn ascii_text<'t>(text: &'t str, actions: &[Range<usize>]) -> Cow<'t, str> {
+#[cfg(test)]
+fn ascii_text<'t>(text: &'t str, actions: &[Range<usize>]) -> std::borrow::Cow<'t, str> {
     if text.is_ascii() {
-        return Cow::Borrowed(text);
+        return std::borrow::Cow::Borrowed(text);
     }
     let mut ascii = String::with_capacity(text.len());
     let mut copied = 0;
@@ -270,7 +282,7 @@ fn ascii_text<'t>(text: &'t str, actions: &[Range<usize>]) -> Cow<'t, str> {
         ascii.push_str(&text[action.clone()]);
         copied = action.end;
     }
-    Cow::Owned(ascii)
+    std::borrow::Cow::Owned(ascii)
 }
 
 /// The escapes gtmpl unquotes safely: a backslash and one ASCII character.
@@ -295,7 +307,9 @@ fn unreadable_escape(text: &str, at: usize) -> Option<String> {
 }
 
 /// Parses `text` with gtmpl, as Prometheus would: its functions known, its variables defined.
+#[cfg(test)]
 fn parse_template(text: &str) -> Result<(), String> {
+    use std::fmt::Write as _;
     let mut template = gtmpl::Template::default();
     for name in TEMPLATE_FUNCTIONS {
         template.add_func(name, stub);
@@ -308,6 +322,7 @@ fn parse_template(text: &str) -> Result<(), String> {
 }
 
 /// `labels` → `Labels`: the field of the template data each variable is bound to.
+#[cfg(test)]
 fn capitalized(name: &str) -> String {
     let mut chars = name.chars();
     chars
@@ -378,17 +393,202 @@ fn plain_operand(operand: &str) -> bool {
     variable.is_none_or(|v| TEMPLATE_VARIABLES.contains(&v)) && fields.is_none_or(|f| f.split('.').all(identifier))
 }
 
-/// gtmpl's positions count the prelude; keep only the message.
-fn describe_template_error(message: &str) -> String {
-    let last = message.rsplit(": ").next().unwrap_or(message);
-    last.trim_start_matches(|c: char| c == ':' || c.is_ascii_digit())
-        .trim()
-        .to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Where gtmpl, whose verdicts promsite keeps, reads templates otherwise than Go does, and
+    /// other corners of the grammar: promsite's parser gives the same verdicts.
+    #[test]
+    fn corners_of_the_grammar() {
+        for (text, valid) in [
+            // A newline right after a token ends the action; after white space it is white space.
+            // (The fast path takes `{{ $value\n}}`, as Go does.)
+            ("{{ $value | humanize\n}}", false),
+            ("{{ $value | humanize \n}}", true),
+            ("{{ $value\n}}", true),
+            // `\\` before the closing quote escapes it.
+            (r#"{{ "a\\" }}"#, false),
+            (r#"{{ "a\\b" }}"#, true),
+            // Only a dash and a space are a trim marker, and two spaces before `-}}` leave the dash
+            // out of it: a lone `-` is then a number, and passes.
+            ("{{ 3  -}}", true),
+            ("{{ 3 -}}", true),
+            ("{{-\t3 }}", true),
+            ("{{ else with $value }}", false),
+            ("{{ with $value }}x{{ else with $labels }}y{{ end }}", false),
+            ("{{ with $value }}x{{ else }}y{{ end }}", true),
+            ("{{ range $value }}x{{ else }}y{{ end }}", true),
+            ("{{ if $value }}x{{ else if $labels }}y{{ else }}z{{ end }}", true),
+            ("{{ range $i, $v := $labels }}{{ $i }}{{ $v }}{{ end }}", true),
+            ("{{ range $i, $v := $labels }}{{ end }}{{ $v }}", false),
+            ("{{ $x := 1 }}{{ $x }}", true),
+            ("{{ $x = 1 }}", false),
+            ("{{ $x, $y := 1 }}", false),
+            ("{{ humanize | }}", true),
+            ("{{ 1 | 2 }}", false),
+            ("{{ $value | humanize | printf \"%s\" }}", true),
+            ("{{ .Labels.job }}{{ $labels.job.x }}{{ (humanize 1).x }}", true),
+            ("{{ \"a\".x }}", false),
+            ("{{ 0x1F }}{{ 1e3 }}{{ -1.5 }}{{ 'a' }}{{ '\\n' }}", true),
+            ("{{ 99999999999999999999 }}", false),
+            ("{{ 'ab' }}", false),
+            ("{{ nil }}{{ true }}{{ . }}", true),
+            ("{{ break }}", false),
+            ("{{ define \"a\" }}x{{ end }}{{ template \"a\" . }}", true),
+            ("{{ define \"a\" }}x{{ end }}{{ define \"a\" }}y{{ end }}", false),
+            ("{{ define \"a\" }} {{- end }}{{ define \"a\" }}y{{ end }}", true),
+            ("{{ define \"\" }}x{{ end }}", false),
+            ("{{ define \"a\" }}{{ $labels }}{{ end }}", false),
+            ("{{ if 1 }}{{ define \"a\" }}x{{ end }}{{ end }}", false),
+            ("{{ block \"b\" $value }}x{{ end }}", true),
+            ("{{ block \"b\" }}x{{ end }}", false),
+            ("{{ template (printf \"a\") }}", false),
+            ("{{/* c */}}{{- /* c */ -}}", true),
+            ("{{ (1 }}", false),
+            ("{{ 1) }}", false),
+            ("{{ $ }}{{ $.Labels }}", true),
+            ("{{ $nope }}", false),
+        ] {
+            assert_eq!(template(text).is_ok(), valid, "{text:?}");
+            let old = plainly_valid_template(text)
+                || actions(text).is_ok_and(|a| parse_template(&ascii_text(text, &a)).is_ok());
+            assert_eq!(old, valid, "gtmpl: {text:?}");
+        }
+    }
+
+    /// One-off comparison before gtmpl goes: every template-like text in the repository (each line,
+    /// each quoted literal, each TOML string and each fuzz seed for templates), and deterministic
+    /// mutations of each, gets the same verdict from promsite's parser as from gtmpl.
+    #[test]
+    #[allow(clippy::print_stderr)]
+    fn the_parser_agrees_with_gtmpl_on_every_template_in_the_repository() {
+        use std::sync::mpsc;
+        use std::time::Duration;
+
+        let mut texts = std::collections::BTreeSet::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for dir in ["sites", "tests", "src", "docs", "fuzz/seeds", "out", "README.md"] {
+            for entry in walkdir::WalkDir::new(root.join(dir)).sort_by_file_name() {
+                let entry = entry.expect("readable");
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let Ok(bytes) = std::fs::read(entry.path()) else {
+                    continue;
+                };
+                let seed = entry.path().components().any(|c| c.as_os_str() == "checkers");
+                if seed {
+                    if let Some((&kind, rest)) = bytes.split_first()
+                        && kind % 7 == 2
+                        && let Ok(text) = std::str::from_utf8(rest)
+                    {
+                        texts.insert(text.to_owned());
+                    }
+                    continue;
+                }
+                let Ok(text) = String::from_utf8(bytes) else { continue };
+                if entry.path().extension().is_some_and(|e| e == "toml")
+                    && let Ok(value) = text.parse::<toml::Table>()
+                {
+                    let mut stack = vec![toml::Value::Table(value)];
+                    while let Some(value) = stack.pop() {
+                        match value {
+                            toml::Value::String(s) => {
+                                texts.insert(s);
+                            }
+                            toml::Value::Array(a) => stack.extend(a),
+                            toml::Value::Table(t) => stack.extend(t.into_iter().map(|(_, v)| v)),
+                            _ => {}
+                        }
+                    }
+                }
+                for line in text.lines() {
+                    texts.insert(line.to_owned());
+                    if let Some((_, value)) = line.split_once(": ") {
+                        texts.insert(value.trim().trim_matches(['"', '\'']).to_owned());
+                    }
+                    let mut rest = line;
+                    while let Some(open) = rest.find('"') {
+                        let after = &rest[open + 1..];
+                        let mut end = None;
+                        let mut escaped = false;
+                        for (i, c) in after.char_indices() {
+                            match c {
+                                '\\' if !escaped => escaped = true,
+                                '"' if !escaped => {
+                                    end = Some(i);
+                                    break;
+                                }
+                                _ => escaped = false,
+                            }
+                        }
+                        let Some(end) = end else { break };
+                        let literal = &after[..end];
+                        texts.insert(literal.to_owned());
+                        texts.insert(
+                            literal
+                                .replace("\\\\", "\u{1}")
+                                .replace("\\\"", "\"")
+                                .replace("\\n", "\n")
+                                .replace("\\t", "\t")
+                                .replace('\u{1}', "\\"),
+                        );
+                        rest = &after[end + 1..];
+                    }
+                }
+            }
+        }
+        texts.retain(|t| t.contains("{{") || t.contains("}}"));
+        let originals = texts.len();
+        // Deterministic mutations: each character deleted, doubled, or replaced by one of a few
+        // characters the grammar cares about, for the texts short enough to mutate exhaustively.
+        let mut mutations = std::collections::BTreeSet::new();
+        for text in texts.iter().filter(|t| t.len() <= 120) {
+            let chars: Vec<char> = text.chars().collect();
+            for i in 0..chars.len() {
+                let mut deleted = chars.clone();
+                deleted.remove(i);
+                mutations.insert(deleted.iter().collect::<String>());
+                let mut doubled = chars.clone();
+                doubled.insert(i, chars[i]);
+                mutations.insert(doubled.iter().collect::<String>());
+                for c in [
+                    '$', '.', '|', '(', ')', ' ', '-', '"', '\n', ',', '=', ':', '1', 'x', '}', '{',
+                ] {
+                    let mut replaced = chars.clone();
+                    replaced[i] = c;
+                    mutations.insert(replaced.iter().collect::<String>());
+                }
+            }
+        }
+        texts.extend(mutations);
+        let (mut same, mut stuck, mut differ) = (0, Vec::new(), Vec::new());
+        for text in &texts {
+            let new = template(text).is_ok();
+            let (sender, receiver) = mpsc::channel();
+            let owned = text.clone();
+            std::thread::spawn(move || {
+                let old = owned.contains("{{") || owned.contains("}}");
+                let verdict = !old
+                    || plainly_valid_template(&owned)
+                    || actions(&owned).is_ok_and(|a| parse_template(&ascii_text(&owned, &a)).is_ok());
+                let _ = sender.send(verdict);
+            });
+            match receiver.recv_timeout(Duration::from_secs(5)) {
+                Ok(old) if old == new => same += 1,
+                Ok(old) => differ.push((text.clone(), old, new)),
+                Err(e) => stuck.push((text.clone(), e, new)),
+            }
+        }
+        eprintln!(
+            "{} texts ({originals} from the repository, the rest mutations): {same} same verdict, {} different, {} where gtmpl did not return: {stuck:?}",
+            texts.len(),
+            differ.len(),
+            stuck.len()
+        );
+        assert!(differ.is_empty(), "{differ:#?}");
+    }
 
     #[test]
     fn templates() {
