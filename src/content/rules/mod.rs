@@ -9,6 +9,7 @@ mod builder;
 mod docs;
 mod jobs;
 mod meta;
+mod nodes;
 mod operator;
 mod prometheus;
 mod recording;
@@ -39,6 +40,7 @@ pub const CLASSES: &[Class] = &[
     prometheus::CLASS,
     alertmanager::CLASS,
     operator::CLASS,
+    nodes::CLASS,
     recording::CLASS,
 ];
 
