@@ -13,6 +13,7 @@ mod nodes;
 mod operator;
 mod prometheus;
 mod recording;
+mod workloads;
 
 pub use builder::{Alert, Group, Record, Severity};
 pub use docs::markdown;
@@ -41,6 +42,7 @@ pub const CLASSES: &[Class] = &[
     alertmanager::CLASS,
     operator::CLASS,
     nodes::CLASS,
+    workloads::CLASS,
     recording::CLASS,
 ];
 
