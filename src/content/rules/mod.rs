@@ -8,6 +8,7 @@ mod alertmanager;
 mod builder;
 mod docs;
 mod jobs;
+mod kubernetes;
 mod meta;
 mod nodes;
 mod operator;
@@ -43,6 +44,7 @@ pub const CLASSES: &[Class] = &[
     operator::CLASS,
     nodes::CLASS,
     workloads::CLASS,
+    kubernetes::CLASS,
     recording::CLASS,
 ];
 
