@@ -7,6 +7,7 @@
 mod alertmanager;
 mod builder;
 mod docs;
+mod etcd;
 mod jobs;
 mod kubernetes;
 mod meta;
@@ -45,6 +46,7 @@ pub const CLASSES: &[Class] = &[
     nodes::CLASS,
     workloads::CLASS,
     kubernetes::CLASS,
+    etcd::CLASS,
     recording::CLASS,
 ];
 
