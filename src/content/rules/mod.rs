@@ -6,6 +6,7 @@
 
 mod alertmanager;
 mod builder;
+mod coredns;
 mod docs;
 mod etcd;
 mod jobs;
@@ -47,6 +48,7 @@ pub const CLASSES: &[Class] = &[
     workloads::CLASS,
     kubernetes::CLASS,
     etcd::CLASS,
+    coredns::CLASS,
     recording::CLASS,
 ];
 
