@@ -148,6 +148,7 @@ fn thresholds(ctx: &mut Ctx<'_>, raw: &raw::Thresholds) -> Thresholds {
         etcd_grpc_error_percent: raw.etcd_grpc_error_percent.unwrap_or(d.etcd_grpc_error_percent),
         coredns_servfail_percent: raw.coredns_servfail_percent.unwrap_or(d.coredns_servfail_percent),
         coredns_latency_seconds: raw.coredns_latency_seconds.unwrap_or(d.coredns_latency_seconds),
+        kernel_table_percent: raw.kernel_table_percent.unwrap_or(d.kernel_table_percent),
     };
     // A critical level that is not below the warning one would make the warning never show.
     for (critical, warning, key) in [

@@ -69,6 +69,7 @@ pub struct Thresholds {
     pub etcd_grpc_error_percent: f64,
     pub coredns_servfail_percent: f64,
     pub coredns_latency_seconds: f64,
+    pub kernel_table_percent: f64,
 }
 
 impl Default for Thresholds {
@@ -102,6 +103,7 @@ impl Default for Thresholds {
             etcd_grpc_error_percent: 5.0,
             coredns_servfail_percent: 5.0,
             coredns_latency_seconds: 1.0,
+            kernel_table_percent: 90.0,
         }
     }
 }

@@ -229,6 +229,9 @@ pub struct Thresholds {
     /// 99th-percentile CoreDNS request latency (seconds) above which it warns. Default 1.
     #[schemars(range(min = 0.001, max = 60), example = 1)]
     pub coredns_latency_seconds: Option<f64>,
+    /// A node's connection-tracking or file-descriptor table fuller than this (%) warns. Default 90.
+    #[schemars(range(min = 1, max = 100), example = 90)]
+    pub kernel_table_percent: Option<f64>,
 }
 
 /// NetworkPolicies for the stack's own pods: Prometheus, Alertmanager, Grafana and the exporters

@@ -23,6 +23,7 @@ fn build(cx: &Cx<'_>, g: &mut Group) {
     if let Some(apiserver) = &jobs.apiserver {
         apiserver_records(apiserver, g);
         apiserver_alerts(t, apiserver, g);
+        aggregated_apis(apiserver, g);
     }
     for (name, component, job) in [
         ("KubeAPIServerDown", "API server", &jobs.apiserver),
@@ -193,6 +194,11 @@ fn kubelets(t: &Thresholds, kubelet: &str, ksm: Option<&str>, g: &mut Group) {
         "On the node, check the container runtime (`crictl ps` latency, `journalctl -u containerd`), the number of \
          containers, and the disk and CPU load.",
     );
+    kubelet_certificates(t, &sel, &with_node, g);
+}
+
+/// `sel` selects the kubelets' own metrics; `with_node` adds their node's name.
+fn kubelet_certificates(t: &Thresholds, sel: &str, with_node: &str, g: &mut Group) {
     for (which, metric) in [
         ("client", "kubelet_certificate_manager_client_ttl_seconds"),
         ("server", "kubelet_certificate_manager_server_ttl_seconds"),
@@ -223,6 +229,29 @@ fn kubelets(t: &Thresholds, kubelet: &str, ksm: Option<&str>, g: &mut Group) {
                  approved (`kubectl get csr`); on kubeadm, `kubeadm certs check-expiration` on control-plane nodes.",
             );
         }
+    }
+    for (which, metric) in [
+        ("client", "kubelet_certificate_manager_client_expiration_renew_errors"),
+        ("server", "kubelet_server_expiration_renew_errors"),
+    ] {
+        g.alert(
+            "KubeletCertificateRenewalFailing",
+            Severity::Warning,
+            format!("increase({metric}{{{sel}}}[15m]) {with_node} > 0"),
+        )
+        .label("certificate", which)
+        .summary(format!(
+            "The kubelet of {{{{ $labels.node }}}} fails to renew its {which} certificate."
+        ))
+        .description(format!(
+            "The kubelet on node {{{{ $labels.node }}}} failed {{{{ $value | humanize }}}} times in 15 minutes to \
+             renew its {which} certificate."
+        ))
+        .meaning("A kubelet tries to rotate a certificate and fails: it expires unless the cause is fixed.")
+        .action(
+            "`journalctl -u kubelet | grep -i certificate` on the node; check for pending CSRs (`kubectl get csr`) and \
+             that the CSR approver (or the kubelet-serving approval) runs.",
+        );
     }
 }
 
@@ -334,5 +363,27 @@ fn apiserver_alerts(t: &Thresholds, job: &str, g: &mut Group) {
     .action(
         "`kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations` names its Service: check that \
          its pods run and its certificate is valid; remove the configuration if its owner is gone.",
+    );
+}
+
+fn aggregated_apis(job: &str, g: &mut Group) {
+    g.alert(
+        "KubeAggregatedAPIUnavailable",
+        Severity::Warning,
+        format!(r#"max by (name) (aggregator_unavailable_apiservice{{job="{job}"}}) == 1"#),
+    )
+    .for_("10m")
+    .summary("Aggregated API {{ $labels.name }} is unavailable.")
+    .description(
+        "The API server has found the APIService {{ $labels.name }} unavailable for 10 minutes: requests to its group \
+         fail.",
+    )
+    .meaning(
+        "An aggregated API (metrics.k8s.io, custom.metrics.k8s.io from prometheus-adapter, ...) does not answer: \
+         `kubectl top`, autoscalers and namespace deletion that depend on it fail.",
+    )
+    .action(
+        "`kubectl get apiservice <name> -o yaml` says why (no endpoints, TLS, timeouts); check the pods behind its \
+         Service.",
     );
 }

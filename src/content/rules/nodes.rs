@@ -24,6 +24,7 @@ fn build(cx: &Cx<'_>, g: &mut Group) {
     memory_and_cpu(cx.thresholds(), job, g);
     network_and_clock(cx.thresholds(), job, g);
     hardware_and_exporter(job, g);
+    kernel_tables(cx.thresholds(), job, g);
 }
 
 /// The selector of the node filesystems worth watching.
@@ -381,4 +382,44 @@ fn hardware_and_exporter(job: &str, g: &mut Group) {
         "If nobody planned it, read the previous boot's journal (`journalctl -b -1 -e`) for a panic, an OOM or a \
          watchdog reset.",
     );
+}
+
+fn kernel_tables(t: &Thresholds, job: &str, g: &mut Group) {
+    let percent = t.kernel_table_percent;
+    for (name, used, limit, what, consequence, action) in [
+        (
+            "NodeConntrackTableFull",
+            "node_nf_conntrack_entries",
+            "node_nf_conntrack_entries_limit",
+            "connection-tracking table",
+            "new connections are dropped (`nf_conntrack: table full` in the kernel log)",
+            "Find who opens so many connections (`conntrack -L | awk '{print $5}' | sort | uniq -c | sort -n`); raise \
+             `net.netfilter.nf_conntrack_max` if the load is legitimate.",
+        ),
+        (
+            "NodeFileDescriptorsExhausted",
+            "node_filefd_allocated",
+            "node_filefd_maximum",
+            "file-descriptor table",
+            "opening files and sockets fails with `Too many open files` everywhere on the node",
+            "Find the process holding the most descriptors (`ls /proc/*/fd | wc -l` per process, or `lsof | awk \
+             '{print $2}' | sort | uniq -c | sort -n`); fix its leak, or raise `fs.file-max`.",
+        ),
+    ] {
+        g.alert(
+            name,
+            Severity::Warning,
+            format!(r#"100 * {used}{{job="{job}"}} / {limit}{{job="{job}"}} > {percent}"#),
+        )
+        .for_("15m")
+        .summary(format!("The {what} of {{{{ $labels.instance }}}} is almost full."))
+        .description(format!(
+            "The kernel's {what} on node {{{{ $labels.instance }}}} is {{{{ $value | humanize }}}}% full (threshold \
+             {percent}%)."
+        ))
+        .meaning(format!(
+            "A node's kernel {what} nears its limit; when full, {consequence}."
+        ))
+        .action(action);
+    }
 }

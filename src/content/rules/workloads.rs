@@ -18,6 +18,7 @@ fn build(cx: &Cx<'_>, g: &mut Group) {
         controllers(ksm, g);
         jobs_and_autoscalers(t, ksm, g);
         storage_and_quotas(ksm, g);
+        disruption_budgets(ksm, g);
     }
     if let Some(kubelet) = &cx.jobs.kubelet {
         volumes_and_throttling(t, kubelet, g);
@@ -362,4 +363,25 @@ fn volumes_and_throttling(t: &Thresholds, kubelet: &str, g: &mut Group) {
     ))
     .meaning("A container often hits its CPU limit and is paused until the next period: its latency suffers.")
     .action("Raise or remove the container's CPU limit, or find why it needs more CPU than it was given.");
+}
+
+fn disruption_budgets(ksm: &str, g: &mut Group) {
+    g.alert(
+        "KubePodDisruptionBudgetUnhealthy",
+        Severity::Warning,
+        format!(
+            r#"max by (namespace, poddisruptionbudget) (kube_poddisruptionbudget_status_current_healthy{{job="{ksm}"}}) < max by (namespace, poddisruptionbudget) (kube_poddisruptionbudget_status_desired_healthy{{job="{ksm}"}})"#
+        ),
+    )
+    .for_("15m")
+    .summary("PodDisruptionBudget {{ $labels.namespace }}/{{ $labels.poddisruptionbudget }} is not met.")
+    .description(
+        "PodDisruptionBudget {{ $labels.namespace }}/{{ $labels.poddisruptionbudget }} has {{ $value }} healthy pods, \
+         fewer than it requires, for 15 minutes: no pod of it may be evicted.",
+    )
+    .meaning(
+        "Fewer pods are healthy than a PodDisruptionBudget requires: the application runs below its own minimum, \
+         and node drains (upgrades, maintenance) block on it.",
+    )
+    .action("Find why its pods are not healthy (`KubePodNotReady`, `KubeContainerCrashLooping`) and fix that first.");
 }
