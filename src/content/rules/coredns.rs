@@ -99,7 +99,7 @@ fn build(cx: &Cx<'_>, g: &mut Group) {
         Severity::Warning,
         format!(r#"increase(coredns_panics_total{{job="{job}"}}[10m]) > 0"#),
     )
-    .summary("CoreDNS {{ $labels.instance }} panicked.")
+    .summary("CoreDNS {{ $labels.instance }} recovered from a panic.")
     .description(
         "CoreDNS at {{ $labels.instance }} recovered from {{ $value | humanize }} panics in the last 10 minutes.",
     )

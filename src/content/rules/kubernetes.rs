@@ -38,34 +38,35 @@ fn build(cx: &Cx<'_>, g: &mut Group) {
             instance_down(g, name, component, &format!(r#"up{{job="{job}"}}"#));
         }
     }
-    for (component, job) in [
-        ("controller manager", &jobs.controller_manager),
-        ("scheduler", &jobs.scheduler),
-    ] {
-        if let Some(job) = job {
-            g.alert(
-                "KubeControlPlaneNoLeader",
-                Severity::Critical,
-                format!(r#"sum by (job) (leader_election_master_status{{job="{job}"}}) == 0"#),
-            )
-            .for_("10m")
-            .summary(format!(
-                "No kube-{} instance is the leader.",
-                component.replace(' ', "-")
-            ))
-            .description(format!(
-                "None of the running instances of the {component} (job {{{{ $labels.job }}}}) has held the leader \
-                 lease for 10 minutes: its work is not being done."
-            ))
-            .meaning(
-                "The controller manager or scheduler runs but no instance leads: nothing reconciles controllers or \
-                 schedules pods.",
-            )
-            .action(
-                "Read the instances' logs for lease errors (`kubectl -n kube-system logs <pod>`): usually they cannot \
-                 reach or authenticate to the API server, or the clocks differ.",
-            );
-        }
+    // One rule for both (promtool refuses two rules with the same name and labels).
+    let leaders: Vec<&str> = [&jobs.controller_manager, &jobs.scheduler]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    if !leaders.is_empty() {
+        g.alert(
+            "KubeControlPlaneNoLeader",
+            Severity::Critical,
+            format!(
+                r#"sum by (job) (leader_election_master_status{{job=~"{}"}}) == 0"#,
+                leaders.join("|")
+            ),
+        )
+        .for_("10m")
+        .summary("No {{ $labels.job }} instance is the leader.")
+        .description(
+            "None of the running instances of {{ $labels.job }} has held the leader lease for 10 minutes: its work is \
+             not being done.",
+        )
+        .meaning(
+            "The controller manager or scheduler runs but no instance leads: nothing reconciles controllers or \
+             schedules pods.",
+        )
+        .action(
+            "Read the instances' logs for lease errors (`kubectl -n kube-system logs <pod>`): usually they cannot \
+             reach or authenticate to the API server, or the clocks differ.",
+        );
     }
 }
 
