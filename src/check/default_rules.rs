@@ -138,6 +138,17 @@ fn thresholds(ctx: &mut Ctx<'_>, raw: &raw::Thresholds) -> Thresholds {
         clock_skew_seconds: raw.clock_skew_seconds.unwrap_or(d.clock_skew_seconds),
         job_running_hours: raw.job_running_hours.unwrap_or(d.job_running_hours),
         kubelet_pods_percent: raw.kubelet_pods_percent.unwrap_or(d.kubelet_pods_percent),
+        // nodes, workloads, control plane (content branch)
+        disk_io_busy_percent: raw.disk_io_busy_percent.unwrap_or(d.disk_io_busy_percent),
+        network_error_percent: raw.network_error_percent.unwrap_or(d.network_error_percent),
+        pleg_relist_seconds: raw.pleg_relist_seconds.unwrap_or(d.pleg_relist_seconds),
+        etcd_leader_changes_per_hour: raw
+            .etcd_leader_changes_per_hour
+            .unwrap_or(d.etcd_leader_changes_per_hour),
+        etcd_grpc_error_percent: raw.etcd_grpc_error_percent.unwrap_or(d.etcd_grpc_error_percent),
+        coredns_servfail_percent: raw.coredns_servfail_percent.unwrap_or(d.coredns_servfail_percent),
+        coredns_latency_seconds: raw.coredns_latency_seconds.unwrap_or(d.coredns_latency_seconds),
+        kernel_table_percent: raw.kernel_table_percent.unwrap_or(d.kernel_table_percent),
     };
     // A critical level that is not below the warning one would make the warning never show.
     for (critical, warning, key) in [

@@ -61,6 +61,15 @@ pub struct Thresholds {
     pub clock_skew_seconds: f64,
     pub job_running_hours: f64,
     pub kubelet_pods_percent: f64,
+    // nodes, workloads, control plane (content branch)
+    pub disk_io_busy_percent: f64,
+    pub network_error_percent: f64,
+    pub pleg_relist_seconds: f64,
+    pub etcd_leader_changes_per_hour: f64,
+    pub etcd_grpc_error_percent: f64,
+    pub coredns_servfail_percent: f64,
+    pub coredns_latency_seconds: f64,
+    pub kernel_table_percent: f64,
 }
 
 impl Default for Thresholds {
@@ -86,6 +95,15 @@ impl Default for Thresholds {
             clock_skew_seconds: 0.05,
             job_running_hours: 12.0,
             kubelet_pods_percent: 95.0,
+            // nodes, workloads, control plane (content branch)
+            disk_io_busy_percent: 90.0,
+            network_error_percent: 1.0,
+            pleg_relist_seconds: 10.0,
+            etcd_leader_changes_per_hour: 4.0,
+            etcd_grpc_error_percent: 5.0,
+            coredns_servfail_percent: 5.0,
+            coredns_latency_seconds: 1.0,
+            kernel_table_percent: 90.0,
         }
     }
 }

@@ -206,6 +206,32 @@ pub struct Thresholds {
     /// A kubelet running more pods than this share (%) of its capacity warns (info). Default 95.
     #[schemars(range(min = 1, max = 100), example = 95)]
     pub kubelet_pods_percent: Option<f64>,
+    // nodes, workloads, control plane (content branch)
+    /// A disk busy (doing I/O) more than this share (%) of the time for 30 minutes warns. Default 90.
+    #[schemars(range(min = 1, max = 100), example = 90)]
+    pub disk_io_busy_percent: Option<f64>,
+    /// A network interface dropping more than this share (%) of its packets to errors warns.
+    /// Default 1.
+    #[schemars(range(min = 0.001, max = 100), example = 1)]
+    pub network_error_percent: Option<f64>,
+    /// 99th-percentile kubelet PLEG relist duration (seconds) above which a node warns. Default 10.
+    #[schemars(range(min = 0.1, max = 600), example = 10)]
+    pub pleg_relist_seconds: Option<f64>,
+    /// More etcd leader changes than this within an hour warn. Default 4.
+    #[schemars(range(min = 1, max = 1000), example = 4)]
+    pub etcd_leader_changes_per_hour: Option<f64>,
+    /// Share (%) of etcd gRPC requests failing with a server-side code above which it warns. Default 5.
+    #[schemars(range(min = 0, max = 100), example = 5)]
+    pub etcd_grpc_error_percent: Option<f64>,
+    /// Share (%) of CoreDNS responses that are SERVFAIL above which it warns. Default 5.
+    #[schemars(range(min = 0, max = 100), example = 5)]
+    pub coredns_servfail_percent: Option<f64>,
+    /// 99th-percentile CoreDNS request latency (seconds) above which it warns. Default 1.
+    #[schemars(range(min = 0.001, max = 60), example = 1)]
+    pub coredns_latency_seconds: Option<f64>,
+    /// A node's connection-tracking or file-descriptor table fuller than this (%) warns. Default 90.
+    #[schemars(range(min = 1, max = 100), example = 90)]
+    pub kernel_table_percent: Option<f64>,
 }
 
 /// NetworkPolicies for the stack's own pods: Prometheus, Alertmanager, Grafana and the exporters

@@ -6,12 +6,17 @@
 
 mod alertmanager;
 mod builder;
+mod coredns;
 mod docs;
+mod etcd;
 mod jobs;
+mod kubernetes;
 mod meta;
+mod nodes;
 mod operator;
 mod prometheus;
 mod recording;
+mod workloads;
 
 pub use builder::{Alert, Group, Record, Severity};
 pub use docs::markdown;
@@ -39,6 +44,11 @@ pub const CLASSES: &[Class] = &[
     prometheus::CLASS,
     alertmanager::CLASS,
     operator::CLASS,
+    nodes::CLASS,
+    workloads::CLASS,
+    kubernetes::CLASS,
+    etcd::CLASS,
+    coredns::CLASS,
     recording::CLASS,
 ];
 
