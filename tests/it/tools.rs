@@ -592,6 +592,62 @@ fn numbers_with_underscores_are_judged_as_prometheus_judges_them() {
     assert_eq!(accepted, 23, "promtool's verdicts changed\n{report}");
 }
 
+/// Raw (backtick) strings, which Prometheus reads without escapes and promql-parser with them: a
+/// backslash is itself, a double quote is text, and a backtick ends the string. promsite's verdict
+/// on each is promtool's.
+#[test]
+fn raw_strings_are_judged_as_prometheus_judges_them() {
+    let Some(promtool) = common::tool("promtool") else {
+        return;
+    };
+    let expressions = [
+        r#"label_replace(up, "host", "$1", "instance", `(.*):\d+`)"#,
+        r#"label_replace(x, `a`, "$1", `b`, `\w+-(\d)\.(.*)`)"#,
+        r"x{a=`\d`}",
+        r"x{a=~`\d+`, b!~`\s*`}",
+        r"x{instance=~`host-\w+\.example\.com:\d+`}",
+        r"x{a=`\\`}",
+        r"x{a=`\`}",
+        r"x{a=`a\`} or x{a=`\q\x\u`}",
+        r#"x{a=`say "hi"`}"#,
+        r#"x{a=`\"`}"#,
+        "x{a=``, b=`é✓ ünï`}",
+        r"x{a=~`\p{Greek}\Q.*\E`}",
+        r"label_join(x, `dst`, `\`, `a`, `b`)",
+        r"count_values(`\d`, x) + count_values(`v`, x)",
+        r#"{`__name__`="x", `a.b`=`\d`}"#,
+        "{`my.metric`} + {'my.metric'} + {\"my.metric\"}",
+        "sum by (`a.b`) (x) + on (`a.b`) sum by (\"a.b\") (x)",
+        "x{a=`multi\nline`} # `\\d` in a comment",
+        "x{a=`\\``}",
+        r"x{a=`\d",
+        r"x{a=~`\x`}",
+        r"x{a=~`\d{1001}`}",
+        "{a=``}",
+        r#"label_replace(x, "a", "$1", "b", `\d(`)"#,
+    ];
+    let rules: Vec<_> = expressions
+        .iter()
+        .enumerate()
+        .map(|(n, expr)| serde_json::json!({ "record": format!("r{n}"), "expr": expr }))
+        .collect();
+    let (_, report) = judge(&promtool, &["check", "rules"], "raw.yaml", &corpus_rule_file(&rules));
+    let mut accepted = 0;
+    for (n, expr) in expressions.iter().enumerate() {
+        let prometheus_accepts = !report.contains(&format!("\"r{n}\":"));
+        accepted += usize::from(prometheus_accepts);
+        // promtool does not compile a label_replace regex; Prometheus fails each evaluation.
+        let evaluation_fails = expr.ends_with(r"`\d(`)");
+        assert_eq!(
+            promsite::check::fuzz::promql(expr),
+            prometheus_accepts && !evaluation_fails,
+            "{expr}: promsite against promtool\n{report}"
+        );
+    }
+    // Both verdicts occur, so a report that names no rule cannot pass for agreement.
+    assert_eq!(accepted, 19, "promtool's verdicts changed\n{report}");
+}
+
 /// Prometheus checks some rules only when it evaluates them: a `label_replace` regex, the label
 /// names that `label_replace`, `label_join` and `count_values` write or read, the count of `topk`,
 /// and the type of the result. `promtool check rules` accepts any, and a rule unit test (`promtool

@@ -71,9 +71,16 @@ fn promql_with(text: &str, memo: &mut Memo) -> Checked<()> {
 
 /// `text` with what Prometheus 3 reads and promql-parser does not written as promql-parser reads
 /// it, with the same meaning: a number with `_` between its digits (`1_000_000`, `0x_ff`) without
-/// them, padded with spaces so that what follows keeps its position; and the regex of a `=~` or
-/// `!~` matcher in the form Rust's `regex` reads (see [`go_regex::rust_form`]), quoted again.
-/// A number Prometheus refuses (`1__0`, `1_`, `1_0m`) is left as written, for the parser to refuse.
+/// them, padded with spaces so that what follows keeps its position; the regex of a `=~` or `!~`
+/// matcher in the form Rust's `regex` reads (see [`go_regex::rust_form`]), quoted again; and a raw
+/// string (`` `\d+` ``) with a backslash double-quoted. In Go's PromQL a backtick string has no
+/// escapes (a backslash is itself, and a backtick ends it), while promql-parser's lexer reads its
+/// backslashes as escapes and refuses `\d`. Its double-quoted form (`"\\d+"`) has the same value,
+/// which is what the checks after the parse read (a matcher's value, a `label_replace` regex or
+/// label name). That form is longer than the raw string, so what follows it moves; nothing maps
+/// an offset back, as promql-parser's messages carry none and promsite reports a PromQL problem
+/// on the whole expression. A number Prometheus refuses (`1__0`, `1_`, `1_0m`) is left as
+/// written, for the parser to refuse.
 pub(crate) fn promql_parser_form(text: &str) -> Cow<'_, str> {
     if !text.contains(['_', '\\']) {
         return Cow::Borrowed(text);
@@ -96,13 +103,22 @@ pub(crate) fn promql_parser_form(text: &str) -> Cow<'_, str> {
         if let Some(literal) = literals.next_if(|literal| literal.start == i) {
             let before = text[..i].trim_end();
             let written = &text[literal.clone()];
-            if (before.ends_with("=~") || before.ends_with("!~"))
-                && written.contains('\\')
-                && let Ok(regex) = promql_parser::util::unquote_string(written)
-                && let Cow::Owned(translated) = go_regex::rust_form(&regex)
-                && let Ok(quoted) = serde_json::to_string(&translated)
+            let regex = before.ends_with("=~") || before.ends_with("!~");
+            let raw = written.starts_with('`');
+            if written.contains('\\')
+                && (regex || raw)
+                && let Ok(value) = promql_parser::util::unquote_string(written)
             {
-                replace(&mut out, literal.clone(), &quoted);
+                let translated = if regex {
+                    go_regex::rust_form(&value)
+                } else {
+                    Cow::Borrowed(&*value)
+                };
+                if (raw || matches!(translated, Cow::Owned(_)))
+                    && let Ok(quoted) = serde_json::to_string(&translated)
+                {
+                    replace(&mut out, literal.clone(), &quoted);
+                }
             }
             i = literal.end;
             continue;
@@ -194,7 +210,12 @@ pub(crate) fn parse_matcher_selector(text: &str) -> Result<Expr, String> {
 
 fn parse_with(text: &str, regexes: Regexes) -> Result<Expr, String> {
     let text = &*promql_parser_form(text);
-    if let Some(problem) = unparsable(text, &tokens(text)?) {
+    // promql-parser's lexer reads escapes in a raw string left open, and words it accordingly.
+    let tokens = tokens(text).map_err(|e| match scan_literals(text).1 {
+        Some(b'`') => "unterminated raw string".to_owned(),
+        _ => e,
+    })?;
+    if let Some(problem) = unparsable(text, &tokens) {
         return Err(problem);
     }
     parse_checked(text, regexes)
@@ -555,6 +576,8 @@ fn label_replace_regex_refusal(regex: &str) -> Option<String> {
 /// it is, refuses (the fuzz target's differential check). The same holds for texts that differ
 /// from `text` only inside its string literals, checked with what `text` taught the memo.
 pub(crate) fn shortcut_is_sound(text: &str) -> bool {
+    // As `promql_with` does: the shape is found on the form the parser is given.
+    let text = &*promql_parser_form(text);
     let mut memo = Memo::default();
     let mut sound = |text: &str| {
         let accepted = memo.shape(text).is_some_and(|shape| verdict_on_shape(&shape).is_ok());
@@ -648,9 +671,16 @@ impl Memo {
     }
 }
 
-/// The string literals of `text` (quotes included), found the way promql-parser's lexer finds
-/// them: a quote opens one outside comments, and a backslash escapes the next character.
+/// The string literals of `text` (quotes included), found the way Prometheus' lexer finds them: a
+/// quote opens one outside comments, and a backslash escapes the next character, except in a raw
+/// (backtick) string. promql-parser's lexer escapes there too; the two agree on a raw string
+/// without a backslash, the only kind [`promql_parser_form`] leaves.
 fn string_literals(text: &str) -> Vec<Range<usize>> {
+    scan_literals(text).0
+}
+
+/// [`string_literals`], and the quote of the literal that is never closed, if one is.
+fn scan_literals(text: &str) -> (Vec<Range<usize>>, Option<u8>) {
     let bytes = text.as_bytes();
     let mut literals = Vec::new();
     let mut i = 0;
@@ -661,10 +691,10 @@ fn string_literals(text: &str) -> Vec<Range<usize>> {
                 let start = i;
                 i += 1;
                 while let Some(&inner) = bytes.get(i).filter(|&&inner| inner != byte) {
-                    i += if inner == b'\\' { 2 } else { 1 };
+                    i += if inner == b'\\' && byte != b'`' { 2 } else { 1 };
                 }
                 if i >= bytes.len() {
-                    break;
+                    return (literals, Some(byte));
                 }
                 i += 1;
                 literals.push(start..i);
@@ -672,7 +702,7 @@ fn string_literals(text: &str) -> Vec<Range<usize>> {
             _ => i += 1,
         }
     }
-    literals
+    (literals, None)
 }
 
 /// Whether [`skeleton`] leaves out the contents of `literal`: those without a backslash.
@@ -1111,6 +1141,71 @@ mod tests {
         assert!(promql("x > 1__0").is_err());
     }
 
+    /// In Go's PromQL a backtick string is raw: promql-parser reads escapes in it, so it is given
+    /// the double-quoted string with the same value. Verdicts checked against promtool in
+    /// `tests/it/tools.rs`.
+    #[test]
+    fn raw_strings_are_read_without_escapes() {
+        for (text, form) in [
+            (r"x{a=`\d`}", r#"x{a="\\d"}"#),
+            (r#"x{a=`a"\`, b=`\`}"#, r#"x{a="a\"\\", b="\\"}"#),
+            ("x{a=`\\\n`}", r#"x{a="\\\n"}"#),
+            // Without a backslash promql-parser reads it as Prometheus does: left as written.
+            (r#"x{a=`"é"`} # `\d`"#, r#"x{a=`"é"`} # `\d`"#),
+            // A double-quoted string keeps its escapes; the backtick inside it opens nothing.
+            (r#"x{a="`\\"}"#, r#"x{a="`\\"}"#),
+        ] {
+            assert_eq!(promql_parser_form(text), form, "{text}");
+        }
+        for good in [
+            r#"label_replace(up, "host", "$1", "instance", `(.*):\d+`)"#,
+            r"x{a=~`\d+\.\w`, b!~`\s`}",
+            r"x{a=`\q`} + x{a=`a\`}",
+            r"label_join(x, `a\b`, `,`, `\`) + count_values(`\d`, x)",
+            r#"{`__name__`="x", `a.b`=`\d`}"#,
+        ] {
+            assert!(promql(good).is_ok(), "{good}: {:?}", promql(good).err());
+            assert!(shortcut_is_sound(good), "{good}");
+        }
+        for (bad, words) in [
+            (r"x{a=`\``}", "unterminated"),
+            (r"x{a=`\d", "unterminated"),
+            (r"x{a=~`\x`}", ""),
+            (r#"label_replace(up, "a", "$1", "b", `\d(`)"#, "label_replace"),
+            (r#"label_join(up, "a", ",", "b", ``)"#, "the name is empty"),
+        ] {
+            assert!(
+                promql(bad).is_err_and(|p| p.message.contains(words)),
+                "{bad}: {:?}",
+                promql(bad)
+            );
+        }
+        // What the checks after the parse read is the raw value, backslashes as written.
+        let Ok(Expr::Call(call)) = parse(r#"label_replace(x, `a\`, "$1", "b", `(.*):\d+`)"#) else {
+            panic!("label_replace parses");
+        };
+        let arguments: Vec<_> = call.args.args.iter().filter_map(|a| string_literal(a)).collect();
+        assert_eq!(arguments, [r"a\", "$1", "b", r"(.*):\d+"]);
+        let Ok(Expr::VectorSelector(selector)) = parse(r#"x{a=`\d"`, `b\`=~`\.`}"#) else {
+            panic!("the selector parses");
+        };
+        let matchers: Vec<_> = selector
+            .matchers
+            .matchers
+            .iter()
+            .map(|m| (m.name.as_str(), m.value.as_str()))
+            .collect();
+        assert!(
+            matchers.contains(&("a", r#"\d""#)) && matchers.contains(&(r"b\", r"\.")),
+            "{matchers:?}"
+        );
+        let mut memo = Memo::default();
+        for value in [r"\d", r"\w", "x", r"\"] {
+            let text = format!("x{{a=`{value}`, b=~`{value}.*`}}");
+            assert_eq!(promql_with(&text, &mut memo).is_ok(), verdict(&text).is_ok(), "{text}");
+        }
+    }
+
     #[test]
     fn form_feeds_and_vertical_tabs_are_white_space_only_to_promql_parser() {
         for text in ["\u{c}up", "up\u{b}", "sum(up)\u{c}by(job)"] {
@@ -1222,6 +1317,9 @@ mod tests {
                 r#""\q""#,
                 r#""é\"""#,
                 "``",
+                r"`\d+`",
+                r"`\`",
+                r#"`"\.`"#,
             ]),
         );
         let selector = (
