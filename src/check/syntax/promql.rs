@@ -290,9 +290,11 @@ fn oversized_regex(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
     tokens.windows(2).find_map(|pair| match pair {
         [(T_EQL_REGEX | T_NEQ_REGEX, _), (T_STRING, literal)] => {
             let literal = &text[literal.start()..literal.end()];
-            // The regex as written, without its quotes.
-            let written = literal.get(1..literal.len() - 1).unwrap_or(literal);
-            go_regex::oversized_repetition(literal).map(|why| format!("error parsing regexp `{written}`: {why}"))
+            go_regex::oversized_repetition(literal).map(|why| {
+                // The regex itself: a raw string's is quoted again by now, so its text would mislead.
+                let regex = promql_parser::util::unquote_string(literal).unwrap_or_else(|_| literal.to_owned());
+                format!("error parsing regexp `{regex}`: {why}")
+            })
         }
         _ => None,
     })
@@ -1171,6 +1173,7 @@ mod tests {
             (r"x{a=`\``}", "unterminated"),
             (r"x{a=`\d", "unterminated"),
             (r"x{a=~`\x`}", ""),
+            (r"x{a=~`\d{1001}`}", r"error parsing regexp `\d{1001}`"),
             (r#"label_replace(up, "a", "$1", "b", `\d(`)"#, "label_replace"),
             (r#"label_join(up, "a", ",", "b", ``)"#, "the name is empty"),
         ] {
