@@ -24,6 +24,16 @@ pub const ALERTMANAGER_CONFIG_SECRET: &str = "alertmanager-main";
 /// The configuration's key in that Secret (its other keys are the notification templates).
 pub const ALERTMANAGER_CONFIG_KEY: &str = "alertmanager.yaml";
 
+/// The port the operator's `config-reloader` sidecar serves its metrics on, in Prometheus and
+/// Alertmanager pods, and the name the operator gives it.
+pub const RELOADER_PORT: i32 = 8080;
+/// See [`RELOADER_PORT`].
+pub const RELOADER_PORT_NAME: &str = "reloader-web";
+/// The Service and ServiceMonitor of Prometheus' config-reloader sidecars.
+pub const PROMETHEUS_RELOADER: &str = "prometheus-k8s-config-reloader";
+/// The Service and ServiceMonitor of Alertmanager's config-reloader sidecars.
+pub const ALERTMANAGER_RELOADER: &str = "alertmanager-main-config-reloader";
+
 /// Grafana's Deployment, ServiceAccount, Service and ServiceMonitor.
 pub const GRAFANA: &str = "grafana";
 /// Grafana's web port.
@@ -69,6 +79,7 @@ pub const KUBE_SCHEDULER: &str = "kube-scheduler";
 /// is enabled (so that switching one on never breaks a site): `[[scrape]]` names must differ.
 pub const SERVICE_MONITORS: &[&str] = &[
     ALERTMANAGER,
+    ALERTMANAGER_RELOADER,
     COREDNS,
     ETCD,
     GRAFANA,
@@ -79,6 +90,7 @@ pub const SERVICE_MONITORS: &[&str] = &[
     KUBELET,
     NODE_EXPORTER,
     PROMETHEUS,
+    PROMETHEUS_RELOADER,
     OPERATOR,
 ];
 

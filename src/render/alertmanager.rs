@@ -10,8 +10,10 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use super::common::{self, managed_namespaces, meta, namespaces_selector, operator_pod_labels};
 use super::crd::{AlertmanagerSpec, Custom};
 use super::object::Object;
-use super::workload::{web_monitor, web_service};
-use crate::model::names::{ALERTMANAGER, ALERTMANAGER_CONFIG_SECRET, ALERTMANAGER_INSTANCE, ALERTMANAGER_PORT};
+use super::workload::{reloader_objects, web_monitor, web_service};
+use crate::model::names::{
+    ALERTMANAGER, ALERTMANAGER_CONFIG_SECRET, ALERTMANAGER_INSTANCE, ALERTMANAGER_PORT, ALERTMANAGER_RELOADER,
+};
 use crate::model::{self, Site};
 
 const COMPONENT: &str = "alertmanager";
@@ -36,7 +38,7 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
             site,
             ALERTMANAGER,
             COMPONENT,
-            pod_labels,
+            pod_labels.clone(),
             ALERTMANAGER_PORT,
             site.alertmanager.node_port,
         )
@@ -48,6 +50,7 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
         )
         .into(),
     ];
+    objects.extend(reloader_objects(site, ALERTMANAGER_RELOADER, pod_labels));
     objects.extend(budget);
     objects
 }

@@ -18,7 +18,7 @@ use crate::model::Site;
 use crate::model::names::{
     ALERTMANAGER, ALERTMANAGER_CLUSTER_PORT, ALERTMANAGER_INSTANCE, ALERTMANAGER_PORT, GRAFANA, GRAFANA_PORT,
     KUBE_STATE_METRICS, KUBE_STATE_METRICS_PORT, KUBE_STATE_METRICS_TELEMETRY_PORT, OPERATOR, OPERATOR_PORT,
-    PROMETHEUS, PROMETHEUS_INSTANCE, PROMETHEUS_PORT, THANOS_GRPC_PORT,
+    PROMETHEUS, PROMETHEUS_INSTANCE, PROMETHEUS_PORT, RELOADER_PORT, THANOS_GRPC_PORT,
 };
 
 /// The policies, if enabled.
@@ -56,6 +56,8 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
         }),
         ..NetworkPolicyPeer::default()
     };
+    // Prometheus scrapes the operator's config-reloader sidecars in both kinds of pods.
+    let reloader = || allow(vec![from_pods(&prometheus_pods)], &[("TCP", RELOADER_PORT)]);
     let name_label = |name: &str| BTreeMap::from([("app.kubernetes.io/name".to_owned(), name.to_owned())]);
     let mut policies = vec![
         // The Thanos sidecar's gRPC port serves Thanos Query, which runs beside the UIs' clients.
@@ -63,15 +65,19 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
             site,
             PROMETHEUS,
             &prometheus_pods,
-            web(
-                site.prometheus.node_port,
-                ("TCP", PROMETHEUS_PORT),
-                if site.prometheus.thanos.is_some() {
-                    &[("TCP", THANOS_GRPC_PORT)]
-                } else {
-                    &[]
-                },
-            ),
+            [
+                web(
+                    site.prometheus.node_port,
+                    ("TCP", PROMETHEUS_PORT),
+                    if site.prometheus.thanos.is_some() {
+                        &[("TCP", THANOS_GRPC_PORT)]
+                    } else {
+                        &[]
+                    },
+                ),
+                vec![reloader()],
+            ]
+            .concat(),
         ),
         policy(
             site,
@@ -83,6 +89,7 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
                     vec![from_pods(&alertmanager_pods)],
                     &[("TCP", ALERTMANAGER_CLUSTER_PORT), ("UDP", ALERTMANAGER_CLUSTER_PORT)],
                 )],
+                vec![reloader()],
             ]
             .concat(),
         ),

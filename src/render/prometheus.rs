@@ -18,9 +18,9 @@ use super::crd::{
     RelabelConfig, RemoteWriteSpec, SecretKeySelector, StorageSpec, ThanosSpec,
 };
 use super::object::Object;
-use super::workload::{cluster_grant, rule, url_rule, web_monitor, web_service};
+use super::workload::{cluster_grant, reloader_objects, rule, url_rule, web_monitor, web_service};
 use crate::model::Site;
-use crate::model::names::{ALERTMANAGER, PROMETHEUS, PROMETHEUS_INSTANCE, PROMETHEUS_PORT};
+use crate::model::names::{ALERTMANAGER, PROMETHEUS, PROMETHEUS_INSTANCE, PROMETHEUS_PORT, PROMETHEUS_RELOADER};
 use crate::model::scale::RemoteWrite;
 
 /// Where the operator mounts `spec.secrets` in Prometheus pods.
@@ -39,6 +39,7 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
         web_monitor(site, PROMETHEUS, COMPONENT).into(),
         Custom::new(meta(site, &site.namespace, PROMETHEUS_INSTANCE, COMPONENT), spec(site)).into(),
     ];
+    objects.extend(reloader_objects(site, PROMETHEUS_RELOADER, pod_labels()));
     for namespace in discovery_namespaces(site) {
         objects.push(discovery_role(site, &namespace).into());
         objects.push(discovery_binding(site, &namespace).into());

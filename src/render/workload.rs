@@ -14,6 +14,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::common::{self, cluster_meta, meta};
 use super::crd::{Custom, Endpoint, NamespaceSelector, ServiceMonitorSpec};
 use super::object::Object;
+use crate::model::names::{RELOADER_PORT, RELOADER_PORT_NAME};
 use crate::model::{Node, Site};
 
 /// One RBAC rule.
@@ -158,6 +159,11 @@ pub(super) fn service_selector(site: &Site, component: &str) -> BTreeMap<String,
 
 /// A ServiceMonitor for the `web` port of the promsite Service `name`.
 pub(super) fn web_monitor(site: &Site, name: &str, component: &str) -> Custom<ServiceMonitorSpec> {
+    port_monitor(site, name, component, "web")
+}
+
+/// A ServiceMonitor for port `port` of the promsite Services of `component`; the job is the Service's name.
+fn port_monitor(site: &Site, name: &str, component: &str, port: &str) -> Custom<ServiceMonitorSpec> {
     let mut monitor = monitor(
         site,
         name,
@@ -165,12 +171,23 @@ pub(super) fn web_monitor(site: &Site, name: &str, component: &str) -> Custom<Se
         service_selector(site, component),
         None,
         vec![Endpoint {
-            port: "web".to_owned(),
+            port: port.to_owned(),
             ..Endpoint::default()
         }],
     );
     monitor.spec.job_label = None;
     monitor
+}
+
+/// A ClusterIP Service `name` for the `config-reloader` sidecar the operator adds to the pods with
+/// `selector`, and its ServiceMonitor. A Service of its own, not a second port on the web Service:
+/// a NodePort Service opens a node port for every port it has, and the sidecar must not be
+/// reachable from outside the cluster. The operator's governing Services have no reloader port.
+pub(super) fn reloader_objects(site: &Site, name: &str, selector: BTreeMap<String, String>) -> Vec<Object> {
+    vec![
+        service(site, name, name, selector, RELOADER_PORT_NAME, RELOADER_PORT).into(),
+        port_monitor(site, name, name, RELOADER_PORT_NAME).into(),
+    ]
 }
 
 /// A headless Service without a selector and its Endpoints at the nodes' addresses: how

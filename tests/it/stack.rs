@@ -257,6 +257,66 @@ fn network_policies_select_the_stacks_pods() {
     );
 }
 
+/// The operator's config-reloader sidecars are scraped through ClusterIP Services of their own:
+/// with NodePort web Services (components-off sets both), the reloader port never gets a node port,
+/// and its Service selects the same pods as the web Service.
+#[test]
+fn config_reloaders_are_scraped_but_never_node_ports() {
+    let compiled = common::compile("tests/fixtures/components-off/site.toml");
+    let objects: Vec<serde_json::Value> = compiled.tree.values().map(|t| common::yaml(t)).collect();
+    let named = |kind: &str, name: &str| {
+        objects
+            .iter()
+            .find(|o| o["kind"] == kind && o["metadata"]["name"] == name)
+            .unwrap_or_else(|| panic!("{kind} {name}"))
+            .clone()
+    };
+    for (web, reloader) in [
+        ("prometheus-k8s", "prometheus-k8s-config-reloader"),
+        ("alertmanager-main", "alertmanager-main-config-reloader"),
+    ] {
+        let web_service = named("Service", web);
+        assert_eq!(web_service["spec"]["type"], "NodePort", "the fixture exposes {web}");
+        let service = named("Service", reloader);
+        assert!(
+            service["spec"].get("type").is_none(),
+            "{reloader} is a ClusterIP Service"
+        );
+        assert_eq!(service["spec"]["selector"], web_service["spec"]["selector"]);
+        assert_eq!(
+            service["spec"]["ports"],
+            serde_json::json!([{"name": "reloader-web", "port": 8080, "targetPort": "reloader-web"}])
+        );
+        let monitor = named("ServiceMonitor", reloader);
+        assert_eq!(
+            monitor["spec"]["endpoints"],
+            serde_json::json!([{"port": "reloader-web"}])
+        );
+        let selector = monitor["spec"]["selector"]["matchLabels"]
+            .as_object()
+            .expect("matchLabels");
+        for (key, value) in selector {
+            assert_eq!(
+                &service["metadata"]["labels"][key], value,
+                "{reloader} selects its Service"
+            );
+        }
+        assert!(
+            selector.iter().any(|(k, v)| web_service["metadata"]["labels"][k] != *v),
+            "the reloader monitor must not select the web Service"
+        );
+    }
+    for service in objects.iter().filter(|o| o["kind"] == "Service") {
+        for port in service["spec"]["ports"].as_array().into_iter().flatten() {
+            assert!(
+                port["name"] != "reloader-web" || port.get("nodePort").is_none(),
+                "{} exposes the reloader on a node port",
+                service["metadata"]["name"]
+            );
+        }
+    }
+}
+
 /// Each dashboard file is shipped byte for byte in its own ConfigMap, mounted where Grafana's file
 /// provider reads it.
 #[test]

@@ -13,6 +13,10 @@ pub struct Jobs {
     pub prometheus: String,
     /// Alertmanager (always deployed): the Service `alertmanager-main`, no `jobLabel`.
     pub alertmanager: String,
+    /// The config-reloader sidecars of the Prometheus pods: the Service `prometheus-k8s-config-reloader`.
+    pub prometheus_reloader: String,
+    /// The config-reloader sidecars of the Alertmanager pods: the Service `alertmanager-main-config-reloader`.
+    pub alertmanager_reloader: String,
     /// The Prometheus Operator.
     pub operator: Option<String>,
     /// node-exporter.
@@ -44,6 +48,8 @@ impl Jobs {
         Self {
             prometheus: "prometheus-k8s".to_owned(),
             alertmanager: "alertmanager-main".to_owned(),
+            prometheus_reloader: "prometheus-k8s-config-reloader".to_owned(),
+            alertmanager_reloader: "alertmanager-main-config-reloader".to_owned(),
             operator: site.operator.as_ref().and_then(|_| owned("prometheus-operator")),
             node_exporter: site.node_exporter.as_ref().and_then(|_| owned("node-exporter")),
             kube_state_metrics: site
@@ -65,6 +71,8 @@ impl Jobs {
         let mut all = vec![
             ("Prometheus", self.prometheus.as_str()),
             ("Alertmanager", self.alertmanager.as_str()),
+            ("Prometheus' config-reloader", self.prometheus_reloader.as_str()),
+            ("Alertmanager's config-reloader", self.alertmanager_reloader.as_str()),
         ];
         for (name, job) in [
             ("the Prometheus Operator", &self.operator),

@@ -6,6 +6,7 @@
 
 mod alertmanager;
 mod builder;
+mod config_reloader;
 mod coredns;
 mod docs;
 mod etcd;
@@ -43,6 +44,7 @@ pub const CLASSES: &[Class] = &[
     meta::CLASS,
     prometheus::CLASS,
     alertmanager::CLASS,
+    config_reloader::CLASS,
     operator::CLASS,
     nodes::CLASS,
     workloads::CLASS,
