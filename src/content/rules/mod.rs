@@ -1,8 +1,8 @@
 //! The default rule groups, one file per failure class. Each class is a [`Class`] in [`CLASSES`]:
 //! an id (the group's name is `promsite-<id>`, and every alert of it carries the label
 //! `promsite_group="<id>"`), a title for `docs/alerts.md`, and a function that adds alerts and
-//! recording rules to a [`Group`] from what [`Cx`] says about the site. `CONTENT-API.md` at the
-//! repository root explains how to add one.
+//! recording rules to a [`Group`] from what [`Cx`] says about the site. `docs/content-api.md`
+//! explains how to add one.
 
 mod alertmanager;
 mod builder;
