@@ -3,7 +3,7 @@
 use promql_parser::parser::Expr;
 
 use super::go_regex;
-use super::promql::parse_matcher_selector;
+use super::promql::{self, parse_matcher_selector};
 use super::values::{Checked, Problem, label_name};
 use crate::model::{MatchOp, Matcher};
 
@@ -54,7 +54,7 @@ pub(crate) fn matcher(text: &str) -> Checked<Matcher> {
         )));
     }
     // The value as written: the parser was given Go's regex spellings in the form Rust reads.
-    let value = promql_parser::util::unquote_string(&quoted).unwrap_or(matcher.value);
+    let value = promql::unquote(&quoted).unwrap_or(matcher.value);
     if matches!(op, MatchOp::Regex | MatchOp::NotRegex)
         && let Some(why) = go_regex::anchored_refusal(&value)
     {

@@ -107,7 +107,7 @@ pub(crate) fn promql_parser_form(text: &str) -> Cow<'_, str> {
             let raw = written.starts_with('`');
             if written.contains('\\')
                 && (regex || raw)
-                && let Ok(value) = promql_parser::util::unquote_string(written)
+                && let Ok(value) = unquote(written)
             {
                 let translated = if regex {
                     go_regex::rust_form(&value)
@@ -284,6 +284,21 @@ fn unary_pluses(tokens: &[(TokenId, Span)]) -> Vec<usize> {
         .collect()
 }
 
+/// A string literal's value, as `promql_parser::util::unquote_string` reads it, except that an
+/// escape of a multi-byte character is refused here: that function panics on it (found by
+/// fuzzing), and Go refuses such an escape anyway. Raw strings hold no escapes.
+pub(super) fn unquote(literal: &str) -> Result<String, String> {
+    let mut bytes = literal.bytes();
+    if !literal.starts_with('`') {
+        while let Some(byte) = bytes.next() {
+            if byte == b'\\' && bytes.next().is_none_or(|next| !next.is_ascii()) {
+                return Err("invalid syntax".to_owned());
+            }
+        }
+    }
+    promql_parser::util::unquote_string(literal)
+}
+
 /// A regex matcher's literal with a repetition Go refuses, found before promql-parser spends long
 /// compiling it (see [`go_regex::oversized_repetition`]).
 fn oversized_regex(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
@@ -292,7 +307,7 @@ fn oversized_regex(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
             let literal = &text[literal.start()..literal.end()];
             go_regex::oversized_repetition(literal).map(|why| {
                 // The regex itself: a raw string's is quoted again by now, so its text would mislead.
-                let regex = promql_parser::util::unquote_string(literal).unwrap_or_else(|_| literal.to_owned());
+                let regex = unquote(literal).unwrap_or_else(|_| literal.to_owned());
                 format!("error parsing regexp `{regex}`: {why}")
             })
         }
@@ -1146,6 +1161,18 @@ mod tests {
     /// In Go's PromQL a backtick string is raw: promql-parser reads escapes in it, so it is given
     /// the double-quoted string with the same value. Verdicts checked against promtool in
     /// `tests/it/tools.rs`.
+    /// promql-parser's unquoting panics on an escaped multi-byte character (found by fuzzing the
+    /// matcher checker): such a literal is refused, never unquoted.
+    #[test]
+    fn an_escaped_multi_byte_character_is_refused_without_a_panic() {
+        assert!(unquote("\"it\\\u{7ab76}Rht\"").is_err());
+        assert!(unquote("'\\é'").is_err());
+        assert_eq!(unquote("`a\\é`").as_deref(), Ok("a\\é"));
+        assert_eq!(unquote("\"a\\\\é\"").as_deref(), Ok("a\\é"));
+        assert!(!crate::check::fuzz::matcher("szverty=~\"w]\0it\\\u{7ab76}Rht)ap\"5h\0"));
+        assert!(!crate::check::fuzz::promql("x{a=~\"\\é\"}"));
+    }
+
     #[test]
     fn raw_strings_are_read_without_escapes() {
         for (text, form) in [
