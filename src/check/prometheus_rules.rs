@@ -6,7 +6,7 @@
 use sha2::{Digest, Sha256};
 
 use super::syntax::values::{self, Checked, Problem};
-use super::versions::Version;
+use super::versions::{self, Version};
 use crate::model::Duration;
 
 /// Where a rule group comes from: the PrometheusRule carrying it is named after this.
@@ -193,19 +193,16 @@ pub(crate) const GROUP_LABELS: Feature = Feature {
 impl Feature {
     /// Whether Prometheus `version` reads this field; a problem naming the release that added it if not.
     pub(crate) fn check(self, version: Version) -> Checked<()> {
-        if version >= self.since {
-            return Ok(());
-        }
-        Err(Problem::new(
-            format!(
-                "`{}` needs Prometheus {} or newer, but the site targets {version}",
-                self.field, self.since
-            ),
+        versions::introduced(
+            "Prometheus",
+            self.field,
+            self.since,
+            version,
             format!(
                 "Prometheus {version} refuses the whole rule file with it: set `prometheus.version` to {} or newer, or remove `{}`",
                 self.since, self.field
             ),
-        ))
+        )
     }
 }
 

@@ -122,20 +122,29 @@ pub(crate) const WECHAT_API_SECRET_FILE: Feature = Feature {
 impl Feature {
     /// Whether `version` accepts this field; a problem naming the release that introduced it if not.
     pub(crate) fn check(self, version: Version) -> Checked<()> {
-        if version >= self.since {
-            return Ok(());
-        }
-        Err(Problem::new(
-            format!(
-                "`{}` needs Alertmanager {} or newer, but the site targets {version}",
-                self.field, self.since
-            ),
+        introduced(
+            "Alertmanager",
+            self.field,
+            self.since,
+            version,
             format!(
                 "Alertmanager added `{}` in {}: set `alertmanager.version` to {} or newer, or remove this setting",
                 self.field, self.since, self.since
             ),
-        ))
+        )
     }
+}
+
+/// Whether `version` of `product` reads `field`, which `since` introduced; if not, a problem that
+/// names both releases, with `help`. Alertmanager's and Prometheus' release gates share it.
+pub(crate) fn introduced(product: &str, field: &str, since: Version, version: Version, help: String) -> Checked<()> {
+    if version >= since {
+        return Ok(());
+    }
+    Err(Problem::new(
+        format!("`{field}` needs {product} {since} or newer, but the site targets {version}"),
+        help,
+    ))
 }
 
 #[cfg(test)]
