@@ -85,6 +85,9 @@ email = [{ to = "team@example.com" }]
 # class = "nginx"
 # prometheus = "prometheus.example.com"
 # alertmanager = "alertmanager.example.com"
+# Neither has a login of its own: put authentication in front (an htpasswd file under the key
+# `auth` of this Secret), or see `external_auth` for oauth2-proxy.
+# basic_auth = { secret = "monitoring-basic-auth" }
 
 # ----------------------------------------------------------- API clients
 # A platform that manages its own rules through the Kubernetes API.

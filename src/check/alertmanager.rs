@@ -65,6 +65,7 @@ pub(crate) fn alertmanager(
         ),
         smtp,
         node_port: raw.node_port,
+        web_tls: super::ingress::web_tls(ctx, "alertmanager", raw.web_tls.as_ref(), version),
         host_network: raw.host_network,
         templates: templates(ctx, &raw.templates, ctx.included),
     }

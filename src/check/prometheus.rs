@@ -20,16 +20,6 @@ pub(crate) fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, declared: &[&
         }
     }
     let resources = resources(ctx, "/prometheus/resources", raw.resources.as_ref());
-    if raw.admin_api {
-        ctx.warning(
-            Code::PrometheusAdminApi,
-            "/prometheus/admin_api",
-            Problem::new(
-                "the Prometheus admin API is enabled",
-                "anyone who can reach Prometheus can delete series and take snapshots; set `admin_api = false` unless you need that",
-            ),
-        );
-    }
     let storage = raw.storage.as_ref().and_then(|s| {
         if placement.nodes.is_empty() {
             ctx.error(
@@ -85,6 +75,12 @@ pub(crate) fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, declared: &[&
         query_max_samples: raw.query_max_samples,
         storage,
         node_port: raw.node_port,
+        web_tls: super::ingress::web_tls(
+            ctx,
+            "prometheus",
+            raw.web_tls.as_ref(),
+            raw.version.as_deref().and_then(|v| super::versions::parse(v).ok()),
+        ),
     }
 }
 

@@ -61,7 +61,11 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
     let static_scrapes = targets::static_scrapes(ctx, &raw.static_scrape, &prometheus.scrape_interval);
     let probes = targets::probes(ctx, &raw.probe, &prometheus.scrape_interval);
     let etcd = raw.etcd.as_ref().and_then(|e| etcd::etcd(ctx, e, &raw.nodes));
-    let ingress = raw.ingress.as_ref().map(|i| ingress::ingress(ctx, i));
+    let ingress = raw
+        .ingress
+        .as_ref()
+        .map(|i| ingress::ingress(ctx, i, raw.grafana.enabled.unwrap_or(true)));
+    ingress::exposure(ctx, raw);
     let api_clients = api_clients::api_clients(ctx, &raw.api_clients, &raw.site.namespace);
     // The cross-checks compare matchers and labels that checked out; with errors they would only add noise.
     let routes = route.as_ref().filter(|_| !ctx.failed()).map(crosscheck::Routes::of);

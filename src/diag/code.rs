@@ -129,6 +129,19 @@ pub enum Code {
     /// An alerting rule's `severity` that no `severity` matcher of the routing tree accepts
     /// (warning), usually a typo such as `critcal`.
     AlertSeverityUnmatched,
+    /// Prometheus or Alertmanager reachable from outside the cluster without authentication
+    /// (warning): an Ingress host without `basic_auth` or `external_auth`, or a NodePort.
+    ExposureUnauthenticated,
+    /// The Prometheus admin API enabled while Prometheus is exposed without authentication
+    /// (warning, stronger than `prometheus::admin-api`): anyone outside can delete data.
+    ExposureUnauthenticatedAdminApi,
+    /// A TLS host or path in `[ingress]` for a host or component that no Ingress exposes.
+    IngressNotExposed,
+    /// Two components exposed at the same host and path.
+    IngressPathClash,
+    /// An Ingress annotation promsite cannot write: not a valid key, one promsite derives from a
+    /// typed key, or a response header that is not an HTTP header name.
+    IngressAnnotation,
 }
 
 impl Code {
@@ -190,6 +203,11 @@ impl Code {
         Code::AlertUnroutedRule,
         Code::AlertSeverityNeverSet,
         Code::AlertSeverityUnmatched,
+        Code::ExposureUnauthenticated,
+        Code::ExposureUnauthenticatedAdminApi,
+        Code::IngressNotExposed,
+        Code::IngressPathClash,
+        Code::IngressAnnotation,
     ];
 
     /// Whether this code reports a warning (the site still compiles) rather than an error.
@@ -204,6 +222,8 @@ impl Code {
                 | Code::AlertSeverityUnmatched
                 | Code::RuleIgnoredDocument
                 | Code::AlertMatcherClassName
+                | Code::ExposureUnauthenticated
+                | Code::ExposureUnauthenticatedAdminApi
         )
     }
 
@@ -280,6 +300,11 @@ impl Code {
             Code::AlertUnroutedRule => "alert::unrouted-rule",
             Code::AlertSeverityNeverSet => "alert::severity-never-set",
             Code::AlertSeverityUnmatched => "alert::severity-unmatched",
+            Code::ExposureUnauthenticated => "exposure::unauthenticated",
+            Code::ExposureUnauthenticatedAdminApi => "exposure::unauthenticated-admin-api",
+            Code::IngressNotExposed => "ingress::not-exposed",
+            Code::IngressPathClash => "ingress::path-clash",
+            Code::IngressAnnotation => "ingress::annotation",
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod default_rules;
 mod duration;
+pub mod exposure;
 mod matcher;
 pub mod names;
 pub mod receiver;
@@ -14,6 +15,7 @@ use std::net::IpAddr;
 
 pub use default_rules::DefaultRules;
 pub use duration::Duration;
+pub use exposure::{Exposure, Ingress, WebTls};
 pub use matcher::{MatchOp, Matcher};
 pub use receiver::{Receiver, SecretKeyRef};
 pub use scale::{RemoteWrite, Thanos};
@@ -236,9 +238,16 @@ impl Site {
         if let Some(grafana) = &self.grafana {
             secrets.insert((self.namespace.clone(), grafana.admin_secret.clone()));
         }
-        if let Some(secret) = self.ingress.as_ref().and_then(|i| i.tls_secret.as_ref()) {
-            secrets.insert((self.namespace.clone(), secret.clone()));
+        if let Some(ingress) = &self.ingress {
+            secrets.extend(ingress.secrets().into_iter().map(|s| (self.namespace.clone(), s)));
         }
+        let web_tls = [&self.prometheus.web_tls, &self.alertmanager.web_tls];
+        secrets.extend(
+            web_tls
+                .into_iter()
+                .flatten()
+                .map(|t| (self.namespace.clone(), t.secret.clone())),
+        );
         secrets
     }
 }
@@ -319,6 +328,8 @@ pub struct Prometheus {
     pub storage: Option<Storage>,
     /// NodePort for the web UI.
     pub node_port: Option<u16>,
+    /// HTTPS on its web server.
+    pub web_tls: Option<WebTls>,
 }
 
 /// CPU and memory for a workload.
@@ -386,6 +397,8 @@ pub struct Alertmanager {
     pub smtp: Option<Smtp>,
     /// NodePort for the web UI.
     pub node_port: Option<u16>,
+    /// HTTPS on its web server.
+    pub web_tls: Option<WebTls>,
     /// Whether pods use the host network.
     pub host_network: bool,
     /// Notification template files, sorted by file name.
@@ -545,29 +558,6 @@ pub struct EtcdClientCert {
     pub key: String,
     /// CA key.
     pub ca: String,
-}
-
-/// Ingresses for the web UIs.
-#[derive(Debug, Clone)]
-pub struct Ingress {
-    /// IngressClass.
-    pub class: Option<String>,
-    /// Prometheus host.
-    pub prometheus: Option<String>,
-    /// Alertmanager host.
-    pub alertmanager: Option<String>,
-    /// Grafana host.
-    pub grafana: Option<String>,
-    /// TLS Secret.
-    pub tls_secret: Option<String>,
-}
-
-impl Ingress {
-    /// The external URL of a host under this Ingress configuration.
-    pub fn url(&self, host: &str) -> String {
-        let scheme = if self.tls_secret.is_some() { "https" } else { "http" };
-        format!("{scheme}://{host}/")
-    }
 }
 
 /// A Kubernetes API verb.

@@ -15,12 +15,15 @@ use serde::Serialize;
 use serde_with::skip_serializing_none;
 
 use super::common::{self, cluster_meta, meta};
+use super::exposure;
 use super::object::Object;
 use super::workload::{cluster_identity, container, pod_template, rule, service};
-use crate::model::names::{ADAPTER, PROMETHEUS, PROMETHEUS_PORT};
+use crate::model::names::ADAPTER;
 use crate::model::{Adapter, Site};
 
 const CONFIG: &str = "prometheus-adapter-config";
+/// Where the adapter finds the CA of Prometheus' web TLS.
+const PROMETHEUS_CA_DIR: &str = "/etc/prometheus-ca";
 const PORT: i32 = 6443;
 
 /// The adapter's objects, if it is enabled.
@@ -191,17 +194,18 @@ fn config(adapter: &Adapter) -> Config {
 }
 
 fn deployment(site: &Site, adapter: &Adapter) -> Deployment {
-    let prometheus_url = format!(
-        "--prometheus-url=http://{PROMETHEUS}.{}.svc:{PROMETHEUS_PORT}/",
-        site.namespace
-    );
-    let args = [
+    let prometheus_url = format!("--prometheus-url={}/", exposure::prometheus_url(site));
+    let web_tls = site.prometheus.web_tls.as_ref();
+    // With web TLS the adapter verifies Prometheus with the CA of its Secret (mounted alone).
+    let ca_file = web_tls.map(|tls| format!("--prometheus-ca-file={PROMETHEUS_CA_DIR}/{}", tls.ca));
+    let mut args = vec![
         "--cert-dir=/var/run/serving-cert",
         "--config=/etc/adapter/config.yaml",
         "--metrics-relist-interval=1m",
         prometheus_url.as_str(),
-        "--secure-port=6443",
     ];
+    args.extend(ca_file.as_deref());
+    args.push("--secure-port=6443");
     let mut main = container(
         ADAPTER,
         format!(
@@ -234,6 +238,16 @@ fn deployment(site: &Site, adapter: &Adapter) -> Deployment {
             ..VolumeMount::default()
         },
     ]);
+    if web_tls.is_some()
+        && let Some(mounts) = main.volume_mounts.as_mut()
+    {
+        mounts.push(VolumeMount {
+            name: "prometheus-ca".to_owned(),
+            mount_path: PROMETHEUS_CA_DIR.to_owned(),
+            read_only: Some(true),
+            ..VolumeMount::default()
+        });
+    }
     let empty = |name: &str| Volume {
         name: name.to_owned(),
         empty_dir: Some(EmptyDirVolumeSource::default()),
@@ -252,18 +266,23 @@ fn deployment(site: &Site, adapter: &Adapter) -> Deployment {
                 PodSpec {
                     service_account_name: Some(ADAPTER.to_owned()),
                     containers: vec![main],
-                    volumes: Some(vec![
-                        Volume {
-                            name: "config".to_owned(),
-                            config_map: Some(ConfigMapVolumeSource {
-                                name: CONFIG.to_owned(),
-                                ..ConfigMapVolumeSource::default()
-                            }),
-                            ..Volume::default()
-                        },
-                        empty("serving-cert"),
-                        empty("tmp"),
-                    ]),
+                    volumes: Some(
+                        vec![
+                            Volume {
+                                name: "config".to_owned(),
+                                config_map: Some(ConfigMapVolumeSource {
+                                    name: CONFIG.to_owned(),
+                                    ..ConfigMapVolumeSource::default()
+                                }),
+                                ..Volume::default()
+                            },
+                            empty("serving-cert"),
+                            empty("tmp"),
+                        ]
+                        .into_iter()
+                        .chain(web_tls.map(|tls| exposure::ca_volume("prometheus-ca", tls)))
+                        .collect(),
+                    ),
                     security_context: Some(PodSecurityContext {
                         run_as_non_root: Some(true),
                         run_as_user: Some(65534),

@@ -9,6 +9,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use super::common::{self, managed_namespaces, meta, namespaces_selector, operator_pod_labels};
 use super::crd::{AlertmanagerSpec, Custom};
+use super::exposure;
 use super::object::Object;
 use super::workload::{reloader_objects, web_monitor, web_service};
 use crate::model::names::{
@@ -43,7 +44,14 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
             site.alertmanager.node_port,
         )
         .into(),
-        web_monitor(site, ALERTMANAGER, COMPONENT).into(),
+        web_monitor(
+            site,
+            ALERTMANAGER,
+            COMPONENT,
+            site.alertmanager_path(),
+            site.alertmanager.web_tls.as_ref(),
+        )
+        .into(),
         Custom::new(
             meta(site, &site.namespace, ALERTMANAGER_INSTANCE, COMPONENT),
             spec(site),
@@ -72,10 +80,9 @@ fn spec(site: &Site) -> AlertmanagerSpec {
         version: Some(alertmanager.version.clone()),
         replicas: Some(alertmanager.replicas),
         service_account_name: Some(ALERTMANAGER.to_owned()),
-        external_url: site
-            .ingress
-            .as_ref()
-            .and_then(|i| i.alertmanager.as_ref().map(|host| i.url(host))),
+        external_url: exposure::external_url(site.ingress.as_ref().and_then(|i| i.alertmanager.as_ref())),
+        route_prefix: exposure::route_prefix(site.alertmanager_path()),
+        web: exposure::web_spec(alertmanager.web_tls.as_ref()),
         config_secret: Some(ALERTMANAGER_CONFIG_SECRET.to_owned()),
         secrets: (!secrets.is_empty()).then(|| secrets.into_iter().collect()),
         log_level: alertmanager.log_level.map(|l| l.as_str().to_owned()),

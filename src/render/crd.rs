@@ -56,6 +56,8 @@ pub struct PrometheusSpec {
     pub shards: Option<u32>,
     pub service_account_name: Option<String>,
     pub external_url: Option<String>,
+    pub route_prefix: Option<String>,
+    pub web: Option<WebSpec>,
     pub retention: Option<String>,
     pub evaluation_interval: Option<String>,
     pub scrape_interval: Option<String>,
@@ -131,6 +133,7 @@ pub struct AlertingSpec {
 }
 
 /// One Alertmanager Service to send alerts to.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
@@ -138,7 +141,27 @@ pub struct AlertmanagerEndpoint {
     pub namespace: String,
     pub name: String,
     pub port: String,
+    pub scheme: Option<String>,
+    pub path_prefix: Option<String>,
+    pub tls_config: Option<SafeTlsConfig>,
     pub api_version: String,
+}
+
+/// `spec.web` of Prometheus and Alertmanager: HTTPS on their web server.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct WebSpec {
+    pub tls_config: WebTlsConfig,
+}
+
+/// `spec.web.tlsConfig`: the server certificate and key from a Secret.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct WebTlsConfig {
+    pub cert: SecretOrConfigMap,
+    pub key_secret: SecretKeySelector,
 }
 
 /// `Alertmanager.spec`.
@@ -151,6 +174,8 @@ pub struct AlertmanagerSpec {
     pub replicas: Option<u32>,
     pub service_account_name: Option<String>,
     pub external_url: Option<String>,
+    pub route_prefix: Option<String>,
+    pub web: Option<WebSpec>,
     pub config_secret: Option<String>,
     pub secrets: Option<Vec<String>>,
     pub log_level: Option<String>,
@@ -217,6 +242,7 @@ pub struct Endpoint {
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct TlsConfig {
+    pub ca: Option<SecretOrConfigMap>,
     pub ca_file: Option<String>,
     pub cert_file: Option<String>,
     pub key_file: Option<String>,

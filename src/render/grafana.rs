@@ -13,9 +13,10 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde::Serialize;
 
 use super::common::{self, meta};
+use super::exposure;
 use super::object::Object;
 use super::workload::{container, pod_template, web_monitor, web_service};
-use crate::model::names::{GRAFANA, GRAFANA_PORT, PROMETHEUS, PROMETHEUS_PORT};
+use crate::model::names::{GRAFANA, GRAFANA_PORT, PROMETHEUS};
 use crate::model::{Dashboard, Grafana, Site};
 
 const DATASOURCES: &str = "grafana-datasources";
@@ -36,7 +37,7 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
         datasources(site).into(),
         deployment(site, grafana).into(),
         web_service(site, GRAFANA, GRAFANA, pod_labels(), GRAFANA_PORT, grafana.node_port).into(),
-        web_monitor(site, GRAFANA, GRAFANA).into(),
+        web_monitor(site, GRAFANA, GRAFANA, site.grafana_path(), None).into(),
     ];
     objects.extend(common::disruption_budget(
         site,
@@ -139,7 +140,14 @@ struct DataSource {
     url: String,
     is_default: bool,
     editable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    json_data: Option<BTreeMap<&'static str, serde_json::Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secure_json_data: Option<BTreeMap<&'static str, String>>,
 }
+
+/// Where Grafana finds the CA of Prometheus' web TLS.
+const PROMETHEUS_CA_DIR: &str = "/etc/grafana/prometheus-ca";
 
 fn datasources(site: &Site) -> ConfigMap {
     let provisioning = Provisioning {
@@ -149,9 +157,21 @@ fn datasources(site: &Site) -> ConfigMap {
             kind: "prometheus",
             uid: "prometheus",
             access: "proxy",
-            url: format!("http://{PROMETHEUS}.{}.svc:{PROMETHEUS_PORT}", site.namespace),
+            url: exposure::prometheus_url(site),
             is_default: true,
             editable: false,
+            // Grafana reads `$__file{}` in provisioning files: the CA comes from the mounted Secret.
+            json_data: site.prometheus.web_tls.as_ref().map(|_| {
+                BTreeMap::from([
+                    ("tlsAuthWithCACert", serde_json::Value::Bool(true)),
+                    ("serverName", exposure::server_name(site, PROMETHEUS).into()),
+                ])
+            }),
+            secure_json_data: site
+                .prometheus
+                .web_tls
+                .as_ref()
+                .map(|tls| BTreeMap::from([("tlsCACert", format!("$__file{{{PROMETHEUS_CA_DIR}/{}}}", tls.ca))])),
         }],
     };
     ConfigMap {
@@ -181,14 +201,18 @@ fn deployment(site: &Site, grafana: &Grafana) -> Deployment {
         secret_env("GF_SECURITY_ADMIN_USER", &grafana.admin_user_key),
         secret_env("GF_SECURITY_ADMIN_PASSWORD", &grafana.admin_password_key),
     ];
-    if let Some(url) = site
-        .ingress
-        .as_ref()
-        .and_then(|i| i.grafana.as_ref().map(|host| i.url(host)))
-    {
+    if let Some(url) = exposure::external_url(site.ingress.as_ref().and_then(|i| i.grafana.as_ref())) {
         env.push(EnvVar {
             name: "GF_SERVER_ROOT_URL".to_owned(),
             value: Some(url),
+            ..EnvVar::default()
+        });
+    }
+    // Under a path prefix the Ingress passes the path on, so Grafana serves below it.
+    if !site.grafana_path().is_empty() {
+        env.push(EnvVar {
+            name: "GF_SERVER_SERVE_FROM_SUB_PATH".to_owned(),
+            value: Some("true".to_owned()),
             ..EnvVar::default()
         });
     }
@@ -201,7 +225,7 @@ fn deployment(site: &Site, grafana: &Grafana) -> Deployment {
     main.env = Some(env);
     main.readiness_probe = Some(Probe {
         http_get: Some(HTTPGetAction {
-            path: Some("/api/health".to_owned()),
+            path: Some(format!("{}/api/health", site.grafana_path())),
             port: IntOrString::String("web".to_owned()),
             ..HTTPGetAction::default()
         }),
@@ -238,6 +262,10 @@ fn deployment(site: &Site, grafana: &Grafana) -> Deployment {
         },
         config_map("datasources", DATASOURCES.to_owned()),
     ];
+    if let Some(tls) = &site.prometheus.web_tls {
+        mounts.push(mount("prometheus-ca", PROMETHEUS_CA_DIR.to_owned()));
+        volumes.push(exposure::ca_volume("prometheus-ca", tls));
+    }
     if !grafana.dashboards.is_empty() {
         mounts.push(mount(
             "dashboard-providers",

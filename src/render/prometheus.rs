@@ -17,6 +17,7 @@ use super::crd::{
     AlertingSpec, AlertmanagerEndpoint, Argument, Custom, EmbeddedClaim, PrometheusSpec, QuerySpec, QueueConfig,
     RelabelConfig, RemoteWriteSpec, SecretKeySelector, StorageSpec, ThanosSpec,
 };
+use super::exposure;
 use super::object::Object;
 use super::workload::{cluster_grant, reloader_objects, rule, url_rule, web_monitor, web_service};
 use crate::model::Site;
@@ -36,7 +37,14 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
         }
         .into(),
         service(site).into(),
-        web_monitor(site, PROMETHEUS, COMPONENT).into(),
+        web_monitor(
+            site,
+            PROMETHEUS,
+            COMPONENT,
+            site.prometheus_path(),
+            site.prometheus.web_tls.as_ref(),
+        )
+        .into(),
         Custom::new(meta(site, &site.namespace, PROMETHEUS_INSTANCE, COMPONENT), spec(site)).into(),
     ];
     objects.extend(reloader_objects(site, PROMETHEUS_RELOADER, pod_labels()));
@@ -97,10 +105,9 @@ fn spec(site: &Site) -> PrometheusSpec {
         replicas: Some(prometheus.replicas),
         shards: (prometheus.shards > 1).then_some(prometheus.shards),
         service_account_name: Some(PROMETHEUS.to_owned()),
-        external_url: site
-            .ingress
-            .as_ref()
-            .and_then(|i| i.prometheus.as_ref().map(|host| i.url(host))),
+        external_url: exposure::external_url(site.ingress.as_ref().and_then(|i| i.prometheus.as_ref())),
+        route_prefix: exposure::route_prefix(site.prometheus_path()),
+        web: exposure::web_spec(prometheus.web_tls.as_ref()),
         retention: Some(prometheus.retention.to_string()),
         evaluation_interval: Some(prometheus.evaluation_interval.to_string()),
         scrape_interval: Some(prometheus.scrape_interval.to_string()),
@@ -134,6 +141,9 @@ fn spec(site: &Site) -> PrometheusSpec {
                 namespace: site.namespace.clone(),
                 name: ALERTMANAGER.to_owned(),
                 port: "web".to_owned(),
+                scheme: site.alertmanager.web_tls.as_ref().map(|_| "https".to_owned()),
+                path_prefix: exposure::route_prefix(site.alertmanager_path()),
+                tls_config: (site.alertmanager.web_tls.as_ref()).map(|t| exposure::client_tls(site, ALERTMANAGER, t)),
                 api_version: "v2".to_owned(),
             }],
         }),

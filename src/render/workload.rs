@@ -12,10 +12,10 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::common::{self, cluster_meta, meta};
-use super::crd::{Custom, Endpoint, NamespaceSelector, ServiceMonitorSpec};
+use super::crd::{Custom, Endpoint, NamespaceSelector, ServiceMonitorSpec, TlsConfig};
 use super::object::Object;
 use crate::model::names::{RELOADER_PORT, RELOADER_PORT_NAME};
-use crate::model::{Node, Site};
+use crate::model::{Node, Site, WebTls};
 
 /// One RBAC rule.
 pub(super) fn rule(groups: &[&str], resources: &[&str], verbs: &[&str]) -> PolicyRule {
@@ -157,9 +157,29 @@ pub(super) fn service_selector(site: &Site, component: &str) -> BTreeMap<String,
     labels
 }
 
-/// A ServiceMonitor for the `web` port of the promsite Service `name`.
-pub(super) fn web_monitor(site: &Site, name: &str, component: &str) -> Custom<ServiceMonitorSpec> {
-    port_monitor(site, name, component, "web")
+/// A ServiceMonitor for the `web` port of the promsite Service `name`, served under `path` (a
+/// route prefix, empty at the root) and over HTTPS when `tls` is set.
+pub(super) fn web_monitor(
+    site: &Site,
+    name: &str,
+    component: &str,
+    path: &str,
+    tls: Option<&WebTls>,
+) -> Custom<ServiceMonitorSpec> {
+    let mut monitor = port_monitor(site, name, component, "web");
+    if let Some(endpoint) = monitor.spec.endpoints.first_mut() {
+        endpoint.path = (!path.is_empty()).then(|| format!("{path}/metrics"));
+        if let Some(tls) = tls {
+            let client = super::exposure::client_tls(site, name, tls);
+            endpoint.scheme = Some("https".to_owned());
+            endpoint.tls_config = Some(TlsConfig {
+                ca: client.ca,
+                server_name: client.server_name,
+                ..TlsConfig::default()
+            });
+        }
+    }
+    monitor
 }
 
 /// A ServiceMonitor for port `port` of the promsite Services of `component`; the job is the Service's name.

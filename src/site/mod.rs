@@ -1,6 +1,7 @@
 //! Reading a site file: TOML syntax, then a span index and a JSON view for the checks.
 //! Nothing here judges the content; that is `check/`'s job.
 
+pub mod exposure;
 mod pointer;
 pub mod raw;
 pub mod rule_file;

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+pub use super::exposure::{ExternalAuth, Ingress, IngressBasicAuth, IngressPaths, IngressTls, WebTls};
 pub use super::scale::{RemoteWrite, RemoteWriteQueue, Thanos, WriteRelabel};
 pub use super::targets::{Probe, SecretBasicAuth, StaticScrape};
 pub use crate::model::receiver::{Receiver, SecretKeyRef};
@@ -516,6 +517,9 @@ pub struct Prometheus {
     #[schemars(range(min = 30000, max = 32767))]
     #[schemars(example = 30090)]
     pub node_port: Option<u16>,
+    /// HTTPS on Prometheus' own web server, with a certificate from a Secret.
+    #[schemars(example = serde_json::json!({ "secret": "prometheus-web-tls" }))]
+    pub web_tls: Option<WebTls>,
 }
 
 /// CPU and memory for a workload.
@@ -570,6 +574,9 @@ pub struct Alertmanager {
     #[schemars(range(min = 30000, max = 32767))]
     #[schemars(example = 30093)]
     pub node_port: Option<u16>,
+    /// HTTPS on Alertmanager's own web server, with a certificate from a Secret.
+    #[schemars(example = serde_json::json!({ "secret": "alertmanager-web-tls" }))]
+    pub web_tls: Option<WebTls>,
     /// Run on the host network (ports 9093 and 9094 of each node), as some on-prem networks need.
     #[serde(default)]
     #[schemars(example = true)]
@@ -781,27 +788,6 @@ pub struct EtcdClientCert {
     /// Key holding etcd's CA certificate.
     #[schemars(example = &"ca.crt")]
     pub ca: String,
-}
-
-/// Ingresses for the web UIs.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Ingress {
-    /// IngressClass name, e.g. `nginx`.
-    #[schemars(example = &"nginx")]
-    pub class: Option<String>,
-    /// Host name for Prometheus.
-    #[schemars(example = &"prometheus.example.com")]
-    pub prometheus: Option<String>,
-    /// Host name for Alertmanager.
-    #[schemars(example = &"alertmanager.example.com")]
-    pub alertmanager: Option<String>,
-    /// Host name for Grafana.
-    #[schemars(example = &"grafana.example.com")]
-    pub grafana: Option<String>,
-    /// Secret with a TLS certificate for both hosts; enables HTTPS.
-    #[schemars(example = &"monitoring-tls")]
-    pub tls_secret: Option<String>,
 }
 
 /// A platform that manages monitoring objects through the Kubernetes API.

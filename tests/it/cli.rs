@@ -419,7 +419,7 @@ fn json_format_prints_one_document_with_every_diagnostic() {
     let document = stdout_json(&assert);
     assert_eq!(
         (document["errors"].as_u64(), document["warnings"].as_u64()),
-        (Some(3), Some(1))
+        (Some(3), Some(3))
     );
     let diagnostics = document["diagnostics"].as_array().expect("array");
     let unknown = diagnostics
@@ -438,9 +438,23 @@ fn json_format_prints_one_document_with_every_diagnostic() {
     );
     assert_eq!(unknown["severity"], "error");
     assert!(unknown["help"].as_str().is_some_and(|h| h.contains("name, namespace")));
+    // The seed exposes Prometheus (with its admin API) and Alertmanager without authentication.
+    let codes: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d["severity"] == "warning")
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "exposure::unauthenticated-admin-api",
+            "exposure::unauthenticated",
+            "exposure::unauthenticated"
+        ]
+    );
     let warning = diagnostics
         .iter()
-        .find(|d| d["code"] == "prometheus::admin-api")
+        .find(|d| d["code"] == "exposure::unauthenticated-admin-api")
         .expect("the warning is listed");
     assert_eq!(
         (warning["file"].as_str(), warning["severity"].as_str()),
@@ -452,7 +466,7 @@ fn json_format_prints_one_document_with_every_diagnostic() {
         .assert()
         .success()
         .stderr(predicate::str::contains("written"));
-    assert_eq!(stdout_json(&assert)["warnings"], 1);
+    assert_eq!(stdout_json(&assert)["warnings"], 3);
     fs::write(dir.path().join(SITE_DIR).join("alertmanager.yml"), "edited\n").expect("write");
     let assert = promsite(dir.path())
         .args(["diff", "--format", "json", "sites/example.toml", "--against", SITE_DIR])
@@ -471,7 +485,8 @@ fn github_format_prints_workflow_commands() {
         .code(1)
         .stdout(predicate::str::contains("::error file=sites/bad.toml,line=3,col=1,endLine=3,endColumn=10,title=schema%3A%3Aunknown-key::unknown key `retension` in `site` — the keys allowed here are%3A name, namespace\n").not())
         .stdout(predicate::str::contains("::error file=sites/bad.toml,line=3,col=1,endLine=3,endColumn=10,title=schema%3A%3Aunknown-key::unknown key `retension` in `site` — the keys allowed here are: name, namespace\n"))
-        .stdout(predicate::str::contains("::warning file=sites/example.toml,line=38,col=13,endLine=38,endColumn=17,title=prometheus%3A%3Aadmin-api::"))
+        .stdout(predicate::str::contains("::warning file=sites/example.toml,line=38,col=13,endLine=38,endColumn=17,title=exposure%3A%3Aunauthenticated-admin-api::"))
+        .stdout(predicate::str::contains("::warning file=sites/example.toml,line=94,col=14,endLine=94,endColumn=45,title=exposure%3A%3Aunauthenticated::prometheus is exposed at `prometheus.minikube.local.com` without authentication"))
         .stderr(predicate::str::contains("sites/bad.toml:3:1: schema::unknown-key"));
     // A problem without a position (stale output) is an annotation too.
     promsite(dir.path())
@@ -493,7 +508,7 @@ fn gitlab_report_is_written_and_printed() {
         serde_json::from_str(&fs::read_to_string(dir.path().join("gl-code-quality.json")).expect("report written"))
             .expect("report is JSON");
     let issues = report.as_array().expect("an array of issues");
-    assert_eq!(issues.len(), 4);
+    assert_eq!(issues.len(), 6);
     let unknown = issues
         .iter()
         .find(|i| i["check_name"] == "schema::unknown-key")
@@ -548,7 +563,11 @@ fn deny_warnings_fails_sites_with_warnings() {
         &site,
         fs::read_to_string(&site)
             .expect("read")
-            .replace("admin_api = true", "admin_api = false"),
+            .replace("admin_api = true", "admin_api = false")
+            .replace(
+                "[ingress]\n",
+                "[ingress]\nbasic_auth = { secret = \"monitoring-basic-auth\" }\n",
+            ),
     )
     .expect("write");
     promsite(dir.path())

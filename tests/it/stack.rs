@@ -165,7 +165,11 @@ fn grafana_points_at_the_prometheus_service_and_reads_its_admin_from_a_secret() 
     let url = provisioning["datasources"][0]["url"].as_str().expect("url");
     let service = object("observability/service-prometheus-k8s.yaml");
     let port = service["spec"]["ports"][0]["port"].as_u64().expect("port");
-    assert_eq!(url, format!("http://prometheus-k8s.observability.svc:{port}"));
+    // The fixture serves Prometheus over HTTPS under a route prefix: the data source follows both.
+    let prometheus = object("observability/prometheus-k8s.yaml");
+    let prefix = prometheus["spec"]["routePrefix"].as_str().expect("routePrefix");
+    assert!(prometheus["spec"]["web"]["tlsConfig"].is_object());
+    assert_eq!(url, format!("https://prometheus-k8s.observability.svc:{port}{prefix}"));
     let deployment = object("observability/deployment-grafana.yaml");
     let env = deployment["spec"]["template"]["spec"]["containers"][0]["env"]
         .as_array()
