@@ -361,7 +361,7 @@ impl Code {
             Code::PrometheusAdminApi => explanation(
                 "A warning: the Prometheus TSDB admin API is enabled.",
                 "Anyone who can reach Prometheus, e.g. through its Ingress, can delete series and take snapshots that fill the disk.",
-                "Set `admin_api = false` unless you need the API, and then restrict who can reach Prometheus. `--deny-warnings` turns this warning into a failure.",
+                "Set `admin_api = false` unless you need the API, and then restrict who can reach Prometheus. When Prometheus is also exposed without authentication, promsite reports the stronger `exposure::unauthenticated-admin-api` instead. `--deny-warnings` turns this warning into a failure.",
                 "[prometheus]\nadmin_api = true\n",
                 "[prometheus]\nadmin_api = false\n",
             ),
