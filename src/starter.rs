@@ -88,6 +88,7 @@ email = [{ to = "team@example.com" }]
 # Neither has a login of its own: put authentication in front (an htpasswd file under the key
 # `auth` of this Secret), or see `external_auth` for oauth2-proxy.
 # basic_auth = { secret = "monitoring-basic-auth" }
+# tls_secret = "monitoring-tls"   # a kubernetes.io/tls Secret: never send the password over plain HTTP
 
 # ----------------------------------------------------------- API clients
 # A platform that manages its own rules through the Kubernetes API.

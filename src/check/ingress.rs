@@ -256,6 +256,9 @@ fn client_certificate(raw: &raw::Ingress) -> bool {
 /// credentials, and more strongly when that includes Prometheus' admin API.
 pub(crate) fn exposure(ctx: &mut Ctx<'_>, site: &raw::RawSite) {
     let ingress = site.ingress.as_ref();
+    if let Some(ingress) = ingress {
+        plaintext_credentials(ctx, ingress);
+    }
     let authenticated =
         ingress.is_some_and(|i| i.basic_auth.is_some() || i.external_auth.is_some() || client_certificate(i));
     let mut open = |component: &str, host: Option<&String>, node_port: Option<u16>| {
@@ -327,6 +330,39 @@ pub(crate) fn exposure(ctx: &mut Ctx<'_>, site: &raw::RawSite) {
             ),
         );
     }
+}
+
+/// Warns when basic or external authentication guards a host served over plain HTTP: the password
+/// (or the session cookie) would cross the network readable.
+fn plaintext_credentials(ctx: &mut Ctx<'_>, ingress: &raw::Ingress) {
+    let (key, what) = if ingress.basic_auth.is_some() {
+        ("basic_auth", "passwords")
+    } else if ingress.external_auth.is_some() {
+        ("external_auth", "session cookies")
+    } else {
+        return;
+    };
+    let with_tls = |host: &String| ingress.tls_secret.is_some() || ingress.tls.iter().any(|t| t.hosts.contains(host));
+    let plain: Vec<&str> = [&ingress.prometheus, &ingress.alertmanager]
+        .into_iter()
+        .flatten()
+        .filter(|host| !with_tls(host))
+        .map(String::as_str)
+        .collect();
+    if plain.is_empty() {
+        return;
+    }
+    ctx.warning(
+        Code::ExposurePlaintextCredentials,
+        format!("/ingress/{key}"),
+        Problem::new(
+            format!(
+                "`{key}` guards {} over plain HTTP: {what} cross the network readable",
+                plain.join(" and ")
+            ),
+            "give those hosts a certificate: `ingress.tls_secret`, or an `[[ingress.tls]]` entry",
+        ),
+    );
 }
 
 /// A component's web TLS, with the Prometheus or Alertmanager release checked against the one
@@ -402,25 +438,25 @@ mod tests {
 
     #[test]
     fn each_misconfiguration_is_reported_at_its_line() {
-        let auth = "basic_auth = { secret = \"auth\" }\n";
+        let auth = "basic_auth = { secret = \"auth\" }\ntls_secret = \"tls\"\n";
         // A path for a component without a host.
         assert_eq!(
             codes(&format!(
                 "[ingress]\nprometheus = \"p.example.com\"\n{auth}paths = {{ alertmanager = \"/am\" }}\n"
             )),
-            [("ingress::not-exposed", 4)]
+            [("ingress::not-exposed", 5)]
         );
         // A TLS host listed twice.
         assert_eq!(
             codes(&format!(
                 "[ingress]\nprometheus = \"p.example.com\"\n{auth}tls = [{{ hosts = [\"p.example.com\"], secret = \"a\" }}, {{ hosts = [\"p.example.com\"], secret = \"b\" }}]\n"
             )),
-            [("name::duplicate", 4)]
+            [("name::duplicate", 5)]
         );
         // A response header that is no header name.
         assert_eq!(
             codes(
-                "[ingress]\nprometheus = \"p.example.com\"\nexternal_auth = { url = \"https://a.example.com/\", response_headers = [\"X User\"] }\n"
+                "[ingress]\nprometheus = \"p.example.com\"\nexternal_auth = { url = \"https://a.example.com/\", response_headers = [\"X User\"] }\ntls_secret = \"t\"\n"
             ),
             [("ingress::annotation", 3)]
         );
@@ -434,7 +470,7 @@ mod tests {
             codes(&format!(
                 "[ingress]\nprometheus = \"p.example.com\"\n{auth}annotations = {{ \"a b\" = \"c\" }}\n"
             )),
-            [("ingress::annotation", 4)]
+            [("ingress::annotation", 5)]
         );
         // Web TLS: a bad key, and an Alertmanager release before web configuration files.
         assert_eq!(
@@ -449,7 +485,8 @@ mod tests {
 
     #[test]
     fn exposure_warnings_follow_the_authentication_in_front() {
-        let exposed = "[ingress]\nprometheus = \"p.example.com\"\nalertmanager = \"a.example.com\"\n";
+        let exposed =
+            "[ingress]\nprometheus = \"p.example.com\"\nalertmanager = \"a.example.com\"\ntls_secret = \"t\"\n";
         assert_eq!(
             codes(exposed),
             [("exposure::unauthenticated", 2), ("exposure::unauthenticated", 3)]
@@ -469,12 +506,21 @@ mod tests {
         let node_port = "[prometheus]\nnode_port = 30090\nadmin_api = true\n\n";
         assert_eq!(
             codes(&format!(
-                "{node_port}[ingress]\nprometheus = \"p.example.com\"\nbasic_auth = {{ secret = \"auth\" }}\n"
+                "{node_port}[ingress]\nprometheus = \"p.example.com\"\nbasic_auth = {{ secret = \"auth\" }}\ntls_secret = \"t\"\n"
             )),
             [
                 ("exposure::unauthenticated", 2),
                 ("exposure::unauthenticated-admin-api", 3)
             ]
+        );
+        // Authentication over plain HTTP: only the hosts it guards count, and a per-host certificate is enough.
+        let basic = "[ingress]\nprometheus = \"p.example.com\"\ngrafana = \"g.example.com\"\nbasic_auth = { secret = \"auth\" }\n";
+        assert_eq!(codes(basic), [("exposure::plaintext-credentials", 4)]);
+        assert_eq!(
+            codes(&format!(
+                "{basic}tls = [{{ hosts = [\"p.example.com\"], secret = \"p\" }}]\n"
+            )),
+            []
         );
         // The admin API reachable only inside the cluster keeps the plain warning.
         assert_eq!(

@@ -135,6 +135,9 @@ pub enum Code {
     /// The Prometheus admin API enabled while Prometheus is exposed without authentication
     /// (warning, stronger than `prometheus::admin-api`): anyone outside can delete data.
     ExposureUnauthenticatedAdminApi,
+    /// Ingress authentication on a host without TLS (warning): passwords or session cookies
+    /// cross the network readable.
+    ExposurePlaintextCredentials,
     /// A TLS host or path in `[ingress]` for a host or component that no Ingress exposes.
     IngressNotExposed,
     /// Two components exposed at the same host and path.
@@ -205,6 +208,7 @@ impl Code {
         Code::AlertSeverityUnmatched,
         Code::ExposureUnauthenticated,
         Code::ExposureUnauthenticatedAdminApi,
+        Code::ExposurePlaintextCredentials,
         Code::IngressNotExposed,
         Code::IngressPathClash,
         Code::IngressAnnotation,
@@ -224,6 +228,7 @@ impl Code {
                 | Code::AlertMatcherClassName
                 | Code::ExposureUnauthenticated
                 | Code::ExposureUnauthenticatedAdminApi
+                | Code::ExposurePlaintextCredentials
         )
     }
 
@@ -302,6 +307,7 @@ impl Code {
             Code::AlertSeverityUnmatched => "alert::severity-unmatched",
             Code::ExposureUnauthenticated => "exposure::unauthenticated",
             Code::ExposureUnauthenticatedAdminApi => "exposure::unauthenticated-admin-api",
+            Code::ExposurePlaintextCredentials => "exposure::plaintext-credentials",
             Code::IngressNotExposed => "ingress::not-exposed",
             Code::IngressPathClash => "ingress::path-clash",
             Code::IngressAnnotation => "ingress::annotation",

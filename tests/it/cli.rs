@@ -566,7 +566,7 @@ fn deny_warnings_fails_sites_with_warnings() {
             .replace("admin_api = true", "admin_api = false")
             .replace(
                 "[ingress]\n",
-                "[ingress]\nbasic_auth = { secret = \"monitoring-basic-auth\" }\n",
+                "[ingress]\nbasic_auth = { secret = \"monitoring-basic-auth\" }\ntls_secret = \"monitoring-tls\"\n",
             ),
     )
     .expect("write");
