@@ -23,7 +23,7 @@ const DERIVED: &[(&str, &str)] = &[
     ("auth-url", "external_auth.url"),
     ("auth-signin", "external_auth.signin"),
     ("auth-response-headers", "external_auth.response_headers"),
-    ("backend-protocol", "web_tls of the component"),
+    ("backend-protocol", "prometheus.web_tls` or `alertmanager.web_tls"),
 ];
 
 /// Prometheus 2.24.0 added `--web.config.file`, which the operator writes web TLS into.

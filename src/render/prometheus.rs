@@ -143,7 +143,11 @@ fn spec(site: &Site) -> PrometheusSpec {
                 port: "web".to_owned(),
                 scheme: site.alertmanager.web_tls.as_ref().map(|_| "https".to_owned()),
                 path_prefix: exposure::route_prefix(site.alertmanager_path()),
-                tls_config: (site.alertmanager.web_tls.as_ref()).map(|t| exposure::client_tls(site, ALERTMANAGER, t)),
+                tls_config: site
+                    .alertmanager
+                    .web_tls
+                    .as_ref()
+                    .map(|t| exposure::client_tls(site, ALERTMANAGER, t)),
                 api_version: "v2".to_owned(),
             }],
         }),
