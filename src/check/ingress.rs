@@ -78,7 +78,9 @@ pub(crate) fn ingress(ctx: &mut Ctx<'_>, raw: &raw::Ingress, grafana: bool) -> m
             path: path.unwrap_or_default(),
             tls_secret: tls.get(host.as_str()).cloned().or_else(|| raw.tls_secret.clone()),
         };
-        if let Some(other) = seen.insert((exposure.host.clone(), exposure.path.clone()), component) {
+        // A switched-off Grafana gets no Ingress, so it cannot clash.
+        let rendered = component != "grafana" || grafana;
+        if rendered && let Some(other) = seen.insert((exposure.host.clone(), exposure.path.clone()), component) {
             let shown = if exposure.path.is_empty() { "/" } else { &exposure.path };
             ctx.error(
                 Code::IngressPathClash,
@@ -522,6 +524,10 @@ mod tests {
             )),
             []
         );
+        // A switched-off Grafana gets no Ingress and clashes with nothing.
+        let shared = "[ingress]\nprometheus = \"m.example.com\"\ngrafana = \"m.example.com\"\nbasic_auth = { secret = \"auth\" }\ntls_secret = \"t\"\n";
+        assert_eq!(codes(shared), [("ingress::path-clash", 3)]);
+        assert_eq!(codes(&format!("[grafana]\nenabled = false\n\n{shared}")), []);
         // The admin API reachable only inside the cluster keeps the plain warning.
         assert_eq!(
             codes("[prometheus]\nadmin_api = true\n"),
