@@ -1,11 +1,12 @@
 //! The HTTP client settings of Prometheus and Alertmanager (scrapes, probes, remote write,
-//! receivers): credentials only by Secret reference, and consistent TLS.
+//! receivers): credentials only by Secret reference, one way to authenticate, consistent TLS, and a
+//! warning where the server is not verified.
 
 use super::Ctx;
 use super::syntax::values::{self, Problem};
 use crate::diag::Code;
-use crate::model::ClientAuth;
 use crate::model::receiver::{Authorization, TlsConfig};
+use crate::model::{ClientAuth, OAuth2};
 use crate::site::raw;
 
 /// The `authorization` and `tls_config` of an outgoing connection, from Prometheus or Alertmanager
@@ -42,6 +43,16 @@ pub(crate) fn authorization_and_tls(
                 ctx.secret_ref(&format!("{at}/tls_config/{key}"), secret);
             }
         }
+        if tls.insecure_skip_verify == Some(true) {
+            ctx.warning(
+                Code::HttpInsecureSkipVerify,
+                format!("{at}/tls_config/insecure_skip_verify"),
+                Problem::new(
+                    "the server's certificate is not verified (`insecure_skip_verify = true`)",
+                    "anyone on the path can impersonate the server and read the credentials sent to it: give the CA that signed its certificate in `ca` (and `server_name` if the address is not in the certificate) instead",
+                ),
+            );
+        }
         if tls.cert.is_some() != tls.key.is_some() {
             ctx.error_at_key(
                 code,
@@ -55,21 +66,30 @@ pub(crate) fn authorization_and_tls(
     }
 }
 
-/// Credentials and TLS of an outgoing connection from Prometheus.
+/// Credentials and TLS of an outgoing connection from Prometheus: at most one way to authenticate.
 pub(crate) fn client_auth(
     ctx: &mut Ctx<'_>,
     at: &str,
     basic: Option<&raw::SecretBasicAuth>,
     authorization: Option<&Authorization>,
+    oauth2: Option<&OAuth2>,
     tls: Option<&TlsConfig>,
 ) -> ClientAuth {
-    if basic.is_some() && authorization.is_some() {
+    let set: Vec<&str> = [
+        basic.map(|_| "basic_auth"),
+        authorization.map(|_| "authorization"),
+        oauth2.map(|_| "oauth2"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if let [first, .., last] = set[..] {
         ctx.error_at_key(
             Code::HttpClient,
-            format!("{at}/authorization"),
+            format!("{at}/{last}"),
             Problem::new(
-                "`basic_auth` and `authorization` cannot both be set",
-                "keep one of `basic_auth` and `authorization`",
+                format!("`{first}` and `{last}` cannot both be set"),
+                format!("keep one of `{}`", set.join("`, `")),
             ),
         );
     }
@@ -82,6 +102,15 @@ pub(crate) fn client_auth(
         ctx.secret_key(&format!("{at}/basic_auth/username_key"), &basic.username_key);
         ctx.secret_key(&format!("{at}/basic_auth/password_key"), &basic.password_key);
     }
+    if let Some(oauth2) = oauth2 {
+        ctx.secret_ref(&format!("{at}/oauth2/client_id"), &oauth2.client_id);
+        ctx.secret_ref(&format!("{at}/oauth2/client_secret"), &oauth2.client_secret);
+        ctx.check(
+            Code::ValueUrl,
+            format!("{at}/oauth2/token_url"),
+            values::http_url(&oauth2.token_url),
+        );
+    }
     authorization_and_tls(
         ctx,
         Code::HttpClient,
@@ -93,6 +122,7 @@ pub(crate) fn client_auth(
     ClientAuth {
         basic_auth: basic.map(|b| (b.secret.clone(), b.username_key.clone(), b.password_key.clone())),
         authorization: authorization.cloned(),
+        oauth2: oauth2.cloned(),
         tls_config: tls.cloned(),
     }
 }

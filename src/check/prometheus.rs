@@ -3,7 +3,9 @@
 use super::Ctx;
 use super::nodes::{placement, replicas};
 use super::scale;
+use super::scrape_options;
 use super::syntax::values::{self, Problem};
+use super::versions;
 use crate::diag::Code;
 use crate::model;
 use crate::site::{escape, raw};
@@ -51,6 +53,7 @@ pub(crate) fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, declared: &[&
             size: s.size.clone(),
         })
     });
+    let version = versions::prometheus(raw.version.as_deref());
     model::Prometheus {
         version: raw
             .version
@@ -58,7 +61,7 @@ pub(crate) fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, declared: &[&
             .unwrap_or_else(|| model::DEFAULT_PROMETHEUS_VERSION.to_owned()),
         replicas: raw.replicas.unwrap_or(1),
         shards,
-        remote_write: scale::remote_writes(ctx, &raw.remote_write),
+        remote_write: scale::remote_writes(ctx, &raw.remote_write, version),
         thanos: scale::thanos(ctx, raw.thanos.as_ref()),
         retention: duration_or(ctx, "/prometheus/retention", raw.retention.as_ref(), "15d"),
         evaluation_interval: duration_or(
@@ -80,6 +83,13 @@ pub(crate) fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, declared: &[&
             "prometheus",
             raw.web_tls.as_ref(),
             raw.version.as_deref().and_then(|v| super::versions::parse(v).ok()),
+        ),
+        scrape_limits: scrape_options::limits(
+            ctx,
+            "/prometheus/scrape_limits",
+            raw.scrape_limits.as_ref(),
+            version,
+            None,
         ),
     }
 }

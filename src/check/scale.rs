@@ -3,11 +3,12 @@
 
 use super::Ctx;
 use super::client::client_auth;
-use super::syntax::go_regex;
+use super::relabel::relabels;
 use super::syntax::values::{self, Problem};
+use super::versions::Version;
 use crate::diag::Code;
 use crate::model::Placement;
-use crate::model::scale::{self, Queue, Relabel, RelabelAction};
+use crate::model::scale::{self, Queue};
 use crate::site::{escape, raw};
 
 /// Headers Prometheus refuses in `remote_write[].headers` (its `reservedHeaders`, plus
@@ -30,7 +31,7 @@ const RESERVED_HEADERS: &[&str] = &[
 ];
 
 /// Checks the remote-write endpoints, in the order written.
-pub(crate) fn remote_writes(ctx: &mut Ctx<'_>, raw: &[raw::RemoteWrite]) -> Vec<scale::RemoteWrite> {
+pub(crate) fn remote_writes(ctx: &mut Ctx<'_>, raw: &[raw::RemoteWrite], version: Version) -> Vec<scale::RemoteWrite> {
     ctx.unique(
         "remote-write endpoint",
         raw.iter()
@@ -68,71 +69,14 @@ pub(crate) fn remote_writes(ctx: &mut Ctx<'_>, raw: &[raw::RemoteWrite]) -> Vec<
             scale::RemoteWrite {
                 name: r.name.clone(),
                 url: r.url.clone(),
-                auth: client_auth(ctx, &at, r.basic_auth.as_ref(), r.authorization.as_ref(), r.tls_config.as_ref()),
+                auth: client_auth(ctx, &at, r.basic_auth.as_ref(), r.authorization.as_ref(), None, r.tls_config.as_ref()),
                 headers: r.headers.clone(),
                 remote_timeout: ctx.duration(format!("{at}/remote_timeout"), r.remote_timeout.as_ref()),
                 queue,
-                write_relabel: r.write_relabel.iter().enumerate().map(|(j, step)| relabel(ctx, &format!("{at}/write_relabel/{j}"), step)).collect(),
+                write_relabel: relabels(ctx, &format!("{at}/write_relabel"), &r.write_relabel, version),
             }
         })
         .collect()
-}
-
-/// One relabeling step, with the constraints Prometheus' relabel config validation enforces.
-fn relabel(ctx: &mut Ctx<'_>, at: &str, raw: &raw::WriteRelabel) -> Relabel {
-    for (j, label) in raw.source_labels.iter().enumerate() {
-        ctx.check(
-            Code::ValueRelabel,
-            format!("{at}/source_labels/{j}"),
-            relabel_label(label),
-        );
-    }
-    if let Some(target) = &raw.target_label {
-        ctx.check(Code::ValueRelabel, format!("{at}/target_label"), relabel_label(target));
-    }
-    if let Some(regex) = &raw.regex {
-        ctx.check(Code::ValueRegex, format!("{at}/regex"), go_regex::regex(regex));
-    }
-    match raw.action.unwrap_or(RelabelAction::Replace) {
-        RelabelAction::Replace if raw.target_label.is_none() => {
-            ctx.error(
-                Code::ValueRelabel,
-                at,
-                Problem::new(
-                    "a `replace` step needs `target_label`",
-                    "name the label to write in `target_label` (`replace` is the default action)",
-                ),
-            );
-        }
-        RelabelAction::Labeldrop | RelabelAction::Labelkeep
-            if !raw.source_labels.is_empty() || raw.target_label.is_some() || raw.replacement.is_some() =>
-        {
-            ctx.error(Code::ValueRelabel, at, Problem::new("`labeldrop` and `labelkeep` take only `regex`", "remove `source_labels`, `target_label` and `replacement`; the regex is matched against label names"));
-        }
-        _ => {}
-    }
-    Relabel {
-        source_labels: raw.source_labels.clone(),
-        regex: raw.regex.clone(),
-        action: raw.action,
-        target_label: raw.target_label.clone(),
-        replacement: raw.replacement.clone(),
-    }
-}
-
-/// A label name in relabeling, where the internal `__name__`-style names are allowed.
-fn relabel_label(text: &str) -> values::Checked<()> {
-    let mut chars = text.chars();
-    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if valid {
-        Ok(())
-    } else {
-        Err(Problem::new(
-            format!("`{text}` is not a label name"),
-            "label names are letters, digits and `_`, not starting with a digit, e.g. `__name__` or `instance`",
-        ))
-    }
 }
 
 /// The Thanos sidecar, with its pinned default version.

@@ -4,10 +4,11 @@
 
 use std::collections::BTreeSet;
 
+use super::scrapes::Kind;
 use super::syntax::values::{self, Problem};
 use super::{
     Ctx, adapter, alertmanager, api_clients, crosscheck, etcd, exporters, grafana, ingress, inhibit_rules, nodes,
-    operator, ports, prometheus, receivers, routes, rules, scrapes, targets, time_intervals, versions,
+    operator, ports, prometheus, receivers, routes, rules, scrape_options, scrapes, targets, time_intervals, versions,
 };
 use crate::diag::Code;
 use crate::model;
@@ -57,8 +58,14 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
     routes::unused_receivers(ctx, raw);
     let inhibit_rules = inhibit_rules::inhibit_rules(ctx, &raw.inhibit_rules);
     let time_intervals = time_intervals::time_intervals(ctx, &raw.time_intervals, version);
-    let scrapes = scrapes::scrapes(ctx, &raw.scrape, &raw.site.namespace);
-    let static_scrapes = targets::static_scrapes(ctx, &raw.static_scrape, &prometheus.scrape_interval);
+    let defaults = scrape_options::Defaults {
+        scrape_interval: &prometheus.scrape_interval,
+        version: versions::prometheus(raw.prometheus.version.as_deref()),
+        enforced: &prometheus.scrape_limits,
+    };
+    let scrapes = scrapes::scrapes(ctx, Kind::Service, &raw.scrape, &raw.site.namespace, &defaults);
+    let pod_monitors = scrapes::scrapes(ctx, Kind::Pod, &raw.pod_monitor, &raw.site.namespace, &defaults);
+    let static_scrapes = targets::static_scrapes(ctx, &raw.static_scrape, &defaults);
     let probes = targets::probes(ctx, &raw.probe, &prometheus.scrape_interval);
     let etcd = raw.etcd.as_ref().and_then(|e| etcd::etcd(ctx, e, &raw.nodes));
     let ingress = raw
@@ -103,6 +110,7 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
         inhibit_rules,
         time_intervals,
         scrapes,
+        pod_monitors,
         static_scrapes,
         probes,
         etcd,

@@ -4,18 +4,21 @@
 use std::collections::BTreeSet;
 
 use super::Ctx;
-use super::client::client_auth;
+use super::scrape_options::{Defaults, RawOptions, options, timing};
 use super::syntax::promql;
 use super::syntax::values::{self, Problem};
 use crate::diag::Code;
 use crate::model::{self, Duration};
 use crate::site::{escape, raw};
 
+/// The federation endpoint's parameter for series selectors.
+const MATCH: &str = "match[]";
+
 /// Checks every static scrape; returns them sorted by name.
 pub(crate) fn static_scrapes(
     ctx: &mut Ctx<'_>,
     raw: &[raw::StaticScrape],
-    scrape_interval: &Duration,
+    defaults: &Defaults<'_>,
 ) -> Vec<model::StaticScrape> {
     ctx.unique(
         "static scrape",
@@ -41,17 +44,8 @@ pub(crate) fn static_scrapes(
             let mut federate = s.federate.clone();
             federate.sort();
             federate.dedup();
-            if let Some(path) = &s.path {
-                if !path.starts_with('/') {
-                    ctx.error(
-                        Code::ValuePath,
-                        format!("{at}/path"),
-                        Problem::new(
-                            format!("`{path}` is not an absolute URL path"),
-                            "start the path with `/`, e.g. `/metrics`",
-                        ),
-                    );
-                } else if !federate.is_empty() && path != "/federate" {
+            if !federate.is_empty() {
+                if let Some(path) = s.path.as_ref().filter(|p| p.starts_with('/') && *p != "/federate") {
                     ctx.error(
                         Code::ValuePath,
                         format!("{at}/path"),
@@ -61,28 +55,29 @@ pub(crate) fn static_scrapes(
                         ),
                     );
                 }
+                if s.params.contains_key(MATCH) {
+                    ctx.error_at_key(
+                        Code::FederateSelector,
+                        format!("{at}/params/{}", escape(MATCH)),
+                        Problem::new(
+                            "`federate` sets the `match[]` parameter",
+                            "list the selectors in `federate` and remove `match[]` from `params`",
+                        ),
+                    );
+                }
             }
-            let (interval, timeout) = timing(ctx, &at, s.interval.as_ref(), s.timeout.as_ref(), scrape_interval);
+            let mut options = options(ctx, &at, &RawOptions::from(s), defaults);
+            if !federate.is_empty() {
+                options.path.get_or_insert_with(|| "/federate".to_owned());
+                options.honor_labels.get_or_insert(true);
+                options.params.insert(MATCH.to_owned(), federate.clone());
+            }
             model::StaticScrape {
                 name: s.name.clone(),
                 targets,
                 labels: s.labels.clone(),
-                path: s
-                    .path
-                    .clone()
-                    .or_else(|| (!federate.is_empty()).then(|| "/federate".to_owned())),
-                honor_labels: s.honor_labels.or_else(|| (!federate.is_empty()).then_some(true)),
                 federate,
-                scheme: s.scheme,
-                interval,
-                timeout,
-                auth: client_auth(
-                    ctx,
-                    &at,
-                    s.basic_auth.as_ref(),
-                    s.authorization.as_ref(),
-                    s.tls_config.as_ref(),
-                ),
+                options,
             }
         })
         .collect();
@@ -170,30 +165,4 @@ fn labels(ctx: &mut Ctx<'_>, at: &str, labels: &std::collections::BTreeMap<Strin
             ctx.error_at_key(Code::ValueLabelName, format!("{at}/labels/{}", escape(key)), problem);
         }
     }
-}
-
-/// Interval and timeout; Prometheus refuses a timeout longer than the interval it applies to.
-fn timing(
-    ctx: &mut Ctx<'_>,
-    at: &str,
-    interval: Option<&String>,
-    timeout: Option<&String>,
-    scrape_interval: &Duration,
-) -> (Option<Duration>, Option<Duration>) {
-    let interval = ctx.duration(format!("{at}/interval"), interval);
-    let timeout = ctx.duration(format!("{at}/timeout"), timeout);
-    if let Some(t) = &timeout {
-        let applies = interval.as_ref().unwrap_or(scrape_interval);
-        if t.millis() > applies.millis() {
-            ctx.error(
-                Code::ValueDuration,
-                format!("{at}/timeout"),
-                Problem::new(
-                    format!("the timeout {t} is longer than the interval {applies}"),
-                    format!("lower `timeout` to at most {applies}, or raise `interval`"),
-                ),
-            );
-        }
-    }
-    (interval, timeout)
 }

@@ -48,6 +48,14 @@ pub(crate) fn parse(text: &str) -> Checked<Version> {
     }
 }
 
+/// The Prometheus release a site targets: `prometheus.version`, or the default. A tag promsite
+/// cannot read is taken as the default line (the image tag itself is the operator's to judge).
+pub(crate) fn prometheus(tag: Option<&str>) -> Version {
+    tag.and_then(|v| parse(v).ok())
+        .or_else(|| parse(crate::model::DEFAULT_PROMETHEUS_VERSION).ok())
+        .unwrap_or_else(|| unreachable!("the default Prometheus version parses"))
+}
+
 /// A configuration field and the Alertmanager release that introduced it (from Alertmanager's
 /// CHANGELOG.md; pull request numbers in the comments).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

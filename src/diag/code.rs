@@ -145,6 +145,15 @@ pub enum Code {
     /// An Ingress annotation promsite cannot write: not a valid key, one promsite derives from a
     /// typed key, or a response header that is not an HTTP header name.
     IngressAnnotation,
+    /// TLS without verifying the server's certificate (`insecure_skip_verify = true`, warning).
+    HttpInsecureSkipVerify,
+    /// A scrape timeout longer than the scrape interval it applies to, which Prometheus refuses.
+    ScrapeTimeout,
+    /// Not a Prometheus size such as `10MB` (`body_size_limit`).
+    ValueSize,
+    /// A scrape's limit above the Prometheus-wide limit of `[prometheus] scrape_limits`, which
+    /// applies instead (warning).
+    ScrapeLimitIneffective,
 }
 
 impl Code {
@@ -212,6 +221,10 @@ impl Code {
         Code::IngressNotExposed,
         Code::IngressPathClash,
         Code::IngressAnnotation,
+        Code::HttpInsecureSkipVerify,
+        Code::ScrapeTimeout,
+        Code::ValueSize,
+        Code::ScrapeLimitIneffective,
     ];
 
     /// Whether this code reports a warning (the site still compiles) rather than an error.
@@ -229,6 +242,8 @@ impl Code {
                 | Code::ExposureUnauthenticated
                 | Code::ExposureUnauthenticatedAdminApi
                 | Code::ExposurePlaintextCredentials
+                | Code::HttpInsecureSkipVerify
+                | Code::ScrapeLimitIneffective
         )
     }
 
@@ -302,6 +317,10 @@ impl Code {
             Code::FederateSelector => "federate::selector",
             Code::HttpClient => "http::client",
             Code::ValueRelabel => "value::relabel",
+            Code::HttpInsecureSkipVerify => "http::insecure-skip-verify",
+            Code::ScrapeTimeout => "scrape::timeout",
+            Code::ValueSize => "value::size",
+            Code::ScrapeLimitIneffective => "scrape::limit-ineffective",
             Code::AlertUnroutedRule => "alert::unrouted-rule",
             Code::AlertSeverityNeverSet => "alert::severity-never-set",
             Code::AlertSeverityUnmatched => "alert::severity-unmatched",

@@ -98,6 +98,7 @@ pub const RESOURCES: &[Resource] = &[
     grouped(MONITORING_GROUP, "v1", "Prometheus", "prometheuses", true),
     grouped(MONITORING_GROUP, "v1", "Alertmanager", "alertmanagers", true),
     grouped(MONITORING_GROUP, "v1", "ServiceMonitor", "servicemonitors", true),
+    grouped(MONITORING_GROUP, "v1", "PodMonitor", "podmonitors", true),
     grouped(MONITORING_GROUP, "v1", "PrometheusRule", "prometheusrules", true),
     grouped(MONITORING_GROUP, "v1", "Probe", "probes", true),
     grouped(MONITORING_GROUP, "v1alpha1", "ScrapeConfig", "scrapeconfigs", true),

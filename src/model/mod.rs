@@ -7,7 +7,9 @@ pub mod exposure;
 mod matcher;
 pub mod names;
 pub mod receiver;
+pub mod relabel;
 pub mod scale;
+pub mod scrape;
 pub mod targets;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,10 +20,12 @@ pub use duration::Duration;
 pub use exposure::{Exposure, Ingress, WebTls};
 pub use matcher::{MatchOp, Matcher};
 pub use receiver::{Receiver, SecretKeyRef};
+pub use relabel::{Relabel, RelabelAction};
 pub use scale::{RemoteWrite, Thanos};
 use schemars::JsonSchema;
+pub use scrape::{ScrapeLimits, ScrapeOptions};
 use serde::Deserialize;
-pub use targets::{ClientAuth, Probe, StaticScrape};
+pub use targets::{ClientAuth, OAuth2, Probe, StaticScrape};
 
 /// Prometheus Operator release whose API the output targets.
 pub const OPERATOR_VERSION: &str = "v0.93.0";
@@ -57,6 +61,8 @@ pub struct Site {
     pub time_intervals: Vec<TimeInterval>,
     /// ServiceMonitors, sorted by name.
     pub scrapes: Vec<Scrape>,
+    /// PodMonitors, sorted by name.
+    pub pod_monitors: Vec<Scrape>,
     /// Static scrapes and federation (ScrapeConfigs), sorted by name.
     pub static_scrapes: Vec<StaticScrape>,
     /// Probes, sorted by name.
@@ -221,10 +227,12 @@ impl Site {
                     .map(|r| (self.namespace.clone(), r.secret.clone())),
             );
         }
+        // A monitor's Secrets are read in its own namespace, the site's, wherever its targets are.
         let auths = self
             .static_scrapes
             .iter()
-            .map(|s| &s.auth)
+            .map(|s| &s.options.auth)
+            .chain(self.scrapes.iter().chain(&self.pod_monitors).map(|s| &s.options.auth))
             .chain(self.prometheus.remote_write.iter().map(|r| &r.auth));
         for auth in auths {
             secrets.extend(auth.secrets().into_iter().map(|r| (self.namespace.clone(), r.secret)));
@@ -330,6 +338,8 @@ pub struct Prometheus {
     pub node_port: Option<u16>,
     /// HTTPS on its web server.
     pub web_tls: Option<WebTls>,
+    /// Limits every scrape is held to (the `enforced*` limits): a scrape's own limit applies only below them.
+    pub scrape_limits: ScrapeLimits,
 }
 
 /// CPU and memory for a workload.
@@ -515,25 +525,19 @@ impl Scheme {
     }
 }
 
-/// Services to scrape.
+/// Services (a ServiceMonitor) or pods (a PodMonitor) to scrape.
 #[derive(Debug, Clone)]
 pub struct Scrape {
-    /// ServiceMonitor name.
+    /// ServiceMonitor or PodMonitor name.
     pub name: String,
-    /// Namespace of the Services.
+    /// Namespace of the Services or pods.
     pub namespace: String,
-    /// Service label selector.
+    /// Service or pod label selector.
     pub selector: BTreeMap<String, String>,
-    /// Service port name.
+    /// Service port or container port name.
     pub port: String,
-    /// Metrics path.
-    pub path: Option<String>,
-    /// Scrape interval.
-    pub interval: Option<Duration>,
-    /// Scrape timeout.
-    pub timeout: Option<Duration>,
-    /// Scheme.
-    pub scheme: Option<Scheme>,
+    /// The request, credentials, relabeling and limits.
+    pub options: ScrapeOptions,
 }
 
 /// etcd scraping.

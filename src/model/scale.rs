@@ -4,9 +4,8 @@ use std::collections::BTreeMap;
 
 use super::Duration;
 use super::receiver::SecretKeyRef;
+pub use super::relabel::{Relabel, RelabelAction};
 use super::targets::ClientAuth;
-use schemars::JsonSchema;
-use serde::Deserialize;
 
 /// Default Thanos image tag (the sidecar).
 pub const DEFAULT_THANOS_VERSION: &str = "v0.41.0";
@@ -44,17 +43,6 @@ pub struct Queue {
     pub retry_on_rate_limit: Option<bool>,
 }
 
-/// One relabeling step.
-#[derive(Debug, Clone)]
-#[allow(missing_docs)]
-pub struct Relabel {
-    pub source_labels: Vec<String>,
-    pub regex: Option<String>,
-    pub action: Option<RelabelAction>,
-    pub target_label: Option<String>,
-    pub replacement: Option<String>,
-}
-
 /// The Thanos sidecar.
 #[derive(Debug, Clone)]
 pub struct Thanos {
@@ -62,33 +50,4 @@ pub struct Thanos {
     pub version: String,
     /// The object-storage configuration Secret key.
     pub object_storage: Option<SecretKeyRef>,
-}
-
-/// What a relabeling step does.
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum RelabelAction {
-    /// Set `target_label` to `replacement` (with the regex's groups) when the regex matches.
-    Replace,
-    /// Keep only series whose source labels match the regex.
-    Keep,
-    /// Drop series whose source labels match the regex.
-    Drop,
-    /// Drop the labels whose names match the regex.
-    Labeldrop,
-    /// Keep only the labels whose names match the regex.
-    Labelkeep,
-}
-
-impl RelabelAction {
-    /// Prometheus' spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RelabelAction::Replace => "replace",
-            RelabelAction::Keep => "keep",
-            RelabelAction::Drop => "drop",
-            RelabelAction::Labeldrop => "labeldrop",
-            RelabelAction::Labelkeep => "labelkeep",
-        }
-    }
 }

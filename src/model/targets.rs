@@ -3,17 +3,23 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
+use serde::Deserialize;
+
 use super::receiver::{Authorization, SecretKeyRef, TlsConfig};
-use super::{Duration, Scheme};
+use super::{Duration, Scheme, ScrapeOptions};
 
 /// How Prometheus authenticates to a target or endpoint; every credential is a Secret reference
-/// in the site's namespace, which the operator resolves.
+/// in the site's namespace, which the operator resolves. At most one of basic authentication,
+/// `authorization` and OAuth 2.0 is set.
 #[derive(Debug, Clone, Default)]
 pub struct ClientAuth {
     /// Basic authentication: the Secret, its user-name key and its password key.
     pub basic_auth: Option<(String, String, String)>,
     /// `Authorization` header.
     pub authorization: Option<Authorization>,
+    /// OAuth 2.0 client credentials.
+    pub oauth2: Option<OAuth2>,
     /// TLS settings.
     pub tls_config: Option<TlsConfig>,
 }
@@ -33,11 +39,39 @@ impl ClientAuth {
             });
         }
         refs.extend(self.authorization.iter().map(|a| a.credentials.clone()));
+        if let Some(oauth2) = &self.oauth2 {
+            refs.extend([oauth2.client_id.clone(), oauth2.client_secret.clone()]);
+        }
         if let Some(tls) = &self.tls_config {
             refs.extend(tls.ca.iter().chain(tls.cert.iter()).chain(tls.key.iter()).cloned());
         }
         refs
     }
+}
+
+/// OAuth 2.0 with the client-credentials grant: Prometheus fetches a token from `token_url` and
+/// sends it as a bearer token. The client id and secret come from Secrets (the operator takes no
+/// literal client id).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OAuth2 {
+    /// The client id, from a Secret.
+    #[schemars(example = serde_json::json!({ "secret": "exporter-oauth", "key": "client-id" }))]
+    pub client_id: SecretKeyRef,
+    /// The client secret, from a Secret.
+    #[schemars(example = serde_json::json!({ "secret": "exporter-oauth", "key": "client-secret" }))]
+    pub client_secret: SecretKeyRef,
+    /// The token endpoint, an http(s) URL without credentials.
+    #[schemars(example = &"https://sso.example.com/realms/ops/protocol/openid-connect/token")]
+    pub token_url: String,
+    /// Scopes to request.
+    #[serde(default)]
+    #[schemars(example = serde_json::json!(["metrics:read"]))]
+    pub scopes: Vec<String>,
+    /// Extra parameters of the token request.
+    #[serde(default)]
+    #[schemars(example = serde_json::json!({ "audience": "exporters" }))]
+    pub endpoint_params: BTreeMap<String, String>,
 }
 
 /// Targets at fixed addresses (a ScrapeConfig).
@@ -51,18 +85,9 @@ pub struct StaticScrape {
     pub labels: BTreeMap<String, String>,
     /// Federation `match[]` selectors, sorted and unique; empty for an ordinary scrape.
     pub federate: Vec<String>,
-    /// Metrics path.
-    pub path: Option<String>,
-    /// Scheme.
-    pub scheme: Option<Scheme>,
-    /// Scrape interval.
-    pub interval: Option<Duration>,
-    /// Scrape timeout.
-    pub timeout: Option<Duration>,
-    /// Whether target labels win over Prometheus' own.
-    pub honor_labels: Option<bool>,
-    /// Credentials and TLS.
-    pub auth: ClientAuth,
+    /// The request (federation sets its path, parameters and `honor_labels`), credentials,
+    /// relabeling and limits.
+    pub options: ScrapeOptions,
 }
 
 /// A blackbox-style probe (a Probe).

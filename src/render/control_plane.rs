@@ -9,11 +9,11 @@
 
 use std::collections::BTreeMap;
 
-use super::crd::{Endpoint, Relabeling, TlsConfig};
+use super::crd::{Endpoint, RelabelConfig, TlsConfig};
 use super::object::Object;
 use super::workload::{host_service, monitor, service_selector};
 use crate::model::names::{COREDNS, KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER, KUBELET};
-use crate::model::{NodeRole, Site};
+use crate::model::{NodeRole, Relabel, Site};
 
 const COMPONENT: &str = "control-plane";
 const TOKEN: &str = "/var/run/secrets/kubernetes.io/serviceaccount/token";
@@ -134,11 +134,10 @@ fn kubelet_endpoints() -> Vec<Endpoint> {
         .map(|path| Endpoint {
             path: Some(path.to_owned()),
             honor_labels: Some(true),
-            relabelings: Some(vec![Relabeling {
-                source_labels: vec!["__metrics_path__".to_owned()],
-                target_label: "metrics_path".to_owned(),
-                action: "replace".to_owned(),
-            }]),
+            relabelings: Some(vec![RelabelConfig::from(&Relabel::copy(
+                "__metrics_path__",
+                "metrics_path",
+            ))]),
             ..self_signed_https()
         })
         .collect()

@@ -11,6 +11,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use serde::Serialize;
 use serde_with::skip_serializing_none;
 
+use crate::model::Relabel;
+
 /// The spec of a custom resource, with the identity of its kind.
 pub trait CustomSpec: Serialize {
     /// API group.
@@ -86,6 +88,12 @@ pub struct PrometheusSpec {
     pub probe_namespace_selector: Option<LabelSelector>,
     pub scrape_config_selector: Option<LabelSelector>,
     pub scrape_config_namespace_selector: Option<LabelSelector>,
+    pub enforced_sample_limit: Option<u64>,
+    pub enforced_target_limit: Option<u64>,
+    pub enforced_label_limit: Option<u64>,
+    pub enforced_label_name_length_limit: Option<u64>,
+    pub enforced_label_value_length_limit: Option<u64>,
+    pub enforced_body_size_limit: Option<String>,
 }
 
 impl CustomSpec for PrometheusSpec {
@@ -205,10 +213,29 @@ pub struct ServiceMonitorSpec {
     pub selector: LabelSelector,
     pub namespace_selector: Option<NamespaceSelector>,
     pub endpoints: Vec<Endpoint>,
+    #[serde(flatten)]
+    pub limits: Limits,
 }
 
 impl CustomSpec for ServiceMonitorSpec {
     const KIND: &'static str = "ServiceMonitor";
+}
+
+/// `PodMonitor.spec`.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct PodMonitorSpec {
+    pub selector: LabelSelector,
+    pub namespace_selector: Option<NamespaceSelector>,
+    pub pod_metrics_endpoints: Vec<Endpoint>,
+    #[serde(flatten)]
+    pub limits: Limits,
+}
+
+impl CustomSpec for PodMonitorSpec {
+    const KIND: &'static str = "PodMonitor";
 }
 
 /// Which namespaces a ServiceMonitor looks in.
@@ -219,7 +246,8 @@ pub struct NamespaceSelector {
     pub match_names: Vec<String>,
 }
 
-/// One scraped port of the selected Services.
+/// One scraped port of the selected Services (`Endpoint`), or of the selected pods
+/// (`PodMetricsEndpoint`, which has every field here but `bearerTokenFile`).
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -228,15 +256,22 @@ pub struct Endpoint {
     pub port: String,
     pub path: Option<String>,
     pub scheme: Option<String>,
+    pub params: Option<BTreeMap<String, Vec<String>>>,
     pub interval: Option<String>,
     pub scrape_timeout: Option<String>,
     pub honor_labels: Option<bool>,
+    pub honor_timestamps: Option<bool>,
     pub bearer_token_file: Option<String>,
+    pub basic_auth: Option<BasicAuth>,
+    pub authorization: Option<SafeAuthorization>,
+    pub oauth2: Option<OAuth2>,
     pub tls_config: Option<TlsConfig>,
-    pub relabelings: Option<Vec<Relabeling>>,
+    pub relabelings: Option<Vec<RelabelConfig>>,
+    pub metric_relabelings: Option<Vec<RelabelConfig>>,
 }
 
-/// TLS client settings with files mounted into Prometheus.
+/// TLS client settings of a monitor's endpoint (`TLSConfig`): files mounted into Prometheus, or
+/// certificates from Secrets in the monitor's namespace.
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -246,18 +281,37 @@ pub struct TlsConfig {
     pub ca_file: Option<String>,
     pub cert_file: Option<String>,
     pub key_file: Option<String>,
+    pub cert: Option<SecretOrConfigMap>,
+    pub key_secret: Option<SecretKeySelector>,
     pub server_name: Option<String>,
     pub insecure_skip_verify: Option<bool>,
 }
 
-/// A relabeling step.
+/// The per-scrape limits of a ServiceMonitor, PodMonitor or ScrapeConfig.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct Limits {
+    pub sample_limit: Option<u64>,
+    pub target_limit: Option<u64>,
+    pub label_limit: Option<u64>,
+    pub label_name_length_limit: Option<u64>,
+    pub label_value_length_limit: Option<u64>,
+    pub body_size_limit: Option<String>,
+}
+
+/// OAuth 2.0 client credentials from Secrets (`OAuth2`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
-pub struct Relabeling {
-    pub source_labels: Vec<String>,
-    pub target_label: String,
-    pub action: String,
+pub struct OAuth2 {
+    pub client_id: SecretOrConfigMap,
+    pub client_secret: SecretKeySelector,
+    pub token_url: String,
+    pub scopes: Option<Vec<String>>,
+    pub endpoint_params: Option<BTreeMap<String, String>>,
 }
 
 /// `PrometheusRule.spec`.
@@ -345,17 +399,39 @@ pub struct SafeAuthorization {
     pub credentials: SecretKeySelector,
 }
 
-/// A relabeling step with every optional field (`RelabelConfig`).
+/// A relabeling step (`RelabelConfig`). The key order keeps the output of the steps promsite
+/// wrote before `separator` and `modulus` existed.
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct RelabelConfig {
     pub source_labels: Option<Vec<String>>,
+    pub separator: Option<String>,
     pub regex: Option<String>,
-    pub action: Option<String>,
+    pub modulus: Option<u64>,
     pub target_label: Option<String>,
     pub replacement: Option<String>,
+    pub action: Option<String>,
+}
+
+impl From<&Relabel> for RelabelConfig {
+    fn from(step: &Relabel) -> Self {
+        Self {
+            source_labels: (!step.source_labels.is_empty()).then(|| step.source_labels.clone()),
+            separator: step.separator.clone(),
+            regex: step.regex.clone(),
+            modulus: step.modulus,
+            target_label: step.target_label.clone(),
+            replacement: step.replacement.clone(),
+            action: step.action.map(|a| a.as_str().to_owned()),
+        }
+    }
+}
+
+/// The steps as the operator's `RelabelConfig`s; `None` for none.
+pub fn relabel_configs(steps: &[Relabel]) -> Option<Vec<RelabelConfig>> {
+    (!steps.is_empty()).then(|| steps.iter().map(RelabelConfig::from).collect())
 }
 
 /// `ScrapeConfig.spec` (API `monitoring.coreos.com/v1alpha1` in operator v0.93).
@@ -372,9 +448,15 @@ pub struct ScrapeConfigSpec {
     pub scrape_interval: Option<String>,
     pub scrape_timeout: Option<String>,
     pub honor_labels: Option<bool>,
+    pub honor_timestamps: Option<bool>,
     pub basic_auth: Option<BasicAuth>,
     pub authorization: Option<SafeAuthorization>,
+    pub oauth2: Option<OAuth2>,
     pub tls_config: Option<SafeTlsConfig>,
+    pub relabelings: Option<Vec<RelabelConfig>>,
+    pub metric_relabelings: Option<Vec<RelabelConfig>>,
+    #[serde(flatten)]
+    pub limits: Limits,
 }
 
 impl CustomSpec for ScrapeConfigSpec {

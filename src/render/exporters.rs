@@ -9,13 +9,13 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use super::common::{self, meta};
-use super::crd::{Endpoint, Relabeling};
+use super::crd::{Endpoint, RelabelConfig};
 use super::object::Object;
 use super::workload::{cluster_identity, container, monitor, pod_template, rule, service, service_selector};
 use crate::model::names::{
     KUBE_STATE_METRICS, KUBE_STATE_METRICS_PORT, KUBE_STATE_METRICS_TELEMETRY_PORT, NODE_EXPORTER,
 };
-use crate::model::{KubeStateMetrics, NodeExporter, Placement, Site};
+use crate::model::{KubeStateMetrics, NodeExporter, Placement, Relabel, Site};
 
 const NODE_EXPORTER_PORT: i32 = 9100;
 
@@ -134,11 +134,10 @@ fn node_exporter(site: &Site, exporter: &NodeExporter) -> Vec<Object> {
     }
     let endpoint = Endpoint {
         port: "metrics".to_owned(),
-        relabelings: Some(vec![Relabeling {
-            source_labels: vec!["__meta_kubernetes_pod_node_name".to_owned()],
-            target_label: "instance".to_owned(),
-            action: "replace".to_owned(),
-        }]),
+        relabelings: Some(vec![RelabelConfig::from(&Relabel::copy(
+            "__meta_kubernetes_pod_node_name",
+            "instance",
+        ))]),
         ..Endpoint::default()
     };
     vec![

@@ -15,8 +15,8 @@ use serde::Serialize;
 
 use super::alertmanager_config::AlertmanagerConfig;
 use super::crd::{
-    AlertmanagerSpec, Custom, CustomSpec, ProbeSpec, PrometheusRuleSpec, PrometheusSpec, ScrapeConfigSpec,
-    ServiceMonitorSpec,
+    AlertmanagerSpec, Custom, CustomSpec, PodMonitorSpec, ProbeSpec, PrometheusRuleSpec, PrometheusSpec,
+    ScrapeConfigSpec, ServiceMonitorSpec,
 };
 
 /// Identity of one Kubernetes object; its order is the output order.
@@ -58,6 +58,7 @@ pub enum Object {
     Prometheus(Custom<PrometheusSpec>),
     Alertmanager(Custom<AlertmanagerSpec>),
     ServiceMonitor(Custom<ServiceMonitorSpec>),
+    PodMonitor(Custom<PodMonitorSpec>),
     PrometheusRule(Custom<PrometheusRuleSpec>),
     ScrapeConfig(Custom<ScrapeConfigSpec>),
     Probe(Custom<ProbeSpec>),
@@ -95,6 +96,7 @@ object_from!(
     Prometheus(Custom<PrometheusSpec>),
     Alertmanager(Custom<AlertmanagerSpec>),
     ServiceMonitor(Custom<ServiceMonitorSpec>),
+    PodMonitor(Custom<PodMonitorSpec>),
     PrometheusRule(Custom<PrometheusRuleSpec>),
     ScrapeConfig(Custom<ScrapeConfigSpec>),
     Probe(Custom<ProbeSpec>),
@@ -131,6 +133,7 @@ impl Object {
             Object::Prometheus(o) => custom(o),
             Object::Alertmanager(o) => custom(o),
             Object::ServiceMonitor(o) => custom(o),
+            Object::PodMonitor(o) => custom(o),
             Object::PrometheusRule(o) => custom(o),
             Object::ScrapeConfig(o) => custom(o),
             Object::Probe(o) => custom(o),

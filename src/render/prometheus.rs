@@ -15,7 +15,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use super::common::{self, managed_namespaces, meta, namespaces_selector, operator_pod_labels};
 use super::crd::{
     AlertingSpec, AlertmanagerEndpoint, Argument, Custom, EmbeddedClaim, PrometheusSpec, QuerySpec, QueueConfig,
-    RelabelConfig, RemoteWriteSpec, SecretKeySelector, StorageSpec, ThanosSpec,
+    RemoteWriteSpec, SecretKeySelector, StorageSpec, ThanosSpec, relabel_configs,
 };
 use super::exposure;
 use super::object::Object;
@@ -170,6 +170,12 @@ fn spec(site: &Site) -> PrometheusSpec {
         probe_namespace_selector: selectors.probes.as_deref().map(namespaces_selector),
         scrape_config_selector: selectors.scrape_configs.as_ref().map(|_| LabelSelector::default()),
         scrape_config_namespace_selector: selectors.scrape_configs.as_deref().map(namespaces_selector),
+        enforced_sample_limit: prometheus.scrape_limits.sample_limit,
+        enforced_target_limit: prometheus.scrape_limits.target_limit,
+        enforced_label_limit: prometheus.scrape_limits.label_limit,
+        enforced_label_name_length_limit: prometheus.scrape_limits.label_name_length_limit,
+        enforced_label_value_length_limit: prometheus.scrape_limits.label_value_length_limit,
+        enforced_body_size_limit: prometheus.scrape_limits.body_size_limit.clone(),
     }
 }
 
@@ -193,19 +199,7 @@ fn remote_write(endpoint: &RemoteWrite) -> RemoteWriteSpec {
             max_backoff: q.max_backoff.as_ref().map(ToString::to_string),
             retry_on_rate_limit: q.retry_on_rate_limit,
         }),
-        write_relabel_configs: (!endpoint.write_relabel.is_empty()).then(|| {
-            endpoint
-                .write_relabel
-                .iter()
-                .map(|r| RelabelConfig {
-                    source_labels: (!r.source_labels.is_empty()).then(|| r.source_labels.clone()),
-                    regex: r.regex.clone(),
-                    action: r.action.map(|a| a.as_str().to_owned()),
-                    target_label: r.target_label.clone(),
-                    replacement: r.replacement.clone(),
-                })
-                .collect()
-        }),
+        write_relabel_configs: relabel_configs(&endpoint.write_relabel),
     }
 }
 
@@ -227,7 +221,7 @@ impl Selectors {
         Self {
             rules: managed_namespaces(site, "prometheusrules", !site.rule_groups.is_empty()),
             service_monitors: managed_namespaces(site, "servicemonitors", true),
-            pod_monitors: managed_namespaces(site, "podmonitors", false),
+            pod_monitors: managed_namespaces(site, "podmonitors", !site.pod_monitors.is_empty()),
             probes: managed_namespaces(site, "probes", !site.probes.is_empty()),
             scrape_configs: managed_namespaces(site, "scrapeconfigs", !site.static_scrapes.is_empty()),
         }
@@ -235,10 +229,15 @@ impl Selectors {
 }
 
 /// Namespaces Prometheus discovers targets in, each needing a Role: its own (self-monitoring and
-/// etcd), every scraped namespace, and the namespaces of API clients that manage monitors.
+/// etcd), every namespace a `[[scrape]]` or `[[pod_monitor]]` looks in, and the namespaces of API clients that manage monitors.
 pub(super) fn discovery_namespaces(site: &Site) -> BTreeSet<String> {
     let mut namespaces = BTreeSet::from([site.namespace.clone()]);
-    namespaces.extend(site.scrapes.iter().map(|s| s.namespace.clone()));
+    namespaces.extend(
+        site.scrapes
+            .iter()
+            .chain(&site.pod_monitors)
+            .map(|s| s.namespace.clone()),
+    );
     namespaces.extend(
         site.api_clients
             .iter()

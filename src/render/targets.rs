@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::common::meta;
 use super::crd::{
     BasicAuth, Custom, ProbeSpec, ProbeStaticConfig, ProbeTargets, ProberSpec, SafeAuthorization, SafeTlsConfig,
-    ScrapeConfigSpec, SecretKeySelector, SecretOrConfigMap, StaticConfig,
+    ScrapeConfigSpec, SecretKeySelector, SecretOrConfigMap, StaticConfig, relabel_configs,
 };
 use super::object::Object;
 use crate::model::{ClientAuth, Probe, SecretKeyRef, Site, StaticScrape};
@@ -24,7 +24,8 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
 }
 
 fn scrape_config(site: &Site, scrape: &StaticScrape) -> Custom<ScrapeConfigSpec> {
-    let (basic_auth, authorization, tls_config) = client(&scrape.auth);
+    let options = &scrape.options;
+    let (basic_auth, authorization, tls_config) = client(&options.auth);
     Custom::new(
         meta(site, &site.namespace, &scrape.name, &scrape.name),
         ScrapeConfigSpec {
@@ -34,16 +35,20 @@ fn scrape_config(site: &Site, scrape: &StaticScrape) -> Custom<ScrapeConfigSpec>
                 targets: scrape.targets.clone(),
                 labels: non_empty(&scrape.labels),
             }],
-            metrics_path: scrape.path.clone(),
-            params: (!scrape.federate.is_empty())
-                .then(|| BTreeMap::from([("match[]".to_owned(), scrape.federate.clone())])),
-            scheme: scrape.scheme.map(|s| s.as_str().to_owned()),
-            scrape_interval: scrape.interval.as_ref().map(ToString::to_string),
-            scrape_timeout: scrape.timeout.as_ref().map(ToString::to_string),
-            honor_labels: scrape.honor_labels,
+            metrics_path: options.path.clone(),
+            params: (!options.params.is_empty()).then(|| options.params.clone()),
+            scheme: options.scheme.map(|s| s.as_str().to_owned()),
+            scrape_interval: options.interval.as_ref().map(ToString::to_string),
+            scrape_timeout: options.timeout.as_ref().map(ToString::to_string),
+            honor_labels: options.honor_labels,
+            honor_timestamps: options.honor_timestamps,
             basic_auth,
             authorization,
+            oauth2: super::scrapes::oauth2(&options.auth),
             tls_config,
+            relabelings: relabel_configs(&options.relabelings),
+            metric_relabelings: relabel_configs(&options.metric_relabelings),
+            limits: super::scrapes::limits(&options.limits),
         },
     )
 }

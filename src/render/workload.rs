@@ -145,6 +145,7 @@ pub(super) fn monitor(
             },
             namespace_selector: namespaces.map(|match_names| NamespaceSelector { match_names }),
             endpoints,
+            ..ServiceMonitorSpec::default()
         },
     )
 }

@@ -7,10 +7,12 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 pub use super::exposure::{ExternalAuth, Ingress, IngressBasicAuth, IngressPaths, IngressTls, WebTls};
-pub use super::scale::{RemoteWrite, RemoteWriteQueue, Thanos, WriteRelabel};
+pub use super::relabel::Relabel;
+pub use super::scale::{RemoteWrite, RemoteWriteQueue, Thanos};
+pub use super::scrape::{Scrape, ScrapeLimits};
 pub use super::targets::{Probe, SecretBasicAuth, StaticScrape};
 pub use crate::model::receiver::{Receiver, SecretKeyRef};
-use crate::model::{CrdSource, LogLevel, NodeRole, Scheme, Verb};
+use crate::model::{CrdSource, LogLevel, NodeRole, Verb};
 
 /// A promsite site file: one on-prem Kubernetes cluster's monitoring stack.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -42,6 +44,9 @@ pub struct RawSite {
     /// Services to scrape, each becoming a ServiceMonitor.
     #[serde(default)]
     pub scrape: Vec<Scrape>,
+    /// Pods to scrape by a container port, each becoming a PodMonitor (for pods without a Service).
+    #[serde(default)]
+    pub pod_monitor: Vec<Scrape>,
     /// Targets outside the cluster at fixed addresses, and federated Prometheus servers, each
     /// becoming a ScrapeConfig.
     #[serde(default)]
@@ -520,6 +525,11 @@ pub struct Prometheus {
     /// HTTPS on Prometheus' own web server, with a certificate from a Secret.
     #[schemars(example = serde_json::json!({ "secret": "prometheus-web-tls" }))]
     pub web_tls: Option<WebTls>,
+    /// Limits every scrape is held to, promsite's own included (the Prometheus resource's
+    /// `enforced*` limits): a scrape without its own limit gets this one, and a scrape's own limit
+    /// applies only where it is lower.
+    #[schemars(example = serde_json::json!({ "sample_limit": 200_000, "label_limit": 64, "body_size_limit": "50MB" }))]
+    pub scrape_limits: Option<ScrapeLimits>,
 }
 
 /// CPU and memory for a workload.
@@ -726,37 +736,6 @@ pub struct TimeRange {
     pub start_time: String,
     /// End, `HH:MM` (exclusive), at most `24:00`.
     pub end_time: String,
-}
-
-/// A set of Kubernetes Services to scrape (a ServiceMonitor).
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Scrape {
-    /// Name of the ServiceMonitor and default job name.
-    #[schemars(example = &"mysql-exporter")]
-    pub name: String,
-    /// Namespace of the Services. Default: the site's namespace.
-    #[schemars(example = &"db")]
-    pub namespace: Option<String>,
-    /// Labels the Services must carry.
-    #[schemars(length(min = 1))]
-    #[schemars(example = serde_json::json!({ "app": "mysql-exporter" }))]
-    pub selector: BTreeMap<String, String>,
-    /// Name of the Service port to scrape.
-    #[schemars(example = &"metrics")]
-    pub port: String,
-    /// HTTP path of the metrics. Default `/metrics`.
-    #[schemars(example = &"/metrics")]
-    pub path: Option<String>,
-    /// Scrape interval (Prometheus duration). Default: Prometheus' `scrape_interval`.
-    #[schemars(example = &"30s")]
-    pub interval: Option<String>,
-    /// Scrape timeout (Prometheus duration).
-    #[schemars(example = &"10s")]
-    pub timeout: Option<String>,
-    /// URL scheme. Default `http`.
-    #[schemars(example = &"https")]
-    pub scheme: Option<Scheme>,
 }
 
 /// Scraping of etcd on the nodes with role `etcd`.

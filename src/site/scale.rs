@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use super::relabel::Relabel;
 use super::targets::SecretBasicAuth;
 use crate::model::receiver::{Authorization, SecretKeyRef, TlsConfig};
-use crate::model::scale::RelabelAction;
 
 /// One remote-write endpoint: Thanos Receive, Mimir, Cortex, VictoriaMetrics, another Prometheus.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -42,7 +42,7 @@ pub struct RemoteWrite {
     /// Relabeling applied to series before they are sent, in order (e.g. to drop some).
     #[serde(default)]
     #[schemars(example = serde_json::json!([{ "source_labels": ["__name__"], "regex": "go_.*", "action": "drop" }]))]
-    pub write_relabel: Vec<WriteRelabel>,
+    pub write_relabel: Vec<Relabel>,
 }
 
 /// Remote-write queue tuning; every setting left out keeps Prometheus' default.
@@ -77,28 +77,6 @@ pub struct RemoteWriteQueue {
     /// Retry when the endpoint answers 429 Too Many Requests.
     #[schemars(example = true)]
     pub retry_on_rate_limit: Option<bool>,
-}
-
-/// One relabeling step before sending.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct WriteRelabel {
-    /// Labels whose values, joined with `;`, the regex is matched against.
-    #[serde(default)]
-    #[schemars(example = serde_json::json!(["__name__"]))]
-    pub source_labels: Vec<String>,
-    /// A regular expression (RE2, fully anchored). Default `(.*)`.
-    #[schemars(example = &"go_.*")]
-    pub regex: Option<String>,
-    /// The action. Default `replace`.
-    #[schemars(example = &"drop")]
-    pub action: Option<RelabelAction>,
-    /// With `replace`: the label to write.
-    #[schemars(example = &"cluster")]
-    pub target_label: Option<String>,
-    /// With `replace`: the value to write, with `$1`-style references to the regex's groups.
-    #[schemars(example = &"$1")]
-    pub replacement: Option<String>,
 }
 
 /// The Thanos sidecar: uploads each finished TSDB block to object storage and serves the

@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::model::Scheme;
+use super::relabel::Relabel;
+use super::scrape::ScrapeLimits;
 use crate::model::receiver::{Authorization, SecretKeyRef, TlsConfig};
+use crate::model::{OAuth2, Scheme};
 
 /// Hosts outside the cluster scraped at fixed addresses (a `ScrapeConfig` with `staticConfigs`):
 /// VMs, network devices, exporters on database hosts. With `federate`, the targets are other
@@ -44,18 +46,39 @@ pub struct StaticScrape {
     /// Scrape timeout (Prometheus duration), at most the interval.
     #[schemars(example = &"10s")]
     pub timeout: Option<String>,
+    /// URL query parameters, each with its values (with `federate`, `match[]` is set by it).
+    #[serde(default)]
+    #[schemars(example = serde_json::json!({ "module": ["if_mib"] }))]
+    pub params: BTreeMap<String, Vec<String>>,
     /// Keep the targets' own labels when they clash with Prometheus' (default false; true with `federate`).
     #[schemars(example = true)]
     pub honor_labels: Option<bool>,
+    /// Keep the timestamps the targets expose. Default true.
+    #[schemars(example = false)]
+    pub honor_timestamps: Option<bool>,
     /// HTTP basic authentication, user name and password from one Secret.
     #[schemars(example = serde_json::json!({ "secret": "mysql-exporter-auth", "username_key": "username", "password_key": "password" }))]
     pub basic_auth: Option<SecretBasicAuth>,
     /// `Authorization` header (e.g. a bearer token), its credentials from a Secret.
     #[schemars(example = serde_json::json!({ "credentials": { "secret": "federation", "key": "token" } }))]
     pub authorization: Option<Authorization>,
+    /// OAuth 2.0 client credentials, from Secrets.
+    #[schemars(example = serde_json::json!({ "client_id": { "secret": "exporter-oauth", "key": "client-id" }, "client_secret": { "secret": "exporter-oauth", "key": "client-secret" }, "token_url": "https://sso.example.com/token" }))]
+    pub oauth2: Option<OAuth2>,
     /// TLS settings; certificates and keys from Secrets.
     #[schemars(example = serde_json::json!({ "ca": { "secret": "corp-ca", "key": "ca.crt" }, "server_name": "db-1.example.com" }))]
     pub tls_config: Option<TlsConfig>,
+    /// Relabeling of the targets before they are scraped, in order.
+    #[serde(default)]
+    #[schemars(example = serde_json::json!([{ "source_labels": ["__address__"], "regex": "([^:]+):.*", "target_label": "host" }]))]
+    pub relabelings: Vec<Relabel>,
+    /// Relabeling of the scraped series before they are stored, in order (e.g. to drop some).
+    #[serde(default)]
+    #[schemars(example = serde_json::json!([{ "source_labels": ["__name__"], "regex": "go_gc_.*", "action": "drop" }]))]
+    pub metric_relabelings: Vec<Relabel>,
+    /// Limits of each scrape; a scrape over one fails as a whole.
+    #[schemars(example = serde_json::json!({ "sample_limit": 50_000, "body_size_limit": "10MB" }))]
+    pub limits: Option<ScrapeLimits>,
 }
 
 /// HTTP basic authentication with both the user name and the password read from one Secret (the
