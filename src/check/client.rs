@@ -89,7 +89,7 @@ pub(crate) fn client_auth(
             format!("{at}/{last}"),
             Problem::new(
                 format!("`{first}` and `{last}` cannot both be set"),
-                format!("keep one of `{}`", set.join("`, `")),
+                format!("keep one of {}", or_list(&set)),
             ),
         );
     }
@@ -124,5 +124,14 @@ pub(crate) fn client_auth(
         authorization: authorization.cloned(),
         oauth2: oauth2.cloned(),
         tls_config: tls.cloned(),
+    }
+}
+
+/// `a` and `b`, or `a`, `b` and `c`: the keys as a list in prose.
+fn or_list(keys: &[&str]) -> String {
+    let quoted: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => quoted.concat(),
     }
 }

@@ -25,7 +25,6 @@ static TEMPLATE_NAME: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Prometheus' defaults, which the actions that take no such field still accept written out.
 const DEFAULT_SEPARATOR: &str = ";";
-const DEFAULT_REGEX: &str = "(.*)";
 const DEFAULT_REPLACEMENT: &str = "$1";
 
 /// The actions later releases added (Prometheus' CHANGELOG: 2.36.0 and 2.41.0).
@@ -127,20 +126,20 @@ fn fields(action: RelabelAction, raw: &raw::Relabel) -> values::Checked<()> {
             "remove `replacement`",
         ));
     }
-    let extra = |regex: bool| {
-        (regex && set(raw.regex.as_ref(), DEFAULT_REGEX))
-            || raw.modulus.is_some_and(|m| m != 0)
+    let extra = || {
+        raw.modulus.is_some_and(|m| m != 0)
             || set(raw.separator.as_ref(), DEFAULT_SEPARATOR)
             || set(raw.replacement.as_ref(), DEFAULT_REPLACEMENT)
     };
-    if matches!(action, Keepequal | Dropequal) && extra(true) {
+    // Prometheus compares the compiled regex with its default's, so any `regex` written counts.
+    if matches!(action, Keepequal | Dropequal) && (raw.regex.is_some() || extra()) {
         return Err(Problem::new(
             format!("a `{name}` step takes only `source_labels` and `target_label`"),
             "remove `regex`, `modulus`, `separator` and `replacement`: the source labels' value is compared with the target label's",
         ));
     }
     if matches!(action, Labeldrop | Labelkeep)
-        && (!raw.source_labels.is_empty() || raw.target_label.is_some() || extra(false))
+        && (!raw.source_labels.is_empty() || raw.target_label.is_some() || extra())
     {
         return Err(Problem::new(
             format!("a `{name}` step takes only `regex`"),
@@ -229,23 +228,20 @@ mod tests {
         };
         assert!(fields(Keepequal, &equal).is_ok());
         let default_written = raw::Relabel {
-            regex: Some("(.*)".to_owned()),
             separator: Some(";".to_owned()),
             ..equal
         };
         assert!(
             fields(Keepequal, &default_written).is_ok(),
-            "defaults written out are defaults"
+            "a default separator written out is the default"
         );
+        let default_regex = raw::Relabel {
+            regex: Some("(.*)".to_owned()),
+            ..default_written
+        };
         assert!(
-            fields(
-                Keepequal,
-                &raw::Relabel {
-                    regex: Some("x".to_owned()),
-                    ..default_written
-                }
-            )
-            .is_err()
+            fields(Keepequal, &default_regex).is_err(),
+            "Prometheus refuses any regex here"
         );
         assert!(
             fields(Labeldrop, &step(Labeldrop)).is_err(),

@@ -68,7 +68,7 @@ pub(crate) fn scrapes(
                     ctx.error_at_key(Code::ValueK8sLabel, &pointer, problem);
                 }
             }
-            if s.port.is_empty() || s.port.len() > 15 || values::dns_label(&s.port).is_err() {
+            if !port_name(&s.port) {
                 let (what, field) = match kind {
                     Kind::Service => ("a Service port", "the Service's `ports[].name`"),
                     Kind::Pod => ("a container port", "the container's `ports[].name`"),
@@ -78,7 +78,7 @@ pub(crate) fn scrapes(
                     format!("{at}/port"),
                     Problem::new(
                         format!("`{}` is not the name of {what}", s.port),
-                        format!("name the port as it appears in {field} (lower-case, at most 15 characters)"),
+                        format!("name the port as it appears in {field}: at most 15 lower-case letters, digits and `-`, with at least one letter"),
                     ),
                 );
             }
@@ -93,4 +93,16 @@ pub(crate) fn scrapes(
         .collect();
     scrapes.sort_by(|a, b| a.name.cmp(&b.name));
     scrapes
+}
+
+/// A Kubernetes port name (`IANA_SVC_NAME`), as monitors select ports: a number is not one.
+fn port_name(text: &str) -> bool {
+    (1..=15).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && text.bytes().any(|b| b.is_ascii_lowercase())
+        && !text.starts_with('-')
+        && !text.ends_with('-')
+        && !text.contains("--")
 }

@@ -18,6 +18,7 @@ mod layout;
 mod placement;
 mod properties;
 mod rule_files;
+mod scraping;
 mod sites;
 mod stack;
 mod tools;

@@ -167,6 +167,7 @@ fn operator_objects_match_the_crd_schemas() {
     assert!(checked >= 10, "only {checked} operator objects were checked");
     for kind in [
         "alertmanager-v1",
+        "podmonitor-v1",
         "probe-v1",
         "prometheus-v1",
         "prometheusrule-v1",
