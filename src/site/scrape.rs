@@ -81,7 +81,7 @@ pub struct Scrape {
 }
 
 /// Limits on what one scrape may bring in. Prometheus fails the whole scrape of a target over a
-/// limit (`up` is 0 and `prometheus_target_scrapes_exceeded_*` counts it). Unset: no limit.
+/// limit (its `up` is 0). Unset: no limit.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScrapeLimits {
