@@ -65,7 +65,7 @@ fn relabel(ctx: &mut Ctx<'_>, at: &str, raw: &raw::Relabel, version: Version) ->
     }
     if let Err(problem) = fields(action, raw) {
         ctx.error(Code::ValueRelabel, at, problem);
-    } else if let Some(target) = &raw.target_label {
+    } else if let Some(target) = raw.target_label.as_ref().filter(|t| !t.is_empty()) {
         let checked = if action == RelabelAction::Replace {
             template_name(target, "target_label")
         } else {
@@ -139,7 +139,7 @@ fn fields(action: RelabelAction, raw: &raw::Relabel) -> values::Checked<()> {
         ));
     }
     if matches!(action, Labeldrop | Labelkeep)
-        && (!raw.source_labels.is_empty() || raw.target_label.is_some() || extra())
+        && (!raw.source_labels.is_empty() || set(raw.target_label.as_ref(), "") || extra())
     {
         return Err(Problem::new(
             format!("a `{name}` step takes only `regex`"),
