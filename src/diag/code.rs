@@ -113,9 +113,9 @@ pub enum Code {
     GrafanaDashboard,
     /// A federation `match[]` entry that is not a PromQL series selector such as `{job="node"}`.
     FederateSelector,
-    /// HTTP client settings Prometheus rejects for a scrape or remote-write endpoint: `basic_auth`
-    /// together with `authorization`, a client certificate without its key, an `Authorization` of
-    /// type `Basic`, or a header Prometheus reserves.
+    /// HTTP client settings Prometheus rejects for a scrape or remote-write endpoint: more than one
+    /// of `basic_auth`, `authorization` and `oauth2`, a client certificate without its key, an
+    /// `Authorization` of type `Basic`, or a header Prometheus reserves.
     HttpClient,
     /// A relabeling step Prometheus rejects: `replace` without `target_label`, or `labeldrop` /
     /// `labelkeep` with source or target labels, or a label name outside the classic set.

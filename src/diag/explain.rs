@@ -401,9 +401,9 @@ impl Code {
                 "[[static_scrape]]\nname = \"dc2\"\ntargets = [\"prometheus.dc2.example.com:9090\"]\nfederate = ['{job=\"node\"}']\n",
             ),
             Code::HttpClient => explanation(
-                "HTTP client settings that Prometheus rejects for a scrape or remote-write endpoint: `basic_auth` with `authorization`, a client `cert` without its `key`, an `authorization` of type `Basic`, or a reserved header such as `Authorization` or `Content-Type`.",
+                "HTTP client settings that Prometheus rejects for a scrape or remote-write endpoint: more than one of `basic_auth`, `authorization` and `oauth2`, a client `cert` without its `key`, an `authorization` of type `Basic`, or a reserved header such as `Authorization` or `Content-Type`.",
                 "The operator would render a configuration that Prometheus refuses to load, and the Prometheus pods would keep running the previous one.",
-                "Use one way of authenticating: `basic_auth` or `authorization`; give `cert` and `key` together; set credentials through `basic_auth` or `authorization`, never as a header.",
+                "Use one way of authenticating: `basic_auth`, `authorization` or `oauth2`; give `cert` and `key` together; set credentials through them, never as a header.",
                 "[[static_scrape]]\nname = \"mysql-hosts\"\ntargets = [\"db-1.example.com:9104\"]\nbasic_auth = { secret = \"mysql-auth\", username_key = \"username\", password_key = \"password\" }\nauthorization = { credentials = { secret = \"mysql-auth\", key = \"token\" } }\n",
                 "[[static_scrape]]\nname = \"mysql-hosts\"\ntargets = [\"db-1.example.com:9104\"]\nbasic_auth = { secret = \"mysql-auth\", username_key = \"username\", password_key = \"password\" }\n",
             ),
