@@ -62,6 +62,19 @@ pub(crate) fn scrapes(
                     values::dns_label(namespace),
                 );
             }
+            for (j, namespace) in s.namespaces.iter().enumerate() {
+                ctx.check(
+                    Code::NameInvalid,
+                    format!("{at}/namespaces/{j}"),
+                    values::dns_label(namespace),
+                );
+            }
+            let mut namespaces: Vec<String> = s.namespace.iter().chain(&s.namespaces).cloned().collect();
+            if namespaces.is_empty() {
+                namespaces.push(site_namespace.to_owned());
+            }
+            namespaces.sort();
+            namespaces.dedup();
             for (key, value) in &s.selector {
                 let pointer = format!("{at}/selector/{}", escape(key));
                 if let Err(problem) = values::k8s_label(key, value) {
@@ -84,7 +97,7 @@ pub(crate) fn scrapes(
             }
             model::Scrape {
                 name: s.name.clone(),
-                namespace: s.namespace.clone().unwrap_or_else(|| site_namespace.to_owned()),
+                namespaces,
                 selector: s.selector.clone(),
                 port: s.port.clone(),
                 options: options(ctx, &at, &RawOptions::from(s), defaults),

@@ -530,8 +530,8 @@ impl Scheme {
 pub struct Scrape {
     /// ServiceMonitor or PodMonitor name.
     pub name: String,
-    /// Namespace of the Services or pods.
-    pub namespace: String,
+    /// Namespaces of the Services or pods, sorted and unique, at least one.
+    pub namespaces: Vec<String>,
     /// Service or pod label selector.
     pub selector: BTreeMap<String, String>,
     /// Service port or container port name.

@@ -229,14 +229,15 @@ impl Selectors {
 }
 
 /// Namespaces Prometheus discovers targets in, each needing a Role: its own (self-monitoring and
-/// etcd), every namespace a `[[scrape]]` or `[[pod_monitor]]` looks in, and the namespaces of API clients that manage monitors.
+/// etcd), every namespace a `[[scrape]]` or `[[pod_monitor]]` looks in, and the namespaces of API
+/// clients that manage monitors.
 pub(super) fn discovery_namespaces(site: &Site) -> BTreeSet<String> {
     let mut namespaces = BTreeSet::from([site.namespace.clone()]);
     namespaces.extend(
         site.scrapes
             .iter()
             .chain(&site.pod_monitors)
-            .map(|s| s.namespace.clone()),
+            .flat_map(|s| s.namespaces.iter().cloned()),
     );
     namespaces.extend(
         site.api_clients

@@ -1,6 +1,6 @@
 //! ServiceMonitors for `[[scrape]]` and PodMonitors for `[[pod_monitor]]`, in the site's
 //! namespace (where the Prometheus resource selects them) with a namespace selector naming the
-//! targets' namespace. Their Secrets are read by the operator in the site's namespace.
+//! targets' namespaces. Their Secrets are read by the operator in the site's namespace.
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
@@ -50,7 +50,7 @@ fn selector(scrape: &Scrape) -> LabelSelector {
 
 fn namespaces(scrape: &Scrape) -> NamespaceSelector {
     NamespaceSelector {
-        match_names: vec![scrape.namespace.clone()],
+        match_names: scrape.namespaces.clone(),
     }
 }
 

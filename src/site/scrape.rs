@@ -20,9 +20,13 @@ pub struct Scrape {
     /// Name of the ServiceMonitor or PodMonitor, and the default job name.
     #[schemars(example = &"mysql-exporter")]
     pub name: String,
-    /// Namespace of the Services or pods. Default: the site's namespace.
+    /// Namespace of the Services or pods. Default: the site's namespace (unless `namespaces` is given).
     #[schemars(example = &"db")]
     pub namespace: Option<String>,
+    /// Several namespaces to look in, instead of or beside `namespace`.
+    #[serde(default)]
+    #[schemars(example = serde_json::json!(["team-a", "team-b"]))]
+    pub namespaces: Vec<String>,
     /// Labels the Services (or pods) must carry.
     #[schemars(length(min = 1))]
     #[schemars(example = serde_json::json!({ "app": "mysql-exporter" }))]
