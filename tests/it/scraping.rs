@@ -414,3 +414,64 @@ fn scrape_options_are_judged_as_promtool_judges_them() {
     }
     assert!(disagreements.is_empty(), "{disagreements:#?}");
 }
+
+/// Every option on every kind of scrape, in the combinations the fixtures leave out (basic
+/// authentication on monitors, bearer tokens on ScrapeConfigs, skipped verification), renders into
+/// objects the operator's CRD schemas accept.
+#[test]
+fn every_option_on_every_kind_of_scrape_matches_the_crd_schemas() {
+    if !crate::tools::crd_schemas_present() {
+        return;
+    }
+    let options = r#"path = "/metrics"
+scheme = "https"
+params = { module = ["default"] }
+interval = "30s"
+timeout = "10s"
+honor_labels = true
+honor_timestamps = false
+basic_auth = { secret = "auth", username_key = "user", password_key = "pass" }
+tls_config = { ca = { secret = "ca", key = "ca.crt" }, cert = { secret = "client", key = "tls.crt" }, key = { secret = "client", key = "tls.key" }, server_name = "exporter.example.com", insecure_skip_verify = true }
+relabelings = [{ source_labels = ["__address__"], target_label = "__tmp_hash", modulus = 2, action = "hashmod" }]
+metric_relabelings = [{ source_labels = ["a", "b"], separator = "-", target_label = "c" }, { source_labels = ["c"], target_label = "d", action = "dropequal" }]
+limits = { sample_limit = 1000, target_limit = 10, label_limit = 30, label_name_length_limit = 100, label_value_length_limit = 200, body_size_limit = "1MB" }
+"#;
+    let bearer = r#"authorization = { type = "Bearer", credentials = { secret = "token", key = "token" } }"#;
+    let text = site(&format!(
+        "[prometheus]\nscrape_limits = {{ sample_limit = 1000, target_limit = 10, label_limit = 30, label_name_length_limit = 100, label_value_length_limit = 200, body_size_limit = \"1MB\" }}\n\n\
+         [[scrape]]\nname = \"services\"\nnamespaces = [\"a\", \"b\"]\nselector = {{ app = \"x\" }}\nport = \"metrics\"\n{options}\n\
+         [[pod_monitor]]\nname = \"pods\"\nselector = {{ app = \"x\" }}\nport = \"metrics\"\n{options}\n\
+         [[static_scrape]]\nname = \"hosts\"\ntargets = [\"h:9100\"]\n{}\n{bearer}\n",
+        options.replace(
+            "basic_auth = { secret = \"auth\", username_key = \"user\", password_key = \"pass\" }\n",
+            ""
+        )
+    ));
+    let compiled = common::compile_text("every-option.toml", &text);
+    let mut checked = Vec::new();
+    for path in [
+        "monitoring/servicemonitor-services.yaml",
+        "monitoring/podmonitor-pods.yaml",
+        "monitoring/scrapeconfig-hosts.yaml",
+        "monitoring/prometheus-k8s.yaml",
+    ] {
+        let object = common::yaml(&compiled.tree[path]);
+        let kind = crate::tools::crd_schema_name(&object);
+        let errors = crate::tools::crd_violations(&kind, &object);
+        assert!(errors.is_empty(), "{path} violates the {kind} CRD schema: {errors:#?}");
+        checked.push(kind);
+    }
+    let prometheus = common::yaml(&compiled.tree["monitoring/prometheus-k8s.yaml"]);
+    assert_eq!(prometheus["spec"]["enforcedBodySizeLimit"], "1MB");
+    checked.sort();
+    assert_eq!(
+        checked,
+        [
+            "podmonitor-v1",
+            "prometheus-v1",
+            "scrapeconfig-v1alpha1",
+            "servicemonitor-v1"
+        ],
+        "not every kind of scrape was checked"
+    );
+}

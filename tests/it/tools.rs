@@ -94,7 +94,7 @@ fn base64_decode(text: &str) -> String {
 }
 
 /// Whether the operator's CRD schemas are beside the project: they are required in CI.
-fn crd_schemas_present() -> bool {
+pub(crate) fn crd_schemas_present() -> bool {
     let dir = common::root().join(CRD_SCHEMAS);
     if !dir.is_dir() {
         assert!(
@@ -108,7 +108,7 @@ fn crd_schemas_present() -> bool {
 }
 
 /// The schema of an operator object's CRD, named as its files are (`prometheus-v1`).
-fn crd_schema_name(object: &serde_json::Value) -> String {
+pub(crate) fn crd_schema_name(object: &serde_json::Value) -> String {
     let kind = object["kind"].as_str().expect("kind").to_ascii_lowercase();
     let version = object["apiVersion"]
         .as_str()
@@ -119,7 +119,7 @@ fn crd_schema_name(object: &serde_json::Value) -> String {
 
 /// What the CRD schema `name` finds wrong with `object`, one line each. Each schema is compiled
 /// once: the corpus comparisons validate hundreds of objects.
-fn crd_violations(name: &str, object: &serde_json::Value) -> Vec<String> {
+pub(crate) fn crd_violations(name: &str, object: &serde_json::Value) -> Vec<String> {
     static VALIDATORS: std::sync::Mutex<std::collections::BTreeMap<String, &'static jsonschema::Validator>> =
         std::sync::Mutex::new(std::collections::BTreeMap::new());
     let validator = *VALIDATORS
