@@ -28,7 +28,6 @@ mod routes;
 mod rules;
 mod scale;
 mod schema;
-mod scrape_options;
 mod scrapes;
 mod secrets;
 mod site;

@@ -3,7 +3,7 @@
 use super::Ctx;
 use super::nodes::{placement, replicas};
 use super::scale;
-use super::scrape_options;
+use super::scrapes;
 use super::syntax::values::{self, Problem};
 use super::versions;
 use crate::diag::Code;
@@ -84,13 +84,7 @@ pub(crate) fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, declared: &[&
             raw.web_tls.as_ref(),
             raw.version.as_deref().and_then(|v| super::versions::parse(v).ok()),
         ),
-        scrape_limits: scrape_options::limits(
-            ctx,
-            "/prometheus/scrape_limits",
-            raw.scrape_limits.as_ref(),
-            version,
-            None,
-        ),
+        scrape_limits: scrapes::limits(ctx, "/prometheus/scrape_limits", raw.scrape_limits.as_ref(), version),
     }
 }
 

@@ -1,11 +1,18 @@
 //! `[[scrape]]` (ServiceMonitors for Services) and `[[pod_monitor]]` (PodMonitors for pods): where
-//! the targets are, and their scrape options.
+//! the targets are; and what every kind of scrape may set, `[[static_scrape]]` included: path,
+//! scheme, parameters, interval and timeout, honoring, credentials, relabeling and limits, and the
+//! Prometheus-wide limits of `[prometheus] scrape_limits`.
+
+use std::collections::BTreeMap;
 
 use super::Ctx;
-use super::scrape_options::{Defaults, RawOptions, options};
+use super::client::client_auth;
+use super::relabel::relabels;
 use super::syntax::values::{self, Problem};
+use super::versions::{self, Version};
 use crate::diag::Code;
-use crate::model::{self, names};
+use crate::model::receiver::{Authorization, TlsConfig};
+use crate::model::{self, Duration, OAuth2, Scheme, ScrapeLimits, ScrapeOptions, names};
 use crate::site::{escape, raw};
 
 /// Which section is checked: `[[scrape]]` or `[[pod_monitor]]`.
@@ -118,4 +125,191 @@ fn port_name(text: &str) -> bool {
         && !text.starts_with('-')
         && !text.ends_with('-')
         && !text.contains("--")
+}
+
+/// The options as one site section spells them; every kind of scrape lends its fields.
+pub(crate) struct RawOptions<'r> {
+    pub(crate) path: Option<&'r String>,
+    pub(crate) scheme: Option<Scheme>,
+    pub(crate) params: &'r BTreeMap<String, Vec<String>>,
+    pub(crate) interval: Option<&'r String>,
+    pub(crate) timeout: Option<&'r String>,
+    pub(crate) honor_labels: Option<bool>,
+    pub(crate) honor_timestamps: Option<bool>,
+    pub(crate) basic_auth: Option<&'r raw::SecretBasicAuth>,
+    pub(crate) authorization: Option<&'r Authorization>,
+    pub(crate) oauth2: Option<&'r OAuth2>,
+    pub(crate) tls_config: Option<&'r TlsConfig>,
+    pub(crate) relabelings: &'r [raw::Relabel],
+    pub(crate) metric_relabelings: &'r [raw::Relabel],
+    pub(crate) limits: Option<&'r raw::ScrapeLimits>,
+}
+
+impl<'r> From<&'r raw::Scrape> for RawOptions<'r> {
+    fn from(s: &'r raw::Scrape) -> Self {
+        Self {
+            path: s.path.as_ref(),
+            scheme: s.scheme,
+            params: &s.params,
+            interval: s.interval.as_ref(),
+            timeout: s.timeout.as_ref(),
+            honor_labels: s.honor_labels,
+            honor_timestamps: s.honor_timestamps,
+            basic_auth: s.basic_auth.as_ref(),
+            authorization: s.authorization.as_ref(),
+            oauth2: s.oauth2.as_ref(),
+            tls_config: s.tls_config.as_ref(),
+            relabelings: &s.relabelings,
+            metric_relabelings: &s.metric_relabelings,
+            limits: s.limits.as_ref(),
+        }
+    }
+}
+
+impl<'r> From<&'r raw::StaticScrape> for RawOptions<'r> {
+    fn from(s: &'r raw::StaticScrape) -> Self {
+        Self {
+            path: s.path.as_ref(),
+            scheme: s.scheme,
+            params: &s.params,
+            interval: s.interval.as_ref(),
+            timeout: s.timeout.as_ref(),
+            honor_labels: s.honor_labels,
+            honor_timestamps: s.honor_timestamps,
+            basic_auth: s.basic_auth.as_ref(),
+            authorization: s.authorization.as_ref(),
+            oauth2: s.oauth2.as_ref(),
+            tls_config: s.tls_config.as_ref(),
+            relabelings: &s.relabelings,
+            metric_relabelings: &s.metric_relabelings,
+            limits: s.limits.as_ref(),
+        }
+    }
+}
+
+/// What the options are checked against: the site's defaults and the targeted release.
+pub(crate) struct Defaults<'d> {
+    /// Prometheus' `scrape_interval`, which a scrape without its own interval uses.
+    pub(crate) scrape_interval: &'d Duration,
+    /// The Prometheus release.
+    pub(crate) version: Version,
+}
+
+/// OAuth 2.0 in scrape configurations: Prometheus 2.27.0.
+const OAUTH2_SINCE: Version = Version::new(2, 27, 0);
+
+/// Checks the options of the scrape at `at` (a JSON Pointer).
+pub(crate) fn options(ctx: &mut Ctx<'_>, at: &str, raw: &RawOptions<'_>, defaults: &Defaults<'_>) -> ScrapeOptions {
+    if let Some(path) = raw.path.filter(|p| !p.starts_with('/')) {
+        ctx.error(
+            Code::ValuePath,
+            format!("{at}/path"),
+            Problem::new(
+                format!("`{path}` is not an absolute URL path"),
+                "start the path with `/`, e.g. `/metrics`",
+            ),
+        );
+    }
+    if raw.oauth2.is_some() {
+        gate(ctx, &format!("{at}/oauth2"), "oauth2", OAUTH2_SINCE, defaults.version);
+    }
+    let (interval, timeout) = timing(ctx, at, raw.interval, raw.timeout, defaults.scrape_interval);
+    ScrapeOptions {
+        path: raw.path.cloned(),
+        scheme: raw.scheme,
+        params: raw.params.clone(),
+        interval,
+        timeout,
+        honor_labels: raw.honor_labels,
+        honor_timestamps: raw.honor_timestamps,
+        auth: client_auth(ctx, at, raw.basic_auth, raw.authorization, raw.oauth2, raw.tls_config),
+        relabelings: relabels(ctx, &format!("{at}/relabelings"), raw.relabelings, defaults.version),
+        metric_relabelings: relabels(
+            ctx,
+            &format!("{at}/metric_relabelings"),
+            raw.metric_relabelings,
+            defaults.version,
+        ),
+        limits: limits(ctx, &format!("{at}/limits"), raw.limits, defaults.version),
+    }
+}
+
+/// Interval and timeout; Prometheus refuses a timeout longer than the interval it applies to.
+pub(crate) fn timing(
+    ctx: &mut Ctx<'_>,
+    at: &str,
+    interval: Option<&String>,
+    timeout: Option<&String>,
+    scrape_interval: &Duration,
+) -> (Option<Duration>, Option<Duration>) {
+    let interval = ctx.duration(format!("{at}/interval"), interval);
+    let timeout = ctx.duration(format!("{at}/timeout"), timeout);
+    if let Some(t) = &timeout {
+        let (applies, whose) = match &interval {
+            Some(i) => (i, "`interval`"),
+            None => (scrape_interval, "`prometheus.scrape_interval`"),
+        };
+        if t.millis() > applies.millis() {
+            ctx.error(
+                Code::ValueDuration,
+                format!("{at}/timeout"),
+                Problem::new(
+                    format!("the timeout {t} is longer than the interval {applies} ({whose})"),
+                    format!("lower `timeout` to at most {applies}, or raise {whose}: Prometheus refuses a scrape timeout longer than its interval"),
+                ),
+            );
+        }
+    }
+    (interval, timeout)
+}
+
+/// The release that introduced each limit (Prometheus' CHANGELOG).
+fn limit_since(field: &str) -> Option<Version> {
+    match field {
+        "target_limit" => Some(Version::new(2, 21, 0)),
+        "label_limit" | "label_name_length_limit" | "label_value_length_limit" => Some(Version::new(2, 27, 0)),
+        "body_size_limit" => Some(Version::new(2, 28, 0)),
+        _ => None,
+    }
+}
+
+/// Checks limits at `at` (a scrape's, or `[prometheus] scrape_limits`) against the release.
+pub(crate) fn limits(ctx: &mut Ctx<'_>, at: &str, raw: Option<&raw::ScrapeLimits>, version: Version) -> ScrapeLimits {
+    let Some(raw) = raw else {
+        return ScrapeLimits::default();
+    };
+    let set = [
+        ("target_limit", raw.target_limit.is_some()),
+        ("label_limit", raw.label_limit.is_some()),
+        ("label_name_length_limit", raw.label_name_length_limit.is_some()),
+        ("label_value_length_limit", raw.label_value_length_limit.is_some()),
+        ("body_size_limit", raw.body_size_limit.is_some()),
+    ];
+    for (field, _) in set.iter().filter(|(_, set)| *set) {
+        if let Some(since) = limit_since(field) {
+            gate(ctx, &format!("{at}/{field}"), field, since, version);
+        }
+    }
+    ScrapeLimits {
+        sample_limit: raw.sample_limit,
+        target_limit: raw.target_limit,
+        label_limit: raw.label_limit,
+        label_name_length_limit: raw.label_name_length_limit,
+        label_value_length_limit: raw.label_value_length_limit,
+        body_size_limit: raw.body_size_limit.clone(),
+    }
+}
+
+fn gate(ctx: &mut Ctx<'_>, pointer: &str, field: &str, since: Version, version: Version) {
+    ctx.check(
+        Code::PrometheusVersion,
+        pointer,
+        versions::introduced(
+            "Prometheus",
+            field,
+            since,
+            version,
+            format!("set `prometheus.version` to {since} or newer, or remove `{field}` (Prometheus {version} refuses the whole configuration with it)"),
+        ),
+    );
 }

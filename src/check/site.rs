@@ -8,7 +8,7 @@ use super::scrapes::Kind;
 use super::syntax::values::{self, Problem};
 use super::{
     Ctx, adapter, alertmanager, api_clients, crosscheck, etcd, exporters, grafana, ingress, inhibit_rules, nodes,
-    operator, ports, prometheus, receivers, routes, rules, scrape_options, scrapes, targets, time_intervals, versions,
+    operator, ports, prometheus, receivers, routes, rules, scrapes, targets, time_intervals, versions,
 };
 use crate::diag::Code;
 use crate::model;
@@ -58,10 +58,9 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
     routes::unused_receivers(ctx, raw);
     let inhibit_rules = inhibit_rules::inhibit_rules(ctx, &raw.inhibit_rules);
     let time_intervals = time_intervals::time_intervals(ctx, &raw.time_intervals, version);
-    let defaults = scrape_options::Defaults {
+    let defaults = scrapes::Defaults {
         scrape_interval: &prometheus.scrape_interval,
         version: versions::prometheus(raw.prometheus.version.as_deref()),
-        enforced: &prometheus.scrape_limits,
     };
     let scrapes = scrapes::scrapes(ctx, Kind::Service, &raw.scrape, &raw.site.namespace, &defaults);
     let pod_monitors = scrapes::scrapes(ctx, Kind::Pod, &raw.pod_monitor, &raw.site.namespace, &defaults);

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::Ctx;
-use super::scrape_options::{Defaults, RawOptions, options, timing};
+use super::scrapes::{Defaults, RawOptions, options, timing};
 use super::syntax::promql;
 use super::syntax::values::{self, Problem};
 use crate::diag::Code;

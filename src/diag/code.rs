@@ -147,13 +147,6 @@ pub enum Code {
     IngressAnnotation,
     /// TLS without verifying the server's certificate (`insecure_skip_verify = true`, warning).
     HttpInsecureSkipVerify,
-    /// A scrape timeout longer than the scrape interval it applies to, which Prometheus refuses.
-    ScrapeTimeout,
-    /// Not a Prometheus size such as `10MB` (`body_size_limit`).
-    ValueSize,
-    /// A scrape's limit above the Prometheus-wide limit of `[prometheus] scrape_limits`, which
-    /// applies instead (warning).
-    ScrapeLimitIneffective,
 }
 
 impl Code {
@@ -222,9 +215,6 @@ impl Code {
         Code::IngressPathClash,
         Code::IngressAnnotation,
         Code::HttpInsecureSkipVerify,
-        Code::ScrapeTimeout,
-        Code::ValueSize,
-        Code::ScrapeLimitIneffective,
     ];
 
     /// Whether this code reports a warning (the site still compiles) rather than an error.
@@ -243,7 +233,6 @@ impl Code {
                 | Code::ExposureUnauthenticatedAdminApi
                 | Code::ExposurePlaintextCredentials
                 | Code::HttpInsecureSkipVerify
-                | Code::ScrapeLimitIneffective
         )
     }
 
@@ -318,9 +307,6 @@ impl Code {
             Code::HttpClient => "http::client",
             Code::ValueRelabel => "value::relabel",
             Code::HttpInsecureSkipVerify => "http::insecure-skip-verify",
-            Code::ScrapeTimeout => "scrape::timeout",
-            Code::ValueSize => "value::size",
-            Code::ScrapeLimitIneffective => "scrape::limit-ineffective",
             Code::AlertUnroutedRule => "alert::unrouted-rule",
             Code::AlertSeverityNeverSet => "alert::severity-never-set",
             Code::AlertSeverityUnmatched => "alert::severity-unmatched",

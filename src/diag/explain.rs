@@ -421,27 +421,6 @@ impl Code {
                 "[[static_scrape]]\nname = \"ipmi\"\ntargets = [\"bmc-1.example.com:9290\"]\nscheme = \"https\"\ntls_config = { insecure_skip_verify = true }\n",
                 "[[static_scrape]]\nname = \"ipmi\"\ntargets = [\"bmc-1.example.com:9290\"]\nscheme = \"https\"\ntls_config = { ca = { secret = \"corp-ca\", key = \"ca.crt\" } }\n",
             ),
-            Code::ScrapeTimeout => explanation(
-                "A scrape `timeout` longer than the interval it applies to: the scrape's own `interval`, or `prometheus.scrape_interval` when it has none.",
-                "Prometheus refuses a configuration whose scrape timeout exceeds its interval, so the operator's new configuration would never load and Prometheus would keep the previous one.",
-                "Lower `timeout` to at most the interval, or raise `interval`.",
-                "[[scrape]]\nname = \"mysql\"\nselector = { app = \"mysql-exporter\" }\nport = \"metrics\"\ninterval = \"15s\"\ntimeout = \"20s\"\n",
-                "[[scrape]]\nname = \"mysql\"\nselector = { app = \"mysql-exporter\" }\nport = \"metrics\"\ninterval = \"15s\"\ntimeout = \"10s\"\n",
-            ),
-            Code::ValueSize => explanation(
-                "A `body_size_limit` that is not a Prometheus size: a number and a unit, one of `B`, `KB`, `MB`, `GB`, `TB`, `PB`, `EB` (each a power of 1024; `KiB`, `MiB`, … mean the same), or `0`.",
-                "Prometheus reads sizes with its units library and refuses anything else; the CRD refuses a size without `B` too (`10M`).",
-                "Write e.g. `10MB` or `512KiB`.",
-                "[[scrape]]\nname = \"mysql\"\nselector = { app = \"mysql-exporter\" }\nport = \"metrics\"\nlimits = { body_size_limit = \"10M\" }\n",
-                "[[scrape]]\nname = \"mysql\"\nselector = { app = \"mysql-exporter\" }\nport = \"metrics\"\nlimits = { body_size_limit = \"10MB\" }\n",
-            ),
-            Code::ScrapeLimitIneffective => explanation(
-                "A warning: a scrape's limit is above the Prometheus-wide limit of `[prometheus] scrape_limits`.",
-                "The Prometheus-wide limits are the Prometheus resource's `enforced*` limits: the operator lowers every scrape's own limit to them, so the higher value written on the scrape never applies.",
-                "Lower the scrape's limit to at most the Prometheus-wide one, or raise (or remove) the Prometheus-wide limit if this target really needs more.",
-                "[prometheus]\nscrape_limits = { sample_limit = 100000 }\n\n[[scrape]]\nname = \"mysql\"\nselector = { app = \"mysql-exporter\" }\nport = \"metrics\"\nlimits = { sample_limit = 500000 }\n",
-                "[prometheus]\nscrape_limits = { sample_limit = 500000 }\n\n[[scrape]]\nname = \"mysql\"\nselector = { app = \"mysql-exporter\" }\nport = \"metrics\"\nlimits = { sample_limit = 500000 }\n",
-            ),
             Code::AlertUnroutedRule => explanation(
                 "A warning: an alerting rule sets labels that every child route of `[route]` refuses, so its alerts only ever reach the root's default receiver.",
                 "When a site routes alerts to teams, an alert that falls through to the catch-all usually means a typo in a label or a route. Only labels the rule sets itself (and `alertname`) are compared, so labels from the series never cause this warning; `severity` matchers are not counted either, since routing by severity leaves the lower ones to the default receiver on purpose.",

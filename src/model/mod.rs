@@ -7,9 +7,7 @@ pub mod exposure;
 mod matcher;
 pub mod names;
 pub mod receiver;
-pub mod relabel;
 pub mod scale;
-pub mod scrape;
 pub mod targets;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,12 +18,10 @@ pub use duration::Duration;
 pub use exposure::{Exposure, Ingress, WebTls};
 pub use matcher::{MatchOp, Matcher};
 pub use receiver::{Receiver, SecretKeyRef};
-pub use relabel::{Relabel, RelabelAction};
-pub use scale::{RemoteWrite, Thanos};
+pub use scale::{Relabel, RelabelAction, RemoteWrite, Thanos};
 use schemars::JsonSchema;
-pub use scrape::{ScrapeLimits, ScrapeOptions};
 use serde::Deserialize;
-pub use targets::{ClientAuth, OAuth2, Probe, StaticScrape};
+pub use targets::{ClientAuth, OAuth2, Probe, ScrapeLimits, ScrapeOptions, StaticScrape};
 
 /// Prometheus Operator release whose API the output targets.
 pub const OPERATOR_VERSION: &str = "v0.93.0";

@@ -17,7 +17,6 @@ mod object;
 mod operator;
 mod prometheus;
 mod rules;
-mod scrapes;
 mod targets;
 mod workload;
 
@@ -62,7 +61,6 @@ pub fn render(site: &Site) -> Bundle {
     bundle.extend(namespaces(site));
     bundle.extend(prometheus::render(site));
     bundle.extend(alertmanager::render(site));
-    bundle.extend(scrapes::render(site));
     bundle.extend(monitors::render(site));
     bundle.extend(targets::render(site));
     bundle.extend(exposure::render(site));

@@ -44,11 +44,11 @@ fn scrape_config(site: &Site, scrape: &StaticScrape) -> Custom<ScrapeConfigSpec>
             honor_timestamps: options.honor_timestamps,
             basic_auth,
             authorization,
-            oauth2: super::scrapes::oauth2(&options.auth),
+            oauth2: super::monitors::oauth2(&options.auth),
             tls_config,
             relabelings: relabel_configs(&options.relabelings),
             metric_relabelings: relabel_configs(&options.metric_relabelings),
-            limits: super::scrapes::limits(&options.limits),
+            limits: super::monitors::limits(&options.limits),
         },
     )
 }

@@ -4,10 +4,8 @@
 pub mod exposure;
 mod pointer;
 pub mod raw;
-pub mod relabel;
 pub mod rule_file;
 pub mod scale;
-pub mod scrape;
 pub mod targets;
 
 pub use pointer::{SpanIndex, escape};

@@ -7,10 +7,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 pub use super::exposure::{ExternalAuth, Ingress, IngressBasicAuth, IngressPaths, IngressTls, WebTls};
-pub use super::relabel::Relabel;
-pub use super::scale::{RemoteWrite, RemoteWriteQueue, Thanos};
-pub use super::scrape::{Scrape, ScrapeLimits};
-pub use super::targets::{Probe, SecretBasicAuth, StaticScrape};
+pub use super::scale::{Relabel, RemoteWrite, RemoteWriteQueue, Thanos};
+pub use super::targets::{Probe, Scrape, ScrapeLimits, SecretBasicAuth, StaticScrape};
 pub use crate::model::receiver::{Receiver, SecretKeyRef};
 use crate::model::{CrdSource, LogLevel, NodeRole, Verb};
 

@@ -264,3 +264,198 @@ fn every_explanation_example_reports_its_code_and_its_fix_is_clean() {
         );
     }
 }
+
+/// The codes promsite reports for a site, each with its line; empty when it compiles cleanly.
+fn scrape_findings(text: &str) -> Vec<(String, usize)> {
+    let source = SiteSource::new("case.toml", text);
+    let diagnostics = match pipeline::compile(&source) {
+        Ok(compiled) => compiled.warnings,
+        Err(diagnostics) => diagnostics,
+    };
+    diagnostics
+        .sorted()
+        .iter()
+        .map(|d| (d.code.id().to_owned(), source.locate(d).1))
+        .collect()
+}
+
+/// More ways a scrape option can be wrong than `tests/invalid/` holds cases for (each case there
+/// costs two tracked files, and the repository keeps under 2,000); each names its code and the
+/// line of the site it must be reported at.
+#[test]
+fn each_bad_scrape_option_reports_its_code_at_its_line() {
+    let cases = bad_relabelings().into_iter().chain(bad_scrape_options());
+    for (what, body, code, line) in cases {
+        let text = common::site_with(&body);
+        let found = scrape_findings(&text);
+        assert!(
+            found.iter().any(|(c, l)| c == code && *l == line),
+            "{what}: expected {code} at line {line}, got {found:?}\n{text}"
+        );
+    }
+}
+
+/// A bad case: what is wrong, the site section, the code and line it must be reported at.
+type BadCase = (&'static str, String, &'static str, usize);
+
+/// Relabeling steps Prometheus refuses.
+fn bad_relabelings() -> Vec<BadCase> {
+    let scrape = "[[scrape]]\nname = \"mysql\"\nselector = { app = \"mysql-exporter\" }\nport = \"metrics\"\n";
+    let pods = "[[pod_monitor]]\nname = \"jobs\"\nselector = { app = \"batch\" }\nport = \"metrics\"\n";
+    vec![
+        (
+            "hashmod without modulus",
+            format!(
+                "{scrape}relabelings = [{{ source_labels = [\"__address__\"], target_label = \"__tmp_hash\", action = \"hashmod\" }}]"
+            ),
+            "value::relabel",
+            8,
+        ),
+        (
+            "labeldrop with source labels",
+            format!(
+                "{scrape}metric_relabelings = [\n  {{ regex = \"go_.*\", source_labels = [\"__name__\"], action = \"drop\" }},\n  {{ source_labels = [\"ifIndex\"], regex = \"ifAlias\", action = \"labeldrop\" }},\n]"
+            ),
+            "value::relabel",
+            10,
+        ),
+        (
+            "keepequal with a regex",
+            format!(
+                "{pods}relabelings = [{{ source_labels = [\"a\"], target_label = \"b\", regex = \"9.*\", action = \"keepequal\" }}]"
+            ),
+            "value::relabel",
+            8,
+        ),
+        (
+            "lowercase with a replacement",
+            format!(
+                "{pods}metric_relabelings = [{{ source_labels = [\"a\"], target_label = \"b\", replacement = \"x\", action = \"lowercase\" }}]"
+            ),
+            "value::relabel",
+            8,
+        ),
+        (
+            "uppercase writing a templated name",
+            format!(
+                "{scrape}relabelings = [{{ source_labels = [\"__meta_kubernetes_namespace\"], target_label = \"${{1}}_ns\", action = \"uppercase\" }}]"
+            ),
+            "value::relabel",
+            8,
+        ),
+        (
+            "a source label that is no label name",
+            format!("{scrape}relabelings = [{{ source_labels = [\"app-name\"], regex = \"x\", action = \"keep\" }}]"),
+            "value::relabel",
+            8,
+        ),
+        (
+            "a regex Go refuses",
+            format!(
+                "{scrape}metric_relabelings = [{{ source_labels = [\"__name__\"], regex = \"go_(.*\", action = \"drop\" }}]"
+            ),
+            "value::regex",
+            8,
+        ),
+    ]
+}
+
+/// Other scrape options Prometheus or the operator refuse, or that promsite warns about.
+fn bad_scrape_options() -> Vec<BadCase> {
+    let scrape = "[[scrape]]\nname = \"mysql\"\nselector = { app = \"mysql-exporter\" }\nport = \"metrics\"\n";
+    let pods = "[[pod_monitor]]\nname = \"jobs\"\nselector = { app = \"batch\" }\nport = \"metrics\"\n";
+    vec![
+        (
+            "an action older Prometheus lacks",
+            format!(
+                "[prometheus]\nversion = \"v2.35.0\"\n\n{scrape}metric_relabelings = [{{ source_labels = [\"mode\"], target_label = \"mode\", action = \"lowercase\" }}]"
+            ),
+            "prometheus::version",
+            11,
+        ),
+        (
+            "a limit older Prometheus lacks",
+            "[prometheus]\nversion = \"v2.27.1\"\n\n[prometheus.scrape_limits]\nbody_size_limit = \"50MB\"".to_owned(),
+            "prometheus::version",
+            8,
+        ),
+        (
+            "OAuth 2.0 on a Prometheus before it",
+            format!(
+                "[prometheus]\nversion = \"v2.26.0\"\n\n{scrape}oauth2 = {{ client_id = {{ secret = \"o\", key = \"id\" }}, client_secret = {{ secret = \"o\", key = \"secret\" }}, token_url = \"https://sso.example.com/token\" }}"
+            ),
+            "prometheus::version",
+            11,
+        ),
+        (
+            "a pod port by number",
+            "[[pod_monitor]]\nname = \"jobs\"\nselector = { app = \"batch\" }\nport = \"9090\"".to_owned(),
+            "name::invalid",
+            7,
+        ),
+        (
+            "a PodMonitor timeout over Prometheus' interval",
+            format!("[prometheus]\nscrape_interval = \"15s\"\n\n{pods}timeout = \"30s\""),
+            "value::duration",
+            11,
+        ),
+        (
+            "a static scrape timeout over its interval",
+            "[[static_scrape]]\nname = \"s\"\ntargets = [\"h:9100\"]\ninterval = \"10s\"\ntimeout = \"11s\"".to_owned(),
+            "value::duration",
+            8,
+        ),
+        (
+            "OAuth 2.0 and a bearer token",
+            format!(
+                "{scrape}authorization = {{ credentials = {{ secret = \"t\", key = \"token\" }} }}\noauth2 = {{ client_id = {{ secret = \"o\", key = \"id\" }}, client_secret = {{ secret = \"o\", key = \"secret\" }}, token_url = \"https://sso.example.com/token\" }}"
+            ),
+            "http::client",
+            9,
+        ),
+        (
+            "an OAuth 2.0 token URL that is no URL",
+            format!(
+                "{pods}oauth2 = {{ client_id = {{ secret = \"o\", key = \"id\" }}, client_secret = {{ secret = \"o\", key = \"secret\" }}, token_url = \"sso.example.com/token\" }}"
+            ),
+            "value::url",
+            8,
+        ),
+        (
+            "federation with its own match[]",
+            "[[static_scrape]]\nname = \"dc2\"\ntargets = [\"prom.dc2.example.com:9090\"]\nfederate = [\"up\"]\nparams = { \"match[]\" = [\"up\"] }".to_owned(),
+            "federate::selector",
+            8,
+        ),
+        (
+            "a PodMonitor name taken twice",
+            format!("{pods}\n{pods}"),
+            "name::duplicate",
+            10,
+        ),
+        (
+            "a ServiceMonitor timeout over its interval",
+            format!("{scrape}interval = \"15s\"\ntimeout = \"20s\""),
+            "value::duration",
+            9,
+        ),
+        (
+            "a size without the B",
+            format!("{scrape}limits = {{ sample_limit = 10000, body_size_limit = \"10M\" }}"),
+            "schema::invalid-value",
+            8,
+        ),
+        (
+            "a Prometheus-wide size in lower case",
+            "[prometheus]\nscrape_limits = { body_size_limit = \"64mb\" }".to_owned(),
+            "schema::invalid-value",
+            5,
+        ),
+        (
+            "an insecure PodMonitor",
+            format!("{pods}tls_config = {{ insecure_skip_verify = true }}"),
+            "http::insecure-skip-verify",
+            8,
+        ),
+    ]
+}

@@ -18,7 +18,6 @@ mod layout;
 mod placement;
 mod properties;
 mod rule_files;
-mod scraping;
 mod sites;
 mod stack;
 mod tools;

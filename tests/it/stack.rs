@@ -418,3 +418,51 @@ verbs = ["get", "create"]
         "no client, no AlertmanagerConfigs"
     );
 }
+
+/// A PodMonitor lives in the site's namespace, looks in its pods' namespace, is selected by the
+/// Prometheus resource, and Prometheus may list the pods there; its Secrets are required.
+#[test]
+fn pod_monitors_are_selected_and_their_pods_discoverable() {
+    let text = common::site_with(
+        "[[pod_monitor]]\nname = \"jobs\"\nnamespace = \"batch\"\nnamespaces = [\"etl\", \"batch\"]\nselector = { app = \"batch\" }\nport = \"metrics\"\nbasic_auth = { secret = \"jobs-auth\", username_key = \"user\", password_key = \"pass\" }\n",
+    );
+    let compiled = common::compile_text("pods.toml", &text);
+    let monitor = common::yaml(&compiled.tree["monitoring/podmonitor-jobs.yaml"]);
+    assert_eq!(
+        monitor["spec"]["namespaceSelector"]["matchNames"],
+        serde_json::json!(["batch", "etl"]),
+        "`namespace` and `namespaces` together, sorted, each once"
+    );
+    assert_eq!(monitor["spec"]["podMetricsEndpoints"][0]["port"], "metrics");
+    let prometheus = common::yaml(&compiled.tree["monitoring/prometheus-k8s.yaml"]);
+    assert_eq!(prometheus["spec"]["podMonitorSelector"], serde_json::json!({}));
+    let namespaces = &prometheus["spec"]["podMonitorNamespaceSelector"]["matchExpressions"][0]["values"];
+    assert!(
+        namespaces.as_array().is_some_and(|v| v.contains(&"monitoring".into())),
+        "the PodMonitor's own namespace is not selected: {namespaces}"
+    );
+    for namespace in ["batch", "etl"] {
+        let role = common::yaml(&compiled.tree[&format!("{namespace}/role-prometheus-k8s.yaml")]);
+        let grants_pods = role["rules"].as_array().is_some_and(|rules| {
+            rules.iter().any(|r| {
+                r["resources"]
+                    .as_array()
+                    .is_some_and(|res| res.contains(&"pods".into()))
+                    && ["list", "watch"]
+                        .iter()
+                        .all(|verb| r["verbs"].as_array().is_some_and(|v| v.contains(&(*verb).into())))
+            })
+        });
+        assert!(grants_pods, "Prometheus may not list pods in `{namespace}`: {role}");
+        let binding = common::yaml(&compiled.tree[&format!("{namespace}/rolebinding-prometheus-k8s.yaml")]);
+        assert_eq!(binding["subjects"][0]["namespace"], "monitoring");
+    }
+    assert!(
+        compiled.tree[".promsite.yaml"].contains("monitoring/jobs-auth"),
+        "the PodMonitor's Secret is not listed as required"
+    );
+    // Without PodMonitors (and no API client that may create them), Prometheus selects none.
+    let minimal = common::compile("tests/fixtures/minimal/site.toml");
+    let prometheus = common::yaml(&minimal.tree["monitoring/prometheus-k8s.yaml"]);
+    assert!(prometheus["spec"].get("podMonitorSelector").is_none());
+}

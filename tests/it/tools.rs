@@ -94,7 +94,7 @@ fn base64_decode(text: &str) -> String {
 }
 
 /// Whether the operator's CRD schemas are beside the project: they are required in CI.
-pub(crate) fn crd_schemas_present() -> bool {
+fn crd_schemas_present() -> bool {
     let dir = common::root().join(CRD_SCHEMAS);
     if !dir.is_dir() {
         assert!(
@@ -108,7 +108,7 @@ pub(crate) fn crd_schemas_present() -> bool {
 }
 
 /// The schema of an operator object's CRD, named as its files are (`prometheus-v1`).
-pub(crate) fn crd_schema_name(object: &serde_json::Value) -> String {
+fn crd_schema_name(object: &serde_json::Value) -> String {
     let kind = object["kind"].as_str().expect("kind").to_ascii_lowercase();
     let version = object["apiVersion"]
         .as_str()
@@ -119,7 +119,7 @@ pub(crate) fn crd_schema_name(object: &serde_json::Value) -> String {
 
 /// What the CRD schema `name` finds wrong with `object`, one line each. Each schema is compiled
 /// once: the corpus comparisons validate hundreds of objects.
-pub(crate) fn crd_violations(name: &str, object: &serde_json::Value) -> Vec<String> {
+fn crd_violations(name: &str, object: &serde_json::Value) -> Vec<String> {
     static VALIDATORS: std::sync::Mutex<std::collections::BTreeMap<String, &'static jsonschema::Validator>> =
         std::sync::Mutex::new(std::collections::BTreeMap::new());
     let validator = *VALIDATORS
@@ -1094,5 +1094,253 @@ fn the_tools_accept_every_corpus_duration_and_quantity_that_promsite_accepts() {
         quantities.len() >= 50,
         "only {} corpus quantities checked",
         quantities.len()
+    );
+}
+
+/// Whether promsite accepts `text` without errors (warnings aside).
+fn promsite_accepts(text: &str) -> bool {
+    promsite::pipeline::compile(&promsite::diag::SiteSource::new("case.toml", text)).is_ok()
+}
+
+/// Whether `promtool check config` accepts a configuration (JSON, which is YAML) with one job.
+fn promtool_accepts(promtool: &std::path::Path, dir: &std::path::Path, job: &serde_json::Value) -> (bool, String) {
+    let config = serde_json::json!({ "scrape_configs": [job] });
+    let path = dir.join("prometheus.yml");
+    std::fs::write(&path, config.to_string()).expect("write the configuration");
+    let output = Command::new(promtool)
+        .args(["check", "config", "--syntax-only"])
+        .arg(&path)
+        .output()
+        .expect("run promtool");
+    (
+        output.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    )
+}
+
+/// A site's relabeling step (a TOML inline table) as Prometheus' YAML spells it.
+fn prometheus_step(step: &str) -> serde_json::Value {
+    let table: toml::Table = toml::from_str(&format!("step = {step}")).expect("a TOML inline table");
+    serde_json::to_value(&table["step"]).expect("TOML is JSON")
+}
+
+/// promsite's verdict on relabeling steps, sizes and timeouts beside `promtool check config`'s:
+/// the same, or knowingly stricter where promsite keeps to the classic label names and sizes the
+/// CRD also takes.
+#[test]
+fn scrape_options_are_judged_as_promtool_judges_them() {
+    let Some(promtool) = common::tool("promtool") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let same = true;
+    let stricter = false;
+    let steps = [
+        (
+            r#"{ source_labels = ["__name__"], regex = "go_.*", action = "drop" }"#,
+            same,
+        ),
+        (
+            r#"{ source_labels = ["a"], regex = "(.*)", target_label = "${1}_x" }"#,
+            same,
+        ),
+        (
+            r#"{ source_labels = ["a", "b"], separator = "/", target_label = "c" }"#,
+            same,
+        ),
+        (
+            r#"{ source_labels = ["a"], target_label = "t", modulus = 4, action = "hashmod" }"#,
+            same,
+        ),
+        (
+            r#"{ regex = "l_(.+)", replacement = "m_$1", action = "labelmap" }"#,
+            same,
+        ),
+        (r#"{ regex = "pod_template_hash", action = "labeldrop" }"#, same),
+        (r#"{ regex = "(job|instance)", action = "labelkeep" }"#, same),
+        (
+            r#"{ source_labels = ["a"], target_label = "b", action = "keepequal" }"#,
+            same,
+        ),
+        (
+            r#"{ source_labels = ["a"], target_label = "b", separator = ";", action = "dropequal" }"#,
+            same,
+        ),
+        (
+            r#"{ source_labels = ["a"], target_label = "b", regex = "(.*)", action = "dropequal" }"#,
+            same,
+        ),
+        (
+            r#"{ source_labels = ["a"], target_label = "b", action = "lowercase" }"#,
+            same,
+        ),
+        (r#"{ target_label = "b", action = "uppercase" }"#, same),
+        (
+            r#"{ target_label = "__address__", replacement = "exporter:9116" }"#,
+            same,
+        ),
+        (r#"{ source_labels = ["a"], regex = "x" }"#, same),
+        (
+            r#"{ source_labels = ["a"], target_label = "t", action = "hashmod" }"#,
+            same,
+        ),
+        (r#"{ source_labels = ["a"], regex = "x", action = "labeldrop" }"#, same),
+        (r#"{ regex = "x", target_label = "t", action = "labelkeep" }"#, same),
+        (
+            r#"{ source_labels = ["a"], target_label = "b", regex = "x", action = "keepequal" }"#,
+            same,
+        ),
+        (
+            r#"{ source_labels = ["a"], target_label = "b", separator = ",", action = "dropequal" }"#,
+            same,
+        ),
+        (
+            r#"{ source_labels = ["a"], target_label = "b", replacement = "x", action = "lowercase" }"#,
+            same,
+        ),
+        (r#"{ source_labels = ["a"], regex = "a(b", action = "drop" }"#, same),
+        (r#"{ source_labels = ["a"], regex = "a{1001}", action = "drop" }"#, same),
+        // Prometheus 3 reads UTF-8 label names here; promsite keeps to the classic ones.
+        (
+            r#"{ source_labels = ["service.name"], regex = "x", action = "drop" }"#,
+            stricter,
+        ),
+        (r#"{ source_labels = ["a"], target_label = "a.b" }"#, stricter),
+        (
+            r#"{ source_labels = ["a"], target_label = "${1}_ns", action = "uppercase" }"#,
+            stricter,
+        ),
+        (
+            r#"{ regex = "x_(.+)", replacement = "1$1", action = "labelmap" }"#,
+            stricter,
+        ),
+    ];
+    let mut disagreements = Vec::new();
+    for (step, expected_same) in steps {
+        let body = format!("[[static_scrape]]\nname = \"s\"\ntargets = [\"h:9100\"]\nmetric_relabelings = [{step}]\n");
+        let ours = promsite_accepts(&common::site_with(&body));
+        let job = serde_json::json!({
+            "job_name": "s",
+            "static_configs": [{ "targets": ["h:9100"] }],
+            "metric_relabel_configs": [prometheus_step(step)],
+        });
+        let (theirs, report) = promtool_accepts(&promtool, dir.path(), &job);
+        let agrees = if expected_same { ours == theirs } else { !ours && theirs };
+        if !agrees {
+            disagreements.push(format!("{step}: promsite {ours}, promtool {theirs}: {report}"));
+        }
+    }
+    // Sizes: promsite takes what both the CRD pattern and Go read, so only the loosest Go forms differ.
+    let sizes = [
+        ("10MB", same),
+        ("1.5GB", same),
+        ("512KiB", same),
+        ("0", same),
+        ("10B", same),
+        ("10M", same),
+        ("10", same),
+        ("10mb", same),
+        // Go reads a sign; the CRD's pattern does not.
+        ("-1MB", stricter),
+        (".5MB", stricter),
+        ("1GB512MB", stricter),
+    ];
+    for (size, expected_same) in sizes {
+        let ours = promsite_accepts(&common::site_with(&format!(
+            "[[static_scrape]]\nname = \"s\"\ntargets = [\"h:9100\"]\nlimits = {{ body_size_limit = \"{size}\" }}\n"
+        )));
+        let job = serde_json::json!({
+            "job_name": "s",
+            "static_configs": [{ "targets": ["h:9100"] }],
+            "body_size_limit": size,
+        });
+        let (theirs, report) = promtool_accepts(&promtool, dir.path(), &job);
+        let agrees = if expected_same { ours == theirs } else { !ours && theirs };
+        if !agrees {
+            disagreements.push(format!("size {size}: promsite {ours}, promtool {theirs}: {report}"));
+        }
+    }
+    for (interval, timeout) in [("15s", "10s"), ("15s", "15s"), ("15s", "16s"), ("1m", "61s")] {
+        let ours = promsite_accepts(&common::site_with(&format!(
+            "[[static_scrape]]\nname = \"s\"\ntargets = [\"h:9100\"]\ninterval = \"{interval}\"\ntimeout = \"{timeout}\"\n"
+        )));
+        let job = serde_json::json!({
+            "job_name": "s",
+            "static_configs": [{ "targets": ["h:9100"] }],
+            "scrape_interval": interval,
+            "scrape_timeout": timeout,
+        });
+        let (theirs, report) = promtool_accepts(&promtool, dir.path(), &job);
+        if ours != theirs {
+            disagreements.push(format!(
+                "interval {interval}, timeout {timeout}: promsite {ours}, promtool {theirs}: {report}"
+            ));
+        }
+    }
+    assert!(disagreements.is_empty(), "{disagreements:#?}");
+}
+
+/// Every option on every kind of scrape, in the combinations the fixtures leave out (basic
+/// authentication on monitors, OAuth 2.0 on ScrapeConfigs, skipped verification), renders into
+/// objects the operator's CRD schemas accept.
+#[test]
+fn every_option_on_every_kind_of_scrape_matches_the_crd_schemas() {
+    if !crd_schemas_present() {
+        return;
+    }
+    let options = r#"path = "/metrics"
+scheme = "https"
+params = { module = ["default"] }
+interval = "30s"
+timeout = "10s"
+honor_labels = true
+honor_timestamps = false
+basic_auth = { secret = "auth", username_key = "user", password_key = "pass" }
+tls_config = { ca = { secret = "ca", key = "ca.crt" }, cert = { secret = "client", key = "tls.crt" }, key = { secret = "client", key = "tls.key" }, server_name = "exporter.example.com", insecure_skip_verify = true }
+relabelings = [{ source_labels = ["__address__"], target_label = "__tmp_hash", modulus = 2, action = "hashmod" }]
+metric_relabelings = [{ source_labels = ["a", "b"], separator = "-", target_label = "c" }, { source_labels = ["c"], target_label = "d", action = "dropequal" }]
+limits = { sample_limit = 1000, target_limit = 10, label_limit = 30, label_name_length_limit = 100, label_value_length_limit = 200, body_size_limit = "1MB" }
+"#;
+    let oauth2 = r#"oauth2 = { client_id = { secret = "o", key = "id" }, client_secret = { secret = "o", key = "secret" }, token_url = "https://sso.example.com/token", scopes = ["metrics"], endpoint_params = { audience = "exporters" } }"#;
+    let text = common::site_with(&format!(
+        "[prometheus]\nscrape_limits = {{ sample_limit = 1000, target_limit = 10, label_limit = 30, label_name_length_limit = 100, label_value_length_limit = 200, body_size_limit = \"1MB\" }}\n\n\
+         [[scrape]]\nname = \"services\"\nnamespaces = [\"a\", \"b\"]\nselector = {{ app = \"x\" }}\nport = \"metrics\"\n{options}\n\
+         [[pod_monitor]]\nname = \"pods\"\nselector = {{ app = \"x\" }}\nport = \"metrics\"\n{options}\n\
+         [[static_scrape]]\nname = \"hosts\"\ntargets = [\"h:9100\"]\n{}\n{oauth2}\n",
+        options.replace(
+            "basic_auth = { secret = \"auth\", username_key = \"user\", password_key = \"pass\" }\n",
+            ""
+        )
+    ));
+    let compiled = common::compile_text("every-option.toml", &text);
+    let mut checked = Vec::new();
+    for path in [
+        "monitoring/servicemonitor-services.yaml",
+        "monitoring/podmonitor-pods.yaml",
+        "monitoring/scrapeconfig-hosts.yaml",
+        "monitoring/prometheus-k8s.yaml",
+    ] {
+        let object = common::yaml(&compiled.tree[path]);
+        let kind = crd_schema_name(&object);
+        let errors = crd_violations(&kind, &object);
+        assert!(errors.is_empty(), "{path} violates the {kind} CRD schema: {errors:#?}");
+        checked.push(kind);
+    }
+    let prometheus = common::yaml(&compiled.tree["monitoring/prometheus-k8s.yaml"]);
+    assert_eq!(prometheus["spec"]["enforcedBodySizeLimit"], "1MB");
+    checked.sort();
+    assert_eq!(
+        checked,
+        [
+            "podmonitor-v1",
+            "prometheus-v1",
+            "scrapeconfig-v1alpha1",
+            "servicemonitor-v1"
+        ],
+        "not every kind of scrape was checked"
     );
 }

@@ -185,3 +185,11 @@ pub fn release(text: &str) -> (u32, u32, u32) {
 pub fn is_yaml(path: &str) -> bool {
     path.ends_with(".yaml") || path.ends_with(".yml")
 }
+
+/// A site named `lab` with `body` and a webhook receiver for the root route: the smallest valid
+/// frame for a section under test.
+pub fn site_with(body: &str) -> String {
+    format!(
+        "[site]\nname = \"lab\"\n\n{body}\n\n[route]\nreceiver = \"team\"\n\n[[receivers]]\nname = \"team\"\nwebhook = [{{ url = \"http://alerts.example.com/hook\" }}]\n"
+    )
+}
