@@ -1,5 +1,8 @@
 //! The compiler, end to end and pure: site text → parse → check → model → render → files.
 
+use std::collections::BTreeMap;
+use std::ops::Range;
+
 use crate::check::{self, Checked};
 use crate::diag::{Code, Diagnostic, Diagnostics, SiteSource};
 use crate::emit::{self, Tree};
@@ -17,6 +20,8 @@ pub struct Compiled {
     pub tree: Tree,
     /// Warnings (the site compiled nonetheless).
     pub warnings: Diagnostics,
+    /// Spans of the values that comparisons with a previous output report on (`check::ANCHORS`).
+    pub anchors: BTreeMap<String, Range<usize>>,
 }
 
 /// [`compile`] for many sites, on every core; results in the order of `sources`.
@@ -47,7 +52,11 @@ pub fn check(source: &SiteSource) -> Result<Checked, Diagnostics> {
 
 /// Compiles a site file into its output files.
 pub fn compile(source: &SiteSource) -> Result<Compiled, Diagnostics> {
-    let Checked { site, warnings } = check(source)?;
+    let Checked {
+        site,
+        warnings,
+        anchors,
+    } = check(source)?;
     let bundle = render::render(&site);
     let internal = |message: String| {
         let mut diagnostics = warnings.clone();
@@ -69,5 +78,6 @@ pub fn compile(source: &SiteSource) -> Result<Compiled, Diagnostics> {
         bundle,
         tree,
         warnings,
+        anchors,
     })
 }

@@ -37,9 +37,11 @@ evaluation_interval = "30s"
 # nodes = [@PINNED@]
 # resources = { cpu = "1", memory = "4Gi" }
 # external_labels = { cluster = @SITE@ }
+# retention_size = "40GB"        # delete the oldest data first when the TSDB reaches this
 
 # Local storage on each node in `nodes`. Create the directory on each node first, owned by
-# uid 1000 and gid 2000.
+# uid 1000 and gid 2000. With a storage provisioner, give its StorageClass instead of the path:
+# `storage_class = "standard"`.
 # [prometheus.storage]
 # path = "/var/lib/prometheus"
 # size = "50Gi"
@@ -48,6 +50,7 @@ evaluation_interval = "30s"
 [alertmanager]
 # replicas = @REPLICAS@
 # nodes = [@PINNED@]
+# storage = { storage_class = "standard", size = "1Gi" }   # keeps silences across restarts
 
 [alertmanager.smtp]
 smarthost = "mail.example.com:587"

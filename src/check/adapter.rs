@@ -91,6 +91,18 @@ pub(crate) fn adapter(ctx: &mut Ctx<'_>, raw: &raw::Adapter, declared: &[&str]) 
             }
         })
         .collect();
+    let resources = super::resources::resources(
+        ctx,
+        "/adapter/resources",
+        raw.resources.as_ref(),
+        super::resources::ADAPTER,
+    );
+    let priority_class = super::resources::priority_class(
+        ctx,
+        "adapter",
+        raw.priority_class.as_ref(),
+        Some(super::resources::SYSTEM_CLUSTER_CRITICAL),
+    );
     raw.enabled.unwrap_or(true).then(|| model::Adapter {
         version: raw
             .version
@@ -98,5 +110,7 @@ pub(crate) fn adapter(ctx: &mut Ctx<'_>, raw: &raw::Adapter, declared: &[&str]) 
             .unwrap_or_else(|| model::DEFAULT_ADAPTER_VERSION.to_owned()),
         placement,
         rules,
+        resources,
+        priority_class,
     })
 }

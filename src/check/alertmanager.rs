@@ -3,7 +3,7 @@
 use super::Ctx;
 use super::nodes::{placement, replicas};
 use super::syntax::values::{self, Problem};
-use super::versions;
+use super::{resources, versions};
 use crate::diag::{Code, Included};
 use crate::model::{self, names};
 use crate::site::raw;
@@ -15,7 +15,26 @@ pub(crate) fn alertmanager(
     version: Option<versions::Version>,
 ) -> model::Alertmanager {
     let placement = placement(ctx, "/alertmanager/nodes", &raw.nodes, declared);
-    replicas(ctx, "alertmanager", raw.replicas, &placement, false);
+    replicas(
+        ctx,
+        "alertmanager",
+        raw.replicas,
+        &placement,
+        raw.storage.as_ref().is_some_and(|s| s.path.is_some()),
+    );
+    let storage = resources::storage(ctx, "alertmanager", raw.storage.as_ref(), &placement);
+    let resources = resources::resources(
+        ctx,
+        "/alertmanager/resources",
+        raw.resources.as_ref(),
+        resources::ALERTMANAGER,
+    );
+    let priority_class = resources::priority_class(
+        ctx,
+        "alertmanager",
+        raw.priority_class.as_ref(),
+        Some(resources::SYSTEM_CLUSTER_CRITICAL),
+    );
     let cluster = raw.cluster.as_ref();
     let smtp = raw.smtp.as_ref().map(|s| {
         ctx.check(
@@ -68,6 +87,9 @@ pub(crate) fn alertmanager(
         web_tls: super::ingress::web_tls(ctx, "alertmanager", raw.web_tls.as_ref(), version),
         host_network: raw.host_network,
         templates: templates(ctx, &raw.templates, ctx.included),
+        storage,
+        resources,
+        priority_class,
     }
 }
 

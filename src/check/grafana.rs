@@ -34,6 +34,13 @@ pub(crate) fn grafana(ctx: &mut Ctx<'_>, raw: &raw::Grafana, declared: &[&str]) 
         .as_deref()
         .map(|dir| dashboards(ctx, dir))
         .unwrap_or_default();
+    let resources = super::resources::resources(
+        ctx,
+        "/grafana/resources",
+        raw.resources.as_ref(),
+        super::resources::GRAFANA,
+    );
+    let priority_class = super::resources::priority_class(ctx, "grafana", raw.priority_class.as_ref(), None);
     raw.enabled.unwrap_or(true).then(|| model::Grafana {
         version: raw
             .version
@@ -46,6 +53,8 @@ pub(crate) fn grafana(ctx: &mut Ctx<'_>, raw: &raw::Grafana, declared: &[&str]) 
         admin_password_key,
         node_port: raw.node_port,
         dashboards,
+        resources,
+        priority_class,
     })
 }
 

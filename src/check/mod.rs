@@ -24,6 +24,7 @@ mod prometheus;
 mod prometheus_rules;
 mod receivers;
 mod relabel;
+mod resources;
 mod routes;
 mod rules;
 mod scale;
@@ -63,6 +64,10 @@ pub mod fuzz {
     pub fn quantity(text: &str) -> bool {
         super::syntax::values::quantity(text).is_ok()
     }
+    /// A Kubernetes quantity above zero: what a volume size and a request must be.
+    pub fn positive_quantity(text: &str) -> bool {
+        super::resources::quantity_value(text).is_ok_and(|q| q.value > 0.0)
+    }
     /// An http(s) URL.
     pub fn url(text: &str) -> bool {
         super::syntax::values::http_url(text).is_ok()
@@ -78,6 +83,9 @@ pub use schema::{prepare, site_schema};
 pub(crate) use syntax::go_regex::rust_form as rust_regex_form;
 pub(crate) use syntax::promql::PromqlVerdicts;
 
+use std::collections::BTreeMap;
+use std::ops::Range;
+
 use serde::Deserialize as _;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
@@ -92,7 +100,14 @@ pub struct Checked {
     pub site: Site,
     /// Warnings (never errors).
     pub warnings: Diagnostics,
+    /// Where the values that later stages may report on are in the site file, by JSON Pointer
+    /// (see [`ANCHORS`]).
+    pub anchors: BTreeMap<String, Range<usize>>,
 }
+
+/// Values that `compile` and `diff` may warn about once they have read the previous output: the
+/// volume sizes (`diff::volumes`).
+pub const ANCHORS: &[&str] = &["/prometheus/storage/size", "/alertmanager/storage/size"];
 
 /// Validates a parsed site file, given the verdicts on its rules' PromQL (computed on other cores
 /// while this one runs the stages before the semantic passes, which need them).
@@ -112,6 +127,11 @@ pub(crate) fn validate(parsed: &ParsedSite, promql: impl FnOnce() -> PromqlVerdi
         Some(site) => Ok(Checked {
             site,
             warnings: diagnostics,
+            anchors: ANCHORS
+                .iter()
+                .filter(|pointer| parsed.json.pointer(pointer).is_some())
+                .map(|pointer| ((*pointer).to_owned(), parsed.spans.value(pointer)))
+                .collect(),
         }),
         None => unreachable!("a site that failed to build always has an error"),
     }

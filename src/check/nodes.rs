@@ -41,6 +41,10 @@ pub(crate) fn nodes(ctx: &mut Ctx<'_>, raw: &[raw::Node]) -> Vec<model::Node> {
                 address: address?,
                 roles: node.roles.iter().copied().collect(),
                 taints: taints.into_iter().collect(),
+                capacity: node
+                    .capacity
+                    .as_ref()
+                    .map(|c| super::resources::capacity_of(ctx, &format!("/nodes/{i}/capacity"), c)),
             })
         })
         .collect();

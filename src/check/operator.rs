@@ -36,10 +36,42 @@ pub(crate) fn operator(ctx: &mut Ctx<'_>, raw: &raw::Operator, declared: &[&str]
         }
         (_, None) => Vec::new(),
     };
+    let resources = super::resources::resources(
+        ctx,
+        "/operator/resources",
+        raw.resources.as_ref(),
+        super::resources::OPERATOR,
+    );
+    let config_reloader = super::resources::resources(
+        ctx,
+        "/operator/config_reloader_resources",
+        raw.config_reloader_resources.as_ref(),
+        super::resources::CONFIG_RELOADER,
+    );
+    // The sidecar's resources are flags of the operator promsite deploys; another operator keeps its own.
+    if raw.enabled == Some(false) && raw.config_reloader_resources.is_some() {
+        ctx.error(
+            Code::SchemaInvalidValue,
+            "/operator/config_reloader_resources",
+            Problem::new(
+                "`config_reloader_resources` is only read by the operator promsite deploys",
+                "set them with the `--config-reloader-*` flags of the cluster's own operator, or remove this table",
+            ),
+        );
+    }
+    let priority_class = super::resources::priority_class(
+        ctx,
+        "operator",
+        raw.priority_class.as_ref(),
+        Some(super::resources::SYSTEM_CLUSTER_CRITICAL),
+    );
     raw.enabled.unwrap_or(true).then_some(model::Operator {
         placement,
         crds,
         crd_files,
+        resources,
+        priority_class,
+        config_reloader,
     })
 }
 

@@ -2,17 +2,21 @@
 
 use super::Ctx;
 use super::nodes::{placement, replicas};
-use super::scale;
-use super::scrapes;
-use super::syntax::values::{self, Problem};
-use super::versions;
+use super::syntax::values;
+use super::{resources, scale, scrapes, versions};
 use crate::diag::Code;
 use crate::model;
 use crate::site::{escape, raw};
 
 pub(crate) fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, declared: &[&str]) -> model::Prometheus {
     let placement = placement(ctx, "/prometheus/nodes", &raw.nodes, declared);
-    replicas(ctx, "prometheus", raw.replicas, &placement, raw.storage.is_some());
+    replicas(
+        ctx,
+        "prometheus",
+        raw.replicas,
+        &placement,
+        raw.storage.as_ref().is_some_and(|s| s.path.is_some()),
+    );
     let shards = raw.shards.unwrap_or(1);
     scale::shards(ctx, shards, raw.replicas.unwrap_or(1), &placement);
     for key in raw.external_labels.keys() {
@@ -21,38 +25,25 @@ pub(crate) fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, declared: &[&
             ctx.error_at_key(Code::ValueLabelName, &pointer, problem);
         }
     }
-    let resources = resources(ctx, "/prometheus/resources", raw.resources.as_ref());
-    let storage = raw.storage.as_ref().and_then(|s| {
-        if placement.nodes.is_empty() {
-            ctx.error(
-                Code::PlacementStorage,
-                "/prometheus/storage",
-                Problem::new(
-                    "local storage needs nodes to live on",
-                    "list the nodes that hold the data in `prometheus.nodes`",
-                ),
-            );
-        }
-        if !s.path.starts_with('/') {
-            ctx.error(
-                Code::ValuePath,
-                "/prometheus/storage/path",
-                Problem::new(
-                    format!("`{}` is not an absolute path", s.path),
-                    "give the directory on each node as an absolute path, e.g. `/var/lib/prometheus`",
-                ),
-            );
-        }
-        ctx.check(
-            Code::ValueQuantity,
-            "/prometheus/storage/size",
-            values::quantity(&s.size),
-        )?;
-        Some(model::Storage {
-            path: s.path.clone(),
-            size: s.size.clone(),
-        })
-    });
+    let resources = resources::resources(
+        ctx,
+        "/prometheus/resources",
+        raw.resources.as_ref(),
+        resources::PROMETHEUS,
+    );
+    let storage = resources::storage(ctx, "prometheus", raw.storage.as_ref(), &placement);
+    let retention_size = resources::retention_size(
+        ctx,
+        raw.retention_size.as_ref(),
+        raw.version.as_deref(),
+        storage.as_ref(),
+    );
+    let priority_class = resources::priority_class(
+        ctx,
+        "prometheus",
+        raw.priority_class.as_ref(),
+        Some(resources::SYSTEM_CLUSTER_CRITICAL),
+    );
     let version = versions::prometheus(raw.version.as_deref());
     model::Prometheus {
         version: raw
@@ -64,6 +55,7 @@ pub(crate) fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, declared: &[&
         remote_write: scale::remote_writes(ctx, &raw.remote_write, version),
         thanos: scale::thanos(ctx, raw.thanos.as_ref()),
         retention: duration_or(ctx, "/prometheus/retention", raw.retention.as_ref(), "15d"),
+        retention_size,
         evaluation_interval: duration_or(
             ctx,
             "/prometheus/evaluation_interval",
@@ -74,6 +66,7 @@ pub(crate) fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, declared: &[&
         placement,
         external_labels: raw.external_labels.clone(),
         resources,
+        priority_class,
         admin_api: raw.admin_api,
         query_max_samples: raw.query_max_samples,
         storage,
@@ -85,22 +78,6 @@ pub(crate) fn prometheus(ctx: &mut Ctx<'_>, raw: &raw::Prometheus, declared: &[&
             raw.version.as_deref().and_then(|v| super::versions::parse(v).ok()),
         ),
         scrape_limits: scrapes::limits(ctx, "/prometheus/scrape_limits", raw.scrape_limits.as_ref(), version),
-    }
-}
-
-fn resources(ctx: &mut Ctx<'_>, pointer: &str, raw: Option<&raw::Resources>) -> model::Resources {
-    let Some(raw) = raw else {
-        return model::Resources::default();
-    };
-    let mut quantity = |key: &str, value: Option<&String>| {
-        value.and_then(|v| {
-            ctx.check(Code::ValueQuantity, format!("{pointer}/{key}"), values::quantity(v))
-                .map(|()| v.clone())
-        })
-    };
-    model::Resources {
-        cpu: quantity("cpu", raw.cpu.as_ref()),
-        memory: quantity("memory", raw.memory.as_ref()),
     }
 }
 

@@ -90,6 +90,12 @@ pub(crate) fn thanos(ctx: &mut Ctx<'_>, raw: Option<&raw::Thanos>) -> Option<sca
             .object_storage
             .as_ref()
             .map(|s| ctx.secret_ref("/prometheus/thanos/object_storage", s)),
+        resources: super::resources::resources(
+            ctx,
+            "/prometheus/thanos/resources",
+            t.resources.as_ref(),
+            super::resources::THANOS,
+        ),
     })
 }
 

@@ -8,7 +8,7 @@ use super::scrapes::Kind;
 use super::syntax::values::{self, Problem};
 use super::{
     Ctx, adapter, alertmanager, api_clients, crosscheck, etcd, exporters, grafana, ingress, inhibit_rules, nodes,
-    operator, ports, prometheus, receivers, routes, rules, scrapes, targets, time_intervals, versions,
+    operator, ports, prometheus, receivers, resources, routes, rules, scrapes, targets, time_intervals, versions,
 };
 use crate::diag::Code;
 use crate::model;
@@ -85,6 +85,7 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
     // `crosscheck::unset_severities` runs in `default_rules::apply`, which knows the default rules too.
     let operator = operator::operator(ctx, &raw.operator, &declared);
     let kube_state_metrics = exporters::kube_state_metrics(ctx, &raw.kube_state_metrics, &declared);
+    let node_exporter = exporters::node_exporter(ctx, &raw.node_exporter);
     let grafana = grafana::grafana(ctx, &raw.grafana, &declared);
     let adapter = adapter::adapter(ctx, &raw.adapter, &declared);
     for (i, namespace) in raw.network_policies.ingress_namespaces.iter().flatten().enumerate() {
@@ -98,7 +99,7 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
     if ctx.failed() {
         return None;
     }
-    Some(model::Site {
+    let site = model::Site {
         name: raw.site.name.clone(),
         namespace: raw.site.namespace.clone(),
         nodes,
@@ -117,13 +118,7 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
         api_clients,
         rule_groups,
         operator,
-        node_exporter: raw.node_exporter.enabled.unwrap_or(true).then(|| model::NodeExporter {
-            version: raw
-                .node_exporter
-                .version
-                .clone()
-                .unwrap_or_else(|| model::DEFAULT_NODE_EXPORTER_VERSION.to_owned()),
-        }),
+        node_exporter,
         kube_state_metrics,
         control_plane: raw.control_plane.enabled.unwrap_or(true),
         grafana,
@@ -140,5 +135,7 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
         }),
         // Set and applied by `default_rules`, which needs the finished site.
         default_rules: None,
-    })
+    };
+    resources::capacity(ctx, &site, &raw.nodes);
+    (!ctx.failed()).then_some(site)
 }

@@ -8,7 +8,7 @@ use super::sites::compile_each;
 use crate::{diff, emit};
 
 pub(super) fn compile_sites(out: &mut Output, paths: &[PathBuf], root: &Path, check_only: bool) -> Status {
-    let (compiled, mut status) = compile_each(out, paths);
+    let (compiled, mut status) = compile_each(out, paths, &|site| Some(root.join(&site.name)));
     if status == Status::Error {
         return status;
     }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use super::output::Output;
 use super::sites::compile_each;
 use super::{DiffOutput, Status};
+use crate::diag::SiteSource;
 use crate::diff;
 use crate::pipeline::Compiled;
 
@@ -36,22 +37,34 @@ pub(super) fn diff_site(out: &mut Output, path: &Path, target: &Target, output: 
             return Status::Error;
         }
     }
-    let (compiled, status) = compile_each(out, std::slice::from_ref(&path.to_path_buf()));
-    let Some((_, site)) = compiled.first() else {
+    // Against a directory, its volumes are the previous ones; a live comparison shows the claims' own diffs.
+    let against = match target {
+        Target::Directory(dir) => Some(dir.clone()),
+        Target::Cluster(_) | Target::LiveFile(_) => None,
+    };
+    let (compiled, status) = compile_each(out, std::slice::from_ref(&path.to_path_buf()), &|_| against.clone());
+    let Some((source, site)) = compiled.first() else {
         // An invalid site is an error for `diff`: there is nothing to compare.
         return status.max(Status::Error);
     };
     match target {
         Target::Directory(against) => diff_directory(out, site, against),
         Target::Cluster(cluster) => match connect(cluster) {
-            Ok((mut source, description)) => diff_live(out, site, source.as_mut(), &description, output),
+            Ok((mut live, description)) => diff_live(out, source, site, live.as_mut(), &description, output),
             Err(e) => {
                 out.error(e);
                 Status::Error
             }
         },
         Target::LiveFile(dump) => match diff::dump::DumpSource::read(dump) {
-            Ok(mut source) => diff_live(out, site, &mut source, &format!("live file {}", dump.display()), output),
+            Ok(mut live) => diff_live(
+                out,
+                source,
+                site,
+                &mut live,
+                &format!("live file {}", dump.display()),
+                output,
+            ),
             Err(e) => {
                 out.error(e);
                 Status::Error
@@ -100,7 +113,8 @@ fn connect(_: &ClusterTarget) -> Result<(Box<dyn diff::LiveSource>, String), dif
 /// Compares with live objects and reports: diffs (or the JSON document) on stdout, one line per
 /// object and a summary on stderr.
 fn diff_live(
-    out: &Output,
+    out: &mut Output,
+    site_source: &SiteSource,
     site: &Compiled,
     source: &mut dyn diff::LiveSource,
     description: &str,
@@ -127,6 +141,17 @@ fn diff_live(
             let files: Vec<diff::FileDiff> = report.changes.iter().map(|change| change.file.clone()).collect();
             out.diff(&files);
         }
+    }
+    // The live Prometheus and Alertmanager are the previous output here: their claim templates.
+    let live: crate::emit::Tree = report
+        .changes
+        .iter()
+        .filter(|c| c.action == diff::cluster::Action::Change && matches!(c.kind, "Prometheus" | "Alertmanager"))
+        .filter_map(|c| c.file.old.clone().map(|old| (c.file.path.clone(), old)))
+        .collect();
+    let changed = diff::volumes::warnings(site, &live);
+    if !changed.is_empty() {
+        out.diagnostics(site_source, changed);
     }
     if let Some(why) = &report.dry_run_refused {
         out.stderr.line(format_args!(

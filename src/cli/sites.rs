@@ -78,8 +78,13 @@ pub(super) fn read_sites(out: &mut Output, paths: &[PathBuf]) -> (Vec<SiteSource
 }
 
 /// Reads and compiles each site (in parallel), printing diagnostics in file order. The status is
-/// the worst so far.
-pub(super) fn compile_each(out: &mut Output, paths: &[PathBuf]) -> (Vec<(SiteSource, Compiled)>, Status) {
+/// the worst so far. `previous` names the directory that holds a site's previous output, if any:
+/// its volumes are compared with the new ones (`diff::volumes`), and differences join the warnings.
+pub(super) fn compile_each(
+    out: &mut Output,
+    paths: &[PathBuf],
+    previous: &dyn Fn(&Compiled) -> Option<PathBuf>,
+) -> (Vec<(SiteSource, Compiled)>, Status) {
     let (sources, mut status) = read_sites(out, paths);
     if status == Status::Error && sources.is_empty() {
         return (Vec::new(), status);
@@ -89,7 +94,12 @@ pub(super) fn compile_each(out: &mut Output, paths: &[PathBuf]) -> (Vec<(SiteSou
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     for (source, result) in sources.into_iter().zip(results) {
         match result {
-            Ok(site) => {
+            Ok(mut site) => {
+                if let Some(dir) = previous(&site) {
+                    let before = crate::diff::volumes::previous(&dir, &site);
+                    let changed = crate::diff::volumes::warnings(&site, &before);
+                    site.warnings.extend(changed);
+                }
                 out.diagnostics(&source, site.warnings.clone());
                 if out.denies(&source, &site.warnings) {
                     status = status.max(Status::Failed);

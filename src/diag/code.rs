@@ -147,6 +147,21 @@ pub enum Code {
     IngressAnnotation,
     /// TLS without verifying the server's certificate (`insecure_skip_verify = true`, warning).
     HttpInsecureSkipVerify,
+    /// Not a size in Prometheus' units such as `80GB` (`retention_size`).
+    ValueByteSize,
+    /// Storage with both a local `path` and a `storage_class`, or with neither.
+    StorageForm,
+    /// `retention_size` as large as the volume or larger: the volume fills before Prometheus deletes.
+    StorageRetentionSize,
+    /// `retention_size` above 90% of the volume (warning): compaction needs room.
+    StorageRetentionHeadroom,
+    /// A volume size differs from the previous output (warning): existing claims keep their size.
+    StorageSizeChanged,
+    /// Requests and limits Kubernetes refuses: a negative amount, a request above its limit, or a
+    /// resource given both by a shorthand and in `requests`/`limits`.
+    ResourcesInvalid,
+    /// The requests of what promsite pins to a node exceed the node's declared capacity.
+    PlacementCapacity,
 }
 
 impl Code {
@@ -215,6 +230,13 @@ impl Code {
         Code::IngressPathClash,
         Code::IngressAnnotation,
         Code::HttpInsecureSkipVerify,
+        Code::ValueByteSize,
+        Code::StorageForm,
+        Code::StorageRetentionSize,
+        Code::StorageRetentionHeadroom,
+        Code::StorageSizeChanged,
+        Code::ResourcesInvalid,
+        Code::PlacementCapacity,
     ];
 
     /// Whether this code reports a warning (the site still compiles) rather than an error.
@@ -233,6 +255,8 @@ impl Code {
                 | Code::ExposureUnauthenticatedAdminApi
                 | Code::ExposurePlaintextCredentials
                 | Code::HttpInsecureSkipVerify
+                | Code::StorageRetentionHeadroom
+                | Code::StorageSizeChanged
         )
     }
 
@@ -316,6 +340,13 @@ impl Code {
             Code::IngressNotExposed => "ingress::not-exposed",
             Code::IngressPathClash => "ingress::path-clash",
             Code::IngressAnnotation => "ingress::annotation",
+            Code::ValueByteSize => "value::byte-size",
+            Code::StorageForm => "storage::form",
+            Code::StorageRetentionSize => "storage::retention-size",
+            Code::StorageRetentionHeadroom => "storage::retention-headroom",
+            Code::StorageSizeChanged => "storage::size-changed",
+            Code::ResourcesInvalid => "resources::invalid",
+            Code::PlacementCapacity => "placement::capacity",
         }
     }
 }

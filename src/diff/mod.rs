@@ -115,3 +115,120 @@ pub fn diff(on_disk: &Tree, compiled: &Tree) -> Vec<FileDiff> {
         })
         .collect()
 }
+
+/// Volume sizes against the previous output. The operator's StatefulSets cannot change their
+/// volumeClaimTemplates, so a new `storage.size` (or StorageClass) reaches new replicas only: the
+/// claims of existing ones keep theirs. `compile` and `diff --against` read the previous Prometheus
+/// and Alertmanager resources here (the live diff hands over the live ones) and warn, at the
+/// site's `size`, with what to do by hand.
+pub mod volumes {
+    use std::fs;
+    use std::path::Path;
+
+    use serde_json::Value;
+
+    use crate::diag::{Code, Diagnostic, Diagnostics};
+    use crate::emit::{Tree, layout};
+    use crate::pipeline::Compiled;
+    use crate::render::Object;
+
+    const PROVISIONED_HELP: &str = "a StatefulSet's volumeClaimTemplates are immutable: if the StorageClass allows \
+        expansion, apply, raise each claim's `spec.resources.requests.storage` by hand, then delete the StatefulSet with \
+        `--cascade=orphan` for the operator to recreate it; otherwise move the data and recreate the claims \
+        (`promsite explain storage::size-changed`)";
+
+    const LOCAL_HELP: &str = "a local volume's size is not enforced: make sure the disk behind `path` on every node has \
+        the room; the claims keep their old request, which is harmless, until they are recreated \
+        (`promsite explain storage::size-changed`)";
+
+    /// The claim template of one resource: its size and StorageClass.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    struct Claim {
+        size: Option<String>,
+        class: Option<String>,
+    }
+
+    impl Claim {
+        fn of(resource: &Value) -> Option<Self> {
+            let spec = resource.pointer("/spec/storage/volumeClaimTemplate/spec")?;
+            let text = |pointer: &str| spec.pointer(pointer).and_then(Value::as_str).map(str::to_owned);
+            Some(Self {
+                size: text("/resources/requests/storage"),
+                class: text("/storageClassName"),
+            })
+        }
+    }
+
+    /// The resources whose claims are compared: (site section, path of its file, the resource as JSON).
+    fn resources(compiled: &Compiled) -> Vec<(&'static str, String, Value)> {
+        compiled
+            .bundle
+            .objects
+            .iter()
+            .filter_map(|(key, object)| {
+                let section = match object {
+                    Object::Prometheus(_) => "prometheus",
+                    Object::Alertmanager(_) => "alertmanager",
+                    _ => return None,
+                };
+                let value = serde_json::to_value(object).ok()?;
+                Some((section, layout::object_path(key), value))
+            })
+            .collect()
+    }
+
+    /// The previous files of the Prometheus and Alertmanager resources in `dir`, as far as they exist.
+    pub fn previous(dir: &Path, compiled: &Compiled) -> Tree {
+        resources(compiled)
+            .into_iter()
+            .filter_map(|(_, path, _)| fs::read_to_string(dir.join(&path)).ok().map(|text| (path, text)))
+            .collect()
+    }
+
+    /// A warning for each resource whose claim template differs from the one in `previous` (files by
+    /// relative path), at the site's `storage.size`.
+    pub fn warnings(compiled: &Compiled, previous: &Tree) -> Diagnostics {
+        let mut diagnostics = Diagnostics::default();
+        for (section, path, value) in resources(compiled) {
+            let Some(new) = Claim::of(&value) else { continue };
+            let old = previous
+                .get(&path)
+                .and_then(|text| serde_saphyr::from_str::<Value>(text).ok())
+                .and_then(|old| Claim::of(&old));
+            let Some(old) = old else { continue };
+            if old == new {
+                continue;
+            }
+            let show = |v: &Option<String>| v.as_deref().unwrap_or("none").to_owned();
+            let mut changes = Vec::new();
+            if old.size != new.size {
+                changes.push(format!("size {} → {}", show(&old.size), show(&new.size)));
+            }
+            if old.class != new.class {
+                changes.push(format!("StorageClass {} → {}", show(&old.class), show(&new.class)));
+            }
+            let local_class = format!("{}-{section}-local", compiled.name);
+            let span = compiled
+                .anchors
+                .get(&format!("/{section}/storage/size"))
+                .cloned()
+                .unwrap_or(0..0);
+            diagnostics.push(
+                Diagnostic::warning(
+                    Code::StorageSizeChanged,
+                    span,
+                    format!(
+                        "the volumes of [{section}] change against the previous {path} ({}): the claims of existing replicas keep theirs",
+                        changes.join(", ")
+                    ),
+                )
+                .with_help(if new.class.as_deref() == Some(local_class.as_str()) {
+                    LOCAL_HELP
+                } else {
+                    PROVISIONED_HELP
+                }),
+            );
+        }
+        diagnostics
+    }
+}

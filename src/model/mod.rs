@@ -18,6 +18,7 @@ pub use duration::Duration;
 pub use exposure::{Exposure, Ingress, WebTls};
 pub use matcher::{MatchOp, Matcher};
 pub use receiver::{Receiver, SecretKeyRef};
+pub use resources::{Quantity, ResourceList, Resources, Storage, StorageSource};
 pub use scale::{Relabel, RelabelAction, RemoteWrite, Thanos};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -101,6 +102,10 @@ pub struct Adapter {
     pub placement: Placement,
     /// Rules, in order.
     pub rules: Vec<AdapterRule>,
+    /// CPU and memory.
+    pub resources: Resources,
+    /// PriorityClass name, if any.
+    pub priority_class: Option<String>,
 }
 
 /// A validated prometheus-adapter rule.
@@ -142,6 +147,10 @@ pub struct Grafana {
     pub node_port: Option<u16>,
     /// Provisioned dashboards, in path order.
     pub dashboards: Vec<Dashboard>,
+    /// CPU and memory.
+    pub resources: Resources,
+    /// PriorityClass name, if any.
+    pub priority_class: Option<String>,
 }
 
 /// A Grafana dashboard file.
@@ -185,6 +194,12 @@ pub struct Operator {
     pub crds: CrdSource,
     /// The vendored CRD files (with `CrdSource::Vendored`), in path order.
     pub crd_files: Vec<CrdFile>,
+    /// CPU and memory.
+    pub resources: Resources,
+    /// PriorityClass name, if any.
+    pub priority_class: Option<String>,
+    /// CPU and memory of the config-reloader sidecars it adds to Prometheus and Alertmanager pods.
+    pub config_reloader: Resources,
 }
 
 /// node-exporter.
@@ -192,6 +207,10 @@ pub struct Operator {
 pub struct NodeExporter {
     /// Image tag.
     pub version: String,
+    /// CPU and memory.
+    pub resources: Resources,
+    /// PriorityClass name, if any.
+    pub priority_class: Option<String>,
 }
 
 /// kube-state-metrics.
@@ -201,6 +220,10 @@ pub struct KubeStateMetrics {
     pub version: String,
     /// Nodes it may run on.
     pub placement: Placement,
+    /// CPU and memory.
+    pub resources: Resources,
+    /// PriorityClass name, if any.
+    pub priority_class: Option<String>,
 }
 
 impl Site {
@@ -279,6 +302,8 @@ pub struct Node {
     pub roles: BTreeSet<NodeRole>,
     /// Taints, sorted and without duplicates.
     pub taints: Vec<Taint>,
+    /// Allocatable CPU and memory, where declared.
+    pub capacity: Option<ResourceList>,
 }
 
 /// A node taint.
@@ -314,6 +339,8 @@ pub struct Prometheus {
     pub thanos: Option<Thanos>,
     /// Sample retention.
     pub retention: Duration,
+    /// Most bytes the TSDB may use, in Prometheus' unit syntax (`80GB`).
+    pub retention_size: Option<String>,
     /// Rule evaluation interval.
     pub evaluation_interval: Duration,
     /// Default scrape interval.
@@ -322,13 +349,16 @@ pub struct Prometheus {
     pub placement: Placement,
     /// External labels.
     pub external_labels: BTreeMap<String, String>,
-    /// CPU and memory.
+    /// CPU and memory of the Prometheus container.
     pub resources: Resources,
+    /// PriorityClass name, if any.
+    pub priority_class: Option<String>,
     /// Whether the TSDB admin API is on.
     pub admin_api: bool,
     /// Query sample limit.
     pub query_max_samples: Option<u64>,
-    /// Local storage, one PersistentVolume per placement node (each holding one shard's replica).
+    /// Persistent storage; local storage has one PersistentVolume per placement node (each holding
+    /// one shard's replica).
     pub storage: Option<Storage>,
     /// NodePort for the web UI.
     pub node_port: Option<u16>,
@@ -336,24 +366,6 @@ pub struct Prometheus {
     pub web_tls: Option<WebTls>,
     /// Limits every scrape is held to (the `enforced*` limits): a scrape's own limit applies only below them.
     pub scrape_limits: ScrapeLimits,
-}
-
-/// CPU and memory for a workload.
-#[derive(Debug, Clone, Default)]
-pub struct Resources {
-    /// CPU request.
-    pub cpu: Option<String>,
-    /// Memory request and limit.
-    pub memory: Option<String>,
-}
-
-/// Local persistent storage.
-#[derive(Debug, Clone)]
-pub struct Storage {
-    /// Host path on each node.
-    pub path: String,
-    /// Capacity of each volume (a Kubernetes quantity).
-    pub size: String,
 }
 
 /// A log level.
@@ -409,6 +421,12 @@ pub struct Alertmanager {
     pub host_network: bool,
     /// Notification template files, sorted by file name.
     pub templates: Vec<Template>,
+    /// Persistent storage; local storage has one PersistentVolume per placement node.
+    pub storage: Option<Storage>,
+    /// CPU and memory of the Alertmanager container.
+    pub resources: Resources,
+    /// PriorityClass name, if any.
+    pub priority_class: Option<String>,
 }
 
 /// A notification template file, shipped in the configuration Secret.
@@ -719,4 +737,78 @@ pub struct Rule {
     pub labels: BTreeMap<String, String>,
     /// Annotations.
     pub annotations: BTreeMap<String, String>,
+}
+
+/// Validated CPU and memory (requests and limits), shared by every component, the node capacity
+/// they are checked against, and persistent storage: one model for Prometheus and Alertmanager,
+/// local volumes on the nodes a component is pinned to or volumes a StorageClass provisions.
+pub mod resources {
+    /// A Kubernetes quantity that checked out: its text as written (what the output carries) and its
+    /// value in base units (cores, bytes), which the checks compare and add up.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Quantity {
+        /// As written, e.g. `500m`, `2Gi`.
+        pub text: String,
+        /// The value in base units: `500m` is 0.5, `2Gi` is 2147483648.
+        pub value: f64,
+    }
+
+    /// CPU and memory amounts; either may be absent.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct ResourceList {
+        /// CPU, in cores.
+        pub cpu: Option<Quantity>,
+        /// Memory, in bytes.
+        pub memory: Option<Quantity>,
+    }
+
+    impl ResourceList {
+        /// Whether neither amount is set.
+        pub fn is_empty(&self) -> bool {
+            self.cpu.is_none() && self.memory.is_none()
+        }
+    }
+
+    /// A container's requests and limits, defaults already applied.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Resources {
+        /// What the scheduler reserves.
+        pub requests: ResourceList,
+        /// What the container may use at most.
+        pub limits: ResourceList,
+    }
+
+    /// Persistent storage of one component, one volume per replica.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Storage {
+        /// Where the volumes come from.
+        pub source: StorageSource,
+        /// Capacity of each volume.
+        pub size: Quantity,
+    }
+
+    /// Where a component's volumes come from.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum StorageSource {
+        /// promsite's local PersistentVolumes, one per placement node, at this host path.
+        Local {
+            /// Host path on each node.
+            path: String,
+        },
+        /// Volumes the cluster's StorageClass of this name provisions.
+        Class {
+            /// StorageClass name.
+            name: String,
+        },
+    }
+
+    impl Storage {
+        /// The host path of local storage.
+        pub fn local_path(&self) -> Option<&str> {
+            match &self.source {
+                StorageSource::Local { path } => Some(path),
+                StorageSource::Class { .. } => None,
+            }
+        }
+    }
 }

@@ -52,6 +52,8 @@ pub struct Thanos {
     pub version: String,
     /// The object-storage configuration Secret key.
     pub object_storage: Option<SecretKeyRef>,
+    /// CPU and memory of the sidecar.
+    pub resources: super::Resources,
 }
 
 /// One validated relabeling step. `None` fields keep Prometheus' defaults (separator `;`, regex

@@ -215,6 +215,7 @@ fn deployment(site: &Site, adapter: &Adapter) -> Deployment {
         &args,
         &[("https", PORT)],
     );
+    main.resources = common::resources(&adapter.resources);
     main.security_context = Some(SecurityContext {
         allow_privilege_escalation: Some(false),
         read_only_root_filesystem: Some(true),
@@ -290,6 +291,7 @@ fn deployment(site: &Site, adapter: &Adapter) -> Deployment {
                     }),
                     affinity: common::affinity(&adapter.placement, &pod_labels(), 1),
                     tolerations: common::tolerations(site, &adapter.placement),
+                    priority_class_name: adapter.priority_class.clone(),
                     ..PodSpec::default()
                 },
             ),

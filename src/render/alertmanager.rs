@@ -1,6 +1,7 @@
 //! The Alertmanager cluster: its `Alertmanager` resource, ServiceAccount, Service and
-//! self-monitoring. Its configuration file is `alertmanager_config`; kustomize turns that file into
-//! the Secret named here, so the name the resource reads and the name generated cannot drift.
+//! self-monitoring, and its local PersistentVolumes (see `common::local_volumes`). Its configuration file is
+//! `alertmanager_config`; kustomize turns that file into the Secret named here, so the name the
+//! resource reads and the name generated cannot drift.
 
 use std::collections::BTreeSet;
 
@@ -60,7 +61,20 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
     ];
     objects.extend(reloader_objects(site, ALERTMANAGER_RELOADER, pod_labels));
     objects.extend(budget);
+    objects.extend(common::local_volumes(
+        site,
+        COMPONENT,
+        site.alertmanager.storage.as_ref(),
+        &site.alertmanager.placement,
+        claim_name,
+    ));
     objects
+}
+
+/// The claim the operator creates for replica `replica`: `<template>-<pod>`, where the template
+/// defaults to `alertmanager-<name>-db` and the pod is `alertmanager-<name>-<replica>`.
+fn claim_name(replica: usize) -> String {
+    format!("alertmanager-{ALERTMANAGER_INSTANCE}-db-alertmanager-{ALERTMANAGER_INSTANCE}-{replica}")
 }
 
 fn spec(site: &Site) -> AlertmanagerSpec {
@@ -91,7 +105,12 @@ fn spec(site: &Site) -> AlertmanagerSpec {
         cluster_gossip_interval: alertmanager.gossip_interval.as_ref().map(crate::model::Duration::go),
         cluster_pushpull_interval: alertmanager.pushpull_interval.as_ref().map(crate::model::Duration::go),
         cluster_peer_timeout: alertmanager.peer_timeout.as_ref().map(crate::model::Duration::go),
-        resources: None,
+        resources: common::resources(&alertmanager.resources),
+        priority_class_name: alertmanager.priority_class.clone(),
+        storage: alertmanager
+            .storage
+            .as_ref()
+            .map(|storage| common::storage_spec(site, COMPONENT, storage)),
         security_context: Some(common::non_root()),
         affinity: common::affinity(
             &alertmanager.placement,

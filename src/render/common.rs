@@ -1,20 +1,26 @@
-//! Pieces every renderer shares: metadata and labels, placement (affinity and tolerations) and
-//! namespace selectors.
+//! Pieces every renderer shares: metadata and labels, placement (affinity and tolerations),
+//! containers' requests and limits, namespace selectors, and the persistent storage of Prometheus
+//! and Alertmanager (one model for both: the claim template of the operator's StatefulSet, and for
+//! local storage the StorageClass and the PersistentVolumes promsite creates on the pinned nodes).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{
-    Affinity, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, PodAffinityTerm, PodAntiAffinity,
-    PodSecurityContext, ResourceRequirements, Toleration, WeightedPodAffinityTerm,
+    Affinity, LocalVolumeSource, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm,
+    ObjectReference, PersistentVolume, PersistentVolumeClaimSpec, PersistentVolumeSpec, PodAffinityTerm,
+    PodAntiAffinity, PodSecurityContext, ResourceRequirements, Toleration, VolumeNodeAffinity,
+    VolumeResourceRequirements, WeightedPodAffinityTerm,
 };
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
+use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
+use super::crd::{EmbeddedClaim, StorageSpec};
 use super::object::Object;
 
-use crate::model::{Placement, Resources, Site};
+use crate::model::{Placement, ResourceList, Resources, Site, Storage, StorageSource};
 
 /// Label on every generated object: who manages it.
 pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
@@ -140,18 +146,20 @@ pub(super) fn tolerations(site: &Site, placement: &Placement) -> Option<Vec<Tole
     (!tolerations.is_empty()).then_some(tolerations)
 }
 
-/// Requests for CPU and memory; memory is also the limit (an out-of-memory kill beats swapping the node).
+fn list(list: &ResourceList) -> Option<BTreeMap<String, Quantity>> {
+    let entries: BTreeMap<String, Quantity> = [("cpu", &list.cpu), ("memory", &list.memory)]
+        .into_iter()
+        .filter_map(|(key, value)| value.as_ref().map(|q| (key.to_owned(), Quantity(q.text.clone()))))
+        .collect();
+    (!entries.is_empty()).then_some(entries)
+}
+
+/// A container's requests and limits.
 pub(super) fn resources(resources: &Resources) -> Option<ResourceRequirements> {
-    let mut requests = BTreeMap::new();
-    if let Some(cpu) = &resources.cpu {
-        requests.insert("cpu".to_owned(), Quantity(cpu.clone()));
-    }
-    let limits = resources.memory.as_ref().map(|memory| {
-        requests.insert("memory".to_owned(), Quantity(memory.clone()));
-        BTreeMap::from([("memory".to_owned(), Quantity(memory.clone()))])
-    });
-    (!requests.is_empty()).then(|| ResourceRequirements {
-        requests: Some(requests),
+    let requests = list(&resources.requests);
+    let limits = list(&resources.limits);
+    (requests.is_some() || limits.is_some()).then(|| ResourceRequirements {
+        requests,
         limits,
         ..ResourceRequirements::default()
     })
@@ -226,4 +234,98 @@ pub(super) fn namespaces_selector(namespaces: &[String]) -> LabelSelector {
         }]),
         ..LabelSelector::default()
     }
+}
+
+/// Name of the StorageClass of a component's local volumes (cluster-scoped, so it carries the site name).
+pub(super) fn local_class_name(site: &Site, component: &str) -> String {
+    format!("{}-{component}-local", site.name)
+}
+
+/// The `spec.storage` of a Prometheus or Alertmanager resource: one claim per replica, of the
+/// site's StorageClass or of the local class whose volumes promsite creates.
+pub(super) fn storage_spec(site: &Site, component: &str, storage: &Storage) -> StorageSpec {
+    let class = match &storage.source {
+        StorageSource::Local { .. } => local_class_name(site, component),
+        StorageSource::Class { name } => name.clone(),
+    };
+    StorageSpec {
+        volume_claim_template: EmbeddedClaim {
+            spec: PersistentVolumeClaimSpec {
+                storage_class_name: Some(class),
+                access_modes: Some(vec!["ReadWriteOnce".to_owned()]),
+                resources: Some(VolumeResourceRequirements {
+                    requests: Some(BTreeMap::from([(
+                        "storage".to_owned(),
+                        Quantity(storage.size.text.clone()),
+                    )])),
+                    ..VolumeResourceRequirements::default()
+                }),
+                ..PersistentVolumeClaimSpec::default()
+            },
+        },
+    }
+}
+
+/// For local storage: a StorageClass without a provisioner, and one local PersistentVolume per
+/// placement node. Each volume is pre-bound (`claimRef`) to the claim `claim(i)` of the pod that
+/// node `i` (in name order) holds: no other claim can take it, and since the volume is pinned to
+/// its node, a rescheduled replica always returns to its own data. Reordering `nodes` in the site
+/// changes nothing; nodes beyond the pods get the volumes of the next replicas, ready for scaling up.
+pub(super) fn local_volumes(
+    site: &Site,
+    component: &str,
+    storage: Option<&Storage>,
+    placement: &Placement,
+    claim: impl Fn(usize) -> String,
+) -> Vec<Object> {
+    let Some((storage, path)) = storage.and_then(|s| s.local_path().map(|path| (s, path))) else {
+        return Vec::new();
+    };
+    let class = local_class_name(site, component);
+    let mut objects: Vec<Object> = vec![
+        StorageClass {
+            metadata: cluster_meta(site, &class, component),
+            provisioner: "kubernetes.io/no-provisioner".to_owned(),
+            reclaim_policy: Some("Retain".to_owned()),
+            volume_binding_mode: Some("WaitForFirstConsumer".to_owned()),
+            ..StorageClass::default()
+        }
+        .into(),
+    ];
+    for (ordinal, node) in placement.nodes.iter().enumerate() {
+        let claim = claim(ordinal);
+        objects.push(
+            PersistentVolume {
+                metadata: cluster_meta(site, &format!("{}-{claim}", site.name), component),
+                spec: Some(PersistentVolumeSpec {
+                    capacity: Some(BTreeMap::from([(
+                        "storage".to_owned(),
+                        Quantity(storage.size.text.clone()),
+                    )])),
+                    access_modes: Some(vec!["ReadWriteOnce".to_owned()]),
+                    persistent_volume_reclaim_policy: Some("Retain".to_owned()),
+                    storage_class_name: Some(class.clone()),
+                    volume_mode: Some("Filesystem".to_owned()),
+                    local: Some(LocalVolumeSource {
+                        path: path.to_owned(),
+                        ..LocalVolumeSource::default()
+                    }),
+                    claim_ref: Some(ObjectReference {
+                        api_version: Some("v1".to_owned()),
+                        kind: Some("PersistentVolumeClaim".to_owned()),
+                        namespace: Some(site.namespace.clone()),
+                        name: Some(claim),
+                        ..ObjectReference::default()
+                    }),
+                    node_affinity: Some(VolumeNodeAffinity {
+                        required: Some(hostname_selector(vec![node.clone()])),
+                    }),
+                    ..PersistentVolumeSpec::default()
+                }),
+                ..PersistentVolume::default()
+            }
+            .into(),
+        );
+    }
+    objects
 }

@@ -61,6 +61,7 @@ pub struct PrometheusSpec {
     pub route_prefix: Option<String>,
     pub web: Option<WebSpec>,
     pub retention: Option<String>,
+    pub retention_size: Option<String>,
     pub evaluation_interval: Option<String>,
     pub scrape_interval: Option<String>,
     pub replica_external_label_name: Option<String>,
@@ -70,6 +71,7 @@ pub struct PrometheusSpec {
     pub query: Option<QuerySpec>,
     pub additional_args: Option<Vec<Argument>>,
     pub resources: Option<ResourceRequirements>,
+    pub priority_class_name: Option<String>,
     pub storage: Option<StorageSpec>,
     pub secrets: Option<Vec<String>>,
     pub security_context: Option<PodSecurityContext>,
@@ -192,6 +194,8 @@ pub struct AlertmanagerSpec {
     pub cluster_pushpull_interval: Option<String>,
     pub cluster_peer_timeout: Option<String>,
     pub resources: Option<ResourceRequirements>,
+    pub priority_class_name: Option<String>,
+    pub storage: Option<StorageSpec>,
     pub security_context: Option<PodSecurityContext>,
     pub affinity: Option<Affinity>,
     pub tolerations: Option<Vec<Toleration>>,
@@ -560,4 +564,5 @@ pub struct QueueConfig {
 pub struct ThanosSpec {
     pub version: String,
     pub object_storage_config: Option<SecretKeySelector>,
+    pub resources: Option<ResourceRequirements>,
 }

@@ -78,6 +78,7 @@ fn node_exporter(site: &Site, exporter: &NodeExporter) -> Vec<Object> {
         mount("sys", "/host/sys"),
         mount("root", "/host/root"),
     ]);
+    main.resources = common::resources(&exporter.resources);
     main.security_context = Some(SecurityContext {
         allow_privilege_escalation: Some(false),
         read_only_root_filesystem: Some(true),
@@ -113,7 +114,7 @@ fn node_exporter(site: &Site, exporter: &NodeExporter) -> Vec<Object> {
                     }),
                     affinity: common::affinity(&placement, &labels(NODE_EXPORTER), 1),
                     tolerations,
-                    priority_class_name: Some("system-node-critical".to_owned()),
+                    priority_class_name: exporter.priority_class.clone(),
                     ..PodSpec::default()
                 },
             ),
@@ -222,6 +223,7 @@ fn kube_state_metrics(site: &Site, ksm: &KubeStateMetrics) -> Vec<Object> {
             ("telemetry", KUBE_STATE_METRICS_TELEMETRY_PORT),
         ],
     );
+    main.resources = common::resources(&ksm.resources);
     main.security_context = Some(SecurityContext {
         allow_privilege_escalation: Some(false),
         read_only_root_filesystem: Some(true),
@@ -248,6 +250,7 @@ fn kube_state_metrics(site: &Site, ksm: &KubeStateMetrics) -> Vec<Object> {
                         }),
                         affinity: common::affinity(&ksm.placement, &labels(KUBE_STATE_METRICS), 1),
                         tolerations: common::tolerations(site, &ksm.placement),
+                        priority_class_name: ksm.priority_class.clone(),
                         ..PodSpec::default()
                     },
                 ),

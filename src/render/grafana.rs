@@ -223,6 +223,7 @@ fn deployment(site: &Site, grafana: &Grafana) -> Deployment {
         &[("web", GRAFANA_PORT)],
     );
     main.env = Some(env);
+    main.resources = common::resources(&grafana.resources);
     main.readiness_probe = Some(Probe {
         http_get: Some(HTTPGetAction {
             path: Some(format!("{}/api/health", site.grafana_path())),
@@ -301,6 +302,7 @@ fn deployment(site: &Site, grafana: &Grafana) -> Deployment {
                     }),
                     affinity: common::affinity(&grafana.placement, &pod_labels(), grafana.replicas),
                     tolerations: common::tolerations(site, &grafana.placement),
+                    priority_class_name: grafana.priority_class.clone(),
                     ..PodSpec::default()
                 },
             ),

@@ -131,13 +131,16 @@ fn deployment(site: &Site, operator: &Operator) -> Deployment {
         "--prometheus-config-reloader=quay.io/prometheus-operator/prometheus-config-reloader:{OPERATOR_VERSION}"
     );
     // The operator keeps a kubelet Service up to date in kube-system for the kubelet ServiceMonitor.
-    let args = ["--kubelet-service=kube-system/kubelet", reloader.as_str()];
+    let mut args = vec!["--kubelet-service=kube-system/kubelet".to_owned(), reloader];
+    args.extend(reloader_flags(&operator.config_reloader));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut main = container(
         OPERATOR,
         format!("quay.io/prometheus-operator/prometheus-operator:{OPERATOR_VERSION}"),
         &args,
         &[("http", OPERATOR_PORT)],
     );
+    main.resources = common::resources(&operator.resources);
     main.security_context = Some(SecurityContext {
         allow_privilege_escalation: Some(false),
         read_only_root_filesystem: Some(true),
@@ -163,6 +166,7 @@ fn deployment(site: &Site, operator: &Operator) -> Deployment {
                     }),
                     affinity: common::affinity(&operator.placement, &pod_labels(), 1),
                     tolerations: common::tolerations(site, &operator.placement),
+                    priority_class_name: operator.priority_class.clone(),
                     ..PodSpec::default()
                 },
             ),
@@ -170,4 +174,15 @@ fn deployment(site: &Site, operator: &Operator) -> Deployment {
         }),
         ..Deployment::default()
     }
+}
+
+/// The operator's flags for the config-reloader sidecar's requests and limits; `0` leaves one unset.
+fn reloader_flags(resources: &crate::model::Resources) -> Vec<String> {
+    let value = |q: &Option<crate::model::Quantity>| q.as_ref().map_or_else(|| "0".to_owned(), |q| q.text.clone());
+    vec![
+        format!("--config-reloader-cpu-request={}", value(&resources.requests.cpu)),
+        format!("--config-reloader-cpu-limit={}", value(&resources.limits.cpu)),
+        format!("--config-reloader-memory-request={}", value(&resources.requests.memory)),
+        format!("--config-reloader-memory-limit={}", value(&resources.limits.memory)),
+    ]
 }

@@ -1,21 +1,16 @@
 //! The Prometheus server: its `Prometheus` resource, ServiceAccount and discovery RBAC, Service,
-//! self-monitoring, and the local PersistentVolumes that hold its data.
+//! self-monitoring, and the local PersistentVolumes that hold its data (see `common::local_volumes`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use k8s_openapi::api::core::v1::{
-    LocalVolumeSource, ObjectReference, PersistentVolume, PersistentVolumeClaimSpec, PersistentVolumeSpec, Service,
-    ServiceAccount, VolumeNodeAffinity, VolumeResourceRequirements,
-};
+use k8s_openapi::api::core::v1::{Service, ServiceAccount};
 use k8s_openapi::api::rbac::v1::{Role, RoleBinding, RoleRef, Subject};
-use k8s_openapi::api::storage::v1::StorageClass;
-use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use super::common::{self, managed_namespaces, meta, namespaces_selector, operator_pod_labels};
 use super::crd::{
-    AlertingSpec, AlertmanagerEndpoint, Argument, Custom, EmbeddedClaim, PrometheusSpec, QuerySpec, QueueConfig,
-    RemoteWriteSpec, SecretKeySelector, StorageSpec, ThanosSpec, relabel_configs,
+    AlertingSpec, AlertmanagerEndpoint, Argument, Custom, PrometheusSpec, QuerySpec, QueueConfig, RemoteWriteSpec,
+    SecretKeySelector, ThanosSpec, relabel_configs,
 };
 use super::exposure;
 use super::object::Object;
@@ -62,7 +57,7 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
         pod_labels(),
         site.prometheus.replicas,
     ));
-    objects.extend(storage(site));
+    objects.extend(local_volumes(site));
     objects
 }
 
@@ -119,19 +114,12 @@ fn spec(site: &Site) -> PrometheusSpec {
         query,
         additional_args,
         resources: common::resources(&prometheus.resources),
-        storage: prometheus.storage.as_ref().map(|storage| StorageSpec {
-            volume_claim_template: EmbeddedClaim {
-                spec: PersistentVolumeClaimSpec {
-                    storage_class_name: Some(storage_class_name(site)),
-                    access_modes: Some(vec!["ReadWriteOnce".to_owned()]),
-                    resources: Some(VolumeResourceRequirements {
-                        requests: Some(BTreeMap::from([("storage".to_owned(), Quantity(storage.size.clone()))])),
-                        ..VolumeResourceRequirements::default()
-                    }),
-                    ..PersistentVolumeClaimSpec::default()
-                },
-            },
-        }),
+        priority_class_name: prometheus.priority_class.clone(),
+        retention_size: prometheus.retention_size.clone(),
+        storage: prometheus
+            .storage
+            .as_ref()
+            .map(|storage| common::storage_spec(site, COMPONENT, storage)),
         secrets: (!secrets.is_empty()).then(|| secrets.into_iter().collect()),
         security_context: Some(common::non_root()),
         affinity: common::affinity(&prometheus.placement, &pod_labels(), prometheus.replicas),
@@ -159,6 +147,7 @@ fn spec(site: &Site) -> PrometheusSpec {
                 name: s.secret.clone(),
                 key: s.key.clone(),
             }),
+            resources: common::resources(&t.resources),
         }),
         rule_selector: selectors.rules.as_ref().map(|_| LabelSelector::default()),
         rule_namespace_selector: selectors.rules.as_deref().map(namespaces_selector),
@@ -291,11 +280,6 @@ fn service(site: &Site) -> Service {
     )
 }
 
-/// Name of the StorageClass of the site's local volumes (cluster-scoped, so it carries the site name).
-pub(super) fn storage_class_name(site: &Site) -> String {
-    format!("{}-prometheus-local", site.name)
-}
-
 /// The claim the operator creates for replica `replica` of shard `shard`: `<template>-<pod>`, where
 /// the template defaults to `prometheus-<name>-db` and the pod is `<statefulset>-<replica>`; the
 /// StatefulSet of shard 0 is `prometheus-<name>`, of shard N `prometheus-<name>-shard-N`.
@@ -308,60 +292,15 @@ fn claim_name(shard: usize, replica: usize) -> String {
     format!("prometheus-{PROMETHEUS_INSTANCE}-db-{statefulset}-{replica}")
 }
 
-/// A StorageClass without a provisioner, and one local PersistentVolume per storage node. Each
-/// volume is pre-bound (`claimRef`) to the claim of one replica: no other claim can take it, and
-/// since the volume is pinned to its node, a rescheduled replica always returns to its own data.
-/// Nodes pair with pods in name order, so reordering `nodes` in the site changes nothing: node `i`
-/// holds replica `i / shards` of shard `i % shards`, so adding replicas only adds volumes (changing
-/// the shard count reshuffles, as it reshuffles the targets anyway). Nodes beyond the pods get the
-/// volumes of the next replicas, ready for scaling up.
-fn storage(site: &Site) -> Vec<Object> {
-    let Some(storage) = &site.prometheus.storage else {
-        return Vec::new();
-    };
-    let class = storage_class_name(site);
-    let mut objects: Vec<Object> = vec![
-        StorageClass {
-            metadata: common::cluster_meta(site, &class, COMPONENT),
-            provisioner: "kubernetes.io/no-provisioner".to_owned(),
-            reclaim_policy: Some("Retain".to_owned()),
-            volume_binding_mode: Some("WaitForFirstConsumer".to_owned()),
-            ..StorageClass::default()
-        }
-        .into(),
-    ];
+/// Local volumes: node `i` holds replica `i / shards` of shard `i % shards`, so adding replicas only
+/// adds volumes (changing the shard count reshuffles, as it reshuffles the targets anyway).
+fn local_volumes(site: &Site) -> Vec<Object> {
     let shards = usize::try_from(site.prometheus.shards.max(1)).unwrap_or(1);
-    for (ordinal, node) in site.prometheus.placement.nodes.iter().enumerate() {
-        let claim = claim_name(ordinal % shards, ordinal / shards);
-        objects.push(
-            PersistentVolume {
-                metadata: common::cluster_meta(site, &format!("{}-{claim}", site.name), COMPONENT),
-                spec: Some(PersistentVolumeSpec {
-                    capacity: Some(BTreeMap::from([("storage".to_owned(), Quantity(storage.size.clone()))])),
-                    access_modes: Some(vec!["ReadWriteOnce".to_owned()]),
-                    persistent_volume_reclaim_policy: Some("Retain".to_owned()),
-                    storage_class_name: Some(class.clone()),
-                    volume_mode: Some("Filesystem".to_owned()),
-                    local: Some(LocalVolumeSource {
-                        path: storage.path.clone(),
-                        ..LocalVolumeSource::default()
-                    }),
-                    claim_ref: Some(ObjectReference {
-                        api_version: Some("v1".to_owned()),
-                        kind: Some("PersistentVolumeClaim".to_owned()),
-                        namespace: Some(site.namespace.clone()),
-                        name: Some(claim),
-                        ..ObjectReference::default()
-                    }),
-                    node_affinity: Some(VolumeNodeAffinity {
-                        required: Some(common::hostname_selector(vec![node.clone()])),
-                    }),
-                    ..PersistentVolumeSpec::default()
-                }),
-                ..PersistentVolume::default()
-            }
-            .into(),
-        );
-    }
-    objects
+    common::local_volumes(
+        site,
+        COMPONENT,
+        site.prometheus.storage.as_ref(),
+        &site.prometheus.placement,
+        |ordinal| claim_name(ordinal % shards, ordinal / shards),
+    )
 }

@@ -4,6 +4,7 @@
 pub mod exposure;
 mod pointer;
 pub mod raw;
+pub mod resources;
 pub mod rule_file;
 pub mod scale;
 pub mod targets;

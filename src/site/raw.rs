@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 pub use super::exposure::{ExternalAuth, Ingress, IngressBasicAuth, IngressPaths, IngressTls, WebTls};
+pub use super::resources::{ResourceList, Resources, Storage};
 pub use super::scale::{Relabel, RemoteWrite, RemoteWriteQueue, Thanos};
 pub use super::targets::{Probe, Scrape, ScrapeLimits, SecretBasicAuth, StaticScrape};
 pub use crate::model::receiver::{Receiver, SecretKeyRef};
@@ -271,6 +272,12 @@ pub struct Adapter {
     #[serde(default)]
     #[schemars(example = serde_json::json!([{ "series_query": "http_requests_total{namespace!=\"\",pod!=\"\"}", "resources": { "overrides": { "namespace": "namespace", "pod": "pod" } }, "metrics_query": "sum(rate(<<.Series>>{<<.LabelMatchers>>}[2m])) by (<<.GroupBy>>)" }]))]
     pub rules: Vec<AdapterRule>,
+    /// CPU and memory of the adapter container. Default: requests `50m` CPU and `128Mi` memory, memory limit `512Mi`.
+    #[schemars(example = serde_json::json!({ "requests": { "cpu": "100m", "memory": "128Mi" }, "limits": { "memory": "512Mi" } }))]
+    pub resources: Option<Resources>,
+    /// PriorityClass of its pods. Default `system-cluster-critical`; `""` for none.
+    #[schemars(example = &"monitoring-critical")]
+    pub priority_class: Option<String>,
 }
 
 /// One prometheus-adapter rule: discovery, association, naming and querying.
@@ -347,6 +354,12 @@ pub struct Grafana {
     /// becomes a provisioned dashboard.
     #[schemars(example = &"dashboards")]
     pub dashboards: Option<String>,
+    /// CPU and memory of the Grafana container. Default: requests `100m` CPU and `128Mi` memory, memory limit `512Mi`.
+    #[schemars(example = serde_json::json!({ "requests": { "cpu": "100m", "memory": "128Mi" }, "limits": { "memory": "512Mi" } }))]
+    pub resources: Option<Resources>,
+    /// PriorityClass of its pods. Default: none (a UI: the first to go when a node runs short).
+    #[schemars(example = &"monitoring-critical")]
+    pub priority_class: Option<String>,
 }
 
 /// Where Grafana's admin credentials are.
@@ -385,6 +398,18 @@ pub struct Operator {
     /// into `setup/crds/`.
     #[schemars(example = &"crds")]
     pub crds_path: Option<String>,
+    /// CPU and memory of the operator container. Default: requests `100m` CPU and `128Mi` memory, memory limit `512Mi`.
+    #[schemars(example = serde_json::json!({ "requests": { "cpu": "100m", "memory": "128Mi" }, "limits": { "memory": "512Mi" } }))]
+    pub resources: Option<Resources>,
+    /// PriorityClass of its pods. Default `system-cluster-critical`; `""` for none.
+    #[schemars(example = &"monitoring-critical")]
+    pub priority_class: Option<String>,
+    /// CPU and memory of the `config-reloader` sidecar the operator adds to every Prometheus and
+    /// Alertmanager pod (the operator's `--config-reloader-*` flags; only with the operator
+    /// promsite deploys). Default: requests `10m` CPU and `32Mi` memory, memory limit `64Mi`, no
+    /// CPU limit.
+    #[schemars(example = serde_json::json!({ "requests": { "cpu": "10m", "memory": "32Mi" }, "limits": { "memory": "64Mi" } }))]
+    pub config_reloader_resources: Option<Resources>,
 }
 
 /// node-exporter, a DaemonSet on every declared node (tolerating all their taints).
@@ -397,6 +422,13 @@ pub struct NodeExporter {
     /// node-exporter version (image tag). Default `v1.9.1`.
     #[schemars(example = &"v1.9.1")]
     pub version: Option<String>,
+    /// CPU and memory of the node-exporter container (on every node). Default: requests `50m` CPU and `64Mi` memory, memory limit `128Mi`.
+    #[schemars(example = serde_json::json!({ "requests": { "cpu": "100m", "memory": "128Mi" }, "limits": { "memory": "512Mi" } }))]
+    pub resources: Option<Resources>,
+    /// PriorityClass of its pods. Default: `system-node-critical` (a node agent, evicted last); `""`
+    /// for none.
+    #[schemars(example = &"system-node-critical")]
+    pub priority_class: Option<String>,
 }
 
 /// kube-state-metrics, one Deployment.
@@ -413,6 +445,12 @@ pub struct KubeStateMetrics {
     #[serde(default)]
     #[schemars(example = serde_json::json!(["worker-1"]))]
     pub nodes: Vec<String>,
+    /// CPU and memory of the kube-state-metrics container. Default: requests `50m` CPU and `128Mi` memory, memory limit `512Mi`.
+    #[schemars(example = serde_json::json!({ "requests": { "cpu": "100m", "memory": "128Mi" }, "limits": { "memory": "512Mi" } }))]
+    pub resources: Option<Resources>,
+    /// PriorityClass of its pods. Default `system-cluster-critical`; `""` for none.
+    #[schemars(example = &"monitoring-critical")]
+    pub priority_class: Option<String>,
 }
 
 /// Scraping of the Kubernetes control plane: kubelets (with cAdvisor), the API server, CoreDNS,
@@ -460,6 +498,10 @@ pub struct Node {
     #[serde(default)]
     #[schemars(example = serde_json::json!(["node-role.kubernetes.io/control-plane:NoSchedule"]))]
     pub taints: Vec<String>,
+    /// What the node offers pods (its allocatable CPU and memory, as `kubectl describe node` shows).
+    /// Where given, promsite checks that the requests of what it pins to the node fit.
+    #[schemars(example = serde_json::json!({ "cpu": "8", "memory": "32Gi" }))]
+    pub capacity: Option<ResourceList>,
 }
 
 /// The Prometheus server.
@@ -488,6 +530,11 @@ pub struct Prometheus {
     /// How long to keep samples (Prometheus duration). Default `15d`.
     #[schemars(example = &"30d")]
     pub retention: Option<String>,
+    /// The most disk space the TSDB may use before Prometheus deletes the oldest blocks (Prometheus
+    /// units, powers of 1024: `B`, `KB`, `MB`, `GB`, `TB`, `PB`, `EB`). Default: no limit. Keep it
+    /// below the volume size, with room for compaction.
+    #[schemars(example = &"80GB")]
+    pub retention_size: Option<String>,
     /// How often rules are evaluated (Prometheus duration). Default `30s`.
     #[schemars(example = &"30s")]
     pub evaluation_interval: Option<String>,
@@ -502,9 +549,14 @@ pub struct Prometheus {
     #[serde(default)]
     #[schemars(example = serde_json::json!({ "cluster": "aipaas-japan" }))]
     pub external_labels: BTreeMap<String, String>,
-    /// CPU and memory requests (memory is also the limit).
+    /// CPU and memory of the Prometheus container. Default: requests `500m` CPU and `2Gi` memory,
+    /// memory limit `4Gi`.
     #[schemars(example = serde_json::json!({ "cpu": "2", "memory": "8Gi" }))]
     pub resources: Option<Resources>,
+    /// PriorityClass of the Prometheus pods. Default `system-cluster-critical` (scheduled before
+    /// ordinary workloads, so that monitoring survives a full cluster); `""` for none.
+    #[schemars(example = &"monitoring-critical")]
+    pub priority_class: Option<String>,
     /// Enable the TSDB admin API (deleting series, snapshots). Default false.
     #[serde(default)]
     #[schemars(example = false)]
@@ -513,7 +565,8 @@ pub struct Prometheus {
     #[schemars(range(min = 1))]
     #[schemars(example = 50_000_000)]
     pub query_max_samples: Option<u64>,
-    /// Local persistent storage on each node in `nodes`.
+    /// Persistent storage of the TSDB: a local volume on each node in `nodes`, or a StorageClass.
+    /// Default: none (an emptyDir, lost when the pod goes).
     #[schemars(example = serde_json::json!({ "path": "/prometheus-k8s", "size": "100Gi" }))]
     pub storage: Option<Storage>,
     /// Also expose the web UI on this port of every node (a NodePort Service, 30000-32767).
@@ -528,30 +581,6 @@ pub struct Prometheus {
     /// applies only where it is lower.
     #[schemars(example = serde_json::json!({ "sample_limit": 200_000, "label_limit": 64, "body_size_limit": "50MB" }))]
     pub scrape_limits: Option<ScrapeLimits>,
-}
-
-/// CPU and memory for a workload.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Resources {
-    /// CPU request (Kubernetes quantity, e.g. `2` or `500m`).
-    #[schemars(example = &"2", example = &"500m")]
-    pub cpu: Option<String>,
-    /// Memory request and limit (Kubernetes quantity, e.g. `8Gi`).
-    #[schemars(example = &"8Gi")]
-    pub memory: Option<String>,
-}
-
-/// A local PersistentVolume on each Prometheus node.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Storage {
-    /// Directory on each node that holds the TSDB. It must exist and be writable by uid 1000 / gid 2000.
-    #[schemars(example = &"/prometheus-k8s")]
-    pub path: String,
-    /// Capacity of each volume (Kubernetes quantity, e.g. `100Gi`).
-    #[schemars(example = &"100Gi")]
-    pub size: String,
 }
 
 /// The Alertmanager cluster.
@@ -593,6 +622,18 @@ pub struct Alertmanager {
     /// go into the configuration Secret beside `alertmanager.yaml`.
     #[serde(default)]
     pub templates: Vec<String>,
+    /// Persistent storage of silences and the notification log: a local volume on each node in
+    /// `nodes`, or a StorageClass. Default: none (an emptyDir: both are lost when every replica
+    /// restarts at once).
+    #[schemars(example = serde_json::json!({ "storage_class": "ceph-rbd", "size": "1Gi" }))]
+    pub storage: Option<Storage>,
+    /// CPU and memory of the Alertmanager container. Default: requests `50m` CPU and `128Mi`
+    /// memory, memory limit `256Mi`.
+    #[schemars(example = serde_json::json!({ "requests": { "cpu": "50m", "memory": "128Mi" }, "limits": { "memory": "256Mi" } }))]
+    pub resources: Option<Resources>,
+    /// PriorityClass of the Alertmanager pods. Default `system-cluster-critical`; `""` for none.
+    #[schemars(example = &"monitoring-critical")]
+    pub priority_class: Option<String>,
 }
 
 /// Timing of the Alertmanager gossip protocol (Go durations).

@@ -92,6 +92,10 @@ pub struct Thanos {
     /// Without it the sidecar only serves queries.
     #[schemars(example = serde_json::json!({ "secret": "thanos-objstore", "key": "objstore.yml" }))]
     pub object_storage: Option<SecretKeyRef>,
+    /// CPU and memory of the sidecar container. Default: requests `50m` CPU and `128Mi` memory,
+    /// memory limit `512Mi`.
+    #[schemars(example = serde_json::json!({ "requests": { "cpu": "50m", "memory": "128Mi" }, "limits": { "memory": "512Mi" } }))]
+    pub resources: Option<super::resources::Resources>,
 }
 
 /// One relabeling step, as Prometheus' `relabel_config`.

@@ -581,6 +581,53 @@ fn deny_warnings_fails_sites_with_warnings() {
         .code(2);
 }
 
+/// A changed volume size cannot reach existing claims: `compile`, `compile --check` and `diff
+/// --against` warn at the site's `size` (with the code of the invalid cases' registry), once
+/// against the previous output; `--deny-warnings` then refuses to write.
+#[test]
+fn a_changed_volume_size_warns_against_the_previous_output() {
+    let dir = workspace();
+    promsite(dir.path())
+        .args(["compile", "sites/example.toml"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("storage::size-changed").not());
+    let site = dir.path().join("sites/example.toml");
+    let text = fs::read_to_string(&site).expect("read");
+    fs::write(&site, text.replace("size = \"10Gi\"", "size = \"20Gi\"")).expect("write");
+    let line = "sites/example.toml:43:8: storage::size-changed";
+    let warned = || predicate::str::contains(line).and(predicate::str::contains("10Gi → 20Gi"));
+    promsite(dir.path())
+        .args(["diff", "sites/example.toml", "--against", SITE_DIR])
+        .assert()
+        .code(1)
+        .stderr(warned());
+    promsite(dir.path())
+        .args(["compile", "--check", "sites/example.toml"])
+        .assert()
+        .code(1)
+        .stderr(warned());
+    promsite(dir.path())
+        .args(["compile", "--deny-warnings", "sites/example.toml"])
+        .assert()
+        .code(1)
+        .stderr(warned());
+    let prometheus = dir.path().join(SITE_DIR).join("monitoring/prometheus-k8s.yaml");
+    assert!(fs::read_to_string(&prometheus).expect("read").contains("storage: 10Gi"));
+    promsite(dir.path())
+        .args(["compile", "sites/example.toml"])
+        .assert()
+        .success()
+        .stderr(warned());
+    assert!(fs::read_to_string(&prometheus).expect("read").contains("storage: 20Gi"));
+    // Written: the new size is now the previous one.
+    promsite(dir.path())
+        .args(["compile", "sites/example.toml"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("storage::size-changed").not());
+}
+
 #[test]
 fn explain_prints_each_code_and_refuses_unknown_ones() {
     let dir = workspace();

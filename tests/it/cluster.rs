@@ -587,3 +587,46 @@ fn every_rendered_object_has_a_resource_and_the_site_labels() {
     }
     assert!(kinds.len() >= 15, "the sites exercise most kinds: {kinds:?}");
 }
+
+/// A live Prometheus whose claim template differs from the site's: the live diff shows the change
+/// and warns, at the site's `size`, that existing claims keep theirs.
+#[test]
+fn a_live_claim_template_of_another_size_warns() {
+    let dir = workspace();
+    let site = dir.path().join("site.toml");
+    let mut text = fs::read_to_string(&site).expect("read");
+    text.push_str("\n[prometheus.storage]\nstorage_class = \"ceph-rbd\"\nsize = \"20Gi\"\n");
+    fs::write(&site, &text).expect("write");
+    let line = text
+        .lines()
+        .position(|l| l == "size = \"20Gi\"")
+        .expect("the size line")
+        + 1;
+    let documents: Vec<String> = in_sync()
+        .into_iter()
+        .map(|mut o| {
+            if o["kind"] == "Prometheus" {
+                o["spec"]["storage"] = json!({"volumeClaimTemplate": {"spec": {
+                    "accessModes": ["ReadWriteOnce"],
+                    "resources": {"requests": {"storage": "10Gi"}},
+                    "storageClassName": "ceph-rbd",
+                }}});
+            }
+            serde_saphyr::to_string(&o).expect("YAML")
+        })
+        .collect();
+    fs::write(dir.path().join("live.yaml"), documents.join("---\n")).expect("write dump");
+    let assert = promsite(dir.path())
+        .args(["diff", "site.toml", "--live-file", "live.yaml"])
+        .assert()
+        .code(1);
+    let (stdout, stderr) = output(&assert);
+    assert!(
+        stdout.contains("-            storage: 10Gi\n+            storage: 20Gi"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains(&format!("site.toml:{line}:8: storage::size-changed")) && stderr.contains("10Gi → 20Gi"),
+        "{stderr}"
+    );
+}

@@ -98,6 +98,9 @@ fn every_code_has_an_invalid_case() {
     let mut covered: BTreeSet<String> = cases().into_iter().map(|c| c.code).collect();
     // Covered by `oversized_sites_are_refused_before_parsing` (a 16 MiB fixture has no place in Git).
     covered.insert("site::too-large".to_owned());
+    // Needs a previous output: covered by `cli::a_changed_volume_size_warns_against_the_previous_output`.
+    covered.insert("storage::size-changed".to_owned());
+    covered.extend(INLINE_CASES.iter().map(|(_, code, _)| (*code).to_owned()));
     let missing: Vec<&str> = Code::ALL
         .iter()
         .map(|c| c.id())
@@ -183,6 +186,10 @@ const SNIPPET_EXEMPT: &[(Code, &str)] = &[
     (
         Code::RuleIgnoredDocument,
         "it takes a second file; `tests/invalid/rule-file-two-documents.toml` covers it",
+    ),
+    (
+        Code::StorageSizeChanged,
+        "it compares with a previous output; `cli::a_changed_volume_size_warns_against_the_previous_output` covers it",
     ),
     (
         Code::GrafanaDashboard,
@@ -458,4 +465,151 @@ fn bad_scrape_options() -> Vec<BadCase> {
             8,
         ),
     ]
+}
+
+/// Bad sites for `storage`, `resources`, `priority_class`, `retention_size` and node `capacity`,
+/// kept inline rather than as `tests/invalid/` files (the repository's file budget): each part,
+/// read after `[site]` and before a route and receiver, must report its code at its line, and one
+/// snapshot pins every report. The first cases are the registry's cases for these codes.
+const INLINE_CASES: &[(&str, &str, usize)] = &[
+    // `retention_size` in Kubernetes units, which Prometheus does not read.
+    ("[prometheus]\nretention_size = \"80Gi\"\n", "value::byte-size", 5),
+    // A retention size larger than the volume it must fit in.
+    (
+        "[prometheus]\nretention_size = \"120GB\"\n\n[prometheus.storage]\nstorage_class = \"ceph-rbd\"\nsize = \"100Gi\"\n",
+        "storage::retention-size",
+        5,
+    ),
+    // A retention size that leaves compaction no room on the volume (a warning).
+    (
+        "[prometheus]\nretention_size = \"95GB\"\n\n[prometheus.storage]\nstorage_class = \"ceph-rbd\"\nsize = \"100Gi\"\n",
+        "storage::retention-headroom",
+        5,
+    ),
+    // Storage with both a local path and a StorageClass.
+    (
+        "[[nodes]]\nname = \"node-1\"\naddress = \"10.0.0.1\"\n\n[alertmanager]\nnodes = [\"node-1\"]\n\n[alertmanager.storage]\npath = \"/data/alertmanager\"\nstorage_class = \"ceph-rbd\"\nsize = \"1Gi\"\n",
+        "storage::form",
+        13,
+    ),
+    // A memory request above its limit.
+    (
+        "[grafana.resources]\nrequests = { memory = \"1Gi\" }\nlimits = { memory = \"512Mi\" }\n",
+        "resources::invalid",
+        6,
+    ),
+    // A node too small for what promsite pins to it.
+    (
+        "[[nodes]]\nname = \"node-1\"\naddress = \"10.0.0.1\"\ncapacity = { cpu = \"4\", memory = \"2Gi\" }\n\n[[nodes]]\nname = \"node-2\"\naddress = \"10.0.0.2\"\n\n[prometheus]\nreplicas = 2\nnodes = [\"node-1\", \"node-2\"]\n",
+        "placement::capacity",
+        7,
+    ),
+    // Storage without a source.
+    ("[alertmanager.storage]\nsize = \"1Gi\"\n", "storage::form", 4),
+    // The `cpu` shorthand and `requests.cpu` both given.
+    (
+        "[kube_state_metrics.resources]\ncpu = \"100m\"\nrequests = { cpu = \"200m\" }\n",
+        "resources::invalid",
+        6,
+    ),
+    // A negative request, for the Thanos sidecar.
+    (
+        "[prometheus.thanos]\nresources = { requests = { cpu = \"-100m\" } }\n",
+        "resources::invalid",
+        5,
+    ),
+    // `retention_size` for a Prometheus that does not read it yet.
+    (
+        "[prometheus]\nversion = \"v2.6.0\"\nretention_size = \"50GB\"\n",
+        "prometheus::version",
+        6,
+    ),
+    // A StorageClass name Kubernetes refuses.
+    (
+        "[prometheus.storage]\nstorage_class = \"Ceph_RBD\"\nsize = \"100Gi\"\n",
+        "name::invalid",
+        5,
+    ),
+    // Local Alertmanager storage without nodes to hold it.
+    (
+        "[alertmanager.storage]\npath = \"/data/alertmanager\"\nsize = \"1Gi\"\n",
+        "placement::storage",
+        4,
+    ),
+    // A relative local path.
+    (
+        "[[nodes]]\nname = \"n\"\naddress = \"10.0.0.1\"\n\n[alertmanager]\nnodes = [\"n\"]\nstorage = { path = \"data\", size = \"1Gi\" }\n",
+        "value::path",
+        10,
+    ),
+    // A volume of size zero.
+    (
+        "[prometheus.storage]\nstorage_class = \"ceph-rbd\"\nsize = \"0\"\n",
+        "value::quantity",
+        6,
+    ),
+    // A config-reloader memory limit in GB, not a Kubernetes quantity.
+    (
+        "[operator]\nconfig_reloader_resources = { limits = { memory = \"64MB\" } }\n",
+        "value::quantity",
+        5,
+    ),
+    // Sidecar resources for an operator promsite does not deploy.
+    (
+        "[operator]\nenabled = false\nconfig_reloader_resources = { requests = { cpu = \"20m\" } }\n",
+        "schema::invalid-value",
+        6,
+    ),
+    // A node capacity that is not a quantity.
+    (
+        "[[nodes]]\nname = \"n\"\naddress = \"10.0.0.1\"\ncapacity = { cpu = \"four\" }\n",
+        "value::quantity",
+        7,
+    ),
+    // A PriorityClass in the `system-` namespace Kubernetes reserves.
+    (
+        "[node_exporter]\npriority_class = \"system-critical\"\n",
+        "name::invalid",
+        5,
+    ),
+    // A PriorityClass name Kubernetes refuses.
+    (
+        "[grafana]\npriority_class = \"Critical Monitoring\"\n",
+        "name::invalid",
+        5,
+    ),
+];
+
+const INLINE_RECEIVER: &str = "\n[route]\nreceiver = \"team\"\n\n[[receivers]]\nname = \"team\"\nwebhook = [{ url = \"http://hooks.example.com/alert\" }]\n";
+
+#[test]
+fn inline_bad_sites_report_their_code_at_their_line() {
+    let mut reports = String::new();
+    for (part, code, line) in INLINE_CASES {
+        let text = format!("[site]\nname = \"broken\"\n\n{part}{INLINE_RECEIVER}");
+        let source = SiteSource::new("case.toml", text.as_str());
+        let (found, compiled) = diagnostics(&source);
+        let warning_only = Code::ALL.iter().any(|c| c.id() == *code && c.is_warning());
+        assert_eq!(compiled, warning_only, "{code}: compiled={compiled}\n{text}");
+        let sorted = found.clone().sorted();
+        let hits: Vec<_> = sorted
+            .iter()
+            .filter(|d| d.code.id() == *code && source.locate(d).1 == *line)
+            .collect();
+        assert!(
+            !hits.is_empty() && hits.iter().all(|d| d.help.is_some()),
+            "expected {code} at line {line} with help, got {:?}\n{text}",
+            sorted
+                .iter()
+                .map(|d| (d.code.id(), source.locate(d).1))
+                .collect::<Vec<_>>()
+        );
+        reports.push_str(&format!(
+            "=== {code} at line {line}\n{}\n",
+            diag::render(&source, found, false, 80)
+        ));
+    }
+    insta::with_settings!({ snapshot_path => "../invalid/snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!("inline-cases", reports);
+    });
 }

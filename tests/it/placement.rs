@@ -175,51 +175,86 @@ fn replicas_are_spread_one_per_node_and_node_exporter_covers_every_node() {
 }
 
 #[test]
-fn each_local_volume_is_pinned_to_a_prometheus_node_and_bound_to_one_replica() {
-    for site in common::valid_sites() {
+fn each_local_volume_is_pinned_to_a_node_of_its_component_and_bound_to_one_replica() {
+    // No fixture keeps Alertmanager on local volumes (their files would only repeat Prometheus'
+    // kind): this site does.
+    let local_alertmanager = "[site]\nname = \"am-local\"\n\n[[nodes]]\nname = \"n-2\"\naddress = \"10.0.0.2\"\n\n[[nodes]]\nname = \"n-1\"\naddress = \"10.0.0.1\"\n\n[alertmanager]\nreplicas = 2\nnodes = [\"n-2\", \"n-1\"]\nstorage = { path = \"/data/alertmanager\", size = \"1Gi\" }\n\n[route]\nreceiver = \"r\"\n\n[[receivers]]\nname = \"r\"\n";
+    let inline = common::compile_text("am-local.toml", local_alertmanager);
+    let claims: BTreeSet<String> = inline
+        .tree
+        .iter()
+        .filter(|(p, _)| p.starts_with("_cluster/persistentvolume-"))
+        .map(|(_, t)| {
+            common::yaml(t)["spec"]["claimRef"]["name"]
+                .as_str()
+                .expect("claimRef")
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        claims,
+        BTreeSet::from([
+            "alertmanager-main-db-alertmanager-main-0".to_owned(),
+            "alertmanager-main-db-alertmanager-main-1".to_owned()
+        ])
+    );
+    let sites = common::valid_sites().into_iter().map(|site| {
         let compiled = common::compile(&site);
-        let prometheus = compiled
+        (site, compiled)
+    });
+    for (site, compiled) in sites.chain([("am-local".to_owned(), inline.clone())]) {
+        let objects: Vec<Value> = compiled
             .tree
             .iter()
             .filter(|(p, _)| common::is_yaml(p))
             .map(|(_, t)| common::yaml(t))
-            .find(|o| o["kind"] == "Prometheus")
-            .expect("a Prometheus");
-        let allowed = pinned_nodes(&prometheus["spec"]).unwrap_or_default();
-        let volumes: Vec<Value> = compiled
-            .tree
-            .iter()
-            .filter(|(p, _)| common::is_yaml(p))
-            .map(|(_, t)| common::yaml(t))
-            .filter(|o| o["kind"] == "PersistentVolume")
             .collect();
-        let mut claims = BTreeSet::new();
-        let mut nodes = BTreeSet::new();
-        for volume in &volumes {
-            let node = pinned_nodes(&serde_json::json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": volume["spec"]["nodeAffinity"]["required"]}}}))
-                .expect("volume node affinity");
-            assert_eq!(node.len(), 1, "{site}: a local volume lives on one node");
-            assert!(
-                node.is_subset(&allowed),
-                "{site}: volume on {node:?}, Prometheus runs on {allowed:?}"
+        // Prometheus' and Alertmanager's local volumes alike, each against its own resource.
+        for (kind, component) in [("Prometheus", "prometheus"), ("Alertmanager", "alertmanager")] {
+            let resource = objects
+                .iter()
+                .find(|o| o["kind"] == kind)
+                .unwrap_or_else(|| panic!("{site}: a {kind}"));
+            let allowed = pinned_nodes(&resource["spec"]).unwrap_or_default();
+            let volumes: Vec<&Value> = objects
+                .iter()
+                .filter(|o| {
+                    o["kind"] == "PersistentVolume" && o["metadata"]["labels"]["app.kubernetes.io/name"] == component
+                })
+                .collect();
+            let mut claims = BTreeSet::new();
+            let mut nodes = BTreeSet::new();
+            for volume in &volumes {
+                let node = pinned_nodes(&serde_json::json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": volume["spec"]["nodeAffinity"]["required"]}}}))
+                    .expect("volume node affinity");
+                assert_eq!(node.len(), 1, "{site}: a local volume lives on one node");
+                assert!(
+                    node.is_subset(&allowed),
+                    "{site}: volume on {node:?}, {kind} runs on {allowed:?}"
+                );
+                nodes.extend(node);
+                claims.insert(
+                    volume["spec"]["claimRef"]["name"]
+                        .as_str()
+                        .expect("claimRef")
+                        .to_owned(),
+                );
+                assert_eq!(volume["spec"]["persistentVolumeReclaimPolicy"], "Retain");
+                let class = &volume["spec"]["storageClassName"];
+                assert_eq!(
+                    &resource["spec"]["storage"]["volumeClaimTemplate"]["spec"]["storageClassName"], class,
+                    "{site}: the {kind}'s claims ask for the class of its volumes"
+                );
+            }
+            assert_eq!(
+                claims.len(),
+                volumes.len(),
+                "{site}: each volume is reserved for a different claim"
             );
-            nodes.extend(node);
-            claims.insert(
-                volume["spec"]["claimRef"]["name"]
-                    .as_str()
-                    .expect("claimRef")
-                    .to_owned(),
-            );
-            assert_eq!(volume["spec"]["persistentVolumeReclaimPolicy"], "Retain");
-        }
-        assert_eq!(
-            claims.len(),
-            volumes.len(),
-            "{site}: each volume is reserved for a different claim"
-        );
-        assert_eq!(nodes.len(), volumes.len(), "{site}: one volume per node");
-        if !volumes.is_empty() {
-            assert_eq!(nodes, allowed, "{site}: every Prometheus node has a volume");
+            assert_eq!(nodes.len(), volumes.len(), "{site}: one volume per node");
+            if !volumes.is_empty() {
+                assert_eq!(nodes, allowed, "{site}: every {kind} node has a volume");
+            }
         }
     }
 }

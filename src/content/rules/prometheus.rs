@@ -231,7 +231,7 @@ fn storage(cx: &Cx<'_>, g: &mut Group, sel: &str, who: &str) {
         .prometheus
         .storage
         .as_ref()
-        .and_then(|s| quantity_bytes(&s.size))
+        .and_then(|s| quantity_bytes(&s.size.text))
     else {
         return;
     };
