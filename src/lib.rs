@@ -5,7 +5,7 @@
 //! building the span-free `model`) → `render` (pure: model → typed objects) → `emit` (files,
 //! atomic write) and `diff` (compare with a directory, a live cluster or a dump). Only `load` (the
 //! site file and the files it names), `cli`, `emit` and `diff` do I/O, and only `diff` talks to a
-//! cluster; `diag` carries every user-facing problem with a stable code and a span.
+//! cluster; `vendored` checks the rendered custom resources against vendored CRDs; `diag` carries every user-facing problem with a stable code and a span.
 
 pub mod check;
 mod cli;
@@ -22,6 +22,7 @@ pub mod render;
 pub mod site;
 pub mod starter;
 pub mod synthetic;
+pub mod vendored;
 pub mod yaml;
 
 pub use load::load;

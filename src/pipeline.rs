@@ -72,6 +72,12 @@ pub fn compile(source: &SiteSource) -> Result<Compiled, Diagnostics> {
             key.kind, key.name
         )));
     }
+    let crd_problems = crate::vendored::verify(&site, &bundle, &site::SpanIndex::of_toml(source.text.clone()));
+    if crd_problems.has_errors() {
+        let mut diagnostics = warnings;
+        diagnostics.extend(crd_problems);
+        return Err(diagnostics);
+    }
     let tree = emit::tree(&bundle).map_err(|e| internal(format!("internal: cannot serialize the output: {e}")))?;
     Ok(Compiled {
         name: site.name,

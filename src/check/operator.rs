@@ -1,6 +1,7 @@
 //! `[operator]`: the Prometheus Operator's placement and where its CRDs come from.
 
 use super::Ctx;
+use super::crds;
 use super::nodes::placement;
 use super::syntax::values::Problem;
 use crate::diag::Code;
@@ -113,17 +114,40 @@ fn crd_files(ctx: &mut Ctx<'_>, dir: &str) -> Vec<model::CrdFile> {
             );
             continue;
         };
-        if !text.contains("kind: CustomResourceDefinition") {
+        let mut defined = Vec::new();
+        let mut refused = false;
+        for (range, document) in crds::documents(&text) {
+            match crds::crd(document) {
+                Ok((crd, _)) => defined.push(crd),
+                Err(refusal) => {
+                    refused = true;
+                    let (message, help) = refusal.describe();
+                    // The version annotation's line when it is the release that is wrong, else the document's first line.
+                    let at = document
+                        .find(crds::VERSION_ANNOTATION)
+                        .filter(|_| matches!(refusal, crds::Refusal::OtherVersion(..)))
+                        .unwrap_or(0);
+                    let line = document[at..].lines().next().map_or(0, str::len);
+                    let start = range.start + at;
+                    ctx.error_in_file(
+                        Code::CrdVendored,
+                        &file,
+                        start..start + line,
+                        Problem::new(message, help),
+                    );
+                }
+            }
+        }
+        if defined.is_empty() && !refused {
             ctx.error_in_file(
-                Code::RefMissingFile,
+                Code::CrdVendored,
                 &file,
                 0..0,
                 Problem::new(
-                    "not a CustomResourceDefinition file",
+                    "no CustomResourceDefinition in this file",
                     "keep only the operator's CRD files (`monitoring.coreos.com_*.yaml`) in `crds_path`",
                 ),
             );
-            continue;
         }
         let path = file
             .strip_prefix(dir.trim_end_matches('/'))
@@ -132,7 +156,9 @@ fn crd_files(ctx: &mut Ctx<'_>, dir: &str) -> Vec<model::CrdFile> {
             .to_owned();
         crds.push(model::CrdFile {
             path,
+            source: file.clone(),
             contents: text.to_string(),
+            crds: defined,
         });
     }
     crds

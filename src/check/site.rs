@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use super::scrapes::Kind;
 use super::syntax::values::{self, Problem};
 use super::{
-    Ctx, adapter, alertmanager, api_clients, crosscheck, etcd, exporters, grafana, ingress, inhibit_rules, nodes,
-    operator, ports, prometheus, receivers, resources, routes, rules, scrapes, targets, time_intervals, versions,
+    Ctx, adapter, alertmanager, api_clients, crosscheck, etcd, exporters, grafana, images, ingress, inhibit_rules,
+    nodes, operator, ports, prometheus, receivers, resources, routes, rules, scrapes, targets, time_intervals, versions,
 };
 use crate::diag::Code;
 use crate::model;
@@ -95,6 +95,7 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
             values::dns_label(namespace),
         );
     }
+    let images = images::images(ctx, &raw.images);
     ports::ports(ctx, raw);
     if ctx.failed() {
         return None;
@@ -135,6 +136,7 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
         }),
         // Set and applied by `default_rules`, which needs the finished site.
         default_rules: None,
+        images,
     };
     resources::capacity(ctx, &site, &raw.nodes);
     (!ctx.failed()).then_some(site)

@@ -8,6 +8,8 @@ mod check;
 mod compile;
 mod diff;
 mod explain;
+mod images;
+mod import_crds;
 mod init;
 mod man;
 mod output;
@@ -56,6 +58,17 @@ struct Reporting {
     /// Treat warnings as errors: a site with warnings fails (exit 1) and is not written.
     #[arg(long)]
     deny_warnings: bool,
+}
+
+impl Reporting {
+    /// Human diagnostics on stderr, for commands whose stdout is their own output.
+    fn human() -> Self {
+        Reporting {
+            format: Format::Human,
+            gitlab_report: None,
+            deny_warnings: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -132,6 +145,24 @@ enum Command {
         output: DiffOutput,
         #[command(flatten)]
         reporting: Reporting,
+    },
+    /// Print every image the site needs, one per line and sorted (mirror and overrides applied),
+    /// for `skopeo copy` or `crane copy` scripts.
+    Images {
+        /// The site file.
+        site: PathBuf,
+        /// `text` (one reference per line) or `json` (name, image and upstream source of each).
+        #[arg(long, value_enum, default_value_t = DiffOutput::Text)]
+        format: DiffOutput,
+    },
+    /// Import the Prometheus Operator's CRDs from a downloaded release (its `bundle.yaml`, or a
+    /// directory of CRD files) into the site's vendored CRD folder (`operator.crds_path`), one
+    /// file per CRD. Refuses CRDs of another release than promsite targets.
+    ImportCrds {
+        /// The site file (with `[operator] crds = "vendored"` and `crds_path`).
+        site: PathBuf,
+        /// The release's `bundle.yaml`, a CRD YAML file, or a directory of them.
+        from: PathBuf,
     },
     /// Explain a diagnostic code: what it means, why, how to fix it, with an example.
     Explain {
@@ -237,6 +268,12 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             let status = diff::diff_site(&mut out, &site, &target, output);
             out.finish(status)
         }
+        Command::Images { site, format } => {
+            let mut out = Output::new(cli.color, Reporting::human());
+            let status = images::images(&mut out, &site, format == DiffOutput::Json);
+            out.finish(status)
+        }
+        Command::ImportCrds { site, from } => import_crds::import(&site, &from),
         Command::Schema => schema::print_schema(),
         Command::Explain { code } => explain::explain(&code),
         Command::Init { name, nodes, output } => init::init(cli.color, &name, &nodes, output),

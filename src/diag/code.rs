@@ -162,6 +162,16 @@ pub enum Code {
     ResourcesInvalid,
     /// The requests of what promsite pins to a node exceed the node's declared capacity.
     PlacementCapacity,
+    /// Not an image registry, repository, tag or `sha256:` digest a container runtime accepts.
+    ValueImage,
+    /// A vendored CRD file that is not the Prometheus Operator's CRD of the pinned release: not a
+    /// CustomResourceDefinition, another API group, or another operator version.
+    CrdVendored,
+    /// The site emits a custom resource whose CRD is not among the vendored CRD files.
+    CrdMissingKind,
+    /// An emitted custom resource that the vendored CRD's OpenAPI schema refuses, e.g. a field the
+    /// cluster's operator release does not know.
+    CrdSchema,
 }
 
 impl Code {
@@ -237,6 +247,10 @@ impl Code {
         Code::StorageSizeChanged,
         Code::ResourcesInvalid,
         Code::PlacementCapacity,
+        Code::ValueImage,
+        Code::CrdVendored,
+        Code::CrdMissingKind,
+        Code::CrdSchema,
     ];
 
     /// Whether this code reports a warning (the site still compiles) rather than an error.
@@ -347,6 +361,10 @@ impl Code {
             Code::StorageSizeChanged => "storage::size-changed",
             Code::ResourcesInvalid => "resources::invalid",
             Code::PlacementCapacity => "placement::capacity",
+            Code::ValueImage => "value::image",
+            Code::CrdVendored => "crd::vendored",
+            Code::CrdMissingKind => "crd::missing-kind",
+            Code::CrdSchema => "crd::schema",
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod default_rules;
 mod duration;
 pub mod exposure;
+pub mod images;
 mod matcher;
 pub mod names;
 pub mod receiver;
@@ -16,6 +17,7 @@ use std::net::IpAddr;
 pub use default_rules::DefaultRules;
 pub use duration::Duration;
 pub use exposure::{Exposure, Ingress, WebTls};
+pub use images::{Image, ImageOverride, Images};
 pub use matcher::{MatchOp, Matcher};
 pub use receiver::{Receiver, SecretKeyRef};
 pub use resources::{Quantity, ResourceList, Resources, Storage, StorageSource};
@@ -88,6 +90,8 @@ pub struct Site {
     pub network_policies: Option<Vec<String>>,
     /// promsite's default rules, unless switched off.
     pub default_rules: Option<DefaultRules>,
+    /// Where images are pulled from.
+    pub images: Images,
 }
 
 /// Default prometheus-adapter image tag.
@@ -181,8 +185,25 @@ pub enum CrdSource {
 pub struct CrdFile {
     /// Path below the vendored directory, `/`-separated.
     pub path: String,
+    /// The file as the site's included files name it (relative to the site file).
+    pub source: String,
     /// Contents, as written.
     pub contents: String,
+    /// The CRDs it defines, in file order.
+    pub crds: Vec<VendoredCrd>,
+}
+
+/// One of the operator's CRDs, as vendored: what the output is checked against.
+#[derive(Debug, Clone)]
+pub struct VendoredCrd {
+    /// `metadata.name`, e.g. `prometheuses.monitoring.coreos.com`.
+    pub name: String,
+    /// The kind it defines, e.g. `Prometheus`.
+    pub kind: String,
+    /// Its plural, e.g. `prometheuses`.
+    pub plural: String,
+    /// `openAPIV3Schema` by API version (`v1`, `v1alpha1`).
+    pub schemas: BTreeMap<String, serde_json::Value>,
 }
 
 /// The Prometheus Operator deployment.
@@ -275,6 +296,9 @@ impl Site {
                 .flatten()
                 .map(|t| (self.namespace.clone(), t.secret.clone())),
         );
+        for secret in &self.images.pull_secrets {
+            secrets.insert((self.namespace.clone(), secret.clone()));
+        }
         secrets
     }
 }

@@ -19,7 +19,7 @@ use super::exposure;
 use super::object::Object;
 use super::workload::{cluster_identity, container, pod_template, rule, service};
 use crate::model::names::ADAPTER;
-use crate::model::{Adapter, Site};
+use crate::model::{Adapter, Image, Site};
 
 const CONFIG: &str = "prometheus-adapter-config";
 /// Where the adapter finds the CA of Prometheus' web TLS.
@@ -206,15 +206,7 @@ fn deployment(site: &Site, adapter: &Adapter) -> Deployment {
     ];
     args.extend(ca_file.as_deref());
     args.push("--secure-port=6443");
-    let mut main = container(
-        ADAPTER,
-        format!(
-            "registry.k8s.io/prometheus-adapter/prometheus-adapter:{}",
-            adapter.version
-        ),
-        &args,
-        &[("https", PORT)],
-    );
+    let mut main = container(ADAPTER, site.image(Image::Adapter), &args, &[("https", PORT)]);
     main.resources = common::resources(&adapter.resources);
     main.security_context = Some(SecurityContext {
         allow_privilege_escalation: Some(false),
@@ -267,6 +259,7 @@ fn deployment(site: &Site, adapter: &Adapter) -> Deployment {
                 PodSpec {
                     service_account_name: Some(ADAPTER.to_owned()),
                     containers: vec![main],
+                    image_pull_secrets: common::pull_secrets(site),
                     volumes: Some(
                         vec![
                             Volume {

@@ -16,7 +16,7 @@ use super::workload::{reloader_objects, web_monitor, web_service};
 use crate::model::names::{
     ALERTMANAGER, ALERTMANAGER_CONFIG_SECRET, ALERTMANAGER_INSTANCE, ALERTMANAGER_PORT, ALERTMANAGER_RELOADER,
 };
-use crate::model::{self, Site};
+use crate::model::{self, Image, Site};
 
 const COMPONENT: &str = "alertmanager";
 
@@ -92,6 +92,8 @@ fn spec(site: &Site) -> AlertmanagerSpec {
     let config_namespaces = managed_namespaces(site, "alertmanagerconfigs", false);
     AlertmanagerSpec {
         version: Some(alertmanager.version.clone()),
+        image: Some(site.image(Image::Alertmanager)),
+        image_pull_secrets: common::pull_secrets(site),
         replicas: Some(alertmanager.replicas),
         service_account_name: Some(ALERTMANAGER.to_owned()),
         external_url: exposure::external_url(site.ingress.as_ref().and_then(|i| i.alertmanager.as_ref())),

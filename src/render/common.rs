@@ -329,3 +329,14 @@ pub(super) fn local_volumes(
     }
     objects
 }
+
+/// `imagePullSecrets` for every pod spec and custom resource: the site's `[images] pull_secrets`.
+pub(super) fn pull_secrets(site: &Site) -> Option<Vec<k8s_openapi::api::core::v1::LocalObjectReference>> {
+    (!site.images.pull_secrets.is_empty()).then(|| {
+        site.images
+            .pull_secrets
+            .iter()
+            .map(|name| k8s_openapi::api::core::v1::LocalObjectReference { name: name.clone() })
+            .collect()
+    })
+}

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    Affinity, PersistentVolumeClaimSpec, PodSecurityContext, ResourceRequirements, Toleration,
+    Affinity, LocalObjectReference, PersistentVolumeClaimSpec, PodSecurityContext, ResourceRequirements, Toleration,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use serde::Serialize;
@@ -54,6 +54,8 @@ impl<S: CustomSpec> Custom<S> {
 #[allow(missing_docs)]
 pub struct PrometheusSpec {
     pub version: Option<String>,
+    pub image: Option<String>,
+    pub image_pull_secrets: Option<Vec<LocalObjectReference>>,
     pub replicas: Option<u32>,
     pub shards: Option<u32>,
     pub service_account_name: Option<String>,
@@ -181,6 +183,8 @@ pub struct WebTlsConfig {
 #[allow(missing_docs)]
 pub struct AlertmanagerSpec {
     pub version: Option<String>,
+    pub image: Option<String>,
+    pub image_pull_secrets: Option<Vec<LocalObjectReference>>,
     pub replicas: Option<u32>,
     pub service_account_name: Option<String>,
     pub external_url: Option<String>,
@@ -563,6 +567,7 @@ pub struct QueueConfig {
 #[allow(missing_docs)]
 pub struct ThanosSpec {
     pub version: String,
+    pub image: String,
     pub object_storage_config: Option<SecretKeySelector>,
     pub resources: Option<ResourceRequirements>,
 }

@@ -15,7 +15,7 @@ use super::workload::{cluster_identity, container, monitor, pod_template, rule, 
 use crate::model::names::{
     KUBE_STATE_METRICS, KUBE_STATE_METRICS_PORT, KUBE_STATE_METRICS_TELEMETRY_PORT, NODE_EXPORTER,
 };
-use crate::model::{KubeStateMetrics, NodeExporter, Placement, Relabel, Site};
+use crate::model::{Image, KubeStateMetrics, NodeExporter, Placement, Relabel, Site};
 
 const NODE_EXPORTER_PORT: i32 = 9100;
 
@@ -69,7 +69,7 @@ fn node_exporter(site: &Site, exporter: &NodeExporter) -> Vec<Object> {
     ];
     let mut main = container(
         NODE_EXPORTER,
-        format!("quay.io/prometheus/node-exporter:{}", exporter.version),
+        site.image(Image::NodeExporter),
         &args,
         &[("metrics", NODE_EXPORTER_PORT)],
     );
@@ -106,6 +106,7 @@ fn node_exporter(site: &Site, exporter: &NodeExporter) -> Vec<Object> {
                     host_network: Some(true),
                     host_pid: Some(true),
                     containers: vec![main],
+                    image_pull_secrets: common::pull_secrets(site),
                     volumes: Some(vec![host("proc", "/proc"), host("sys", "/sys"), host("root", "/")]),
                     security_context: Some(PodSecurityContext {
                         run_as_non_root: Some(true),
@@ -213,7 +214,7 @@ fn kube_state_metrics(site: &Site, ksm: &KubeStateMetrics) -> Vec<Object> {
     let mut objects = cluster_identity(site, KUBE_STATE_METRICS, KUBE_STATE_METRICS, rules);
     let mut main = container(
         KUBE_STATE_METRICS,
-        format!("registry.k8s.io/kube-state-metrics/kube-state-metrics:{}", ksm.version),
+        site.image(Image::KubeStateMetrics),
         &[
             &format!("--port={KUBE_STATE_METRICS_PORT}"),
             &format!("--telemetry-port={KUBE_STATE_METRICS_TELEMETRY_PORT}"),
@@ -243,6 +244,7 @@ fn kube_state_metrics(site: &Site, ksm: &KubeStateMetrics) -> Vec<Object> {
                     PodSpec {
                         service_account_name: Some(KUBE_STATE_METRICS.to_owned()),
                         containers: vec![main],
+                        image_pull_secrets: common::pull_secrets(site),
                         security_context: Some(PodSecurityContext {
                             run_as_non_root: Some(true),
                             run_as_user: Some(65534),

@@ -17,7 +17,7 @@ use super::exposure;
 use super::object::Object;
 use super::workload::{container, pod_template, web_monitor, web_service};
 use crate::model::names::{GRAFANA, GRAFANA_PORT, PROMETHEUS};
-use crate::model::{Dashboard, Grafana, Site};
+use crate::model::{Dashboard, Grafana, Image, Site};
 
 const DATASOURCES: &str = "grafana-datasources";
 const PROVIDERS: &str = "grafana-dashboard-providers";
@@ -216,12 +216,7 @@ fn deployment(site: &Site, grafana: &Grafana) -> Deployment {
             ..EnvVar::default()
         });
     }
-    let mut main = container(
-        GRAFANA,
-        format!("docker.io/grafana/grafana:{}", grafana.version),
-        &[],
-        &[("web", GRAFANA_PORT)],
-    );
+    let mut main = container(GRAFANA, site.image(Image::Grafana), &[], &[("web", GRAFANA_PORT)]);
     main.env = Some(env);
     main.resources = common::resources(&grafana.resources);
     main.readiness_probe = Some(Probe {
@@ -293,6 +288,7 @@ fn deployment(site: &Site, grafana: &Grafana) -> Deployment {
                 PodSpec {
                     service_account_name: Some(GRAFANA.to_owned()),
                     containers: vec![main],
+                    image_pull_secrets: common::pull_secrets(site),
                     volumes: Some(volumes),
                     security_context: Some(PodSecurityContext {
                         run_as_non_root: Some(true),

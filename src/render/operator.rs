@@ -11,7 +11,7 @@ use super::crd::Endpoint;
 use super::object::Object;
 use super::workload::{cluster_identity, container, monitor, pod_template, rule, service, service_selector};
 use crate::model::names::{OPERATOR, OPERATOR_PORT};
-use crate::model::{CrdSource, OPERATOR_VERSION, Operator, Site};
+use crate::model::{CrdSource, Image, OPERATOR_VERSION, Operator, Site};
 
 /// The CRDs of the operator version promsite targets, in the layout of its repository.
 const CRDS: &[&str] = &[
@@ -127,19 +127,12 @@ fn rules() -> Vec<k8s_openapi::api::rbac::v1::PolicyRule> {
 }
 
 fn deployment(site: &Site, operator: &Operator) -> Deployment {
-    let reloader = format!(
-        "--prometheus-config-reloader=quay.io/prometheus-operator/prometheus-config-reloader:{OPERATOR_VERSION}"
-    );
+    let reloader = format!("--prometheus-config-reloader={}", site.image(Image::ConfigReloader));
     // The operator keeps a kubelet Service up to date in kube-system for the kubelet ServiceMonitor.
     let mut args = vec!["--kubelet-service=kube-system/kubelet".to_owned(), reloader];
     args.extend(reloader_flags(&operator.config_reloader));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let mut main = container(
-        OPERATOR,
-        format!("quay.io/prometheus-operator/prometheus-operator:{OPERATOR_VERSION}"),
-        &args,
-        &[("http", OPERATOR_PORT)],
-    );
+    let mut main = container(OPERATOR, site.image(Image::Operator), &args, &[("http", OPERATOR_PORT)]);
     main.resources = common::resources(&operator.resources);
     main.security_context = Some(SecurityContext {
         allow_privilege_escalation: Some(false),
@@ -158,6 +151,7 @@ fn deployment(site: &Site, operator: &Operator) -> Deployment {
                 pod_labels(),
                 PodSpec {
                     service_account_name: Some(OPERATOR.to_owned()),
+                    image_pull_secrets: common::pull_secrets(site),
                     containers: vec![main],
                     security_context: Some(PodSecurityContext {
                         run_as_non_root: Some(true),

@@ -15,9 +15,9 @@ use super::crd::{
 use super::exposure;
 use super::object::Object;
 use super::workload::{cluster_grant, reloader_objects, rule, url_rule, web_monitor, web_service};
-use crate::model::Site;
 use crate::model::names::{ALERTMANAGER, PROMETHEUS, PROMETHEUS_INSTANCE, PROMETHEUS_PORT, PROMETHEUS_RELOADER};
 use crate::model::scale::RemoteWrite;
+use crate::model::{Image, Site};
 
 /// Where the operator mounts `spec.secrets` in Prometheus pods.
 pub(super) const SECRETS_DIR: &str = "/etc/prometheus/secrets";
@@ -97,6 +97,8 @@ fn spec(site: &Site) -> PrometheusSpec {
     let selectors = Selectors::of(site);
     PrometheusSpec {
         version: Some(prometheus.version.clone()),
+        image: Some(site.image(Image::Prometheus)),
+        image_pull_secrets: common::pull_secrets(site),
         replicas: Some(prometheus.replicas),
         shards: (prometheus.shards > 1).then_some(prometheus.shards),
         service_account_name: Some(PROMETHEUS.to_owned()),
@@ -143,6 +145,7 @@ fn spec(site: &Site) -> PrometheusSpec {
             .then(|| prometheus.remote_write.iter().map(remote_write).collect()),
         thanos: prometheus.thanos.as_ref().map(|t| ThanosSpec {
             version: t.version.clone(),
+            image: site.image(Image::Thanos),
             object_storage_config: t.object_storage.as_ref().map(|s| SecretKeySelector {
                 name: s.secret.clone(),
                 key: s.key.clone(),

@@ -54,6 +54,11 @@ impl SpanIndex {
         location.key.clone().unwrap_or_else(|| location.value.clone())
     }
 
+    /// Whether the document has a value at exactly `pointer`.
+    pub(crate) fn contains(&self, pointer: &str) -> bool {
+        self.entries().contains_key(pointer)
+    }
+
     /// Records where the value (and its key, if it has one) at `pointer` is.
     pub(crate) fn insert(&mut self, pointer: String, key: Option<Range<usize>>, value: Range<usize>) {
         self.entries.insert(pointer, Location { key, value });

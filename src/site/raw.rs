@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 pub use super::exposure::{ExternalAuth, Ingress, IngressBasicAuth, IngressPaths, IngressTls, WebTls};
+pub use super::images::{ImageOverride, Images};
 pub use super::resources::{ResourceList, Resources, Storage};
 pub use super::scale::{Relabel, RemoteWrite, RemoteWriteQueue, Thanos};
 pub use super::targets::{Probe, Scrape, ScrapeLimits, SecretBasicAuth, StaticScrape};
@@ -92,6 +93,9 @@ pub struct RawSite {
     /// promsite's own alerting and recording rules for the cluster and the stack (on by default).
     #[serde(default)]
     pub default_rules: DefaultRules,
+    /// Where images are pulled from: a registry mirror, pull secrets, per-image overrides.
+    #[serde(default)]
+    pub images: Images,
 }
 
 /// promsite's default rules: alerts for every failure class of a kubeadm cluster and of the

@@ -176,6 +176,18 @@ fn oversized_sites_are_refused_before_parsing() {
 /// Codes whose bad example cannot be a snippet, and why.
 const SNIPPET_EXEMPT: &[(Code, &str)] = &[
     (
+        Code::CrdVendored,
+        "it takes CRD files; `tests/invalid/crd-vendored.toml` covers it",
+    ),
+    (
+        Code::CrdMissingKind,
+        "it takes CRD files; `tests/invalid/crd-missing-kind.toml` covers it",
+    ),
+    (
+        Code::CrdSchema,
+        "it takes CRD files; `tests/invalid/crd-schema.toml` covers it",
+    ),
+    (
         Code::SiteTooLarge,
         "it takes a file over 16 MiB; `oversized_sites_are_refused_before_parsing` covers it",
     ),
