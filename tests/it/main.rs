@@ -5,6 +5,7 @@
 mod common;
 mod fake_api;
 
+mod airgap;
 mod alertmanager_e2e;
 mod atomic;
 mod cli;
