@@ -5,7 +5,8 @@
 //! building the span-free `model`) → `render` (pure: model → typed objects) → `emit` (files,
 //! atomic write) and `diff` (compare with a directory, a live cluster or a dump). Only `load` (the
 //! site file and the files it names), `cli`, `emit` and `diff` do I/O, and only `diff` talks to a
-//! cluster; `vendored` checks the rendered custom resources against vendored CRDs; `diag` carries every user-facing problem with a stable code and a span.
+//! cluster; `vendored` checks the rendered custom resources against vendored CRDs; `diag` carries
+//! every user-facing problem with a stable code and a span.
 
 pub mod check;
 mod cli;

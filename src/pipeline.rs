@@ -46,8 +46,29 @@ pub fn check(source: &SiteSource) -> Result<Checked, Diagnostics> {
         let promql = scope.spawn(move || check::PromqlVerdicts::compute(expressions.iter().map(String::as_str)));
         let parsed = document.into_parsed();
         // A panicking PromQL worker only loses the precomputed verdicts; they are computed again.
-        check::validate(&parsed, || promql.join().unwrap_or_default())
+        let checked = check::validate(&parsed, || promql.join().unwrap_or_default())?;
+        verify_vendored(checked, &parsed.spans)
     })
+}
+
+/// With vendored CRDs, the rendered custom resources are checked against them: `check` cannot, as
+/// it knows nothing of rendering. Only such sites pay for the extra rendering.
+fn verify_vendored(checked: Checked, spans: &site::SpanIndex) -> Result<Checked, Diagnostics> {
+    let vendored = checked
+        .site
+        .operator
+        .as_ref()
+        .is_some_and(|o| o.crds == crate::model::CrdSource::Vendored);
+    if !vendored {
+        return Ok(checked);
+    }
+    let problems = crate::vendored::verify(&checked.site, &render::render(&checked.site), spans);
+    if problems.has_errors() {
+        let mut diagnostics = checked.warnings;
+        diagnostics.extend(problems);
+        return Err(diagnostics);
+    }
+    Ok(checked)
 }
 
 /// Compiles a site file into its output files.
@@ -71,12 +92,6 @@ pub fn compile(source: &SiteSource) -> Result<Compiled, Diagnostics> {
             "two generated objects are both {} `{}`",
             key.kind, key.name
         )));
-    }
-    let crd_problems = crate::vendored::verify(&site, &bundle, &site::SpanIndex::of_toml(source.text.clone()));
-    if crd_problems.has_errors() {
-        let mut diagnostics = warnings;
-        diagnostics.extend(crd_problems);
-        return Err(diagnostics);
     }
     let tree = emit::tree(&bundle).map_err(|e| internal(format!("internal: cannot serialize the output: {e}")))?;
     Ok(Compiled {

@@ -2,8 +2,6 @@
 //! overrides (air-gapped clusters). Like `raw`, nothing here is validated beyond its shape; doc
 //! comments become schema descriptions.
 
-use std::collections::BTreeMap;
-
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -34,7 +32,60 @@ pub struct Images {
     /// `prometheus-adapter`, `grafana`.
     #[serde(default)]
     #[schemars(example = serde_json::json!({ "grafana": { "repository": "harbor.corp.local/3rdparty/grafana", "tag": "12.1.0-ubuntu" } }))]
-    pub overrides: BTreeMap<String, ImageOverride>,
+    pub overrides: ImageOverrides,
+}
+
+/// Per-image overrides, keyed by the image's name (the last component of its repository).
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ImageOverrides {
+    /// The operator (`quay.io/prometheus-operator/prometheus-operator`).
+    #[schemars(example = serde_json::json!({ "digest": "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" }))]
+    pub prometheus_operator: Option<ImageOverride>,
+    /// The config-reloader sidecar the operator adds (its `--prometheus-config-reloader` flag).
+    #[schemars(example = serde_json::json!({ "tag": "v0.93.0" }))]
+    pub prometheus_config_reloader: Option<ImageOverride>,
+    /// Prometheus (`quay.io/prometheus/prometheus`, `Prometheus.spec.image`).
+    #[schemars(example = serde_json::json!({ "tag": "v3.5.0-distroless" }))]
+    pub prometheus: Option<ImageOverride>,
+    /// Alertmanager (`quay.io/prometheus/alertmanager`, `Alertmanager.spec.image`).
+    #[schemars(example = serde_json::json!({ "repository": "nexus.corp.local:8443/prometheus/alertmanager" }))]
+    pub alertmanager: Option<ImageOverride>,
+    /// The Thanos sidecar (`quay.io/thanos/thanos`, `Prometheus.spec.thanos.image`).
+    #[schemars(example = serde_json::json!({ "tag": "v0.41.0" }))]
+    pub thanos: Option<ImageOverride>,
+    /// node-exporter (`quay.io/prometheus/node-exporter`).
+    #[schemars(example = serde_json::json!({ "tag": "v1.9.1" }))]
+    pub node_exporter: Option<ImageOverride>,
+    /// kube-state-metrics (`registry.k8s.io/kube-state-metrics/kube-state-metrics`).
+    #[schemars(example = serde_json::json!({ "tag": "v2.16.0" }))]
+    pub kube_state_metrics: Option<ImageOverride>,
+    /// prometheus-adapter (`registry.k8s.io/prometheus-adapter/prometheus-adapter`).
+    #[schemars(example = serde_json::json!({ "tag": "v0.12.0" }))]
+    pub prometheus_adapter: Option<ImageOverride>,
+    /// Grafana (`docker.io/grafana/grafana`).
+    #[schemars(example = serde_json::json!({ "repository": "harbor.corp.local/3rdparty/grafana", "tag": "12.1.0-ubuntu" }))]
+    pub grafana: Option<ImageOverride>,
+}
+
+impl ImageOverrides {
+    /// The overrides that are set, by image name.
+    pub fn entries(&self) -> Vec<(&'static str, &ImageOverride)> {
+        [
+            ("prometheus-operator", &self.prometheus_operator),
+            ("prometheus-config-reloader", &self.prometheus_config_reloader),
+            ("prometheus", &self.prometheus),
+            ("alertmanager", &self.alertmanager),
+            ("thanos", &self.thanos),
+            ("node-exporter", &self.node_exporter),
+            ("kube-state-metrics", &self.kube_state_metrics),
+            ("prometheus-adapter", &self.prometheus_adapter),
+            ("grafana", &self.grafana),
+        ]
+        .into_iter()
+        .filter_map(|(name, o)| o.as_ref().map(|o| (name, o)))
+        .collect()
+    }
 }
 
 /// One image's repository, tag or digest, each replacing what promsite would use.

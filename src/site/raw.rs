@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 pub use super::exposure::{ExternalAuth, Ingress, IngressBasicAuth, IngressPaths, IngressTls, WebTls};
-pub use super::images::{ImageOverride, Images};
+pub use super::images::{ImageOverride, ImageOverrides, Images};
 pub use super::resources::{ResourceList, Resources, Storage};
 pub use super::scale::{Relabel, RemoteWrite, RemoteWriteQueue, Thanos};
 pub use super::targets::{Probe, Scrape, ScrapeLimits, SecretBasicAuth, StaticScrape};
@@ -393,13 +393,15 @@ pub struct Operator {
     #[serde(default)]
     #[schemars(example = serde_json::json!(["master-01.aipaas.japan"]))]
     pub nodes: Vec<String>,
-    /// Where the CRDs come from: `upstream` (the operator release's CRD files, pinned to its version),
-    /// `vendored` (YAML files kept in the repository, see `crds_path`) or `none` (the cluster admin
+    /// Where the CRDs come from: `upstream` (the operator release's CRD files, pinned to its version,
+    /// fetched from GitHub when `setup/` is built), `vendored` (the release's CRD files kept in the
+    /// repository, see `crds_path`; `setup/` then builds offline) or `none` (the cluster admin
     /// installs them). Default `upstream`.
     #[schemars(example = &"upstream")]
     pub crds: Option<CrdSource>,
     /// With `crds = "vendored"`: a directory of CRD YAML files (relative to the site file), copied
-    /// into `setup/crds/`.
+    /// into `setup/crds/`: the operator's CRDs of the pinned release, as `promsite import-crds SITE
+    /// FROM` writes them. The output is checked against their schemas.
     #[schemars(example = &"crds")]
     pub crds_path: Option<String>,
     /// CPU and memory of the operator container. Default: requests `100m` CPU and `128Mi` memory, memory limit `512Mi`.

@@ -181,9 +181,11 @@ pub fn release(text: &str) -> (u32, u32, u32) {
         .unwrap_or_else(|| panic!("no version in {text:?}"))
 }
 
-/// Whether an output file is YAML (not, say, a notification template).
+/// Whether an output file is YAML that promsite writes, one document per file: not a notification
+/// template, nor a vendored CRD file (`setup/crds/`, copied as the site keeps it, possibly with
+/// several documents).
 pub fn is_yaml(path: &str) -> bool {
-    path.ends_with(".yaml") || path.ends_with(".yml")
+    (path.ends_with(".yaml") || path.ends_with(".yml")) && !path.starts_with("setup/crds/")
 }
 
 /// A site named `lab` with `body` and a webhook receiver for the root route: the smallest valid
