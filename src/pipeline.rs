@@ -47,13 +47,13 @@ pub fn check(source: &SiteSource) -> Result<Checked, Diagnostics> {
         let parsed = document.into_parsed();
         // A panicking PromQL worker only loses the precomputed verdicts; they are computed again.
         let checked = check::validate(&parsed, || promql.join().unwrap_or_default())?;
-        verify_vendored(checked, &parsed.spans)
+        verify_vendored(checked, &parsed)
     })
 }
 
 /// With vendored CRDs, the rendered custom resources are checked against them: `check` cannot, as
 /// it knows nothing of rendering. Only such sites pay for the extra rendering.
-fn verify_vendored(checked: Checked, spans: &site::SpanIndex) -> Result<Checked, Diagnostics> {
+fn verify_vendored(checked: Checked, parsed: &site::ParsedSite) -> Result<Checked, Diagnostics> {
     let vendored = checked
         .site
         .operator
@@ -62,7 +62,12 @@ fn verify_vendored(checked: Checked, spans: &site::SpanIndex) -> Result<Checked,
     if !vendored {
         return Ok(checked);
     }
-    let problems = crate::vendored::verify(&checked.site, &render::render(&checked.site), spans);
+    let problems = crate::vendored::verify(
+        &checked.site,
+        &render::render(&checked.site),
+        &parsed.json,
+        &parsed.spans,
+    );
     if problems.has_errors() {
         let mut diagnostics = checked.warnings;
         diagnostics.extend(problems);

@@ -15,8 +15,9 @@ use crate::site::SpanIndex;
 
 const GROUP: &str = crate::check::crds::GROUP;
 
-/// Every problem of the rendered custom resources against the vendored CRDs.
-pub fn verify(site: &Site, bundle: &Bundle, spans: &SpanIndex) -> Diagnostics {
+/// Every problem of the rendered custom resources against the vendored CRDs. `document` is the
+/// site's JSON view, to find the entry an object was made from.
+pub fn verify(site: &Site, bundle: &Bundle, document: &Value, spans: &SpanIndex) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();
     let Some(operator) = site.operator.as_ref().filter(|o| o.crds == CrdSource::Vendored) else {
         return diagnostics;
@@ -57,7 +58,8 @@ pub fn verify(site: &Site, bundle: &Bundle, spans: &SpanIndex) -> Diagnostics {
             Ok(validator) => {
                 for error in validator.iter_errors(&value) {
                     for (path, what) in problems(&error) {
-                        diagnostics.push(schema_problem(spans, file, crd, key.kind, &key.name, &path, &what));
+                        let at = Place { document, spans };
+                        diagnostics.push(schema_problem(&at, file, crd, key.kind, &key.name, &path, &what));
                     }
                 }
             }
@@ -103,13 +105,22 @@ fn problems(error: &jsonschema::ValidationError<'_>) -> Vec<(String, String)> {
                 (path, what)
             })
             .collect(),
-        _ => vec![(path.clone(), format!("`{}`: {error}", dotted(&path)))],
+        _ => vec![(
+            path.clone(),
+            format!("`{}`: {}", dotted(&path), shortened(&error.to_string())),
+        )],
     }
+}
+
+/// Where things are in the site: its JSON view and spans.
+struct Place<'a> {
+    document: &'a Value,
+    spans: &'a SpanIndex,
 }
 
 /// A schema problem, at the site value that produced the field, or else at the CRD.
 fn schema_problem(
-    spans: &SpanIndex,
+    at: &Place<'_>,
     file: &CrdFile,
     crd: &VendoredCrd,
     kind: &str,
@@ -121,8 +132,8 @@ fn schema_problem(
     let help = format!(
         "the vendored CRDs must be those of operator {OPERATOR_VERSION}, which promsite targets: import them with `promsite import-crds`, or leave out the setting"
     );
-    match site_pointer(kind, path, spans) {
-        Some(pointer) => Diagnostic::error(Code::CrdSchema, spans.value(&pointer), message)
+    match site_pointer(kind, name, path, at) {
+        Some(pointer) => Diagnostic::error(Code::CrdSchema, at.spans.value(&pointer), message)
             .with_label("produces the field")
             .with_help(help),
         None => in_crd(file, crd, message).with_help(help),
@@ -142,6 +153,15 @@ fn in_crd(file: &CrdFile, crd: &VendoredCrd, message: String) -> Diagnostic {
         .in_file(Some(file.source.clone()))
 }
 
+/// A validation message cut to a readable length: it quotes the value, which can be a whole object.
+fn shortened(message: &str) -> String {
+    const MAX: usize = 300;
+    match message.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{}…", &message[..end]),
+        None => message.to_owned(),
+    }
+}
+
 /// `/spec/thanos/image` → `spec.thanos.image`.
 fn dotted(path: &str) -> String {
     path.trim_start_matches('/').replace('/', ".")
@@ -149,11 +169,15 @@ fn dotted(path: &str) -> String {
 
 /// The site value that produced the field at `path` of a `kind`, where promsite knows it and the
 /// site spells it out; else `None` (the CRD file is blamed).
-fn site_pointer(kind: &str, path: &str, spans: &SpanIndex) -> Option<String> {
+fn site_pointer(kind: &str, name: &str, path: &str, at: &Place<'_>) -> Option<String> {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let (section, image) = match kind {
         "Prometheus" => ("/prometheus", Image::Prometheus),
         "Alertmanager" => ("/alertmanager", Image::Alertmanager),
+        // Made from the site entry of the same name: that entry, as a whole.
+        "ServiceMonitor" => return entry(at, "scrape", name),
+        "ScrapeConfig" => return entry(at, "static_scrape", name),
+        "Probe" => return entry(at, "probe", name),
         _ => return None,
     };
     let mut candidates: Vec<String> = Vec::new();
@@ -179,7 +203,18 @@ fn site_pointer(kind: &str, path: &str, spans: &SpanIndex) -> Option<String> {
         _ => {}
     }
     candidates.push(section.to_owned());
-    candidates.into_iter().find(|p| spans.contains(p))
+    candidates.into_iter().find(|p| at.spans.contains(p))
+}
+
+/// The pointer of the `[[array]]` entry named `name`.
+fn entry(at: &Place<'_>, array: &str, name: &str) -> Option<String> {
+    let index = at
+        .document
+        .get(array)?
+        .as_array()?
+        .iter()
+        .position(|e| e.get("name").and_then(Value::as_str) == Some(name))?;
+    Some(format!("/{array}/{index}"))
 }
 
 fn image_pointers(image: Image) -> Vec<String> {

@@ -161,42 +161,70 @@ fn the_release_crds_accept_everything_promsite_emits() {
     assert!(compiled.is_ok(), "{:#?}", compiled.err());
 }
 
-/// Removes `spec.thanos.image` from the Prometheus CRD, as in a release before the field existed.
-fn without_thanos_image(name: &str, text: String) -> String {
-    if name != "monitoring.coreos.com_prometheuses.yaml" {
-        return text;
+/// An edit of the release's CRDs: removes the property at `path` (below `openAPIV3Schema`) from every
+/// version of the CRD file `file`, as in a release before the field existed.
+fn without(file: &'static str, path: &'static str) -> impl Fn(&str, String) -> String {
+    move |name, text| {
+        if name != file {
+            return text;
+        }
+        let mut crd: Value = serde_saphyr::from_str(&text).expect("CRD YAML");
+        let (parent, field) = path.rsplit_once('/').expect("a path");
+        for version in crd["spec"]["versions"].as_array_mut().expect("versions") {
+            let properties = version
+                .pointer_mut(&format!("/schema/openAPIV3Schema{parent}"))
+                .and_then(Value::as_object_mut)
+                .expect("the CRD defines the parent");
+            assert!(properties.remove(field).is_some(), "{path} was there");
+        }
+        serde_saphyr::to_string(&crd).expect("YAML")
     }
-    let mut crd: Value = serde_saphyr::from_str(&text).expect("CRD YAML");
-    let thanos = crd
-        .pointer_mut("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/thanos/properties")
-        .and_then(Value::as_object_mut)
-        .expect("the CRD defines spec.thanos");
-    assert!(thanos.remove("image").is_some(), "spec.thanos.image was there");
-    serde_saphyr::to_string(&crd).expect("YAML")
+}
+
+/// Compiles `site` against the edited CRDs: each diagnostic's code, line and message.
+fn refusals(site: &str, edit: impl Fn(&str, String) -> String) -> Vec<(String, usize, String)> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let diagnostics = compile_with_crds(dir.path(), site, edit).expect_err("refused");
+    let source = SiteSource::new("site.toml", site);
+    diagnostics
+        .sorted()
+        .iter()
+        .map(|d| (d.code.id().to_owned(), source.locate(d).1, d.message.clone()))
+        .collect()
+}
+
+fn line_of(site: &str, start: &str) -> usize {
+    site.lines()
+        .position(|l| l.starts_with(start))
+        .expect("the line is there")
+        + 1
 }
 
 #[test]
 fn a_vendored_crd_without_a_field_promsite_emits_is_refused_at_the_site_line() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let site = mirrored();
-    let diagnostics = compile_with_crds(dir.path(), &site, without_thanos_image).expect_err("refused");
-    let source = SiteSource::new("site.toml", site.as_str());
-    let found: Vec<(String, usize, String)> = diagnostics
-        .sorted()
-        .iter()
-        .map(|d| (d.code.id().to_owned(), source.locate(d).1, d.message.clone()))
-        .collect();
-    let line = site
-        .lines()
-        .position(|l| l.starts_with("registry = "))
-        .expect("the mirror line")
-        + 1;
     assert_eq!(
-        found,
+        refusals(
+            &site,
+            without("monitoring.coreos.com_prometheuses.yaml", "/properties/spec/properties/thanos/properties/image")
+        ),
         vec![(
             "crd::schema".to_owned(),
-            line,
+            line_of(&site, "registry = "),
             "Prometheus `k8s` sets `spec.thanos.image`, which the CRD does not define (vendored CRD `prometheuses.monitoring.coreos.com`)".to_owned()
+        )]
+    );
+    // A ScrapeConfig's field: the `[[static_scrape]]` entry it was made from.
+    let federation = line_of(&site, "name = \"dc-east-federation\"");
+    assert_eq!(
+        refusals(
+            &site,
+            without("monitoring.coreos.com_scrapeconfigs.yaml", "/properties/spec/properties/honorLabels")
+        ),
+        vec![(
+            "crd::schema".to_owned(),
+            federation - 1,
+            "ScrapeConfig `dc-east-federation` sets `spec.honorLabels`, which the CRD does not define (vendored CRD `scrapeconfigs.monitoring.coreos.com`)".to_owned()
         )]
     );
 }
