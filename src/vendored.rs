@@ -176,6 +176,7 @@ fn site_pointer(kind: &str, name: &str, path: &str, at: &Place<'_>) -> Option<St
         "Alertmanager" => ("/alertmanager", Image::Alertmanager),
         // Made from the site entry of the same name: that entry, as a whole.
         "ServiceMonitor" => return entry(at, "scrape", name),
+        "PodMonitor" => return entry(at, "pod_monitor", name),
         "ScrapeConfig" => return entry(at, "static_scrape", name),
         "Probe" => return entry(at, "probe", name),
         _ => return None,
