@@ -251,7 +251,11 @@ fn the_output_with_vendored_crds_builds_with_the_network_off() {
     let compiled = compile_with_crds(dir.path(), &mirrored(), |_, text| text).expect("compiles");
     let out = dir.path().join("out");
     common::write_tree(&compiled.tree, &out);
-    let fixture = common::root().join("tests/fixtures/vendored-crds/expected");
+    let fixture = dir.path().join("fixture");
+    common::write_tree(
+        &common::compile("tests/fixtures/vendored-crds/site.toml").tree,
+        &fixture,
+    );
     for (target, crds) in [
         (out.join("setup"), Some(10)),
         (out.clone(), None),
