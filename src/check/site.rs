@@ -8,7 +8,8 @@ use super::scrapes::Kind;
 use super::syntax::values::{self, Problem};
 use super::{
     Ctx, adapter, alertmanager, api_clients, crosscheck, etcd, exporters, grafana, images, ingress, inhibit_rules,
-    nodes, operator, ports, prometheus, receivers, resources, routes, rules, scrapes, targets, time_intervals, versions,
+    nodes, operator, ports, prometheus, receivers, resources, routes, rules, scrapes, targets, time_intervals,
+    versions,
 };
 use crate::diag::Code;
 use crate::model;

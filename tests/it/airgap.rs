@@ -27,7 +27,15 @@ fn release_crds() -> PathBuf {
 /// remote write, ScrapeConfigs, Probes), vendored CRDs and `extra`.
 fn rich_site(extra: &str) -> String {
     let base = fs::read_to_string(common::root().join("tests/fixtures/scale-out/site.toml")).expect("fixture");
-    format!("{base}\n[operator]\ncrds = \"vendored\"\ncrds_path = \"crds\"\n{extra}")
+    let vendored = "[operator]\ncrds = \"vendored\"\ncrds_path = \"crds\"\n";
+    if base.contains("\n[operator]\n") {
+        format!(
+            "{}\n{extra}",
+            base.replacen("\n[operator]\n", &format!("\n{vendored}"), 1)
+        )
+    } else {
+        format!("{base}\n{vendored}{extra}")
+    }
 }
 
 /// Writes the site and a copy of the release's CRDs (edited by `edit`) into `dir` and compiles it.
