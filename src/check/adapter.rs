@@ -21,7 +21,13 @@ const ADAPTER_RESOURCES: &[&str] = &[
     "statefulset",
 ];
 
-pub(crate) fn adapter(ctx: &mut Ctx<'_>, raw: &raw::Adapter, declared: &[&str]) -> Option<model::Adapter> {
+/// `resource_metrics`: whether the cAdvisor series the resource metrics queries read are scraped.
+pub(crate) fn adapter(
+    ctx: &mut Ctx<'_>,
+    raw: &raw::Adapter,
+    declared: &[&str],
+    resource_metrics: bool,
+) -> Option<model::Adapter> {
     let placement = placement(ctx, "/adapter/nodes", &raw.nodes, declared);
     let rules = raw
         .rules
@@ -112,5 +118,6 @@ pub(crate) fn adapter(ctx: &mut Ctx<'_>, raw: &raw::Adapter, declared: &[&str]) 
         rules,
         resources,
         priority_class,
+        resource_metrics: resource_metrics && raw.resource_metrics.unwrap_or(true),
     })
 }

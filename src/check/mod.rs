@@ -8,6 +8,7 @@
 mod adapter;
 mod alertmanager;
 mod api_clients;
+mod blackbox;
 mod client;
 pub mod crds;
 mod crosscheck;

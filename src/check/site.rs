@@ -7,9 +7,9 @@ use std::collections::BTreeSet;
 use super::scrapes::Kind;
 use super::syntax::values::{self, Problem};
 use super::{
-    Ctx, adapter, alertmanager, api_clients, crosscheck, etcd, exporters, grafana, images, ingress, inhibit_rules,
-    nodes, operator, ports, prometheus, receivers, resources, routes, rules, scrapes, targets, time_intervals,
-    versions,
+    Ctx, adapter, alertmanager, api_clients, blackbox, crosscheck, etcd, exporters, grafana, images, ingress,
+    inhibit_rules, nodes, operator, ports, prometheus, receivers, resources, routes, rules, scrapes, targets,
+    time_intervals, versions,
 };
 use crate::diag::Code;
 use crate::model;
@@ -67,6 +67,7 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
     let pod_monitors = scrapes::scrapes(ctx, Kind::Pod, &raw.pod_monitor, &raw.site.namespace, &defaults);
     let static_scrapes = targets::static_scrapes(ctx, &raw.static_scrape, &defaults);
     let probes = targets::probes(ctx, &raw.probe, &prometheus.scrape_interval);
+    let blackbox = blackbox::blackbox(ctx, raw, &declared);
     let etcd = raw.etcd.as_ref().and_then(|e| etcd::etcd(ctx, e, &raw.nodes));
     let ingress = raw
         .ingress
@@ -88,7 +89,7 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
     let kube_state_metrics = exporters::kube_state_metrics(ctx, &raw.kube_state_metrics, &declared);
     let node_exporter = exporters::node_exporter(ctx, &raw.node_exporter);
     let grafana = grafana::grafana(ctx, &raw.grafana, &declared);
-    let adapter = adapter::adapter(ctx, &raw.adapter, &declared);
+    let adapter = adapter::adapter(ctx, &raw.adapter, &declared, raw.control_plane.enabled.unwrap_or(true));
     for (i, namespace) in raw.network_policies.ingress_namespaces.iter().flatten().enumerate() {
         ctx.check(
             Code::NameInvalid,
@@ -115,6 +116,7 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
         pod_monitors,
         static_scrapes,
         probes,
+        blackbox,
         etcd,
         ingress,
         api_clients,
@@ -123,6 +125,20 @@ pub(crate) fn site(ctx: &mut Ctx<'_>, raw: &raw::RawSite) -> Option<model::Site>
         node_exporter,
         kube_state_metrics,
         control_plane: raw.control_plane.enabled.unwrap_or(true),
+        kube_proxy: raw.control_plane.enabled.unwrap_or(true) && raw.control_plane.kube_proxy.unwrap_or(false),
+        cardinality: model::Guard::ALL
+            .into_iter()
+            .filter(|guard| {
+                let switch = match guard {
+                    model::Guard::Kubelet => raw.cardinality.kubelet,
+                    model::Guard::Cadvisor => raw.cardinality.cadvisor,
+                    model::Guard::Apiserver => raw.cardinality.apiserver,
+                    model::Guard::Etcd => raw.cardinality.etcd,
+                    model::Guard::ControllerManager => raw.cardinality.controller_manager,
+                };
+                switch.unwrap_or(true)
+            })
+            .collect(),
         grafana,
         adapter,
         network_policies: raw.network_policies.enabled.unwrap_or(false).then(|| {

@@ -99,11 +99,9 @@ pub(crate) fn probes(ctx: &mut Ctx<'_>, raw: &[raw::Probe], scrape_interval: &Du
         .map(|(i, p)| {
             let at = format!("/probe/{i}");
             ctx.check(Code::NameInvalid, format!("{at}/name"), values::dns_subdomain(&p.name));
-            ctx.check(
-                Code::ValueHostPort,
-                format!("{at}/prober"),
-                values::host_port(&p.prober),
-            );
+            if let Some(prober) = &p.prober {
+                ctx.check(Code::ValueHostPort, format!("{at}/prober"), values::host_port(prober));
+            }
             if let Some(path) = p.prober_path.as_ref().filter(|p| !p.starts_with('/')) {
                 ctx.error(
                     Code::ValuePath,

@@ -172,6 +172,9 @@ pub enum Code {
     /// An emitted custom resource that the vendored CRD's OpenAPI schema refuses, e.g. a field the
     /// cluster's operator release does not know.
     CrdSchema,
+    /// A `[[probe]]` without a `prober` names a module promsite's blackbox_exporter does not have,
+    /// or `[blackbox_exporter]` is switched off.
+    ProbeModule,
 }
 
 impl Code {
@@ -251,6 +254,7 @@ impl Code {
         Code::CrdVendored,
         Code::CrdMissingKind,
         Code::CrdSchema,
+        Code::ProbeModule,
     ];
 
     /// Whether this code reports a warning (the site still compiles) rather than an error.
@@ -365,6 +369,7 @@ impl Code {
             Code::CrdVendored => "crd::vendored",
             Code::CrdMissingKind => "crd::missing-kind",
             Code::CrdSchema => "crd::schema",
+            Code::ProbeModule => "probe::module",
         }
     }
 }

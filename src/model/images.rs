@@ -26,6 +26,8 @@ pub enum Image {
     Adapter,
     /// Grafana.
     Grafana,
+    /// blackbox_exporter, the prober of `[[probe]]`.
+    BlackboxExporter,
 }
 
 impl Image {
@@ -40,6 +42,7 @@ impl Image {
         Image::KubeStateMetrics,
         Image::Adapter,
         Image::Grafana,
+        Image::BlackboxExporter,
     ];
 
     /// The name that `[images.overrides]` keys it by: the last component of its repository.
@@ -60,6 +63,7 @@ impl Image {
             Image::KubeStateMetrics => "registry.k8s.io/kube-state-metrics/kube-state-metrics",
             Image::Adapter => "registry.k8s.io/prometheus-adapter/prometheus-adapter",
             Image::Grafana => "docker.io/grafana/grafana",
+            Image::BlackboxExporter => "quay.io/prometheus/blackbox-exporter",
         }
     }
 
@@ -161,6 +165,7 @@ impl Site {
                 Image::KubeStateMetrics => self.kube_state_metrics.is_some(),
                 Image::Adapter => self.adapter.is_some(),
                 Image::Grafana => self.grafana.is_some(),
+                Image::BlackboxExporter => self.blackbox.is_some(),
             })
             .map(|image| (image, self.image(image)))
             .collect()
@@ -192,6 +197,10 @@ impl Site {
             Image::Grafana => or(
                 self.grafana.as_ref().map(|g| &g.version),
                 super::DEFAULT_GRAFANA_VERSION,
+            ),
+            Image::BlackboxExporter => or(
+                self.blackbox.as_ref().map(|b| &b.version),
+                super::blackbox::DEFAULT_BLACKBOX_VERSION,
             ),
         }
     }

@@ -1,6 +1,7 @@
 //! The validated site: typed, span-free and normalized (set-like lists sorted), so that renderers
 //! can be pure and total. Only `check/` constructs these.
 
+pub mod blackbox;
 pub mod default_rules;
 mod duration;
 pub mod exposure;
@@ -82,6 +83,12 @@ pub struct Site {
     pub kube_state_metrics: Option<KubeStateMetrics>,
     /// Whether the control plane is scraped.
     pub control_plane: bool,
+    /// Whether kube-proxy is scraped (only with the control plane).
+    pub kube_proxy: bool,
+    /// promsite's blackbox_exporter, if deployed.
+    pub blackbox: Option<blackbox::Blackbox>,
+    /// The drop lists that are on.
+    pub cardinality: std::collections::BTreeSet<Guard>,
     /// Grafana, unless disabled.
     pub grafana: Option<Grafana>,
     /// prometheus-adapter, unless disabled.
@@ -92,6 +99,44 @@ pub struct Site {
     pub default_rules: Option<DefaultRules>,
     /// Where images are pulled from.
     pub images: Images,
+}
+
+/// A control-plane scrape with one of promsite's drop lists (`content::cardinality`); its key in
+/// `[cardinality]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Guard {
+    /// The kubelets' own metrics and probe results (`/metrics`, `/metrics/probes`).
+    Kubelet,
+    /// cAdvisor's container metrics, served by the kubelets (`/metrics/cadvisor`).
+    Cadvisor,
+    /// The API server.
+    Apiserver,
+    /// etcd (with `[etcd]`).
+    Etcd,
+    /// kube-controller-manager.
+    ControllerManager,
+}
+
+impl Guard {
+    /// Every guard, in the order of the docs.
+    pub const ALL: [Guard; 5] = [
+        Guard::Kubelet,
+        Guard::Cadvisor,
+        Guard::Apiserver,
+        Guard::Etcd,
+        Guard::ControllerManager,
+    ];
+
+    /// Its key in `[cardinality]`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Guard::Kubelet => "kubelet",
+            Guard::Cadvisor => "cadvisor",
+            Guard::Apiserver => "apiserver",
+            Guard::Etcd => "etcd",
+            Guard::ControllerManager => "controller_manager",
+        }
+    }
 }
 
 /// Default prometheus-adapter image tag.
@@ -110,6 +155,8 @@ pub struct Adapter {
     pub resources: Resources,
     /// PriorityClass name, if any.
     pub priority_class: Option<String>,
+    /// Whether it serves `metrics.k8s.io` (only when the control plane is scraped).
+    pub resource_metrics: bool,
 }
 
 /// A validated prometheus-adapter rule.

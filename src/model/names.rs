@@ -75,16 +75,28 @@ pub const KUBE_CONTROLLER_MANAGER: &str = "kube-controller-manager";
 /// See [`KUBE_CONTROLLER_MANAGER`].
 pub const KUBE_SCHEDULER: &str = "kube-scheduler";
 
+/// kube-proxy's ServiceMonitor and the headless Service promsite adds for it in `kube-system`.
+pub const KUBE_PROXY: &str = "kube-proxy";
+/// kube-proxy's metrics port (`metricsBindAddress`).
+pub const KUBE_PROXY_PORT: i32 = 10249;
+
+/// blackbox_exporter's Deployment, Service and ServiceMonitor.
+pub const BLACKBOX_EXPORTER: &str = "blackbox-exporter";
+/// blackbox_exporter's port.
+pub const BLACKBOX_EXPORTER_PORT: i32 = 9115;
+
 /// Every ServiceMonitor promsite may generate in the site's namespace, whether or not its component
 /// is enabled (so that switching one on never breaks a site): `[[scrape]]` names must differ.
 pub const SERVICE_MONITORS: &[&str] = &[
     ALERTMANAGER,
     ALERTMANAGER_RELOADER,
+    BLACKBOX_EXPORTER,
     COREDNS,
     ETCD,
     GRAFANA,
     KUBE_APISERVER,
     KUBE_CONTROLLER_MANAGER,
+    KUBE_PROXY,
     KUBE_SCHEDULER,
     KUBE_STATE_METRICS,
     KUBELET,

@@ -96,8 +96,8 @@ pub struct StaticScrape {
 pub struct Probe {
     /// Probe name.
     pub name: String,
-    /// The prober's `host:port`.
-    pub prober: String,
+    /// The prober's `host:port`; `None` for promsite's blackbox_exporter.
+    pub prober: Option<String>,
     /// The prober's scheme.
     pub prober_scheme: Option<Scheme>,
     /// The prober's path.

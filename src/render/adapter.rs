@@ -1,5 +1,7 @@
 //! prometheus-adapter: the custom metrics API backed by Prometheus, registered with the API
-//! server as `v1beta1` and `v1beta2.custom.metrics.k8s.io`, its rules from `[[adapter.rules]]`.
+//! server as `v1beta1` and `v1beta2.custom.metrics.k8s.io`, its rules from `[[adapter.rules]]`;
+//! and, with `resource_metrics`, the resource metrics API `v1beta1.metrics.k8s.io` (`kubectl top`,
+//! CPU- and memory-based HorizontalPodAutoscalers) from cAdvisor's series.
 
 use std::collections::BTreeMap;
 
@@ -18,6 +20,8 @@ use super::common::{self, cluster_meta, meta};
 use super::exposure;
 use super::object::Object;
 use super::workload::{cluster_identity, container, pod_template, rule, service};
+use crate::content::resource_metrics::{self, WINDOW};
+use crate::content::rules::Jobs;
 use crate::model::names::ADAPTER;
 use crate::model::{Adapter, Image, Site};
 
@@ -77,7 +81,7 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
             metadata: meta(site, &site.namespace, CONFIG, ADAPTER),
             data: Some(BTreeMap::from([(
                 "config.yaml".to_owned(),
-                common::config_file(&config(adapter)),
+                common::config_file(&config(site, adapter)),
             )])),
             ..ConfigMap::default()
         }
@@ -94,12 +98,21 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
         port.port = 443;
     }
     objects.push(https.into());
-    for (version, priority) in [("v1beta1", 100), ("v1beta2", 200)] {
+    let mut apis = vec![
+        ("custom.metrics.k8s.io", "v1beta1", 100),
+        ("custom.metrics.k8s.io", "v1beta2", 200),
+    ];
+    if adapter.resource_metrics {
+        // No aggregated reader role: cluster admins run `kubectl top`, and the HPA controller's own
+        // role already reads metrics.k8s.io (docs/site-sections.md shows how to grant it to others).
+        apis.push(("metrics.k8s.io", "v1beta1", 100));
+    }
+    for (group, version, priority) in apis {
         objects.push(
             APIService {
-                metadata: cluster_meta(site, &format!("{version}.custom.metrics.k8s.io"), ADAPTER),
+                metadata: cluster_meta(site, &format!("{version}.{group}"), ADAPTER),
                 spec: Some(APIServiceSpec {
-                    group: Some("custom.metrics.k8s.io".to_owned()),
+                    group: Some(group.to_owned()),
                     version: Some(version.to_owned()),
                     group_priority_minimum: 100,
                     version_priority: priority,
@@ -125,9 +138,29 @@ fn pod_labels() -> BTreeMap<String, String> {
 }
 
 /// prometheus-adapter's configuration file.
+#[skip_serializing_none]
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Config {
     rules: Vec<ConfigRule>,
+    resource_rules: Option<ResourceRules>,
+}
+
+/// `resourceRules`: how the adapter answers `metrics.k8s.io`.
+#[derive(Serialize)]
+struct ResourceRules {
+    cpu: ResourceRule,
+    memory: ResourceRule,
+    window: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResourceRule {
+    container_query: String,
+    node_query: String,
+    resources: ConfigResources,
+    container_label: &'static str,
 }
 
 #[skip_serializing_none]
@@ -160,8 +193,40 @@ struct ConfigName {
     as_name: Option<String>,
 }
 
-fn config(adapter: &Adapter) -> Config {
+/// The resource rules over the kubelets' cAdvisor series; their `node`, `namespace` and `pod`
+/// labels name the resources.
+fn resource_rules(site: &Site) -> Option<ResourceRules> {
+    let job = Jobs::of(site).kubelet?;
+    let queries = resource_metrics::queries(&job);
+    let resources = || ConfigResources {
+        overrides: Some(
+            ["namespace", "node", "pod"]
+                .into_iter()
+                .map(|r| (r.to_owned(), ResourceOverride { resource: r.to_owned() }))
+                .collect(),
+        ),
+        template: None,
+    };
+    Some(ResourceRules {
+        cpu: ResourceRule {
+            container_query: queries.cpu_container,
+            node_query: queries.cpu_node,
+            resources: resources(),
+            container_label: "container",
+        },
+        memory: ResourceRule {
+            container_query: queries.memory_container,
+            node_query: queries.memory_node,
+            resources: resources(),
+            container_label: "container",
+        },
+        window: WINDOW,
+    })
+}
+
+fn config(site: &Site, adapter: &Adapter) -> Config {
     Config {
+        resource_rules: adapter.resource_metrics.then(|| resource_rules(site)).flatten(),
         rules: adapter
             .rules
             .iter()

@@ -9,10 +9,16 @@
 
 use std::collections::BTreeMap;
 
+use k8s_openapi::api::core::v1::Service;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
 use super::crd::{Endpoint, RelabelConfig, TlsConfig};
 use super::object::Object;
-use super::workload::{host_service, monitor, service_selector};
-use crate::model::names::{COREDNS, KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER, KUBELET};
+use super::workload::{host_service, monitor, service, service_selector};
+use crate::content::cardinality::{self, Guard};
+use crate::model::names::{
+    COREDNS, KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBE_PROXY, KUBE_PROXY_PORT, KUBE_SCHEDULER, KUBELET,
+};
 use crate::model::{NodeRole, Relabel, Site};
 
 const COMPONENT: &str = "control-plane";
@@ -37,7 +43,7 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
             "kubelet",
             label(&[("app.kubernetes.io/name", "kubelet")]),
             kube_system(),
-            kubelet_endpoints(),
+            kubelet_endpoints(site),
         )
         .into(),
         monitor(
@@ -46,17 +52,21 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
             "apiserver",
             label(&[("component", "apiserver"), ("provider", "kubernetes")]),
             Some(vec!["default".to_owned()]),
-            vec![Endpoint {
-                port: "https".to_owned(),
-                scheme: Some("https".to_owned()),
-                bearer_token_file: Some(TOKEN.to_owned()),
-                tls_config: Some(TlsConfig {
-                    ca_file: Some(CA.to_owned()),
-                    server_name: Some("kubernetes".to_owned()),
-                    ..TlsConfig::default()
-                }),
-                ..Endpoint::default()
-            }],
+            vec![guarded(
+                site,
+                Guard::Apiserver,
+                Endpoint {
+                    port: "https".to_owned(),
+                    scheme: Some("https".to_owned()),
+                    bearer_token_file: Some(TOKEN.to_owned()),
+                    tls_config: Some(TlsConfig {
+                        ca_file: Some(CA.to_owned()),
+                        server_name: Some("kubernetes".to_owned()),
+                        ..TlsConfig::default()
+                    }),
+                    ..Endpoint::default()
+                },
+            )],
         )
         .into(),
         monitor(
@@ -78,7 +88,10 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
         .filter(|n| n.roles.contains(&NodeRole::ControlPlane))
         .collect();
     if !control_plane.is_empty() {
-        for (name, port) in [(KUBE_CONTROLLER_MANAGER, 10257), (KUBE_SCHEDULER, 10259)] {
+        for (name, port, guard) in [
+            (KUBE_CONTROLLER_MANAGER, 10257, Some(Guard::ControllerManager)),
+            (KUBE_SCHEDULER, 10259, None),
+        ] {
             objects.extend(host_service(
                 site,
                 KUBE_SYSTEM,
@@ -94,11 +107,17 @@ pub(super) fn render(site: &Site) -> Vec<Object> {
                     name,
                     service_selector(site, name),
                     kube_system(),
-                    vec![self_signed_https()],
+                    vec![match guard {
+                        Some(guard) => guarded(site, guard, self_signed_https()),
+                        None => self_signed_https(),
+                    }],
                 )
                 .into(),
             );
         }
+    }
+    if site.kube_proxy {
+        objects.extend(kube_proxy(site));
     }
     for object in &mut objects {
         if let Object::ServiceMonitor(monitor) = object {
@@ -128,10 +147,15 @@ fn self_signed_https() -> Endpoint {
 
 /// The kubelet's own metrics, cAdvisor's container metrics and probe results, each labelled with
 /// its path so that the three are told apart.
-fn kubelet_endpoints() -> Vec<Endpoint> {
-    ["/metrics", "/metrics/cadvisor", "/metrics/probes"]
-        .into_iter()
-        .map(|path| Endpoint {
+fn kubelet_endpoints(site: &Site) -> Vec<Endpoint> {
+    [
+        ("/metrics", Guard::Kubelet),
+        ("/metrics/cadvisor", Guard::Cadvisor),
+        ("/metrics/probes", Guard::Kubelet),
+    ]
+    .into_iter()
+    .map(|(path, guard)| {
+        let endpoint = Endpoint {
             path: Some(path.to_owned()),
             honor_labels: Some(true),
             relabelings: Some(vec![RelabelConfig::from(&Relabel::copy(
@@ -139,6 +163,63 @@ fn kubelet_endpoints() -> Vec<Endpoint> {
                 "metrics_path",
             ))]),
             ..self_signed_https()
-        })
-        .collect()
+        };
+        guarded(site, guard, endpoint)
+    })
+    .collect()
+}
+
+/// kube-proxy runs as a DaemonSet on the host network without a Service: a headless Service in
+/// `kube-system` selecting kubeadm's pod label finds every node's instance. Plain HTTP; kubeadm
+/// binds it to 127.0.0.1 unless `metricsBindAddress` says otherwise (see docs/site-sections.md).
+fn kube_proxy(site: &Site) -> Vec<Object> {
+    let selector = BTreeMap::from([("k8s-app".to_owned(), KUBE_PROXY.to_owned())]);
+    let mut headless: Service = service(site, KUBE_PROXY, KUBE_PROXY, selector, "http-metrics", KUBE_PROXY_PORT);
+    headless.metadata.namespace = Some(KUBE_SYSTEM.to_owned());
+    if let Some(spec) = headless.spec.as_mut() {
+        spec.cluster_ip = Some("None".to_owned());
+        // kubeadm's kube-proxy pods declare no ports, so a named target port would find none.
+        for port in spec.ports.iter_mut().flatten() {
+            port.target_port = Some(IntOrString::Int(KUBE_PROXY_PORT));
+        }
+    }
+    let monitor = monitor(
+        site,
+        KUBE_PROXY,
+        KUBE_PROXY,
+        service_selector(site, KUBE_PROXY),
+        Some(vec![KUBE_SYSTEM.to_owned()]),
+        vec![Endpoint {
+            port: "http-metrics".to_owned(),
+            relabelings: Some(vec![RelabelConfig::from(&Relabel::copy(
+                "__meta_kubernetes_pod_node_name",
+                "instance",
+            ))]),
+            ..Endpoint::default()
+        }],
+    );
+    vec![headless.into(), monitor.into()]
+}
+
+/// The drop steps of `guard`, if the site has it on.
+pub(super) fn drops(site: &Site, guard: Guard) -> Option<Vec<RelabelConfig>> {
+    site.cardinality.contains(&guard).then(|| {
+        cardinality::drops(guard)
+            .iter()
+            .map(|drop| RelabelConfig {
+                source_labels: Some(drop.source_labels.iter().map(|l| (*l).to_owned()).collect()),
+                regex: Some(drop.regex.to_owned()),
+                action: Some("drop".to_owned()),
+                ..RelabelConfig::default()
+            })
+            .collect()
+    })
+}
+
+/// `endpoint` with the drop steps of `guard` appended to its metric relabelings.
+fn guarded(site: &Site, guard: Guard, mut endpoint: Endpoint) -> Endpoint {
+    if let Some(drops) = drops(site, guard) {
+        endpoint.metric_relabelings.get_or_insert_with(Vec::new).extend(drops);
+    }
+    endpoint
 }

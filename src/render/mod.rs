@@ -5,6 +5,7 @@ mod adapter;
 mod alertmanager;
 mod alertmanager_config;
 mod api_clients;
+mod blackbox;
 mod common;
 mod control_plane;
 pub mod crd;
@@ -63,6 +64,7 @@ pub fn render(site: &Site) -> Bundle {
     bundle.extend(alertmanager::render(site));
     bundle.extend(monitors::render(site));
     bundle.extend(targets::render(site));
+    bundle.extend(blackbox::render(site));
     bundle.extend(exposure::render(site));
     bundle.extend(api_clients::render(site));
     bundle.extend(rules::render(site));

@@ -8,6 +8,7 @@
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use super::common::meta;
+use super::control_plane::drops;
 use super::crd::{
     Custom, Endpoint, Limits, NamespaceSelector, OAuth2, PodMonitorSpec, RelabelConfig, SecretKeySelector,
     SecretOrConfigMap, ServiceMonitorSpec, TlsConfig, relabel_configs,
@@ -16,6 +17,7 @@ use super::object::Object;
 use super::prometheus::SECRETS_DIR;
 use super::targets::client;
 use super::workload::{host_service, monitor, service_selector};
+use crate::content::cardinality::Guard;
 use crate::model::names::ETCD;
 use crate::model::{ClientAuth, Etcd, Relabel, Scrape, ScrapeLimits, ScrapeOptions, SecretKeyRef, Site};
 
@@ -141,7 +143,7 @@ fn etcd_objects(site: &Site, etcd: &Etcd) -> Vec<Object> {
     let mut objects = host_service(site, &site.namespace, ETCD, "metrics", etcd.port, &members);
     let cert = &etcd.client_cert;
     let file = |key: &str| format!("{SECRETS_DIR}/{}/{key}", cert.secret);
-    let monitor = monitor(
+    let mut monitor = monitor(
         site,
         ETCD,
         ETCD,
@@ -163,6 +165,9 @@ fn etcd_objects(site: &Site, etcd: &Etcd) -> Vec<Object> {
             ..Endpoint::default()
         }],
     );
+    for endpoint in &mut monitor.spec.endpoints {
+        endpoint.metric_relabelings = drops(site, Guard::Etcd);
+    }
     objects.push(monitor.into());
     objects
 }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use super::blackbox;
 use super::common::meta;
 use super::crd::{
     BasicAuth, Custom, ProbeSpec, ProbeStaticConfig, ProbeTargets, ProberSpec, SafeAuthorization, SafeTlsConfig,
@@ -59,7 +60,7 @@ fn probe(site: &Site, probe: &Probe) -> Custom<ProbeSpec> {
         ProbeSpec {
             job_name: Some(probe.name.clone()),
             prober: ProberSpec {
-                url: probe.prober.clone(),
+                url: probe.prober.clone().unwrap_or_else(|| blackbox::address(site)),
                 scheme: probe.prober_scheme.map(|s| s.as_str().to_owned()),
                 path: probe.prober_path.clone(),
             },

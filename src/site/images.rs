@@ -66,6 +66,9 @@ pub struct ImageOverrides {
     /// Grafana (`docker.io/grafana/grafana`).
     #[schemars(example = serde_json::json!({ "repository": "harbor.corp.local/3rdparty/grafana", "tag": "12.1.0-ubuntu" }))]
     pub grafana: Option<ImageOverride>,
+    /// blackbox_exporter (`quay.io/prometheus/blackbox-exporter`).
+    #[schemars(example = serde_json::json!({ "tag": "v0.28.0" }))]
+    pub blackbox_exporter: Option<ImageOverride>,
 }
 
 impl ImageOverrides {
@@ -81,6 +84,7 @@ impl ImageOverrides {
             ("kube-state-metrics", &self.kube_state_metrics),
             ("prometheus-adapter", &self.prometheus_adapter),
             ("grafana", &self.grafana),
+            ("blackbox-exporter", &self.blackbox_exporter),
         ]
         .into_iter()
         .filter_map(|(name, o)| o.as_ref().map(|o| (name, o)))

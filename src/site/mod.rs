@@ -8,6 +8,7 @@ pub mod raw;
 pub mod resources;
 pub mod rule_file;
 pub mod scale;
+pub mod scraping;
 pub mod targets;
 
 pub use pointer::{SpanIndex, escape};

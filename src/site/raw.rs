@@ -10,6 +10,7 @@ pub use super::exposure::{ExternalAuth, Ingress, IngressBasicAuth, IngressPaths,
 pub use super::images::{ImageOverride, ImageOverrides, Images};
 pub use super::resources::{ResourceList, Resources, Storage};
 pub use super::scale::{Relabel, RemoteWrite, RemoteWriteQueue, Thanos};
+pub use super::scraping::{BlackboxExporter, Cardinality};
 pub use super::targets::{Probe, Scrape, ScrapeLimits, SecretBasicAuth, StaticScrape};
 pub use crate::model::receiver::{Receiver, SecretKeyRef};
 use crate::model::{CrdSource, LogLevel, NodeRole, Verb};
@@ -96,6 +97,12 @@ pub struct RawSite {
     /// Where images are pulled from: a registry mirror, pull secrets, per-image overrides.
     #[serde(default)]
     pub images: Images,
+    /// promsite's drop lists for the control-plane series nobody reads (each on by default).
+    #[serde(default)]
+    pub cardinality: Cardinality,
+    /// blackbox_exporter, the prober of `[[probe]]` (on when a probe names no `prober`).
+    #[serde(default)]
+    pub blackbox_exporter: BlackboxExporter,
 }
 
 /// promsite's default rules: alerts for every failure class of a kubeadm cluster and of the
@@ -272,6 +279,13 @@ pub struct Adapter {
     #[serde(default)]
     #[schemars(example = serde_json::json!(["worker-1", "worker-2"]))]
     pub nodes: Vec<String>,
+    /// Also serve the resource metrics API (`v1beta1.metrics.k8s.io`: CPU and memory of pods and
+    /// nodes from cAdvisor), so that `kubectl top` and CPU- and memory-based HorizontalPodAutoscalers
+    /// work without metrics-server. Needs `[control_plane]`. Default true; set false when
+    /// metrics-server (or another adapter) already serves `metrics.k8s.io`: the APIService would
+    /// take it over.
+    #[schemars(example = false)]
+    pub resource_metrics: Option<bool>,
     /// Rules turning Prometheus series into custom metrics.
     #[serde(default)]
     #[schemars(example = serde_json::json!([{ "series_query": "http_requests_total{namespace!=\"\",pod!=\"\"}", "resources": { "overrides": { "namespace": "namespace", "pod": "pod" } }, "metrics_query": "sum(rate(<<.Series>>{<<.LabelMatchers>>}[2m])) by (<<.GroupBy>>)" }]))]
@@ -467,6 +481,13 @@ pub struct ControlPlane {
     /// Scrape the control plane. Default true.
     #[schemars(example = false)]
     pub enabled: Option<bool>,
+    /// Also scrape kube-proxy on every node (port 10249, through a headless Service in
+    /// `kube-system` selecting its pods `k8s-app=kube-proxy`). Default false: kubeadm binds
+    /// kube-proxy's metrics to `127.0.0.1:10249`, unreachable from Prometheus; set
+    /// `metricsBindAddress: 0.0.0.0:10249` in the `kube-proxy` ConfigMap (or `--metrics-bind-address`)
+    /// first.
+    #[schemars(example = true)]
+    pub kube_proxy: Option<bool>,
 }
 
 /// Identity of the site.

@@ -121,16 +121,18 @@ pub struct Probe {
     /// Name of the Probe; also its job name.
     #[schemars(example = &"websites")]
     pub name: String,
-    /// The prober's address, `host:port` (e.g. a blackbox_exporter Service).
-    #[schemars(example = &"blackbox-exporter.monitoring.svc:9115")]
-    pub prober: String,
+    /// The prober's address, `host:port` (e.g. a blackbox_exporter Service). Default: the
+    /// blackbox_exporter promsite deploys (`[blackbox_exporter]`), whose modules `module` must name.
+    #[schemars(example = &"blackbox.example.com:9115")]
+    pub prober: Option<String>,
     /// The prober's URL scheme. Default `http`.
     #[schemars(example = &"http")]
     pub prober_scheme: Option<Scheme>,
     /// The prober's HTTP path. Default `/probe`.
     #[schemars(example = &"/probe")]
     pub prober_path: Option<String>,
-    /// The prober's module, e.g. blackbox_exporter's `http_2xx`, `tcp_connect` or `icmp`.
+    /// The prober's module, e.g. blackbox_exporter's `http_2xx`, `tcp_connect` or `icmp`; with
+    /// promsite's blackbox_exporter, one of `[[blackbox_exporter.modules]]` or the defaults.
     #[schemars(example = &"http_2xx")]
     pub module: String,
     /// What to probe: URLs for HTTP modules, `host:port` for TCP, hosts for ICMP.

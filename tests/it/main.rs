@@ -8,6 +8,7 @@ mod fake_api;
 mod airgap;
 mod alertmanager_e2e;
 mod atomic;
+mod cardinality;
 mod cli;
 mod cluster;
 mod default_rules;

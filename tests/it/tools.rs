@@ -1,6 +1,6 @@
 //! The compiled output judged by the real tools: `kubectl kustomize`, the Prometheus Operator CRD
 //! JSON Schemas, Kubernetes' own schemas (kubernetes-validate), `promtool check rules` and
-//! `amtool check-config`; and every file read back by a YAML 1.1 reader (`PyYAML`, as Kubernetes'
+//! `amtool check-config`, blackbox_exporter's `--config.check`; and every file read back by a YAML 1.1 reader (`PyYAML`, as Kubernetes'
 //! YAML 1.1 heritage reads it) as exactly the values that were serialized.
 //! A missing tool skips locally with a printed reason and fails in CI (`CI=true`).
 
@@ -1345,4 +1345,107 @@ limits = { sample_limit = 1000, target_limit = 10, label_limit = 30, label_name_
         ],
         "not every kind of scrape was checked"
     );
+}
+
+/// Every blackbox_exporter configuration promsite renders, from the sites and from a site that
+/// sets every module setting promsite reads, passes the real exporter's `--config.check` (which
+/// refuses unknown fields and wrong types); and the check can fail.
+#[test]
+fn blackbox_exporter_accepts_every_module_configuration() {
+    let Some(exporter) = common::tool("prometheus-blackbox-exporter") else {
+        return;
+    };
+    let check = |site: &str, yaml: &str| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("blackbox.yml");
+        std::fs::write(&path, yaml).expect("writable");
+        let output = Command::new(&exporter)
+            .arg("--config.check")
+            .arg(format!("--config.file={}", path.display()))
+            .output()
+            .expect("blackbox_exporter runs");
+        (
+            output.status.success(),
+            format!("{site}:\n{yaml}\n{}", String::from_utf8_lossy(&output.stderr)),
+        )
+    };
+    let config = |compiled: &promsite::pipeline::Compiled| -> Option<String> {
+        compiled
+            .tree
+            .iter()
+            .find(|(path, _)| path.ends_with("/configmap-blackbox-exporter-config.yaml"))
+            .map(|(_, text)| {
+                common::yaml(text)["data"]["blackbox.yml"]
+                    .as_str()
+                    .expect("the config")
+                    .to_owned()
+            })
+    };
+    let mut checked = 0;
+    for site in common::valid_sites() {
+        if let Some(yaml) = config(&common::compile(&site)) {
+            let (ok, report) = check(&site, &yaml);
+            assert!(ok, "blackbox_exporter refused {report}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 1, "no site deploys blackbox_exporter");
+    let every_setting = r#"
+[site]
+name = "blackbox-all"
+
+[route]
+receiver = "ops"
+
+[[receivers]]
+name = "ops"
+
+[[probe]]
+name = "mx"
+module = "dns"
+targets = ["10.96.0.10:53"]
+
+[[blackbox_exporter.modules]]
+name = "web"
+prober = "http"
+timeout = "10s"
+http = { valid_status_codes = [200, 301], method = "POST", headers = { "X-Probe" = "1" }, body = "{}", follow_redirects = false, fail_if_ssl = false, fail_if_not_ssl = true, fail_if_body_matches_regexp = ["(?i)error"], fail_if_body_not_matches_regexp = ["ok"], preferred_ip_protocol = "ip4", insecure_skip_verify = true }
+
+[[blackbox_exporter.modules]]
+name = "tls"
+prober = "tcp"
+tcp = { tls = true, preferred_ip_protocol = "ip6", insecure_skip_verify = false }
+
+[[blackbox_exporter.modules]]
+name = "ping"
+prober = "icmp"
+icmp = { preferred_ip_protocol = "ip4", payload_size = 56 }
+
+[[blackbox_exporter.modules]]
+name = "dns"
+prober = "dns"
+dns = { query_name = "example.com", query_type = "MX", transport_protocol = "tcp", preferred_ip_protocol = "ip4", valid_rcodes = ["NOERROR", "NXDOMAIN"] }
+"#;
+    // The probe names no prober, which switches the exporter on and points the Probe at it.
+    let compiled = common::compile_text("blackbox-all.toml", every_setting);
+    let probe = compiled
+        .tree
+        .iter()
+        .find(|(path, _)| path.ends_with("/probe-mx.yaml"))
+        .map(|(_, text)| common::yaml(text))
+        .expect("the Probe is rendered");
+    assert_eq!(probe["spec"]["prober"]["url"], "blackbox-exporter.monitoring.svc:9115");
+    let yaml = config(&compiled).expect("blackbox_exporter is on");
+    for setting in [
+        "fail_if_body_not_matches_regexp",
+        "insecure_skip_verify",
+        "payload_size",
+        "valid_rcodes",
+    ] {
+        assert!(yaml.contains(setting), "{setting} is not rendered:\n{yaml}");
+    }
+    let (ok, report) = check("every setting", &yaml);
+    assert!(ok, "blackbox_exporter refused {report}");
+    let (ok, report) = check("a wrong field", &yaml.replace("payload_size", "payload_bytes"));
+    assert!(!ok, "blackbox_exporter accepted {report}");
 }

@@ -78,4 +78,19 @@ mod tests {
         assert!(adapter_resource_template("kube_<<.Resource>>").is_ok());
         assert!(adapter_resource_template("<<.Namespace>>").is_err());
     }
+
+    /// The resource metrics queries promsite ships are valid once the adapter fills them in.
+    #[test]
+    fn resource_metrics_queries() {
+        let q = crate::content::resource_metrics::queries("kubelet");
+        for query in [q.cpu_container, q.cpu_node, q.memory_container, q.memory_node] {
+            assert!(adapter_query(&query).is_ok(), "{query}");
+            assert!(
+                query.contains("<<.LabelMatchers>>") && query.contains("<<.GroupBy>>"),
+                "{query}"
+            );
+            let bare = query.replace("<<.LabelMatchers>>", "").replace("<<.GroupBy>>", "pod");
+            assert!(promql(&bare).is_ok(), "{bare}");
+        }
+    }
 }

@@ -37,6 +37,10 @@ pub struct Jobs {
     pub scheduler: Option<String>,
     /// etcd, when `[etcd]` is set.
     pub etcd: Option<String>,
+    /// promsite's blackbox_exporter, when deployed.
+    pub blackbox_exporter: Option<String>,
+    /// kube-proxy, when `[control_plane] kube_proxy` is on: the Service promsite adds in `kube-system`.
+    pub kube_proxy: Option<String>,
 }
 
 impl Jobs {
@@ -63,6 +67,8 @@ impl Jobs {
             controller_manager: control_plane_nodes.then(|| "kube-controller-manager".to_owned()),
             scheduler: control_plane_nodes.then(|| "kube-scheduler".to_owned()),
             etcd: site.etcd.as_ref().and_then(|_| owned("etcd")),
+            kube_proxy: site.kube_proxy.then(|| "kube-proxy".to_owned()),
+            blackbox_exporter: site.blackbox.as_ref().and_then(|_| owned("blackbox-exporter")),
         }
     }
 
@@ -85,6 +91,8 @@ impl Jobs {
             ("kube-controller-manager", &self.controller_manager),
             ("kube-scheduler", &self.scheduler),
             ("etcd", &self.etcd),
+            ("kube-proxy", &self.kube_proxy),
+            ("blackbox_exporter", &self.blackbox_exporter),
         ] {
             if let Some(job) = job {
                 all.push((name, job.as_str()));

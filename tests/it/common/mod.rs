@@ -87,6 +87,7 @@ fn pinned_release(name: &str) -> Option<&'static str> {
     match name {
         "promtool" | "prometheus" => Some(promsite::model::DEFAULT_PROMETHEUS_VERSION),
         "amtool" | "prometheus-alertmanager" => Some(promsite::model::DEFAULT_ALERTMANAGER_VERSION),
+        "prometheus-blackbox-exporter" => Some(promsite::model::blackbox::DEFAULT_BLACKBOX_VERSION),
         _ => None,
     }
 }
