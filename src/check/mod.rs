@@ -13,6 +13,7 @@ mod client;
 pub mod crds;
 mod crosscheck;
 mod ctx;
+mod dashboards;
 mod default_rules;
 mod etcd;
 mod exporters;
@@ -120,8 +121,9 @@ pub(crate) fn validate(parsed: &ParsedSite, promql: impl FnOnce() -> PromqlVerdi
     let (raw, diagnostics) = raw?;
     let mut ctx = Ctx::new(&parsed.spans, &parsed.included, &promql, diagnostics);
     let default_rules = default_rules::settings(&mut ctx, &raw);
-    let site =
-        site::site(&mut ctx, &raw).map(|site| default_rules::apply(&mut ctx, model::Site { default_rules, ..site }));
+    let site = site::site(&mut ctx, &raw)
+        .map(|site| default_rules::apply(&mut ctx, model::Site { default_rules, ..site }))
+        .map(|site| dashboards::apply(&mut ctx, site));
     let diagnostics = ctx.finish();
     if diagnostics.has_errors() {
         return Err(diagnostics);

@@ -31,6 +31,8 @@ pub enum Code {
     RefMissingFile,
     /// `[default_rules] disabled_groups` names a default rule group that promsite does not have.
     RefUnknownRuleGroup,
+    /// `[grafana] disabled_dashboards` names a default dashboard that promsite does not have.
+    RefUnknownDashboard,
     /// Not a Prometheus duration such as `30s`, `5m` or `15d`.
     ValueDuration,
     /// Not a Kubernetes quantity such as `10Gi`, `500m` or `2`.
@@ -109,7 +111,8 @@ pub enum Code {
     ValueRegex,
     /// The site file is larger than promsite reads (`site::MAX_SITE_BYTES`).
     SiteTooLarge,
-    /// A Grafana dashboard file that is not a JSON object, or too large for a ConfigMap.
+    /// A Grafana dashboard file that is not a JSON object, shares its uid with another, or is too
+    /// large for a ConfigMap.
     GrafanaDashboard,
     /// A federation `match[]` entry that is not a PromQL series selector such as `{job="node"}`.
     FederateSelector,
@@ -193,6 +196,7 @@ impl Code {
         Code::RefUnknownTimeInterval,
         Code::RefMissingFile,
         Code::RefUnknownRuleGroup,
+        Code::RefUnknownDashboard,
         Code::ValueDuration,
         Code::ValueQuantity,
         Code::ValueEmail,
@@ -308,6 +312,7 @@ impl Code {
             Code::RefUnknownTimeInterval => "ref::unknown-time-interval",
             Code::RefMissingFile => "ref::missing-file",
             Code::RefUnknownRuleGroup => "ref::unknown-rule-group",
+            Code::RefUnknownDashboard => "ref::unknown-dashboard",
             Code::ValueDuration => "value::duration",
             Code::ValueQuantity => "value::quantity",
             Code::ValueEmail => "value::email",

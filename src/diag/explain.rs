@@ -260,6 +260,13 @@ impl Code {
                 "[default_rules]\ndisabled_groups = [\"mtea\"]\n",
                 "[default_rules]\ndisabled_groups = [\"meta\"]\n",
             ),
+            Code::RefUnknownDashboard => explanation(
+                "`[grafana] disabled_dashboards` names a dashboard that is not one of promsite's default dashboards (`nodes`, ...; docs/dashboards.md lists them).",
+                "A misspelt id would leave the dashboard it meant switched on, silently.",
+                "Write the dashboard's id as docs/dashboards.md gives it (its uid without `promsite-`); the message suggests the closest one.",
+                "[grafana]\ndisabled_dashboards = [\"ectd\"]\n",
+                "[grafana]\ndisabled_dashboards = [\"etcd\"]\n",
+            ),
             Code::ValueVersion => explanation(
                 "A component version that is not a release tag such as `v0.33.1`.",
                 "promsite checks which configuration fields the targeted release supports; `latest` or a branch name cannot be compared with releases.",
@@ -317,9 +324,9 @@ impl Code {
                 "[[route.routes]]\nmatchers = ['severity=\"critical\"']\nreceiver = \"old-pager\"\n\n[[receivers]]\nname = \"team\"\nemail = [{ to = \"team@example.com\" }]\n\n[[receivers]]\nname = \"old-pager\"\nwebhook = [{ url = \"http://pager.example.com/hook\" }]\n",
             ),
             Code::GrafanaDashboard => explanation(
-                "A file below `grafana.dashboards` is not a dashboard Grafana can provision: not a JSON object, or larger than a ConfigMap holds.",
+                "A file below `grafana.dashboards` is not a dashboard Grafana can provision: not a JSON object, with the same `uid` as another file, or larger than a ConfigMap holds.",
                 "Each dashboard is shipped in a ConfigMap of its own; a broken file would only fail inside Grafana, where nobody reads the log.",
-                "Export the dashboard again from Grafana (Share, Export, Save to file), or split a dashboard over 1 MiB.",
+                "Export the dashboard again from Grafana (Share, Export, Save to file), give each dashboard its own uid, or split a dashboard over 1 MiB; a uid of one of promsite's default dashboards is fine, yours replaces it.",
                 "[grafana]\ndashboards = \"dashboards\"\n",
                 "[grafana]\nreplicas = 1\n",
             ),

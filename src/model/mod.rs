@@ -202,6 +202,65 @@ pub struct Grafana {
     pub resources: Resources,
     /// PriorityClass name, if any.
     pub priority_class: Option<String>,
+    /// Whether promsite's default dashboards are provisioned.
+    pub default_dashboards: bool,
+    /// Ids of default dashboards left out.
+    pub disabled_dashboards: BTreeSet<String>,
+    /// The default dashboards, checked, by ConfigMap (filled in by `check` once the site is built).
+    pub defaults: Vec<DashboardBundle>,
+    /// Data sources besides the site's Prometheus.
+    pub datasources: Vec<GrafanaDataSource>,
+    /// Anonymous viewers allowed.
+    pub anonymous: bool,
+    /// Single sign-on.
+    pub oidc: Option<GrafanaOidc>,
+}
+
+/// An additional Grafana data source.
+#[derive(Debug, Clone)]
+pub struct GrafanaDataSource {
+    /// Name.
+    pub name: String,
+    /// Grafana's plugin id.
+    pub plugin: &'static str,
+    /// URL.
+    pub url: String,
+    /// Stable uid.
+    pub uid: String,
+    /// Basic authentication: user name and password keys.
+    pub basic_auth: Option<(SecretKeyRef, SecretKeyRef)>,
+    /// Bearer token.
+    pub bearer_token: Option<SecretKeyRef>,
+}
+
+/// Grafana's generic OAuth login.
+#[derive(Debug, Clone)]
+pub struct GrafanaOidc {
+    /// Login button name.
+    pub name: String,
+    /// Client id.
+    pub client_id: String,
+    /// Client secret.
+    pub client_secret: SecretKeyRef,
+    /// Authorization endpoint.
+    pub auth_url: String,
+    /// Token endpoint.
+    pub token_url: String,
+    /// User-info endpoint.
+    pub api_url: String,
+    /// Scopes.
+    pub scopes: Vec<String>,
+    /// JMESPath role mapping.
+    pub role_attribute_path: Option<String>,
+}
+
+/// Default dashboards provisioned from one ConfigMap.
+#[derive(Debug, Clone)]
+pub struct DashboardBundle {
+    /// The ConfigMap's name suffix, e.g. `kubernetes`.
+    pub name: &'static str,
+    /// File name to dashboard JSON.
+    pub files: BTreeMap<String, String>,
 }
 
 /// A Grafana dashboard file.
@@ -213,6 +272,8 @@ pub struct Dashboard {
     pub file_name: String,
     /// The JSON, as written.
     pub json: String,
+    /// Its `uid`, if it has one.
+    pub uid: Option<String>,
 }
 
 /// Where the operator's CRDs come from.
@@ -332,6 +393,13 @@ impl Site {
         }
         if let Some(grafana) = &self.grafana {
             secrets.insert((self.namespace.clone(), grafana.admin_secret.clone()));
+            for ds in &grafana.datasources {
+                let refs = ds.basic_auth.iter().flat_map(|(u, p)| [u, p]).chain(&ds.bearer_token);
+                secrets.extend(refs.map(|r| (self.namespace.clone(), r.secret.clone())));
+            }
+            if let Some(oidc) = &grafana.oidc {
+                secrets.insert((self.namespace.clone(), oidc.client_secret.secret.clone()));
+            }
         }
         if let Some(ingress) = &self.ingress {
             secrets.extend(ingress.secrets().into_iter().map(|s| (self.namespace.clone(), s)));

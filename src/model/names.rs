@@ -44,6 +44,11 @@ pub const GRAFANA_ADMIN_SECRET: &str = "grafana-admin";
 pub const GRAFANA_ADMIN_USER_KEY: &str = "admin-user";
 /// See [`GRAFANA_ADMIN_SECRET`].
 pub const GRAFANA_ADMIN_PASSWORD_KEY: &str = "admin-password";
+/// The uid of the Prometheus data source promsite provisions in Grafana: the default dashboards'
+/// data source variable starts on it.
+pub const GRAFANA_DATASOURCE_UID: &str = "prometheus";
+/// That data source's name.
+pub const GRAFANA_DATASOURCE_NAME: &str = "Prometheus";
 
 /// The Prometheus Operator's Deployment, ServiceAccount, Service and ServiceMonitor.
 pub const OPERATOR: &str = "prometheus-operator";

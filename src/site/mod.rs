@@ -2,6 +2,7 @@
 //! Nothing here judges the content; that is `check/`'s job.
 
 pub mod exposure;
+pub mod grafana;
 pub mod images;
 mod pointer;
 pub mod raw;

@@ -378,6 +378,22 @@ pub struct Grafana {
     /// PriorityClass of its pods. Default: none (a UI: the first to go when a node runs short).
     #[schemars(example = &"monitoring-critical")]
     pub priority_class: Option<String>,
+    /// Provision promsite's default dashboards (docs/dashboards.md), each left out with its
+    /// component. Default true.
+    #[schemars(example = true)]
+    pub default_dashboards: Option<bool>,
+    /// Default dashboards to leave out, by id (docs/dashboards.md), e.g. `["etcd"]`.
+    #[serde(default)]
+    #[schemars(example = serde_json::json!(["etcd", "coredns"]))]
+    pub disabled_dashboards: Vec<String>,
+    /// Data sources besides the site's Prometheus: Loki, Tempo, another Prometheus or Thanos
+    /// Query, an Alertmanager; credentials from Secrets.
+    #[serde(default)]
+    #[schemars(example = serde_json::json!([{ "name": "Loki", "type": "loki", "url": "http://loki-gateway.logging.svc" }]))]
+    pub datasources: Vec<super::grafana::DataSource>,
+    /// How users log in: anonymous access (off by default) and single sign-on.
+    #[serde(default)]
+    pub login: super::grafana::Login,
 }
 
 /// Where Grafana's admin credentials are.

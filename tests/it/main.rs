@@ -11,6 +11,7 @@ mod atomic;
 mod cardinality;
 mod cli;
 mod cluster;
+mod dashboards;
 mod default_rules;
 mod docs;
 mod fixtures;

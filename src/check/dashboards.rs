@@ -1,0 +1,151 @@
+//! The default dashboards (`crate::content::dashboards`): built from the finished site, each query
+//! checked like a rule's PromQL, each recorded series checked against what the site's default
+//! rules record, and grouped into the ConfigMaps Grafana provisions them from. A default whose uid
+//! a user dashboard takes is left out (the user's replaces it). Problems here are promsite bugs;
+//! they are reported at `[grafana]` so that they are never silent.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Ctx;
+use super::syntax::values::{Checked, Problem};
+use crate::content::dashboards::{self, Board, Built};
+use crate::diag::Code;
+use crate::model::{self, DashboardBundle};
+
+/// Where problems in the default dashboards are reported.
+const POINTER: &str = "/grafana";
+/// The most a dashboard ConfigMap may hold: a client-side `kubectl apply` (Argo CD's default) copies
+/// the object into an annotation, and annotations hold at most 256 KiB. Leave room for the metadata
+/// and the JSON escaping of the copy.
+const MAX_BUNDLE_BYTES: usize = 200 * 1024;
+
+/// Adds the checked default dashboards to the site's Grafana.
+pub(crate) fn apply(ctx: &mut Ctx<'_>, mut site: model::Site) -> model::Site {
+    let Some(grafana) = &site.grafana else {
+        return site;
+    };
+    if !grafana.default_dashboards {
+        return site;
+    }
+    let user_uids: Vec<&str> = grafana.dashboards.iter().filter_map(|d| d.uid.as_deref()).collect();
+    let cx = dashboards::cx(&site);
+    let built: Vec<Built> = dashboards::build(&site)
+        .into_iter()
+        .filter(|b| !grafana.disabled_dashboards.contains(b.spec.id) && !user_uids.contains(&b.uid().as_str()))
+        .collect();
+    for b in &built {
+        // The same verdicts as the rules' PromQL, sharing what they learnt.
+        let found = problems(&b.board, &cx.records, |expr| ctx.promql.check(expr));
+        for (panel, what) in found {
+            bug(ctx, b, &panel, &what);
+        }
+    }
+    let mut bundles: BTreeMap<&'static str, BTreeMap<String, String>> = BTreeMap::new();
+    for b in &built {
+        bundles
+            .entry(b.spec.bundle.name())
+            .or_default()
+            .insert(b.file_name(), b.json());
+    }
+    let defaults: Vec<DashboardBundle> = bundles
+        .into_iter()
+        .map(|(name, files)| DashboardBundle { name, files })
+        .collect();
+    for bundle in &defaults {
+        let bytes = bundle_size(bundle);
+        if bytes > MAX_BUNDLE_BYTES {
+            ctx.error(
+                Code::GrafanaDashboard,
+                POINTER,
+                Problem::new(
+                    format!(
+                        "promsite bug: the default dashboards of `{}` take {} KiB, more than the {} KiB a ConfigMap may hold for `kubectl apply`",
+                        bundle.name,
+                        bytes / 1024,
+                        MAX_BUNDLE_BYTES / 1024
+                    ),
+                    "switch some off in `[grafana] disabled_dashboards`, and report this",
+                ),
+            );
+        }
+    }
+    if let Some(grafana) = &mut site.grafana {
+        grafana.defaults = defaults;
+    }
+    site
+}
+
+/// What is wrong with a board's queries: PromQL the rule checks refuse, or a recorded series
+/// (`level:metric:operations`) that `records` lacks. By panel (or variable) title.
+fn problems(board: &Board, records: &BTreeSet<&str>, promql: impl Fn(&str) -> Checked<()>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (panel, expr) in board.queries() {
+        if let Err(problem) = promql(expr) {
+            out.push((panel.to_owned(), format!("`{expr}`: {}", problem.message)));
+        }
+        for name in dashboards::recorded_names(expr) {
+            if !records.contains(name.as_str()) {
+                out.push((
+                    panel.to_owned(),
+                    format!("reads `{name}`, which the site's default rules do not record"),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The bytes the bundle's data takes as JSON (as an annotation would hold it).
+fn bundle_size(bundle: &DashboardBundle) -> usize {
+    serde_json::to_string(&bundle.files).map_or(usize::MAX, |s| s.len())
+}
+
+fn bug(ctx: &mut Ctx<'_>, b: &Built, panel: &str, what: &str) {
+    ctx.error(
+        Code::GrafanaDashboard,
+        POINTER,
+        Problem::new(
+            format!(
+                "promsite bug: default dashboard `{}`, panel `{panel}` {what}",
+                b.spec.id
+            ),
+            format!(
+                "switch the dashboard off with `disabled_dashboards = [\"{}\"]`, and report this",
+                b.spec.id
+            ),
+        ),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::syntax::promql;
+    use crate::content::dashboards::Unit;
+
+    #[test]
+    fn a_broken_query_and_an_unrecorded_series_are_problems() {
+        let mut board = Board::new("test", "Test");
+        board.var("namespace", "Namespace", "up{job=\"x\"", "namespace");
+        board
+            .graph("Broken", Unit::Short)
+            .q("sum(rate(up[5m])", "")
+            .q("instance:node_cpu_busy:ratio_rate5m", "");
+        board.graph("Fine", Unit::Short).q("sum by (job) (rate(up[5m:1m]))", "");
+        let records = BTreeSet::from(["cluster:node_cpu_busy:ratio_rate5m"]);
+        let found = problems(&board, &records, promql::promql);
+        let titles: Vec<&str> = found.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(titles, ["Namespace", "Broken", "Broken"], "{found:?}");
+        assert!(
+            found[2].1.contains("`instance:node_cpu_busy:ratio_rate5m`"),
+            "{found:?}"
+        );
+        // The same board with the selector closed and the series recorded has none.
+        board.vars[0].selector = "up{job=\"x\"}".to_owned();
+        if let crate::content::dashboards::board::Item::Panel(p) = &mut board.items[0] {
+            p.queries[0].expr = "sum(rate(up[5m]))".to_owned();
+        }
+        let records = BTreeSet::from(["instance:node_cpu_busy:ratio_rate5m"]);
+        assert_eq!(problems(&board, &records, promql::promql), Vec::new());
+    }
+}
