@@ -145,47 +145,35 @@ pub(crate) struct RawOptions<'r> {
     pub(crate) limits: Option<&'r raw::ScrapeLimits>,
 }
 
-impl<'r> From<&'r raw::Scrape> for RawOptions<'r> {
-    fn from(s: &'r raw::Scrape) -> Self {
-        Self {
-            path: s.path.as_ref(),
-            scheme: s.scheme,
-            params: &s.params,
-            interval: s.interval.as_ref(),
-            timeout: s.timeout.as_ref(),
-            honor_labels: s.honor_labels,
-            honor_timestamps: s.honor_timestamps,
-            basic_auth: s.basic_auth.as_ref(),
-            authorization: s.authorization.as_ref(),
-            oauth2: s.oauth2.as_ref(),
-            tls_config: s.tls_config.as_ref(),
-            relabelings: &s.relabelings,
-            metric_relabelings: &s.metric_relabelings,
-            limits: s.limits.as_ref(),
+/// `[[scrape]]` (and `[[pod_monitor]]`, which shares its type) and `[[static_scrape]]` spell the options with the
+/// same fields; the site types cannot share one flattened struct because serde does not support `flatten`
+/// together with `deny_unknown_fields`, which is what turns a misspelt key into an error.
+macro_rules! raw_options_from {
+    ($($site_type:ty),+) => {$(
+        impl<'r> From<&'r $site_type> for RawOptions<'r> {
+            fn from(s: &'r $site_type) -> Self {
+                Self {
+                    path: s.path.as_ref(),
+                    scheme: s.scheme,
+                    params: &s.params,
+                    interval: s.interval.as_ref(),
+                    timeout: s.timeout.as_ref(),
+                    honor_labels: s.honor_labels,
+                    honor_timestamps: s.honor_timestamps,
+                    basic_auth: s.basic_auth.as_ref(),
+                    authorization: s.authorization.as_ref(),
+                    oauth2: s.oauth2.as_ref(),
+                    tls_config: s.tls_config.as_ref(),
+                    relabelings: &s.relabelings,
+                    metric_relabelings: &s.metric_relabelings,
+                    limits: s.limits.as_ref(),
+                }
+            }
         }
-    }
+    )+};
 }
 
-impl<'r> From<&'r raw::StaticScrape> for RawOptions<'r> {
-    fn from(s: &'r raw::StaticScrape) -> Self {
-        Self {
-            path: s.path.as_ref(),
-            scheme: s.scheme,
-            params: &s.params,
-            interval: s.interval.as_ref(),
-            timeout: s.timeout.as_ref(),
-            honor_labels: s.honor_labels,
-            honor_timestamps: s.honor_timestamps,
-            basic_auth: s.basic_auth.as_ref(),
-            authorization: s.authorization.as_ref(),
-            oauth2: s.oauth2.as_ref(),
-            tls_config: s.tls_config.as_ref(),
-            relabelings: &s.relabelings,
-            metric_relabelings: &s.metric_relabelings,
-            limits: s.limits.as_ref(),
-        }
-    }
-}
+raw_options_from!(raw::Scrape, raw::StaticScrape);
 
 /// What the options are checked against: the site's defaults and the targeted release.
 pub(crate) struct Defaults<'d> {
