@@ -8,3 +8,17 @@ pub mod cardinality;
 pub mod dashboards;
 pub mod resource_metrics;
 pub mod rules;
+
+/// GitHub's anchor for a heading: lower case, spaces to `-`, punctuation dropped. The generated references
+/// (docs/alerts.md, docs/dashboards.md) link their tables of contents to their headings with it.
+fn markdown_anchor(heading: &str) -> String {
+    heading
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}

@@ -95,18 +95,13 @@ fn write_rules(dir: &Path, rules: &Value) {
 }
 
 fn promtool_test(promtool: &Path, dir: &Path, files: &[String]) {
-    let output = Command::new(promtool)
-        .args(["test", "rules"])
-        .args(files)
-        .current_dir(dir)
-        .output()
-        .expect("promtool runs");
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    let (success, report) = common::run_report(
+        Command::new(promtool)
+            .args(["test", "rules"])
+            .args(files)
+            .current_dir(dir),
     );
-    assert!(output.status.success(), "promtool test rules failed:\n{report}");
+    assert!(success, "promtool test rules failed:\n{report}");
     assert!(report.contains("SUCCESS"), "{report}");
 }
 

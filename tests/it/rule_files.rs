@@ -71,17 +71,8 @@ fn site_with(files: &[(&String, &String)]) -> SiteSource {
 
 /// promtool's verdict on a file: accepted, and the first line it names (`5:15:`, `line 7:`).
 fn promtool_verdict(promtool: &std::path::Path, path: &std::path::Path) -> (bool, Option<usize>, String) {
-    let output = Command::new(promtool)
-        .args(["check", "rules"])
-        .arg(path)
-        .output()
-        .expect("promtool runs");
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), first_line(&report, path), report)
+    let (success, report) = common::run_report(Command::new(promtool).args(["check", "rules"]).arg(path));
+    (success, first_line(&report, path), report)
 }
 
 fn first_line(report: &str, path: &std::path::Path) -> Option<usize> {

@@ -199,18 +199,13 @@ fn core_objects_match_the_kubernetes_schemas() {
             .map(|(path, _)| path)
             .collect();
         assert!(!core.is_empty());
-        let output = Command::new(&validate)
-            .args(["--kubernetes-version", "1.33.0", "--strict", "--quiet"])
-            .args(core.iter().map(|p| dir.path().join(p)))
-            .output()
-            .expect("kubernetes-validate runs");
-        let report = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
+        let (success, report) = common::run_report(
+            Command::new(&validate)
+                .args(["--kubernetes-version", "1.33.0", "--strict", "--quiet"])
+                .args(core.iter().map(|p| dir.path().join(p))),
         );
         assert!(
-            output.status.success() && !report.contains("ERROR"),
+            success && !report.contains("ERROR"),
             "{site}: kubernetes-validate rejected the output:\n{report}"
         );
     }

@@ -27,7 +27,7 @@ pub fn markdown(built: &[Built]) -> String {
             out,
             "| [{}](#{}) | `{}` | `grafana-dashboards-{}` | {panels} |",
             b.spec.title,
-            anchor(b.spec.title),
+            crate::content::markdown_anchor(b.spec.title),
             b.uid(),
             b.spec.bundle.name(),
         );
@@ -64,17 +64,4 @@ pub fn markdown(built: &[Built]) -> String {
         }
     }
     out
-}
-
-/// GitHub's anchor of a heading.
-fn anchor(title: &str) -> String {
-    title
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .collect()
 }

@@ -29,7 +29,7 @@ pub fn markdown(groups: &[DefaultGroup]) -> String {
             out,
             "| [{}](#{}) | `{}` | {} | {} |",
             group.class.title,
-            anchor(group.class.title),
+            crate::content::markdown_anchor(group.class.title),
             group.class.id,
             names.len(),
             group.records.len()
@@ -67,17 +67,4 @@ pub fn markdown(groups: &[DefaultGroup]) -> String {
         }
     }
     out
-}
-
-/// GitHub's anchor for a heading: lower case, spaces to `-`, punctuation dropped.
-fn anchor(heading: &str) -> String {
-    heading
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .collect()
 }

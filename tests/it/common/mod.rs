@@ -118,15 +118,7 @@ pub fn tool(name: &str) -> Option<PathBuf> {
     let Some(pinned) = pinned_release(name) else {
         return Some(path);
     };
-    let output = Command::new(&path)
-        .arg("--version")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {} --version: {e}", path.display()));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let (_, text) = run_report(Command::new(&path).arg("--version"));
     let (found, needed) = (release(&text), release(pinned));
     if (found.0, found.1) == (needed.0, needed.1) {
         return Some(path);
@@ -146,6 +138,20 @@ pub fn tool(name: &str) -> Option<PathBuf> {
     assert!(!in_ci, "{problem}");
     eprintln!("SKIPPED: {problem}");
     None
+}
+
+/// Runs a command and returns whether it succeeded, with its standard output and error joined (tools
+/// print their verdicts on either). Panics only when the command cannot start.
+pub fn run_report(command: &mut Command) -> (bool, String) {
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), report)
 }
 
 /// Runs a command, panicking with its output when it fails.
