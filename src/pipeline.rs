@@ -1,8 +1,5 @@
 //! The compiler, end to end and pure: site text → parse → check → model → render → files.
 
-use std::collections::BTreeMap;
-use std::ops::Range;
-
 use crate::check::{self, Checked};
 use crate::diag::{Code, Diagnostic, Diagnostics, SiteSource};
 use crate::emit::{self, Tree};
@@ -21,7 +18,7 @@ pub struct Compiled {
     /// Warnings (the site compiled nonetheless).
     pub warnings: Diagnostics,
     /// Spans of the values that comparisons with a previous output report on (`check::ANCHORS`).
-    pub anchors: BTreeMap<String, Range<usize>>,
+    pub anchors: check::Anchors,
 }
 
 /// [`compile`] for many sites, on every core; results in the order of `sources`.

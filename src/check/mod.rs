@@ -87,7 +87,6 @@ pub use schema::{prepare, site_schema};
 pub(crate) use syntax::go_regex::rust_form as rust_regex_form;
 pub(crate) use syntax::promql::PromqlVerdicts;
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 
 use serde::Deserialize as _;
@@ -104,9 +103,22 @@ pub struct Checked {
     pub site: Site,
     /// Warnings (never errors).
     pub warnings: Diagnostics,
-    /// Where the values that later stages may report on are in the site file, by JSON Pointer
-    /// (see [`ANCHORS`]).
-    pub anchors: BTreeMap<String, Range<usize>>,
+    /// Where the values that later stages may report on are in the site file (see [`ANCHORS`]).
+    pub anchors: Anchors,
+}
+
+/// The spans of the [`ANCHORS`] values, looked up only when a later stage reports on one: finding
+/// a span builds the whole span index, which a valid site otherwise never pays for (it was 15% of
+/// checking a large site).
+#[derive(Debug, Clone, Default)]
+pub struct Anchors(crate::site::SpanIndex);
+
+impl Anchors {
+    /// The span of the value at `pointer` (one of [`ANCHORS`]), if the site file sets it.
+    pub fn span(&self, pointer: &str) -> Option<Range<usize>> {
+        debug_assert!(ANCHORS.contains(&pointer), "`{pointer}` is not an anchor");
+        self.0.contains(pointer).then(|| self.0.value(pointer))
+    }
 }
 
 /// Values that `compile` and `diff` may warn about once they have read the previous output: the
@@ -132,11 +144,7 @@ pub(crate) fn validate(parsed: &ParsedSite, promql: impl FnOnce() -> PromqlVerdi
         Some(site) => Ok(Checked {
             site,
             warnings: diagnostics,
-            anchors: ANCHORS
-                .iter()
-                .filter(|pointer| parsed.json.pointer(pointer).is_some())
-                .map(|pointer| ((*pointer).to_owned(), parsed.spans.value(pointer)))
-                .collect(),
+            anchors: Anchors(parsed.spans.clone()),
         }),
         None => unreachable!("a site that failed to build always has an error"),
     }

@@ -210,8 +210,7 @@ pub mod volumes {
             let local_class = format!("{}-{section}-local", compiled.name);
             let span = compiled
                 .anchors
-                .get(&format!("/{section}/storage/size"))
-                .cloned()
+                .span(&format!("/{section}/storage/size"))
                 .unwrap_or(0..0);
             diagnostics.push(
                 Diagnostic::warning(
