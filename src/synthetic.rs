@@ -1,4 +1,4 @@
-//! Synthetic sites of four sizes, for benchmarks and scaling tests (`promsite synth`, hidden).
+//! Synthetic sites of five sizes, for benchmarks and scaling tests (`promsite synth`, hidden).
 //! Deterministic: the same size, rules and name give the same bytes. The document is built as a
 //! typed TOML table and serialized, never concatenated.
 //!
@@ -20,6 +20,8 @@ pub enum Size {
     L,
     /// 200 nodes, 1,000 targets, 20,000 rules.
     Xl,
+    /// 200 nodes, 1,000 targets, 50,000 rules: the scaling target, not in [`Size::ALL`].
+    Xxl,
 }
 
 /// How much of each section a size holds.
@@ -72,6 +74,7 @@ impl Size {
             Size::M => (10, 50, 200, 10),
             Size::L => (50, 200, 2_000, 40),
             Size::Xl => (200, 1_000, 20_000, 100),
+            Size::Xxl => (200, 1_000, 50_000, 100),
         };
         Counts {
             nodes,
@@ -88,6 +91,7 @@ impl Size {
             Size::M => "m",
             Size::L => "l",
             Size::Xl => "xl",
+            Size::Xxl => "xxl",
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use super::ahead::{Ahead, ParsedRuleFiles};
 use super::syntax::promql::PromqlVerdicts;
 use super::syntax::values::{self, Problem};
 use crate::diag::{Code, Diagnostic, Diagnostics, Included};
@@ -16,6 +17,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) included: &'a Included,
     /// PromQL verdicts on the site's rule expressions, computed in parallel before the passes.
     pub(crate) promql: &'a PromqlVerdicts,
+    /// The rule files, parsed in parallel before the passes.
+    pub(crate) rule_files: &'a ParsedRuleFiles,
     /// The included file `spans` index into; `None` for the site file.
     file: Option<String>,
     diagnostics: Diagnostics,
@@ -26,13 +29,14 @@ impl<'a> Ctx<'a> {
     pub(super) fn new(
         spans: &'a SpanIndex,
         included: &'a Included,
-        promql: &'a PromqlVerdicts,
+        ahead: &'a Ahead,
         diagnostics: Diagnostics,
     ) -> Self {
         Ctx {
             spans,
             included,
-            promql,
+            promql: &ahead.promql,
+            rule_files: &ahead.rule_files,
             file: None,
             diagnostics,
         }
@@ -80,6 +84,7 @@ impl Ctx<'_> {
             spans,
             included: self.included,
             promql: self.promql,
+            rule_files: self.rule_files,
             file: Some(file.to_owned()),
             diagnostics: Diagnostics::default(),
         };

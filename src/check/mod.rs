@@ -6,6 +6,7 @@
 //! Nothing here does I/O.
 
 mod adapter;
+mod ahead;
 mod alertmanager;
 mod api_clients;
 mod blackbox;
@@ -82,6 +83,7 @@ pub mod fuzz {
     }
 }
 
+pub(crate) use ahead::Ahead;
 pub use schema::{prepare, site_schema};
 /// Go's regex spellings that Rust's `regex` lacks, rewritten for it (the model matches alerts with Rust).
 pub(crate) use syntax::go_regex::rust_form as rust_regex_form;
@@ -125,13 +127,14 @@ impl Anchors {
 /// volume sizes (`diff::volumes`).
 pub const ANCHORS: &[&str] = &["/prometheus/storage/size", "/alertmanager/storage/size"];
 
-/// Validates a parsed site file, given the verdicts on its rules' PromQL (computed on other cores
-/// while this one runs the stages before the semantic passes, which need them).
-pub(crate) fn validate(parsed: &ParsedSite, promql: impl FnOnce() -> PromqlVerdicts) -> Result<Checked, Diagnostics> {
+/// Validates a parsed site file, given what was worked out ahead (the verdicts on its rules'
+/// PromQL and its rule files, parsed on other cores while this one runs the stages before the
+/// semantic passes, which need them).
+pub(crate) fn validate(parsed: &ParsedSite, ahead: impl FnOnce() -> Ahead) -> Result<Checked, Diagnostics> {
     let raw = deserialize(parsed);
-    let promql = promql();
+    let ahead = ahead();
     let (raw, diagnostics) = raw?;
-    let mut ctx = Ctx::new(&parsed.spans, &parsed.included, &promql, diagnostics);
+    let mut ctx = Ctx::new(&parsed.spans, &parsed.included, &ahead, diagnostics);
     let default_rules = default_rules::settings(&mut ctx, &raw);
     let site = site::site(&mut ctx, &raw)
         .map(|site| default_rules::apply(&mut ctx, model::Site { default_rules, ..site }))

@@ -127,7 +127,8 @@ fn rule_file(
     version: versions::Version,
     routes: Option<&crosscheck::Routes<'_>>,
 ) -> Option<Vec<model::RuleGroup>> {
-    let parsed = match crate::site::rule_file::parse(text) {
+    let parsed = ctx.rule_files.borrow_mut().remove(file);
+    let parsed = match parsed.unwrap_or_else(|| crate::site::rule_file::parse(text)) {
         Ok(parsed) => parsed,
         Err(e) => {
             ctx.error_in_file(Code::RuleFile, file, e.span, Problem::new(format!("not a Prometheus rule file: {}", e.message), "a rule file is YAML with `groups:`, each group with `name` and `rules` (as `promtool check rules` reads it)"));

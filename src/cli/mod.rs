@@ -196,7 +196,7 @@ enum Command {
     /// Print a synthetic site of the given size, for benchmarks (deterministic).
     #[command(hide = true)]
     Synth {
-        /// S (3 nodes, 5 targets, 20 rules), M (10, 50, 200), L (50, 200, 2,000), XL (200, 1,000, 20,000).
+        /// S (3 nodes, 5 targets, 20 rules), M (10, 50, 200), L (50, 200, 2,000), XL (200, 1,000, 20,000), XXL (200, 1,000, 50,000).
         #[arg(value_enum, ignore_case = true)]
         size: crate::synthetic::Size,
         /// Site name.

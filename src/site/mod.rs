@@ -101,6 +101,26 @@ impl Document<'_> {
             .collect()
     }
 
+    /// The `rule_files` patterns, read early like [`Document::rule_expressions`] (a value of the
+    /// wrong type is skipped here and reported by the schema).
+    pub fn rule_file_patterns(&self) -> Vec<String> {
+        let patterns = self
+            .table
+            .iter()
+            .find(|(k, _)| k.get_ref() == "rule_files")
+            .map(|(_, v)| v.get_ref());
+        match patterns {
+            Some(DeValue::Array(items)) => items
+                .iter()
+                .filter_map(|item| match item.get_ref() {
+                    DeValue::String(pattern) => Some(pattern.to_string()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The JSON view and span index the checks work on.
     pub fn into_parsed(self) -> ParsedSite {
         ParsedSite {
