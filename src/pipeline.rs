@@ -37,11 +37,11 @@ pub fn check(source: &SiteSource) -> Result<Checked, Diagnostics> {
         // Building the schema validator takes as long as parsing a large site: do both at once.
         scope.spawn(check::prepare);
         let document = site::parse_document(source)?;
-        // The rules' PromQL and rule files are most of the work on a large site: they are checked
-        // and parsed on the other cores from here on, while this one builds the JSON view and runs
+        // The rules' PromQL and templates and the rule files are most of the work on a large site:
+        // they are checked and parsed on the other cores from here on, while this one builds the JSON view and runs
         // the stages before they are needed.
-        let (expressions, patterns) = (document.rule_expressions(), document.rule_file_patterns());
-        let ahead = scope.spawn(move || check::Ahead::compute(&expressions, &patterns, &source.included));
+        let (rules, patterns) = (document.rule_texts(), document.rule_file_patterns());
+        let ahead = scope.spawn(move || check::Ahead::compute(&rules, &patterns, &source.included));
         let parsed = document.into_parsed();
         // A panicking worker only loses what it worked out ahead; the checks work it out again.
         let checked = check::validate(&parsed, || ahead.join().unwrap_or_default())?;

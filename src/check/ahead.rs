@@ -1,29 +1,33 @@
 //! What the checks need that can be worked out before them, on the other cores, while the main
-//! thread builds the site's JSON view and runs the schema: the verdicts on every rule's PromQL and
-//! the rule files, parsed. On a site with tens of thousands of rules in rule files, reading the
-//! YAML and parsing the PromQL one file after another on the main thread was most of the check.
+//! thread builds the site's JSON view and runs the schema: the rule files, parsed, and the
+//! verdicts on every rule's PromQL and templates. On a site with thousands of rules, these were
+//! most of the check, one rule after another on the main thread.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::PromqlVerdicts;
+use super::syntax::go_template;
+use super::syntax::values::Checked;
 use crate::diag::Included;
+use crate::site::RuleTexts;
 use crate::site::rule_file::{self, RuleFile, RuleFileError};
 
 /// Rule files by path, parsed ahead; the check takes each out as it reads it.
 pub(crate) type ParsedRuleFiles = RefCell<BTreeMap<String, Result<RuleFile, RuleFileError>>>;
 
-/// The PromQL verdicts and parsed rule files of one site.
+/// The parsed rule files and rule verdicts of one site.
 #[derive(Debug, Default)]
 pub(crate) struct Ahead {
     pub(crate) promql: PromqlVerdicts,
+    pub(crate) templates: TemplateVerdicts,
     pub(crate) rule_files: ParsedRuleFiles,
 }
 
 impl Ahead {
-    /// Parses the files `patterns` matched (each once, on every core) and checks the PromQL of
-    /// `inline` expressions and of every rule in those files.
-    pub(crate) fn compute(inline: &[String], patterns: &[String], included: &Included) -> Self {
+    /// Parses the files `patterns` matched (each once, on every core), and checks the PromQL and
+    /// templates of the inline rules (`inline`) and of every rule in those files.
+    pub(crate) fn compute(inline: &RuleTexts, patterns: &[String], included: &Included) -> Self {
         let paths: BTreeSet<&String> = patterns
             .iter()
             .filter_map(|pattern| included.globs.get(pattern)?.as_ref().ok())
@@ -34,17 +38,58 @@ impl Ahead {
             .filter_map(|path| Some((path, &**included.files.get(path)?.as_ref().ok()?)))
             .collect();
         let parsed = crate::parallel::map(&texts, |(_, text)| rule_file::parse(text));
-        let in_files = parsed
-            .iter()
-            .filter_map(|file| file.as_ref().ok())
-            .flat_map(|file| &file.groups)
-            .flat_map(|group| &group.rules)
-            .map(|rule| rule.expr.as_str());
-        let promql = PromqlVerdicts::compute(inline.iter().map(String::as_str).chain(in_files));
+        let in_files = || {
+            parsed
+                .iter()
+                .filter_map(|file| file.as_ref().ok())
+                .flat_map(|file| &file.groups)
+                .flat_map(|group| &group.rules)
+        };
+        let promql = PromqlVerdicts::compute(
+            inline
+                .expressions
+                .iter()
+                .map(String::as_str)
+                .chain(in_files().map(|rule| rule.expr.as_str())),
+        );
+        let templates = TemplateVerdicts::compute(
+            inline.templates.iter().map(String::as_str).chain(
+                in_files()
+                    .flat_map(|rule| rule.labels.values().chain(rule.annotations.values()))
+                    .map(String::as_str),
+            ),
+        );
         let rule_files = texts.into_iter().map(|(path, _)| path.clone()).zip(parsed).collect();
         Self {
             promql,
+            templates,
             rule_files: RefCell::new(rule_files),
+        }
+    }
+}
+
+/// Verdicts on the rules' label and annotation templates, computed up front on every core.
+#[derive(Debug, Default)]
+pub(crate) struct TemplateVerdicts(BTreeMap<String, Checked<()>>);
+
+impl TemplateVerdicts {
+    /// Below this many distinct texts, threads cost more than they save.
+    const PARALLEL_FROM: usize = 64;
+
+    fn compute<'a>(texts: impl Iterator<Item = &'a str>) -> Self {
+        let distinct: Vec<&str> = texts.collect::<BTreeSet<_>>().into_iter().collect();
+        if distinct.len() < Self::PARALLEL_FROM {
+            return Self::default();
+        }
+        let verdicts = crate::parallel::map(&distinct, |text| go_template::template(text));
+        Self(distinct.into_iter().map(str::to_owned).zip(verdicts).collect())
+    }
+
+    /// The verdict on `text`: computed before, or now.
+    pub(crate) fn check(&self, text: &str) -> Checked<()> {
+        match self.0.get(text) {
+            Some(verdict) => verdict.clone(),
+            None => go_template::template(text),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::ahead::{Ahead, ParsedRuleFiles};
+use super::ahead::{Ahead, ParsedRuleFiles, TemplateVerdicts};
 use super::syntax::promql::PromqlVerdicts;
 use super::syntax::values::{self, Problem};
 use crate::diag::{Code, Diagnostic, Diagnostics, Included};
@@ -17,6 +17,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) included: &'a Included,
     /// PromQL verdicts on the site's rule expressions, computed in parallel before the passes.
     pub(crate) promql: &'a PromqlVerdicts,
+    /// Verdicts on the rules' label and annotation templates, computed in parallel before the passes.
+    pub(crate) templates: &'a TemplateVerdicts,
     /// The rule files, parsed in parallel before the passes.
     pub(crate) rule_files: &'a ParsedRuleFiles,
     /// The included file `spans` index into; `None` for the site file.
@@ -36,6 +38,7 @@ impl<'a> Ctx<'a> {
             spans,
             included,
             promql: &ahead.promql,
+            templates: &ahead.templates,
             rule_files: &ahead.rule_files,
             file: None,
             diagnostics,
@@ -84,6 +87,7 @@ impl Ctx<'_> {
             spans,
             included: self.included,
             promql: self.promql,
+            templates: self.templates,
             rule_files: self.rule_files,
             file: Some(file.to_owned()),
             diagnostics: Diagnostics::default(),

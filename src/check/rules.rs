@@ -5,7 +5,6 @@
 
 use std::collections::BTreeSet;
 
-use super::syntax::go_template;
 use super::syntax::values::Problem;
 use super::{Ctx, crosscheck, prometheus_rules, versions};
 use crate::diag::Code;
@@ -282,7 +281,7 @@ fn rule(
             if let Err(problem) = prometheus_rules::label_name(version, key, section) {
                 ctx.error_at_key(Code::ValueLabelName, at(), problem);
             }
-            if let Err(problem) = go_template::template(value) {
+            if let Err(problem) = ctx.templates.check(value) {
                 ctx.error(Code::AlertTemplate, at(), problem);
             }
         }

@@ -63,6 +63,15 @@ pub fn parse_document(source: &SiteSource) -> Result<Document<'_>, Diagnostics> 
     })
 }
 
+/// Texts of a site's inline rules, read from the TOML document before it is validated.
+#[derive(Debug, Default)]
+pub struct RuleTexts {
+    /// Every rule's `expr`.
+    pub expressions: Vec<String>,
+    /// Every label and annotation value (Go templates).
+    pub templates: Vec<String>,
+}
+
 /// A site file's TOML document, before its JSON view is built.
 #[derive(Debug)]
 pub struct Document<'a> {
@@ -71,9 +80,10 @@ pub struct Document<'a> {
 }
 
 impl Document<'_> {
-    /// The `expr` of every inline rule, read before anything is validated (a value of the wrong
-    /// type is skipped here and reported by the schema), so that their checks can start early.
-    pub fn rule_expressions(&self) -> Vec<String> {
+    /// The `expr` of every inline rule and the texts of their labels and annotations (which are
+    /// templates), read before anything is validated (a value of the wrong type is skipped here
+    /// and reported by the schema), so that their checks can start early.
+    pub fn rule_texts(&self) -> RuleTexts {
         fn items<'v, 'a>(value: Option<&'v DeValue<'a>>) -> &'v [toml::Spanned<DeValue<'a>>] {
             match value {
                 Some(DeValue::Array(items)) => items,
@@ -91,17 +101,30 @@ impl Document<'_> {
             .iter()
             .find(|(k, _)| k.get_ref() == "rule_groups")
             .map(|(_, v)| v.get_ref());
-        items(groups)
+        let mut texts = RuleTexts::default();
+        for rule in items(groups)
             .iter()
             .flat_map(|group| items(get(group.get_ref(), "rules")))
-            .filter_map(|rule| match get(rule.get_ref(), "expr") {
-                Some(DeValue::String(expr)) => Some(expr.to_string()),
-                _ => None,
-            })
-            .collect()
+        {
+            let rule = rule.get_ref();
+            if let Some(DeValue::String(expr)) = get(rule, "expr") {
+                texts.expressions.push(expr.to_string());
+            }
+            for map in ["labels", "annotations"] {
+                if let Some(DeValue::Table(map)) = get(rule, map) {
+                    texts
+                        .templates
+                        .extend(map.iter().filter_map(|(_, v)| match v.get_ref() {
+                            DeValue::String(text) => Some(text.to_string()),
+                            _ => None,
+                        }));
+                }
+            }
+        }
+        texts
     }
 
-    /// The `rule_files` patterns, read early like [`Document::rule_expressions`] (a value of the
+    /// The `rule_files` patterns, read early like [`Document::rule_texts`] (a value of the
     /// wrong type is skipped here and reported by the schema).
     pub fn rule_file_patterns(&self) -> Vec<String> {
         let patterns = self

@@ -406,3 +406,39 @@ name = "k8s.rules.container_cpu_limits"
     assert_eq!(group["rules"][0]["alert"], "Disk (root) full");
     assert_eq!(group["rules"][0]["labels"]["team.name"], "infra");
 }
+
+/// A site with many rules has its rule files parsed and their PromQL and templates checked ahead,
+/// on other cores (few rules are checked in line): each refused file, included beside the whole
+/// accepted corpus, gets the errors it gets alone.
+#[test]
+fn a_file_is_refused_alike_alone_and_among_many_rules() {
+    let errors = |files: &[(&String, &String)], file: &str| {
+        let source = site_with(files);
+        let Err(diagnostics) = promsite::pipeline::check(&source) else {
+            return Vec::new();
+        };
+        diagnostics
+            .sorted()
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| (source.locate(d), d.code.id(), d.message.clone()))
+            .filter(|((in_file, ..), ..)| in_file == file)
+            .collect::<Vec<_>>()
+    };
+    let accepted = corpus("accepted");
+    let mut checked = 0;
+    for (name, text) in &corpus("refused") {
+        let file = format!("rules/{name}");
+        let alone = errors(&[(name, text)], &file);
+        assert!(!alone.is_empty(), "{name}: refused files are refused");
+        let mut many: Vec<(&String, &String)> = accepted.iter().collect();
+        many.push((name, text));
+        assert_eq!(
+            errors(&many, &file),
+            alone,
+            "{name}: the errors depend on the other files"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 15, "the refused corpus shrank: {checked} files");
+}
