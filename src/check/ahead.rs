@@ -93,3 +93,32 @@ impl TemplateVerdicts {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::{Code, Severity, SiteSource};
+    use crate::synthetic::{self, Rules, Size};
+
+    fn errors(text: String) -> Vec<(Code, std::ops::Range<usize>)> {
+        match crate::pipeline::check(&SiteSource::new("site.toml", text)) {
+            Ok(_) => Vec::new(),
+            Err(diagnostics) => diagnostics
+                .sorted()
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .map(|d| (d.code, d.span.clone()))
+                .collect(),
+        }
+    }
+
+    /// The rules of a large site are checked ahead: a broken template and a broken expression
+    /// among 200 realistic rules are still reported.
+    #[test]
+    fn broken_inline_rules_of_a_large_site_are_reported() {
+        let site = synthetic::site_with(Size::M, Rules::Realistic, "ahead")
+            .replacen("{{ $labels.job }}", "{{ $labels.job", 1)
+            .replacen("[5m]))", "[5m])))", 1);
+        let codes: Vec<Code> = errors(site).into_iter().map(|(code, _)| code).collect();
+        assert_eq!(codes, [Code::PromqlSyntax, Code::AlertTemplate]);
+    }
+}
