@@ -32,6 +32,8 @@ use promql_parser::util::{ExprVisitor, walk_expr};
 use super::go_regex;
 use super::values::{self, Checked, Problem};
 
+mod fast;
+
 /// Functions Prometheus 3 only accepts with `--enable-feature=promql-experimental-functions`,
 /// which promql-parser parses unconditionally.
 const EXPERIMENTAL_FUNCTIONS: &[&str] = &[
@@ -58,6 +60,9 @@ pub(crate) fn promql(text: &str) -> Checked<()> {
 /// [`promql`], reusing the verdicts on regex literals and shapes seen before.
 fn promql_with(text: &str, memo: &mut Memo) -> Checked<()> {
     let text = &*promql_parser_form(text);
+    if fast::accepts(text, memo) {
+        return Ok(());
+    }
     if let Some(shape) = memo.shape(text)
         && *memo
             .shapes
@@ -631,6 +636,8 @@ struct Memo {
     skeletons: BTreeMap<String, Option<Vec<Role>>>,
     /// Shape → whether the parser accepts it.
     shapes: BTreeMap<String, bool>,
+    /// Per `label_replace` regex (its value): whether Prometheus compiles it (see [`fast`]).
+    label_replace_regexes: BTreeMap<String, bool>,
 }
 
 /// The value every plain non-empty matcher value becomes in a shape.
@@ -1275,8 +1282,14 @@ mod tests {
     #[test]
     fn a_family_of_rules_is_parsed_once() {
         let mut memo = Memo::default();
+        // The fast tier takes these and learns only the regex.
         for job in ["svc-1", "svc-2", "svc-3"] {
             assert!(promql_with(&format!(r#"rate(x{{job="{job}",code=~"5.."}}[5m]) > 0.1"#), &mut memo).is_ok());
+        }
+        assert!(memo.shapes.is_empty() && memo.regexes.len() == 1, "{memo:?}");
+        // A hexadecimal number is outside its subset: the memo answers.
+        for job in ["svc-1", "svc-2", "svc-3"] {
+            assert!(promql_with(&format!(r#"rate(x{{job="{job}",code=~"5.."}}[5m]) > 0x1"#), &mut memo).is_ok());
         }
         assert_eq!(memo.shapes.len(), 1, "{:?}", memo.shapes);
         // They differ only inside string literals: one skeleton, lexed once.
@@ -1309,14 +1322,15 @@ mod tests {
         assert!(shortcut_is_sound("+\"\n}}{{}}\""));
     }
 
-    /// Expressions not computed up front (rule files, small sites) share one memo.
+    /// Expressions not computed up front (rule files, small sites) share one memo (these with a
+    /// hexadecimal number, which the fast tier leaves to it).
     #[test]
     fn later_checks_share_what_was_learnt() {
         let verdicts = PromqlVerdicts::compute([]);
         for job in ["a", "b", "c"] {
             assert!(
                 verdicts
-                    .check(&format!(r#"up{{job="{job}",code=~"5.."}} == 0"#))
+                    .check(&format!(r#"up{{job="{job}",code=~"5.."}} == 0x0"#))
                     .is_ok()
             );
         }
