@@ -1,6 +1,7 @@
 //! Compile-time benchmarks: each stage of one site (check, render, serialize, write) at the four
 //! synthetic sizes, with uniform rules and with realistic ones (`*_realistic`), and whole `promsite compile` /
-//! `compile --check` processes over a directory of 50 M-sized sites. Run with `cargo bench --bench compile`;
+//! `compile --check` processes over a directory of 50 M-sized sites, and PromQL checking alone (`promql_realistic_l`,
+//! with the fast acceptor and without). Run with `cargo bench --bench compile`;
 //! docs/performance.md shows how peak memory is measured.
 
 use std::path::{Path, PathBuf};
@@ -100,6 +101,27 @@ fn serialize_realistic(bencher: Bencher, size: Size) {
 #[divan::bench(args = Size::ALL, sample_count = 10)]
 fn write_realistic(bencher: Bencher, size: Size) {
     bench_write(bencher, size, Rules::Realistic);
+}
+
+/// PromQL checking alone, on the 2,000 rule expressions of the realistic L site (each with its own
+/// skeleton, so the memo rarely helps), on one thread: with the fast acceptor and without it.
+#[divan::bench(args = [true, false], sample_count = 10)]
+fn promql_realistic_l(bencher: Bencher, fast: bool) {
+    let site: toml::Value = toml::from_str(&synthetic::site_with(Size::L, Rules::Realistic, "bench-l")).expect("TOML");
+    let expressions: Vec<&str> = site["rule_groups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|group| group["rules"].as_array().into_iter().flatten())
+        .filter_map(|rule| rule.get("expr").and_then(toml::Value::as_str))
+        .collect();
+    assert_eq!(expressions.len(), 2000);
+    bencher.bench(|| {
+        assert_eq!(
+            promsite::check::bench::promql(divan::black_box(&expressions), fast),
+            expressions.len()
+        );
+    });
 }
 
 /// A directory of 50 M-sized sites, compiled once so that `compile --check` finds it current.

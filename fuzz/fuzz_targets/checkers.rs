@@ -17,6 +17,10 @@ fuzz_target!(|data: &[u8]| {
                 fuzz::promql_shortcut_is_sound(text),
                 "the regex shortcut accepts invalid PromQL: {text:?}"
             );
+            assert!(
+                fuzz::promql_fast_is_sound(text),
+                "the fast PromQL acceptor takes invalid PromQL: {text:?}"
+            );
             fuzz::promql(text)
         }
         1 => fuzz::matcher(text),

@@ -53,6 +53,10 @@ pub mod fuzz {
     pub fn promql_shortcut_is_sound(text: &str) -> bool {
         super::syntax::promql::shortcut_is_sound(text)
     }
+    /// Whether the fast PromQL acceptor never takes what the full check refuses, on `text`.
+    pub fn promql_fast_is_sound(text: &str) -> bool {
+        super::syntax::promql::fast_is_sound(text)
+    }
     /// An Alertmanager matcher.
     pub fn matcher(text: &str) -> bool {
         super::syntax::matchers::matcher(text).is_ok()
@@ -80,6 +84,16 @@ pub mod fuzz {
     /// A prometheus-adapter metrics query.
     pub fn adapter_query(text: &str) -> bool {
         super::syntax::adapter_query::adapter_query(text).is_ok()
+    }
+}
+
+/// Entry points for the benchmarks in `benches/`: one checker alone.
+#[doc(hidden)]
+pub mod bench {
+    /// How many of the PromQL `texts` are accepted, on one thread with one memo, with the fast
+    /// acceptor in front of promql-parser or without it.
+    pub fn promql(texts: &[&str], fast: bool) -> usize {
+        super::syntax::promql::accepted_count(texts.iter().copied(), fast)
     }
 }
 

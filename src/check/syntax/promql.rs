@@ -1,18 +1,25 @@
 //! PromQL as Prometheus 3 accepts it, checked with promql-parser (promtool's grammar), fast enough
-//! for sites with thousands of rules.
+//! for sites with thousands of rules. An expression goes through up to three tiers:
 //!
-//! Two facts make that fast. First, most of the parser's time goes into compiling the regular
+//! 1. [`fast`]: a hand-written acceptor for the forms rules are usually written in, which reads the
+//!    text once and allocates next to nothing. It answers only "certainly accepted"; anything else
+//!    (outside its subset, refused, or in doubt) goes on to the next tiers unchanged, so every
+//!    refusal and message is theirs.
+//! 2. The memo ([`Memo::shape`]), for families of rules that differ only in label values.
+//! 3. promql-parser itself on the text as written, with the checks around it ([`verdict`]).
+//!
+//! The memo rests on two facts. First, most of the parser's time goes into compiling the regular
 //! expressions of `=~`/`!~` matchers, and the same few regexes recur across a site's rules
 //! (`code=~"5.."`). So each distinct regex literal is validated once, by the parser itself on a
-//! one-matcher selector. Second, rules come in families that differ only in label values
-//! (`job="svc-1"`, `job="svc-2"`), and the parser's verdict does not depend on a value beyond
-//! whether it is empty. So each expression is reduced to its *shape*: regex matchers become
-//! equality matchers and plain non-empty values become `"x"`, and each distinct shape is parsed
-//! once. Whenever that could change the verdict (an invalid regex, `__name__`, an escape, a regex
-//! matching the empty string differently than its literal does, anything unexpected), the text is
-//! parsed as it is; a rejected shape is always re-parsed as written, for the error message.
-//! Finding a shape needs the lexer's tokens, and those are the same for a whole family too, so they
-//! are learnt once per *skeleton* (see [`Memo::shape`]).
+//! one-matcher selector (the fast tier reads the same verdicts). Second, rules come in families
+//! that differ only in label values (`job="svc-1"`, `job="svc-2"`), and the parser's verdict does
+//! not depend on a value beyond whether it is empty. So each expression is reduced to its *shape*:
+//! regex matchers become equality matchers and plain non-empty values become `"x"`, and each
+//! distinct shape is parsed once. Whenever that could change the verdict (an invalid regex,
+//! `__name__`, an escape, a regex matching the empty string differently than its literal does,
+//! anything unexpected), the text is parsed as it is; a rejected shape is always re-parsed as
+//! written, for the error message. Finding a shape needs the lexer's tokens, and those are the same
+//! for a whole family too, so they are learnt once per *skeleton* (see [`Memo::shape`]).
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -59,8 +66,13 @@ pub(crate) fn promql(text: &str) -> Checked<()> {
 
 /// [`promql`], reusing the verdicts on regex literals and shapes seen before.
 fn promql_with(text: &str, memo: &mut Memo) -> Checked<()> {
+    promql_in_tiers(text, memo, true)
+}
+
+/// [`promql_with`], with the fast tier or without it (to measure it).
+fn promql_in_tiers(text: &str, memo: &mut Memo, fast: bool) -> Checked<()> {
     let text = &*promql_parser_form(text);
-    if fast::accepts(text, memo) {
+    if fast && fast::accepts(text, memo) {
         return Ok(());
     }
     if let Some(shape) = memo.shape(text)
@@ -610,6 +622,23 @@ pub(crate) fn shortcut_is_sound(text: &str) -> bool {
         && ["", "(", ".*"]
             .iter()
             .all(|contents| sound(&with_contents(text, &literals, contents)))
+}
+
+/// How many of `texts` are accepted, checked in order with one memo as a worker checks its share,
+/// with the fast tier or without it (for the benchmark).
+pub(crate) fn accepted_count<'a>(texts: impl IntoIterator<Item = &'a str>, fast: bool) -> usize {
+    let mut memo = Memo::default();
+    texts
+        .into_iter()
+        .filter(|text| promql_in_tiers(text, &mut memo, fast).is_ok())
+        .count()
+}
+
+/// Whether the fast tier is sound on `text`: it never takes what the full check refuses (the fuzz
+/// target's check; `promql_with` asks it about the same form of the text).
+pub(crate) fn fast_is_sound(text: &str) -> bool {
+    let text = &*promql_parser_form(text);
+    !fast::accepts(text, &mut Memo::default()) || verdict(text).is_ok()
 }
 
 /// `text` with the contents of each string literal [`skeleton`] abstracts replaced by `contents`.
