@@ -53,6 +53,10 @@ pub mod fuzz {
     pub fn promql_shortcut_is_sound(text: &str) -> bool {
         super::syntax::promql::shortcut_is_sound(text)
     }
+    /// Whether the fast PromQL acceptor takes `text` (certainly accepted, without promql-parser).
+    pub fn promql_fast_takes(text: &str) -> bool {
+        super::syntax::promql::fast_takes(text)
+    }
     /// Whether the fast PromQL acceptor never takes what the full check refuses, on `text`.
     pub fn promql_fast_is_sound(text: &str) -> bool {
         super::syntax::promql::fast_is_sound(text)

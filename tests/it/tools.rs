@@ -854,6 +854,65 @@ fn promtool_accepts_every_corpus_expression_and_template_that_promsite_accepts()
     );
 }
 
+/// Differential check against promtool of the fast PromQL acceptor, which answers for most rules
+/// without promql-parser: each single-character mutation of expressions in its subset that it
+/// takes, promtool accepts too.
+#[test]
+fn promtool_accepts_every_mutation_the_fast_promql_acceptor_takes() {
+    let Some(promtool) = common::tool("promtool") else {
+        return;
+    };
+    let bases = [
+        r#"sum by (job, instance) (rate(a_total{job="a",code=~"5.."}[5m])) / sum by (job) (rate(a_total[5m])) > 0.1"#,
+        "histogram_quantile(0.99, sum by (le) (rate(b_bucket{job='b'}[5m]))) > bool 0.5",
+        r#"absent(c_up{job="c"} == 1) or vector(1) unless on () d"#,
+        "predict_linear(e[6h], 4 * 3600) < 0 and e / f < 0.1",
+        r#"sum by (ns, pod) (rate(g{container!=""}[5m])) * on (ns, pod) group_left (node) max by (ns, pod, node) (h)"#,
+        "i / ignoring (kind) group_right j > 0.5 # a comment",
+        "topk(3, sum without (a) (rate(k[5m]))) - quantile(0.9, k) ^ -2",
+        "time() - max(l_timestamp offset -1h) > 3600",
+        "max_over_time(m[1h:5m]) + quantile_over_time(0.5, m[1d:]) + increase(m[1h30m] offset 1w)",
+        r#"count_values("v", n) + label_replace(n, "a", "$1", "b", "(.*)") + label_join(n, "a", ",", "b")"#,
+        "round(o, 5) + clamp(o, 0, 1) + day_of_week() + scalar(o) % 2 >= 1",
+    ];
+    let replacements = [
+        '(', ')', '"', '[', ']', ' ', '0', '1', 'x', ',', '-', ':', 'm', '{', '}', '=',
+    ];
+    let mut texts = std::collections::BTreeSet::new();
+    for base in bases {
+        assert!(promsite::check::fuzz::promql_fast_takes(base), "{base}");
+        for (at, c) in base.char_indices() {
+            let (before, after) = (&base[..at], &base[at + c.len_utf8()..]);
+            let edits = [String::new(), format!("{c}{c}")]
+                .into_iter()
+                .chain(replacements.iter().map(char::to_string));
+            texts.extend(
+                edits
+                    .map(|edit| format!("{before}{edit}{after}"))
+                    .filter(|text| promsite::check::fuzz::promql_fast_takes(text)),
+            );
+        }
+    }
+    let texts: Vec<String> = texts.into_iter().collect();
+    assert!(texts.len() >= 1000, "only {} mutations taken", texts.len());
+    let rules: Vec<_> = texts
+        .iter()
+        .enumerate()
+        .map(|(n, expr)| serde_json::json!({ "record": format!("r{n}"), "expr": expr }))
+        .collect();
+    let (accepted, report) = judge(&promtool, &["check", "rules"], "fast.yaml", &corpus_rule_file(&rules));
+    let refused: Vec<_> = texts
+        .iter()
+        .enumerate()
+        .filter(|(n, _)| report.contains(&format!("\"r{n}\":")))
+        .map(|(_, text)| text)
+        .collect();
+    assert!(
+        accepted && refused.is_empty(),
+        "promtool refuses what the fast acceptor takes: {refused:#?}\n{report}"
+    );
+}
+
 /// Differential check against amtool: every Alertmanager matcher of the fuzz corpus that promsite
 /// accepts, rendered into `alertmanager.yml` as promsite renders it, passes `amtool check-config`.
 /// This found the control characters that promsite now refuses in matcher values. Inputs past 128

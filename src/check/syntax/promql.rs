@@ -634,11 +634,15 @@ pub(crate) fn accepted_count<'a>(texts: impl IntoIterator<Item = &'a str>, fast:
         .count()
 }
 
+/// Whether the fast tier takes `text`, as [`promql_with`] asks it.
+pub(crate) fn fast_takes(text: &str) -> bool {
+    fast::accepts(&promql_parser_form(text), &mut Memo::default())
+}
+
 /// Whether the fast tier is sound on `text`: it never takes what the full check refuses (the fuzz
 /// target's check; `promql_with` asks it about the same form of the text).
 pub(crate) fn fast_is_sound(text: &str) -> bool {
-    let text = &*promql_parser_form(text);
-    !fast::accepts(text, &mut Memo::default()) || verdict(text).is_ok()
+    !fast_takes(text) || verdict(&promql_parser_form(text)).is_ok()
 }
 
 /// `text` with the contents of each string literal [`skeleton`] abstracts replaced by `contents`.

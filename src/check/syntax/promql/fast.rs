@@ -1034,7 +1034,7 @@ mod tests {
 
     #[test]
     fn the_repository_expressions_and_some_mutations_are_sound() {
-        let (texts, taken_texts) = check_repository(97);
+        let (texts, taken_texts) = check_repository(151);
         assert!(
             taken_texts > 100 && texts > 10 * taken_texts / 9,
             "{texts} {taken_texts}"
