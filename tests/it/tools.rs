@@ -588,6 +588,94 @@ fn numbers_with_underscores_are_judged_as_prometheus_judges_them() {
     assert_eq!(accepted, 23, "promtool's verdicts changed\n{report}");
 }
 
+/// Where promql-parser 0.11 and Prometheus 3.5 differ besides numbers and strings: functions
+/// promql-parser knows and Prometheus does not (or only behind a flag), `or` between matchers and
+/// `fill(…)` modifiers from later versions, `smoothed`/`anchored` (keywords to promql-parser, names
+/// to Prometheus) and zero durations outside ranges. promsite's verdict on each is promtool's.
+#[test]
+fn syntax_of_other_versions_is_judged_as_prometheus_judges_it() {
+    let Some(promtool) = common::tool("promtool") else {
+        return;
+    };
+    let expressions = [
+        // promql-parser's functions that Prometheus 3.5 does not have.
+        r#"histogram_quantiles(x, "q", 0.5)"#,
+        "max_of(1m, 2m)",
+        "min_of(1, 2)",
+        "integral(x[5m])",
+        "start_timestamp(x)",
+        "range()",
+        "step()",
+        "first_over_time(x[5m])",
+        "ts_of_first_over_time(x[5m])",
+        // Experimental in Prometheus 3.5.
+        "ts_of_last_over_time(x[5m])",
+        "mad_over_time(x[5m])",
+        "info(x)",
+        "limitk(1, x)",
+        r#"sort_by_label(x, "a")"#,
+        // Later syntax.
+        r#"x{a="b" or c="d"}"#,
+        r#"{a="b" OR c="d"}"#,
+        r#"rate(x{a="b" or a="c"}[5m])"#,
+        "x + fill(0) y",
+        "x + on (a) fill_left(0) y",
+        "x * on (a) group_left fill_right(1) y",
+        "fill(x)",
+        "x[5m] smoothed",
+        "rate(x[5m] anchored)",
+        "x offset step()",
+        "rate(x[5m+1m])",
+        "x[0s]",
+        "x[5m:0m]",
+        "sum by (inf) (x)",
+        // Read by Prometheus 3.5 alike.
+        r#"x{a="b", or="c"} or x{or="d"}"#,
+        "fill + fill_left * fill_right",
+        "sum by (fill, step, range, start) (x)",
+        "step + range",
+        "smoothed",
+        "Anchored + SMOOTHED",
+        r#"sum by (smoothed) (rate(anchored{a="b"}[5m] offset 5m))"#,
+        "sum(x) without (Anchored, b)",
+        "x * on (smoothed) group_right (anchored) y unless ignoring (smoothed) z",
+        "max_over_time(smoothed[5m:1m]) > bool 0",
+        "-smoothed or anchored:rate5m",
+        r#"x{smoothed="a", anchored=~"b.*"}"#,
+        r#"label_replace(x, "smoothed", "$1", "anchored", "(.*)")"#,
+        "x offset 0s",
+        "x offset -0m + x offset 0d",
+        "rate(x[5m] offset 0s0ms)",
+        "0s + vector(0ms) + topk(0s, x)",
+        "x @ 0s",
+        "x offset 0",
+        "smoothed_total + x_anchored",
+    ];
+    let rules: Vec<_> = expressions
+        .iter()
+        .enumerate()
+        .map(|(n, expr)| serde_json::json!({ "record": format!("r{n}"), "expr": expr }))
+        .collect();
+    let (_, report) = judge(
+        &promtool,
+        &["check", "rules"],
+        "versions.yaml",
+        &corpus_rule_file(&rules),
+    );
+    let mut accepted = 0;
+    for (n, expr) in expressions.iter().enumerate() {
+        let prometheus_accepts = !report.contains(&format!("\"r{n}\":"));
+        accepted += usize::from(prometheus_accepts);
+        assert_eq!(
+            promsite::check::fuzz::promql(expr),
+            prometheus_accepts,
+            "{expr}: promsite against promtool\n{report}"
+        );
+    }
+    // Both verdicts occur, so a report that names no rule cannot pass for agreement.
+    assert_eq!(accepted, 20, "promtool's verdicts changed\n{report}");
+}
+
 /// Raw (backtick) strings, which Prometheus reads without escapes and promql-parser with them: a
 /// backslash is itself, a double quote is text, and a backtick ends the string. promsite's verdict
 /// on each is promtool's.

@@ -28,9 +28,10 @@ use std::ops::Range;
 use lrpar::{Lexeme, Lexer, Span};
 use promql_parser::label::MatchOp;
 use promql_parser::parser::token::{
-    T_ADD, T_AT, T_BOTTOMK, T_COLON, T_COMMA, T_COUNT_VALUES, T_DURATION, T_END, T_EQL, T_EQL_REGEX, T_IDENTIFIER,
-    T_LEFT_BRACE, T_LEFT_BRACKET, T_LEFT_PAREN, T_NEQ, T_NEQ_REGEX, T_NUMBER, T_OFFSET, T_RIGHT_BRACE, T_RIGHT_BRACKET,
-    T_RIGHT_PAREN, T_START, T_STRING, T_SUB, T_TOPK, TokenId, TokenType,
+    T_ADD, T_AT, T_BOTTOMK, T_COLON, T_COMMA, T_COUNT_VALUES, T_DURATION, T_END, T_EQL, T_EQL_REGEX, T_FILL,
+    T_FILL_LEFT, T_FILL_RIGHT, T_IDENTIFIER, T_LEFT_BRACE, T_LEFT_BRACKET, T_LEFT_PAREN, T_LOR, T_NEQ, T_NEQ_REGEX,
+    T_NUMBER, T_OFFSET, T_RIGHT_BRACE, T_RIGHT_BRACKET, T_RIGHT_PAREN, T_START, T_STRING, T_SUB, T_TOPK, TokenId,
+    TokenType,
 };
 use promql_parser::parser::value::ValueType;
 use promql_parser::parser::{Expr, lexer};
@@ -53,8 +54,26 @@ const EXPERIMENTAL_FUNCTIONS: &[&str] = &[
     "ts_of_last_over_time",
     "ts_of_max_over_time",
     "ts_of_min_over_time",
-    "first_over_time",
 ];
+
+/// Functions in promql-parser's table that Prometheus 3.5 does not have at all (from later
+/// versions, or promql-parser's own): Prometheus refuses them as unknown, with or without feature
+/// flags. `start` and `end` are there too, reachable only after `@` (see `preprocessor_without_at`).
+const UNKNOWN_FUNCTIONS: &[&str] = &[
+    "first_over_time",
+    "histogram_quantiles",
+    "integral",
+    "max_of",
+    "min_of",
+    "range",
+    "start_timestamp",
+    "step",
+    "ts_of_first_over_time",
+];
+
+/// Keywords of promql-parser's lexer that Prometheus 3.5's lexer does not have and its grammar
+/// never uses: to Prometheus they are names. Matched as the lexer matches keywords, ignoring case.
+const NOT_KEYWORDS: [&str; 2] = ["smoothed", "anchored"];
 
 /// Experimental aggregation operators, gated like the functions above.
 const EXPERIMENTAL_AGGREGATIONS: &[&str] = &["limitk", "limit_ratio"];
@@ -98,14 +117,21 @@ fn promql_in_tiers(text: &str, memo: &mut Memo, fast: bool) -> Checked<()> {
 /// an offset back, as promql-parser's messages carry none and promsite reports a PromQL problem
 /// on the whole expression. A number Prometheus refuses (`1__0`, `1_`, `1_0m`) is left as
 /// written, for the parser to refuse.
+///
+/// Two more, each the same length as written: a duration of zero (`0s`, `0m0s`) becomes the number
+/// `0`, which promql-parser reads as the same zero seconds. It refuses every zero duration, and
+/// Prometheus only a range or a subquery step of zero (`offset 0s` is fine), which `bad_time`
+/// refuses as a number too. And `smoothed` or `anchored` as a name outside braces (a metric,
+/// a grouping label) ends in `_` for its `d` (see [`NOT_KEYWORDS`]); followed by `(`, or when the
+/// text holds that name already, it is left as written.
 pub(crate) fn promql_parser_form(text: &str) -> Cow<'_, str> {
-    if !text.contains(['_', '\\']) {
+    if !may_need_form(text) {
         return Cow::Borrowed(text);
     }
     let bytes = text.as_bytes();
     let literals = string_literals(text);
     let mut literals = literals.iter().peekable();
-    let (mut out, mut copied, mut i) = (String::new(), 0, 0);
+    let (mut out, mut copied, mut i, mut braces) = (String::new(), 0, 0, 0_usize);
     let mut replace = |out: &mut String, range: Range<usize>, with: &str| {
         out.push_str(&text[copied..range.start]);
         out.push_str(with);
@@ -145,9 +171,17 @@ pub(crate) fn promql_parser_form(text: &str) -> Cow<'_, str> {
             b'0'..=b'9' | b'.' if bytes.get(i + 1).is_some_and(u8::is_ascii_digit) || byte != b'.' => {
                 let end = number_end(bytes, i);
                 if word(end) || bytes.get(end) == Some(&b'.') {
-                    // A duration, or what Prometheus' lexer refuses: left as written.
+                    // A duration, or what Prometheus' lexer refuses: left as written, but a zero.
                     let unit = |at: usize| bytes.get(at).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
-                    i = (end..bytes.len()).find(|&at| !unit(at)).unwrap_or(bytes.len());
+                    let token = i..(end..bytes.len()).find(|&at| !unit(at)).unwrap_or(bytes.len());
+                    if byte.is_ascii_digit() && values::duration_millis(&text[token.clone()]) == Some(0) {
+                        replace(
+                            &mut out,
+                            token.clone(),
+                            &format!("{:<width$}", "0", width = token.len()),
+                        );
+                    }
+                    i = token.end;
                     continue;
                 }
                 let number = &text[i..end];
@@ -158,7 +192,28 @@ pub(crate) fn promql_parser_form(text: &str) -> Cow<'_, str> {
                 i = end;
             }
             // A name; a `:` alone may be a subquery's, before its step.
-            _ if word(i) && byte != b':' => i = (i..bytes.len()).find(|&at| !word(at)).unwrap_or(bytes.len()),
+            _ if word(i) && byte != b':' => {
+                let end = (i..bytes.len()).find(|&at| !word(at)).unwrap_or(bytes.len());
+                let name = &text[i..end];
+                if braces == 0
+                    && NOT_KEYWORDS.iter().any(|keyword| keyword.eq_ignore_ascii_case(name))
+                    && !text[end..].trim_start().starts_with('(')
+                {
+                    let neutral = format!("{}_", &name[..name.len() - 1]);
+                    if !text.contains(&neutral) {
+                        replace(&mut out, i..end, &neutral);
+                    }
+                }
+                i = end;
+            }
+            b'{' => {
+                braces += 1;
+                i += 1;
+            }
+            b'}' => {
+                braces = braces.saturating_sub(1);
+                i += 1;
+            }
             _ => i += 1,
         }
     }
@@ -167,6 +222,40 @@ pub(crate) fn promql_parser_form(text: &str) -> Cow<'_, str> {
     }
     out.push_str(&text[copied..]);
     Cow::Owned(out)
+}
+
+/// Whether [`promql_parser_form`] may change `text`: a cheap look for what it rewrites.
+fn may_need_form(text: &str) -> bool {
+    text.contains(['_', '\\'])
+        || text.as_bytes().windows(2).any(|pair| {
+            (pair[0] == b'0' && matches!(pair[1], b's' | b'm' | b'h' | b'd' | b'w' | b'y'))
+                || pair.eq_ignore_ascii_case(b"ed")
+        })
+}
+
+/// A parser's message on the form of a text, with the names [`promql_parser_form`] made neutral
+/// as they were written (their case but the last letter's follows the neutral name's).
+fn as_written(message: String) -> String {
+    let mut message = message.into_bytes();
+    for keyword in NOT_KEYWORDS {
+        let stem = &keyword.as_bytes()[..keyword.len() - 1];
+        let mut at = 0;
+        while at + keyword.len() <= message.len() {
+            let end = at + keyword.len();
+            if message[end - 1] == b'_' && message[at..end - 1].eq_ignore_ascii_case(stem) {
+                message[end - 1] = if message[end - 2].is_ascii_uppercase() {
+                    b'D'
+                } else {
+                    b'd'
+                };
+                at = end;
+            } else {
+                at += 1;
+            }
+        }
+    }
+    // Only ASCII letters were replaced by ASCII letters.
+    String::from_utf8(message).unwrap_or_default()
 }
 
 /// Where the number starting at `at` ends, as Prometheus' lexer scans one: an optional `0x`, then
@@ -233,9 +322,9 @@ fn parse_with(text: &str, regexes: Regexes) -> Result<Expr, String> {
         _ => e,
     })?;
     if let Some(problem) = unparsable(text, &tokens) {
-        return Err(problem);
+        return Err(as_written(problem));
     }
-    parse_checked(text, regexes)
+    parse_checked(text, regexes).map_err(as_written)
 }
 
 /// How a matcher's regex is compiled: Prometheus reads it on its own first (so `a)|(b` is an
@@ -256,6 +345,31 @@ fn unparsable(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
         .or_else(|| oversized_regex(text, tokens))
         .or_else(|| unary_plus_on_a_range(text, tokens))
         .or_else(|| preprocessor_without_at(tokens))
+        .or_else(|| later_syntax(text, tokens))
+}
+
+/// Syntax that promql-parser reads and Prometheus 3.5 does not, in Prometheus' words (checked with
+/// promtool): `or` between the matchers of a selector (`x{a="b" or c="d"}`), and `fill(…)`,
+/// `fill_left(…)`, `fill_right(…)` after a binary operator, which Prometheus reads as a call of a
+/// function it does not have. promql-parser's lexer makes a `fill` a keyword only before a `(`.
+fn later_syntax(text: &str, tokens: &[(TokenId, Span)]) -> Option<String> {
+    let mut braces = 0_usize;
+    for (i, &(kind, span)) in tokens.iter().enumerate() {
+        let written = &text[span.start()..span.end()];
+        match kind {
+            T_LEFT_BRACE => braces += 1,
+            T_RIGHT_BRACE => braces = braces.saturating_sub(1),
+            // After a matcher's value: `or` as a label name follows `{` or `,`.
+            T_LOR if braces > 0 && i > 0 && tokens[i - 1].0 == T_STRING => {
+                return Some(format!(
+                    "unexpected identifier \"{written}\" in label matching, expected \",\" or \"}}\""
+                ));
+            }
+            T_FILL | T_FILL_LEFT | T_FILL_RIGHT => return Some(format!("unknown function with name \"{written}\"")),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// `start()` and `end()` only follow `@` in Prometheus; promql-parser also takes them alone
@@ -893,7 +1007,8 @@ impl ExprVisitor for ExperimentalFinder {
     }
 }
 
-/// Finds the first regex matcher whose regex Go refuses.
+/// Finds the first regex matcher whose regex Go refuses, or the first call of a function that
+/// Prometheus does not have ([`UNKNOWN_FUNCTIONS`]).
 struct GoRefusalFinder {
     found: Option<String>,
     regexes: Regexes,
@@ -906,6 +1021,11 @@ impl ExprVisitor for GoRefusalFinder {
         let selector = match expr {
             Expr::VectorSelector(selector) => selector,
             Expr::MatrixSelector(matrix) => &matrix.vs,
+            Expr::Call(call) if UNKNOWN_FUNCTIONS.contains(&call.func.name) => {
+                self.found
+                    .get_or_insert_with(|| format!("unknown function with name \"{}\"", call.func.name));
+                return Ok(false);
+            }
             _ => return Ok(self.found.is_none()),
         };
         let matchers = selector
@@ -1181,6 +1301,116 @@ mod tests {
             assert!(promql(text).is_err_and(|p| p.message.contains(words)), "{text}");
         }
         assert!(parse_matcher_selector(r#"m{a=~"a)|(b"}"#).is_ok());
+    }
+
+    /// promql-parser knows these, Prometheus 3.5 does not (each checked with promtool 3.5.3 in
+    /// `tests/it/tools.rs`).
+    #[test]
+    fn what_prometheus_3_5_does_not_have_is_refused_in_its_words() {
+        for (text, words) in [
+            (
+                "histogram_quantiles(x, \"q\", 0.5)",
+                "unknown function with name \"histogram_quantiles\"",
+            ),
+            ("max_of(1m, 2m) + min_of(1, 2)", "unknown function with name \"max_of\""),
+            ("sum(integral(x[5m]))", "unknown function with name \"integral\""),
+            ("start_timestamp(x)", "unknown function with name \"start_timestamp\""),
+            ("range() + step()", "unknown function with name \"range\""),
+            (
+                "first_over_time(x[5m])",
+                "unknown function with name \"first_over_time\"",
+            ),
+            (
+                "ts_of_first_over_time(x[5m])",
+                "unknown function with name \"ts_of_first_over_time\"",
+            ),
+            (
+                r#"x{a="b" or c="d"}"#,
+                r#"unexpected identifier "or" in label matching, expected "," or "}""#,
+            ),
+            (
+                r#"rate({a="b", c="d" OR e="f"}[5m])"#,
+                r#"unexpected identifier "OR" in label matching"#,
+            ),
+            ("x + fill(0) y", "unknown function with name \"fill\""),
+            (
+                "x * on (a) group_left fill_right (1) y",
+                "unknown function with name \"fill_right\"",
+            ),
+            ("fill_left(x)", "unknown function with name \"fill_left\""),
+        ] {
+            assert!(
+                promql(text).is_err_and(|p| p.message.starts_with(&format!("invalid PromQL: {words}"))),
+                "{text}: {:?}",
+                promql(text)
+            );
+            assert!(shortcut_is_sound(text) && fast_is_sound(text), "{text}");
+        }
+        // Still experimental (behind a flag) in Prometheus 3.5, not unknown.
+        assert!(promql("ts_of_last_over_time(x[5m])").is_err_and(|p| p.message.contains("experimental")));
+        for text in [
+            r#"x{a="b", or="c"} or x{or="d"}"#,
+            "fill + fill_left * fill_right",
+            "sum by (fill, step, range) (x)",
+            "step + range",
+        ] {
+            assert!(promql(text).is_ok(), "{text}: {:?}", promql(text));
+        }
+    }
+
+    /// Prometheus 3.5 reads these and promql-parser alone does not (checked with promtool 3.5.3 in
+    /// `tests/it/tools.rs`).
+    #[test]
+    fn names_and_zero_offsets_prometheus_reads_are_accepted() {
+        for (text, form) in [
+            ("x offset 0s", "x offset 0 "),
+            ("rate(x[5m] offset 0m0s) + 0ms", "rate(x[5m] offset 0   ) + 0  "),
+            ("x[0s]", "x[0 ]"),
+            ("x offset 10s + x_0s + 0x0", "x offset 10s + x_0s + 0x0"),
+            ("sum by (smoothed) (anchored)", "sum by (smoothe_) (anchore_)"),
+            (
+                "SMOOTHED + Anchored:x + x{anchored=\"smoothed\"}",
+                "SMOOTHE_ + Anchored:x + x{anchored=\"smoothed\"}",
+            ),
+            ("smoothed (x) + smoothed", "smoothed (x) + smoothe_"),
+            ("smoothed + smoothe_", "smoothed + smoothe_"),
+            ("anchored # smoothed", "anchore_ # smoothed"),
+        ] {
+            assert_eq!(promql_parser_form(text), form, "{text}");
+        }
+        for text in [
+            "x offset 0s",
+            "x offset -0s + x offset 0d + x @ 0s + topk(0s, x)",
+            "rate(x[5m] offset 0s)",
+            "smoothed",
+            "sum by (smoothed) (rate(anchored{a=\"b\"}[5m] offset 5m))",
+            "x * on (smoothed) group_left (Anchored) y unless ignoring (ANCHORED) smoothed",
+            "max_over_time(smoothed[5m:1m]) > bool 0",
+        ] {
+            assert!(promql(text).is_ok(), "{text}: {:?}", promql(text));
+            assert!(shortcut_is_sound(text) && fast_is_sound(text), "{text}");
+        }
+        for (text, words) in [
+            ("x[0s]", "duration must be greater than 0"),
+            ("x[5m:0m]", "duration must be greater than 0"),
+            ("smoothed(x)", ""),
+            ("x[5m] smoothed", ""),
+            // A message names what was written, not the neutral name.
+            (
+                "x + on (smoothed) group_left (smoothed) y",
+                "label 'smoothed' must not occur in ON and GROUP clause at once",
+            ),
+        ] {
+            assert!(
+                promql(text).is_err_and(|p| p.message.contains(words)),
+                "{text}: {:?}",
+                promql(text)
+            );
+        }
+        assert_eq!(
+            as_written("a 'Smoothe_' b 'ANCHORE_'".to_owned()),
+            "a 'Smoothed' b 'ANCHORED'"
+        );
     }
 
     #[test]
