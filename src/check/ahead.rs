@@ -112,10 +112,11 @@ mod tests {
     }
 
     /// The rules of a large site are checked ahead: a broken template and a broken expression
-    /// among 200 realistic rules are still reported.
+    /// among 2,000 realistic rules (more than `PromqlVerdicts` checks on one thread) are still
+    /// reported.
     #[test]
     fn broken_inline_rules_of_a_large_site_are_reported() {
-        let site = synthetic::site_with(Size::M, Rules::Realistic, "ahead")
+        let site = synthetic::site_with(Size::L, Rules::Realistic, "ahead")
             .replacen("{{ $labels.job }}", "{{ $labels.job", 1)
             .replacen("[5m]))", "[5m])))", 1);
         let codes: Vec<Code> = errors(site).into_iter().map(|(code, _)| code).collect();
