@@ -966,13 +966,17 @@ impl PromqlVerdicts {
     /// the seed site to 20,000 rules (the commit that set it has the numbers).
     const PARALLEL_FROM: usize = 1500;
 
-    /// Checks each distinct expression once, in parallel when there are many.
+    /// Checks each distinct expression once, on this thread, or on every core when there are many.
+    /// The caller runs it beside the main thread's stages, so even the serial case is off the
+    /// critical path.
     pub(crate) fn compute<'a>(expressions: impl IntoIterator<Item = &'a str>) -> Self {
         let distinct: Vec<&str> = expressions.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
-        if distinct.len() < Self::PARALLEL_FROM {
-            return Self::default();
-        }
-        let verdicts = crate::parallel::map_with(&distinct, crate::parallel::cores(), Memo::default, |memo, text| {
+        let threads = if distinct.len() < Self::PARALLEL_FROM {
+            1
+        } else {
+            crate::parallel::cores()
+        };
+        let verdicts = crate::parallel::map_with(&distinct, threads, Memo::default, |memo, text| {
             ((*text).to_owned(), promql_with(text, memo))
         });
         Self {
