@@ -53,10 +53,23 @@ fn drop_null(value: &mut Value) {
     }
 }
 
-/// The schema, generated once per process (schemars walks every type each time).
+/// Used by `build.rs`; here only to test what it wrote.
+#[cfg(test)]
+#[path = "schema_annotations.rs"]
+mod annotations;
+
+/// The committed schema, which [`site_schema`] generates, without its annotations (`build.rs`).
+/// Reading it is cheaper than generating it (schemars walks every type), which every check used
+/// to do, and the validator builds in a fifth of the time. A test holds it to the types.
+const VALIDATION_SCHEMA: &str = include_str!(concat!(env!("OUT_DIR"), "/site.schema.json"));
+
+/// The schema the site is validated against, read once per process.
 fn schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(site_schema)
+    SCHEMA.get_or_init(|| {
+        serde_json::from_str(VALIDATION_SCHEMA)
+            .unwrap_or_else(|e| unreachable!("build.rs writes the schema as JSON: {e}"))
+    })
 }
 
 fn validator() -> &'static jsonschema::Validator {
@@ -251,4 +264,48 @@ fn closest<'a>(key: &str, allowed: &'a [String]) -> Option<&'a String> {
         .filter(|(distance, candidate)| *distance <= 2.max(candidate.len() / 4))
         .min()
         .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    /// The schema validation uses is the one the types generate: a change to `site::raw` without
+    /// `cargo run -- schema > schema/site.schema.json` fails here.
+    #[test]
+    fn the_embedded_schema_is_the_generated_one() {
+        let mut generated = super::site_schema();
+        super::annotations::strip(&mut generated);
+        assert!(
+            *super::schema() == generated,
+            "schema/site.schema.json is stale; run `cargo run -- schema > schema/site.schema.json`"
+        );
+        let text = serde_json::to_string(super::schema()).expect("serializes");
+        assert!(
+            !text.contains("\"examples\""),
+            "annotations left in the validation schema"
+        );
+    }
+
+    /// Only annotations go: not properties of those names, nor values that hold such keys.
+    #[test]
+    fn stripping_keeps_what_validation_reads() {
+        let mut schema = json!({
+            "description": "x",
+            "properties": {
+                "description": {"type": "string", "description": "y", "default": "z"},
+                "fixed": {"const": {"description": "kept"}, "examples": [1]},
+            },
+            "$defs": {"A": {"oneOf": [{"title": "t", "type": "integer"}], "items": {"description": "i"}}},
+        });
+        super::annotations::strip(&mut schema);
+        let expected: Value = json!({
+            "properties": {
+                "description": {"type": "string"},
+                "fixed": {"const": {"description": "kept"}},
+            },
+            "$defs": {"A": {"oneOf": [{"type": "integer"}], "items": {}}},
+        });
+        assert_eq!(schema, expected);
+    }
 }
