@@ -1,7 +1,5 @@
 //! Go text/templates as Prometheus expands them in alert labels and annotations.
 
-use std::ops::Range;
-
 use super::go_number;
 use super::values::{Checked, Problem};
 
@@ -52,7 +50,7 @@ pub(crate) fn template(text: &str) -> Checked<()> {
     if !text.contains("{{") && !text.contains("}}") || plainly_valid_template(text) {
         return Ok(());
     }
-    let parsed = actions(text).and_then(|_| parse(text));
+    let parsed = actions(text).and_then(|()| parse(text));
     parsed.map_err(|why| {
         Problem::new(
             format!("invalid Go template: {why}"),
@@ -61,7 +59,7 @@ pub(crate) fn template(text: &str) -> Checked<()> {
     })
 }
 
-/// Where the actions of `text` are (`{{` to `}}`), or what Go's template lexer refuses and gtmpl
+/// Whether the actions of `text` (`{{` to `}}`) are readable, or what Go's template lexer refuses and gtmpl
 /// (the parser promsite used before its own, whose verdicts it keeps) mishandled, found before
 /// the parser sees the text: gtmpl never returned on an action cut off by the end of the text
 /// (`{{ if `), and its lexer thread panicked when it stepped back over a multi-byte character
@@ -69,7 +67,7 @@ pub(crate) fn template(text: &str) -> Checked<()> {
 /// some escapes ([`unreadable_escape`]). Quoted strings,
 /// raw strings, character literals and comments inside actions are read as Go reads them (a `}}`
 /// in a string does not close the action).
-fn actions(text: &str) -> Result<Vec<Range<usize>>, String> {
+fn actions(text: &str) -> Result<(), String> {
     // Every delimiter is ASCII, and no byte of a multi-byte UTF-8 character is.
     let bytes = text.as_bytes();
     let find = |from: usize, needle: &[u8]| {
@@ -80,7 +78,6 @@ fn actions(text: &str) -> Result<Vec<Range<usize>>, String> {
             .map(|p| p + from)
     };
     let unclosed = || Err("unclosed action".to_owned());
-    let mut actions = Vec::new();
     let mut blocks = Blocks::default();
     let mut i = 0;
     let space = |at: usize| bytes.get(at).is_some_and(|&b| SPACE.contains(&char::from(b)));
@@ -113,7 +110,6 @@ fn actions(text: &str) -> Result<Vec<Range<usize>>, String> {
                 return Err("comment ends before closing delimiter".to_owned());
             }
             i = end + delimiter;
-            actions.push(start..i);
             continue;
         }
         let (mut parentheses, mut deepest) = (0_usize, 0);
@@ -124,7 +120,6 @@ fn actions(text: &str) -> Result<Vec<Range<usize>>, String> {
                     empty(i)?;
                     i += 2;
                     blocks.enter(&text[start..i], deepest)?;
-                    actions.push(start..i);
                     break;
                 }
                 // A right trim marker: white space, then `-}}`.
@@ -192,7 +187,7 @@ fn actions(text: &str) -> Result<Vec<Range<usize>>, String> {
             }
         }
     }
-    Ok(actions)
+    Ok(())
 }
 
 /// Go's white space inside template actions.
@@ -221,17 +216,16 @@ struct Blocks(Vec<usize>);
 
 impl Blocks {
     /// Takes in the action `action` (`{{ … }}`), whose parentheses nest `parentheses` deep.
-    fn enter(&mut self, action: &str, parentheses: usize) -> Result<(), String> {
+    fn enter<'a>(&mut self, action: &'a str, parentheses: usize) -> Result<(), String> {
         let inside = action.trim_start_matches('{').trim_start_matches('-').trim_start();
-        let word = |text: &str| {
+        let word = |text: &'a str| {
             text.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
                 .next()
                 .unwrap_or_default()
-                .to_owned()
         };
-        match word(inside).as_str() {
+        match word(inside) {
             "if" | "range" | "with" | "define" | "block" => self.0.push(1),
-            "else" if matches!(word(inside["else".len()..].trim_start()).as_str(), "if" | "with") => {
+            "else" if matches!(word(inside["else".len()..].trim_start()), "if" | "with") => {
                 if let Some(levels) = self.0.last_mut() {
                     *levels += 1;
                 }
@@ -274,14 +268,13 @@ fn unreadable_escape(text: &str, at: usize) -> Option<String> {
 
 /// Parses `text` as Prometheus would: its functions known, its variables declared.
 fn parse(text: &str) -> Result<(), String> {
-    let functions: Vec<&str> = BUILTIN_FUNCTIONS.iter().chain(TEMPLATE_FUNCTIONS).copied().collect();
-    let variables: Vec<String> = TEMPLATE_VARIABLES.iter().map(|name| format!("${name}")).collect();
-    let variables: Vec<&str> = variables.iter().map(String::as_str).collect();
-    parse::parse(text, &functions, &variables)
+    parse::parse(text, &[BUILTIN_FUNCTIONS, TEMPLATE_FUNCTIONS], &DECLARED_VARIABLES)
 }
 
 /// The variables Prometheus defines before expanding a rule's template.
 const TEMPLATE_VARIABLES: &[&str] = &["labels", "externalLabels", "externalURL", "value"];
+/// [`TEMPLATE_VARIABLES`] as the parser sees them, with their `$`.
+const DECLARED_VARIABLES: [&str; 4] = ["$labels", "$externalLabels", "$externalURL", "$value"];
 
 /// Whether every action in `text` is one of the forms nearly all alert templates use:
 /// `{{ $labels.pod }}`, `{{ $value }}`, `{{ .Labels.job }}`, or a known function applied to one such
@@ -310,10 +303,10 @@ fn plain_action(action: &str) -> bool {
     // Trim markers need white space between the dash and the pipeline (`{{- 3}}` vs `{{-3}}`).
     let action = action.strip_prefix("- ").unwrap_or(action);
     let action = action.strip_suffix(" -").unwrap_or(action);
-    let words: Vec<&str> = action.split_ascii_whitespace().collect();
-    match words.as_slice() {
-        [operand] => plain_operand(operand),
-        [function, operand] => TEMPLATE_FUNCTIONS.contains(function) && plain_operand(operand),
+    let mut words = action.split_ascii_whitespace();
+    match (words.next(), words.next(), words.next()) {
+        (Some(operand), None, _) => plain_operand(operand),
+        (Some(function), Some(operand), None) => TEMPLATE_FUNCTIONS.contains(&function) && plain_operand(operand),
         _ => false,
     }
 }
@@ -400,6 +393,12 @@ mod tests {
         ] {
             assert_eq!(template(text).is_ok(), valid, "{text:?}");
         }
+    }
+
+    #[test]
+    fn the_declared_variables_are_the_template_variables() {
+        let spelled: Vec<String> = TEMPLATE_VARIABLES.iter().map(|name| format!("${name}")).collect();
+        assert_eq!(spelled, DECLARED_VARIABLES);
     }
 
     #[test]

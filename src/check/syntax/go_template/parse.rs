@@ -63,18 +63,26 @@ struct Token {
 }
 
 /// Parses `text` as a template in which `variables` (with their `$`) are declared at the top
-/// level and `functions` are known.
-pub(super) fn parse(text: &str, functions: &[&str], variables: &[&str]) -> Result<(), String> {
-    let tokens = lex(text)?;
+/// level and the functions in `functions` are known.
+pub(super) fn parse<'t>(text: &'t str, functions: &'t [&'t [&'t str]], variables: &[&'t str]) -> Result<(), String> {
+    thread_local! {
+        /// The token buffer, kept from one template to the next: thousands are checked per site.
+        static TOKENS: std::cell::Cell<Vec<Token>> = const { std::cell::Cell::new(Vec::new()) };
+    }
+    let mut tokens = TOKENS.take();
+    tokens.clear();
+    let lexed = lex(text, &mut tokens);
     let mut parser = Parser {
         text,
         tokens,
         at: 0,
-        scopes: vec![variables.iter().map(|v| (*v).to_owned()).collect()],
+        scopes: vec![variables.to_vec()],
         defined: BTreeMap::new(),
         functions,
     };
-    parser.top()
+    let parsed = lexed.and_then(|()| parser.top());
+    TOKENS.set(parser.tokens);
+    parsed
 }
 
 /// Go's white space between and inside actions (`unicode.IsSpace` on ASCII).
@@ -94,9 +102,9 @@ fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
         .map(|p| p + from)
 }
 
-fn lex(text: &str) -> Result<Vec<Token>, String> {
+/// Appends the tokens of `text` to `tokens`.
+fn lex(text: &str, tokens: &mut Vec<Token>) -> Result<(), String> {
     let bytes = text.as_bytes();
-    let mut tokens = Vec::new();
     let mut push = |kind, start, end| tokens.push(Token { kind, start, end });
     let mut at = 0;
     loop {
@@ -105,7 +113,7 @@ fn lex(text: &str) -> Result<Vec<Token>, String> {
                 push(Kind::Text, at, bytes.len());
             }
             push(Kind::Eof, bytes.len(), bytes.len());
-            return Ok(tokens);
+            return Ok(());
         };
         // Only a dash and a space are a trim marker here (Go also takes a tab or a newline).
         let trim = bytes.get(open + 2..open + 4) == Some(b"- ");
@@ -357,6 +365,16 @@ fn unquote(token: &str) -> Option<String> {
     Some(value)
 }
 
+/// Whether [`unquote`] reads a string token; without a backslash it always does, and that is
+/// nearly every string in an alert template, so the value is built only for the others.
+fn readable(token: &str) -> bool {
+    let bytes = token.as_bytes();
+    if bytes.len() >= 2 && bytes[0] == bytes[bytes.len() - 1] && !bytes.contains(&b'\\') {
+        return true;
+    }
+    unquote(token).is_some()
+}
+
 /// A character constant's token (quotes included) holds exactly one character or escape.
 fn char_constant(token: &str) -> bool {
     let Some(inner) = token.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) else {
@@ -443,22 +461,23 @@ struct Parser<'t> {
     tokens: Vec<Token>,
     at: usize,
     /// The variables of each template being parsed, innermost last; `define` and `block` start
-    /// a template that sees none but `$`.
-    scopes: Vec<Vec<String>>,
+    /// a template that sees none but `$`. Names borrow from the text: templates are checked by
+    /// the thousand, and nothing here allocates per token.
+    scopes: Vec<Vec<&'t str>>,
     /// Each template defined so far, and whether it has content: only an empty one may be
     /// defined again.
     defined: BTreeMap<String, bool>,
-    functions: &'t [&'t str],
+    functions: &'t [&'t [&'t str]],
 }
 
 type Parsed<T> = Result<T, String>;
 
-impl Parser<'_> {
+impl<'t> Parser<'t> {
     fn kind(&self, token: usize) -> Kind {
         self.tokens[token].kind
     }
 
-    fn value(&self, token: usize) -> &str {
+    fn value(&self, token: usize) -> &'t str {
         let Token { start, end, .. } = self.tokens[token];
         &self.text[start..end]
     }
@@ -511,7 +530,7 @@ impl Parser<'_> {
         }
     }
 
-    fn scope(&mut self) -> &mut Vec<String> {
+    fn scope(&mut self) -> &mut Vec<&'t str> {
         // There is always the top level's.
         let last = self.scopes.len() - 1;
         &mut self.scopes[last]
@@ -547,6 +566,10 @@ impl Parser<'_> {
                 Node::Else => return Err("unexpected {{else}}".to_owned()),
                 Node::End => return Err("unexpected {{end}}".to_owned()),
             }
+        }
+        // Only a `define` or `block` of the name "" can clash with the text itself.
+        if self.defined.is_empty() {
+            return Ok(());
         }
         self.add_template(String::new(), has_content)
     }
@@ -689,7 +712,7 @@ impl Parser<'_> {
                 };
                 match self.kind(next) {
                     Kind::Declare | Kind::Char(b',') => {
-                        let name = self.value(token).to_owned();
+                        let name = self.value(token);
                         self.scope().push(name);
                         declarations += 1;
                         if self.kind(next) == Kind::Char(b',') {
@@ -709,16 +732,17 @@ impl Parser<'_> {
         } else {
             self.at = token;
         }
-        let mut commands = Vec::new();
+        // How many commands, and the first stage after the first that starts with a constant.
+        let (mut commands, mut constant_stage) = (0, None);
         loop {
             let token = self.next_non_space_must("pipeline")?;
             match self.kind(token) {
                 Kind::Right | Kind::RightParen => {
-                    if commands.is_empty() {
+                    if commands == 0 {
                         return Err(format!("missing value for {context}"));
                     }
-                    if let Some(stage) = commands.iter().skip(1).position(|first| *first == Term::Constant) {
-                        return Err(format!("non executable command in pipeline stage {}", stage + 2));
+                    if let Some(stage) = constant_stage {
+                        return Err(format!("non executable command in pipeline stage {stage}"));
                     }
                     if self.kind(token) == Kind::RightParen {
                         self.at = token;
@@ -737,7 +761,11 @@ impl Parser<'_> {
                 | Kind::Variable
                 | Kind::LeftParen => {
                     self.at = token;
-                    commands.push(self.command()?);
+                    let first = self.command()?;
+                    commands += 1;
+                    if commands > 1 && first == Term::Constant {
+                        constant_stage.get_or_insert(commands);
+                    }
                 }
                 _ => return Err(format!("unexpected {} in {context}", self.describe(token))),
             }
@@ -789,19 +817,17 @@ impl Parser<'_> {
         let token = self.next_non_space_must("token")?;
         let value = self.value(token);
         let term = match self.kind(token) {
-            Kind::Identifier if self.functions.contains(&value) => Term::Function,
+            Kind::Identifier if self.functions.iter().any(|set| set.contains(&value)) => Term::Function,
             Kind::Identifier => return Err(format!("function {value} not defined")),
             Kind::Dot | Kind::Nil | Kind::Bool => Term::Constant,
             Kind::Field => Term::Field,
-            Kind::Variable if value == "$" || self.scopes.last().is_some_and(|s| s.iter().any(|v| v == value)) => {
-                Term::Variable
-            }
+            Kind::Variable if value == "$" || self.scopes.last().is_some_and(|s| s.contains(&value)) => Term::Variable,
             Kind::Variable => return Err(format!("undefined variable {value}")),
             Kind::CharConstant if char_constant(value) => Term::Constant,
             Kind::CharConstant => return Err(format!("cannot read the character {value}")),
             Kind::Number if representable(value) => Term::Constant,
             Kind::Number => return Err(format!("the number {value} is out of range")),
-            Kind::String | Kind::RawString if unquote(value).is_some() => Term::Constant,
+            Kind::String | Kind::RawString if readable(value) => Term::Constant,
             Kind::String | Kind::RawString => return Err(format!("cannot read the string {value}")),
             Kind::LeftParen => {
                 self.pipeline("parenthesized pipeline")?;
