@@ -1,6 +1,7 @@
 //! Refuses credentials written into the site file. A site file lives in Git; a password, token or
 //! private key belongs in a Kubernetes Secret that the site names.
 
+use std::fmt::Write as _;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -109,20 +110,26 @@ pub(crate) fn scan(document: &Value, spans: &SpanIndex, namespace: &str) -> (Vec
 }
 
 fn walk(value: &Value, pointer: &mut String, key: Option<&str>, found: &mut Vec<(String, Option<String>, String)>) {
-    // One pointer buffer for the whole walk: a pointer string is made only for a finding.
-    let mut visit = |pointer: &mut String, segment: &str, child: &Value, key: Option<&str>| {
+    // One pointer buffer for the whole walk, written in place (an index too): a pointer string is
+    // made only for a finding.
+    let mut visit = |pointer: &mut String, segment: std::fmt::Arguments<'_>, child: &Value, key: Option<&str>| {
+        if !matches!(child, Value::Object(_) | Value::Array(_) | Value::String(_)) {
+            return;
+        }
         let length = pointer.len();
-        pointer.push('/');
-        pointer.push_str(segment);
+        // Writing into a String cannot fail.
+        let _ = write!(pointer, "/{segment}");
         walk(child, pointer, key, found);
         pointer.truncate(length);
     };
     match value {
-        Value::Object(map) => map.iter().for_each(|(k, v)| visit(pointer, &escape(k), v, Some(k))),
+        Value::Object(map) => map
+            .iter()
+            .for_each(|(k, v)| visit(pointer, format_args!("{}", escape(k)), v, Some(k))),
         Value::Array(items) => items
             .iter()
             .enumerate()
-            .for_each(|(i, item)| visit(pointer, &i.to_string(), item, key)),
+            .for_each(|(i, item)| visit(pointer, format_args!("{i}"), item, key)),
         Value::String(text) => {
             if let Some(what) = credential(key, text) {
                 found.push((pointer.clone(), key.map(str::to_owned), what));
@@ -205,17 +212,52 @@ fn credential(key: Option<&str>, text: &str) -> Option<String> {
     if text.len() < SHORTEST_TOKEN {
         return url_credentials(text);
     }
-    if let Some(first) = TOKENS.as_ref().and_then(|set| set.matches(text).into_iter().next()) {
+    // Whether any pattern matches stops at the first match; which one is asked only then.
+    if may_hold_token(text)
+        && let Some(set) = TOKENS.as_ref().filter(|set| set.is_match(text))
+        && let Some(first) = set.matches(text).into_iter().next()
+    {
         return TOKEN_PATTERNS.get(first).map(|(_, what)| (*what).to_owned());
     }
-    let bearer = BEARER.as_ref().and_then(|re| {
-        re.captures_iter(text)
-            .find(|c| c[1].bytes().any(|b| b.is_ascii_digit()))
-    });
+    let bearer = BEARER
+        .as_ref()
+        .filter(|re| contains_word(text, "bearer") && re.is_match(text))
+        .and_then(|re| {
+            re.captures_iter(text)
+                .find(|c| c[1].bytes().any(|b| b.is_ascii_digit()))
+        });
     if bearer.is_some() {
         return Some("a bearer token".to_owned());
     }
     url_credentials(text)
+}
+
+/// Whether `text` has what every one of [`TOKEN_PATTERNS`] starts with, so that texts without
+/// (nearly all) neither build the patterns nor run them: building them was a tenth of checking
+/// the seed site.
+fn may_hold_token(text: &str) -> bool {
+    let github = text.match_indices("gh").any(|(at, _)| {
+        matches!(
+            text.as_bytes().get(at + 2..at + 4),
+            Some([b'p' | b'o' | b'u' | b's' | b'r', b'_'])
+        )
+    });
+    github
+        || ["eyJ", "github_pat_", "glpat-", "xox", "AKIA", "ASIA"]
+            .iter()
+            .any(|prefix| text.contains(prefix))
+        || contains_word(text, "authorization")
+}
+
+/// Whether `text` may hold `lower_case` as a `(?i)` pattern reads it. In ASCII text that is the
+/// word in any case; Unicode's case folding also takes some non-ASCII letters for ASCII ones (the
+/// Kelvin sign for `k`), so any other text may.
+fn contains_word(text: &str, lower_case: &str) -> bool {
+    !text.is_ascii()
+        || text
+            .as_bytes()
+            .windows(lower_case.len())
+            .any(|window| window.eq_ignore_ascii_case(lower_case.as_bytes()))
 }
 
 /// The first credential carried by a URL in `text`.
@@ -226,8 +268,17 @@ fn url_credentials(text: &str) -> Option<String> {
     let re = URL.as_ref()?;
     re.find_iter(text)
         .map(|m| m.as_str().trim_end_matches(['.', ',', ';', ':', ')', ']', '}']))
+        .filter(|u| may_carry_credential(u))
         .filter_map(|u| url::Url::parse(u).ok().filter(url::Url::has_host))
         .find_map(|u| url_credential(&u))
+}
+
+/// Whether the URL written `text` may carry what [`url_credential`] looks for, so that the many that
+/// cannot (runbook links in annotations) are not parsed: a password needs an `@`, a query a `?`,
+/// and a token path one of [`TOKEN_PATH_HOSTS`]' paths, written out or made by the parser from
+/// backslashes or percent-escapes.
+fn may_carry_credential(text: &str) -> bool {
+    text.contains(['@', '?', '\\', '%']) || TOKEN_PATH_HOSTS.iter().any(|(_, path)| text.contains(path))
 }
 
 /// What credential a URL carries: a password, a token in the path of a known host, or a token-like
@@ -304,6 +355,38 @@ mod tests {
         assert!(credential(Some("X-Auth-Token"), "abc123").is_some());
         assert!(credential(Some("Authorization"), "Bearer abc123").is_some());
         assert!(credential(Some("X-Scope-OrgID"), "tenant-1").is_none());
+    }
+
+    /// The cheap tests in front of the patterns let through every text that a pattern matches.
+    #[test]
+    fn the_prefilters_pass_every_token() {
+        let tokens = [
+            "Authorization: Basic dXNlcjpwYXNz",
+            "AUTHORIZATION=token abcdef",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.x",
+            "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+            "gho_abcdefghijklmnopqrstuvwxyz0123456789",
+            "github_pat_abcdefghijklmnopqrstuvwxyz",
+            "glpat-abcdefghijklmnopqrst",
+            "xoxb-1234567890-abcdefghij",
+            "AKIAIOSFODNN7EXAMPLE",
+            "ASIAIOSFODNN7EXAMPLE",
+            "auth: Bearer 3f9a8b7c6d5e4f3a2b1c0d9e",
+        ];
+        let set = super::TOKENS.as_ref().expect("the patterns compile");
+        let bearer = super::BEARER.as_ref().expect("the pattern compiles");
+        for text in tokens {
+            assert!(set.is_match(text) || bearer.is_match(text), "{text:?}");
+            assert!(
+                super::may_hold_token(text) || super::contains_word(text, "bearer"),
+                "{text:?} filtered out"
+            );
+        }
+        // The Kelvin sign is a `k` to `(?i)`: non-ASCII text always passes.
+        assert!(super::contains_word("to\u{212a}en", "token"));
+        assert!(!super::may_hold_token(
+            "{{ $labels.job }} is high: {{ $value | humanize }}"
+        ));
     }
 
     /// Credentials inside longer text, such as a rule annotation, are found too.
