@@ -35,3 +35,11 @@ use std::process::ExitCode;
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     cli::run(args)
 }
+
+/// [`run`] as the `promsite` binary runs it, in a process that ends when the command does: the
+/// large structures a command built are then left for the system to reclaim instead of being
+/// freed one allocation at a time. A process that goes on after the command should call [`run`].
+pub fn run_as_process(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    parallel::process_ends_with_command();
+    cli::run(args)
+}

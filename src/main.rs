@@ -3,7 +3,7 @@
 fn main() -> std::process::ExitCode {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     huge_pages::restart_with_huge_pages();
-    promsite::run(std::env::args_os())
+    promsite::run_as_process(std::env::args_os())
 }
 
 /// A fifth of compiling a large site went into page faults on freshly allocated memory. glibc's

@@ -10,7 +10,7 @@ use crate::pipeline;
 pub(super) fn check_sites(out: &mut Output, paths: &[PathBuf]) -> Status {
     let (sources, mut status) = read_sites(out, paths);
     let results = pipeline::check_all(&sources);
-    for (source, result) in sources.iter().zip(results) {
+    for (source, result) in sources.iter().zip(&results) {
         match result {
             Ok(checked) => {
                 out.diagnostics(source, checked.warnings.clone());
@@ -21,10 +21,12 @@ pub(super) fn check_sites(out: &mut Output, paths: &[PathBuf]) -> Status {
                 }
             }
             Err(diagnostics) => {
-                out.diagnostics(source, diagnostics);
+                out.diagnostics(source, diagnostics.clone());
                 status = status.max(Status::Failed);
             }
         }
     }
+    // The checked sites are large trees: freeing them is left to the end of the process.
+    crate::parallel::drop_in_background(results);
     status
 }
