@@ -29,7 +29,7 @@ pub(crate) fn apply(ctx: &mut Ctx<'_>, mut site: model::Site) -> model::Site {
     }
     let user_uids: Vec<&str> = grafana.dashboards.iter().filter_map(|d| d.uid.as_deref()).collect();
     let cx = dashboards::cx(&site);
-    let built: Vec<Built> = dashboards::build(&site)
+    let built: Vec<Built> = dashboards::build_in(&cx)
         .into_iter()
         .filter(|b| !grafana.disabled_dashboards.contains(b.spec.id) && !user_uids.contains(&b.uid().as_str()))
         .collect();

@@ -137,12 +137,16 @@ pub fn cx(site: &Site) -> Cx<'_> {
 
 /// Every default dashboard that has something to show on `site`, disabled ones included.
 pub fn build(site: &Site) -> Vec<Built> {
-    let cx = cx(site);
+    build_in(&cx(site))
+}
+
+/// [`build`] with the site's context already worked out (it builds every default rule group).
+pub fn build_in(cx: &Cx<'_>) -> Vec<Built> {
     DASHBOARDS
         .iter()
         .filter_map(|spec| {
             let mut board = Board::new(spec.id, spec.title);
-            (spec.build)(&cx, &mut board);
+            (spec.build)(cx, &mut board);
             board
                 .items
                 .iter()
