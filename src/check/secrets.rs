@@ -260,7 +260,9 @@ fn contains_word(text: &str, word: &str) -> bool {
 
 /// The first credential carried by a URL in `text`.
 fn url_credentials(text: &str) -> Option<String> {
-    if !text.contains("://") {
+    // A URL in the text is a part of it: if the whole text cannot carry a credential, none of its
+    // URLs can, and the URL pattern is not run over it.
+    if !text.contains("://") || !may_carry_credential(text) {
         return None;
     }
     let re = URL.as_ref()?;
