@@ -44,8 +44,10 @@ pub fn check(source: &SiteSource) -> Result<Checked, Diagnostics> {
         let ahead = scope.spawn(move || check::Ahead::compute(&rules, &patterns, &source.included));
         let parsed = document.into_parsed();
         // A panicking worker only loses what it worked out ahead; the checks work it out again.
-        let checked = check::validate(&parsed, || ahead.join().unwrap_or_default())?;
-        verify_vendored(checked, &parsed)
+        let checked = check::validate(&parsed, || ahead.join().unwrap_or_default());
+        let checked = checked.and_then(|checked| verify_vendored(checked, &parsed));
+        crate::parallel::drop_in_background(parsed);
+        checked
     })
 }
 

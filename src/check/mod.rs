@@ -157,6 +157,7 @@ pub(crate) fn validate(parsed: &ParsedSite, ahead: impl FnOnce() -> Ahead) -> Re
     let site = site::site(&mut ctx, &raw)
         .map(|site| default_rules::apply(&mut ctx, model::Site { default_rules, ..site }))
         .map(|site| dashboards::apply(&mut ctx, site));
+    crate::parallel::drop_in_background(raw);
     let diagnostics = ctx.finish();
     if diagnostics.has_errors() {
         return Err(diagnostics);
