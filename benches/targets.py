@@ -10,7 +10,8 @@ stages inside one process; this measures what a user waits for.
     python3 benches/targets.py                # 9 runs per row (3 for the 50,000-rule site)
     python3 benches/targets.py --runs 21
 
-Environment: PROMSITE (default target/release/promsite), PROMSITE_PROMTOOL (default `promtool`).
+Environment: PROMSITE (default target/release/promsite), PROMSITE_SYNTH (the binary that generates
+the synthetic sites; default PROMSITE), PROMSITE_PROMTOOL (default `promtool`).
 """
 
 import argparse
@@ -34,14 +35,16 @@ def run(cmd, before=None):
     """Wall seconds and peak RSS (KiB) of one process; `before` runs first, untimed."""
     if before:
         before()
-    start = time.perf_counter()
-    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - start
-    stderr = child.stderr.read().decode(errors="replace")
-    child.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed: {' '.join(map(str, cmd))}\n{stderr}")
+    # stderr goes to a file, not a pipe: a pipe that is read only at the end slowed short runs by
+    # milliseconds.
+    with tempfile.TemporaryFile() as stderr:
+        start = time.perf_counter()
+        child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            stderr.seek(0)
+            sys.exit(f"failed: {' '.join(map(str, cmd))}\n{stderr.read().decode(errors='replace')}")
     return wall, usage.ru_maxrss
 
 
@@ -68,7 +71,9 @@ def mib(kib):
 
 
 def synth(promsite, size, path):
-    path.write_text(subprocess.run([promsite, "synth", size, "--rules", "realistic"], check=True,
+    # An older binary may lack a size: PROMSITE_SYNTH names the one that generates the sites.
+    generator = os.environ.get("PROMSITE_SYNTH", promsite)
+    path.write_text(subprocess.run([generator, "synth", size, "--rules", "realistic"], check=True,
                                    capture_output=True, text=True).stdout)
     return path
 
