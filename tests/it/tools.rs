@@ -563,27 +563,7 @@ fn numbers_with_underscores_are_judged_as_prometheus_judges_them() {
         "1_000ms",
         "rate(x[1_0m5s])",
     ];
-    let rules: Vec<_> = expressions
-        .iter()
-        .enumerate()
-        .map(|(n, expr)| serde_json::json!({ "record": format!("r{n}"), "expr": expr }))
-        .collect();
-    let (_, report) = judge(
-        &promtool,
-        &["check", "rules"],
-        "numbers.yaml",
-        &corpus_rule_file(&rules),
-    );
-    let mut accepted = 0;
-    for (n, expr) in expressions.iter().enumerate() {
-        let prometheus_accepts = !report.contains(&format!("\"r{n}\":"));
-        accepted += usize::from(prometheus_accepts);
-        assert_eq!(
-            promsite::check::fuzz::promql(expr),
-            prometheus_accepts,
-            "{expr}: promsite against promtool\n{report}"
-        );
-    }
+    let (accepted, report) = judged_alike_by_promtool(&promtool, "numbers.yaml", &expressions);
     // Both verdicts occur, so a report that names no rule cannot pass for agreement.
     assert_eq!(accepted, 23, "promtool's verdicts changed\n{report}");
 }
@@ -651,27 +631,7 @@ fn syntax_of_other_versions_is_judged_as_prometheus_judges_it() {
         "x offset 0",
         "smoothed_total + x_anchored",
     ];
-    let rules: Vec<_> = expressions
-        .iter()
-        .enumerate()
-        .map(|(n, expr)| serde_json::json!({ "record": format!("r{n}"), "expr": expr }))
-        .collect();
-    let (_, report) = judge(
-        &promtool,
-        &["check", "rules"],
-        "versions.yaml",
-        &corpus_rule_file(&rules),
-    );
-    let mut accepted = 0;
-    for (n, expr) in expressions.iter().enumerate() {
-        let prometheus_accepts = !report.contains(&format!("\"r{n}\":"));
-        accepted += usize::from(prometheus_accepts);
-        assert_eq!(
-            promsite::check::fuzz::promql(expr),
-            prometheus_accepts,
-            "{expr}: promsite against promtool\n{report}"
-        );
-    }
+    let (accepted, report) = judged_alike_by_promtool(&promtool, "versions.yaml", &expressions);
     // Both verdicts occur, so a report that names no rule cannot pass for agreement.
     assert_eq!(accepted, 20, "promtool's verdicts changed\n{report}");
 }
@@ -1035,6 +995,28 @@ fn amtool_accepts_every_corpus_matcher_that_promsite_accepts() {
             "amtool refuses a matcher promsite accepts, among {chunk:#?}:\n{report}"
         );
     }
+}
+
+/// Each expression as a recording rule of one file for `promtool check rules`: asserts that
+/// promsite's verdict on each is promtool's, and returns how many promtool accepts, with its report.
+fn judged_alike_by_promtool(promtool: &std::path::Path, file: &str, expressions: &[&str]) -> (usize, String) {
+    let rules: Vec<_> = expressions
+        .iter()
+        .enumerate()
+        .map(|(n, expr)| serde_json::json!({ "record": format!("r{n}"), "expr": expr }))
+        .collect();
+    let (_, report) = judge(promtool, &["check", "rules"], file, &corpus_rule_file(&rules));
+    let mut accepted = 0;
+    for (n, expr) in expressions.iter().enumerate() {
+        let prometheus_accepts = !report.contains(&format!("\"r{n}\":"));
+        accepted += usize::from(prometheus_accepts);
+        assert_eq!(
+            promsite::check::fuzz::promql(expr),
+            prometheus_accepts,
+            "{expr}: promsite against promtool\n{report}"
+        );
+    }
+    (accepted, report)
 }
 
 /// Runs `tool` with `args` on `text` written to a file `name` of its own; whether the tool accepts

@@ -56,20 +56,23 @@ pub(crate) fn duration(text: &str) -> Checked<Duration> {
 /// counts in.
 pub(crate) const MAX_DURATION_MILLIS: u64 = 9_223_372_036_854;
 
+/// Prometheus' duration units with their length in milliseconds, longest first: the order in
+/// which a duration must give them.
+pub(crate) const DURATION_UNITS: [(&str, u128); 7] = [
+    ("y", 31_536_000_000),
+    ("w", 604_800_000),
+    ("d", 86_400_000),
+    ("h", 3_600_000),
+    ("m", 60_000),
+    ("s", 1000),
+    ("ms", 1),
+];
+
 /// The length of a Prometheus duration in milliseconds, as Prometheus reads it (saturating, so
 /// that a length too long to hold is still told apart from text that is no duration). Not
 /// promql-parser's `parse_duration`: it drops a component whose number exceeds 32 bits (so
 /// `4294967296s1ms` is 1 ms) and sets no upper bound, and Prometheus refuses both.
 pub(crate) fn duration_millis(text: &str) -> Option<u128> {
-    const UNITS: [(&str, u128); 7] = [
-        ("y", 31_536_000_000),
-        ("w", 604_800_000),
-        ("d", 86_400_000),
-        ("h", 3_600_000),
-        ("m", 60_000),
-        ("s", 1000),
-        ("ms", 1),
-    ];
     let mut rest = text;
     let (mut total, mut next_unit) = (0_u128, 0);
     while !rest.is_empty() {
@@ -77,7 +80,7 @@ pub(crate) fn duration_millis(text: &str) -> Option<u128> {
         let letters = rest[digits..].bytes().take_while(u8::is_ascii_alphabetic).count();
         let (number, unit) = (&rest[..digits], &rest[digits..digits + letters]);
         // Each unit once, in decreasing order.
-        let index = next_unit + UNITS[next_unit..].iter().position(|(name, _)| *name == unit)?;
+        let index = next_unit + DURATION_UNITS[next_unit..].iter().position(|(name, _)| *name == unit)?;
         if number.is_empty() {
             return None;
         }
@@ -85,7 +88,7 @@ pub(crate) fn duration_millis(text: &str) -> Option<u128> {
             number
                 .parse::<u128>()
                 .unwrap_or(u128::MAX)
-                .saturating_mul(UNITS[index].1),
+                .saturating_mul(DURATION_UNITS[index].1),
         );
         next_unit = index + 1;
         rest = &rest[digits + letters..];

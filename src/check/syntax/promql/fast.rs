@@ -513,15 +513,7 @@ impl<'t> Parser<'t, '_> {
     /// decreasing order, each number without a leading zero and within 32 bits (promql-parser
     /// drops a longer one), the whole above zero and within Prometheus' int64 nanoseconds.
     fn duration(&mut self) -> Option<u128> {
-        const UNITS: [(&str, u128); 7] = [
-            ("y", 31_536_000_000),
-            ("w", 604_800_000),
-            ("d", 86_400_000),
-            ("h", 3_600_000),
-            ("m", 60_000),
-            ("s", 1000),
-            ("ms", 1),
-        ];
+        use crate::check::syntax::values::DURATION_UNITS as UNITS;
         let (mut total, mut next) = (0_u128, 0);
         while self.peek().is_some_and(|b| b.is_ascii_digit()) {
             let digits = self.bytes[self.at..].iter().take_while(|b| b.is_ascii_digit()).count();
