@@ -46,6 +46,12 @@ pub(crate) fn map_with<T: Sync, S, R: Send>(
     results.into_iter().map(|(_, result)| result).collect()
 }
 
+/// How many threads to give `items` pieces of work: one below `parallel_from`, where starting
+/// threads costs more than they save, every core from there.
+pub(crate) fn threads_for(items: usize, parallel_from: usize) -> usize {
+    if items < parallel_from { 1 } else { cores() }
+}
+
 /// [`map_with`] without per-thread state, on every core.
 pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     map_with(items, cores(), || (), |(), item| f(item))

@@ -79,11 +79,7 @@ impl TemplateVerdicts {
     /// Checks each distinct text once, on this thread, or on every core when there are many.
     fn compute<'a>(texts: impl Iterator<Item = &'a str>) -> Self {
         let distinct: Vec<&str> = texts.collect::<BTreeSet<_>>().into_iter().collect();
-        let threads = if distinct.len() < Self::PARALLEL_FROM {
-            1
-        } else {
-            crate::parallel::cores()
-        };
+        let threads = crate::parallel::threads_for(distinct.len(), Self::PARALLEL_FROM);
         let verdicts = crate::parallel::map_with(&distinct, threads, || (), |(), text| go_template::template(text));
         Self(distinct.into_iter().map(str::to_owned).zip(verdicts).collect())
     }

@@ -29,11 +29,7 @@ pub fn tree(bundle: &Bundle) -> Result<Tree, serde_saphyr::ser::Error> {
     let mut files = Tree::new();
     // Serializing is a tenth of an L site's compile: a large bundle is serialized on every core.
     let objects: Vec<_> = bundle.objects.iter().collect();
-    let threads = if objects.len() >= PARALLEL_FROM {
-        crate::parallel::cores()
-    } else {
-        1
-    };
+    let threads = crate::parallel::threads_for(objects.len(), PARALLEL_FROM);
     let documents = crate::parallel::map_with(
         &objects,
         threads,

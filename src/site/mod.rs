@@ -79,69 +79,67 @@ pub struct Document<'a> {
     source: &'a SiteSource,
 }
 
+/// The items of an array value; none for anything else.
+fn items<'v, 'a>(value: Option<&'v DeValue<'a>>) -> &'v [toml::Spanned<DeValue<'a>>] {
+    match value {
+        Some(DeValue::Array(items)) => items,
+        _ => &[],
+    }
+}
+
+/// The value of `key` in a table value.
+fn get<'v, 'a>(value: &'v DeValue<'a>, key: &str) -> Option<&'v DeValue<'a>> {
+    match value {
+        DeValue::Table(table) => table.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v.get_ref()),
+        _ => None,
+    }
+}
+
+/// A string value, owned.
+fn string(value: Option<&DeValue<'_>>) -> Option<String> {
+    match value {
+        Some(DeValue::String(text)) => Some(text.to_string()),
+        _ => None,
+    }
+}
+
 impl Document<'_> {
     /// The `expr` of every inline rule and the texts of their labels and annotations (which are
     /// templates), read before anything is validated (a value of the wrong type is skipped here
     /// and reported by the schema), so that their checks can start early.
     pub fn rule_texts(&self) -> RuleTexts {
-        fn items<'v, 'a>(value: Option<&'v DeValue<'a>>) -> &'v [toml::Spanned<DeValue<'a>>] {
-            match value {
-                Some(DeValue::Array(items)) => items,
-                _ => &[],
-            }
-        }
-        fn get<'v, 'a>(value: &'v DeValue<'a>, key: &str) -> Option<&'v DeValue<'a>> {
-            match value {
-                DeValue::Table(table) => table.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v.get_ref()),
-                _ => None,
-            }
-        }
-        let groups = self
-            .table
-            .iter()
-            .find(|(k, _)| k.get_ref() == "rule_groups")
-            .map(|(_, v)| v.get_ref());
         let mut texts = RuleTexts::default();
-        for rule in items(groups)
+        for rule in items(self.top("rule_groups"))
             .iter()
             .flat_map(|group| items(get(group.get_ref(), "rules")))
         {
             let rule = rule.get_ref();
-            if let Some(DeValue::String(expr)) = get(rule, "expr") {
-                texts.expressions.push(expr.to_string());
-            }
+            texts.expressions.extend(string(get(rule, "expr")));
             for map in ["labels", "annotations"] {
                 if let Some(DeValue::Table(map)) = get(rule, map) {
                     texts
                         .templates
-                        .extend(map.iter().filter_map(|(_, v)| match v.get_ref() {
-                            DeValue::String(text) => Some(text.to_string()),
-                            _ => None,
-                        }));
+                        .extend(map.iter().filter_map(|(_, v)| string(Some(v.get_ref()))));
                 }
             }
         }
         texts
     }
 
-    /// The `rule_files` patterns, read early like [`Document::rule_texts`] (a value of the
-    /// wrong type is skipped here and reported by the schema).
+    /// The `rule_files` patterns, read early like [`Document::rule_texts`].
     pub fn rule_file_patterns(&self) -> Vec<String> {
-        let patterns = self
-            .table
+        items(self.top("rule_files"))
             .iter()
-            .find(|(k, _)| k.get_ref() == "rule_files")
-            .map(|(_, v)| v.get_ref());
-        match patterns {
-            Some(DeValue::Array(items)) => items
-                .iter()
-                .filter_map(|item| match item.get_ref() {
-                    DeValue::String(pattern) => Some(pattern.to_string()),
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        }
+            .filter_map(|item| string(Some(item.get_ref())))
+            .collect()
+    }
+
+    /// The value of a top-level key.
+    fn top(&self, key: &str) -> Option<&DeValue<'_>> {
+        self.table
+            .iter()
+            .find(|(k, _)| k.get_ref() == key)
+            .map(|(_, v)| v.get_ref())
     }
 
     /// The JSON view and span index the checks work on.

@@ -971,11 +971,7 @@ impl PromqlVerdicts {
     /// critical path.
     pub(crate) fn compute<'a>(expressions: impl IntoIterator<Item = &'a str>) -> Self {
         let distinct: Vec<&str> = expressions.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
-        let threads = if distinct.len() < Self::PARALLEL_FROM {
-            1
-        } else {
-            crate::parallel::cores()
-        };
+        let threads = crate::parallel::threads_for(distinct.len(), Self::PARALLEL_FROM);
         let verdicts = crate::parallel::map_with(&distinct, threads, Memo::default, |memo, text| {
             ((*text).to_owned(), promql_with(text, memo))
         });
