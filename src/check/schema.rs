@@ -9,6 +9,8 @@ use serde_json::Value;
 use crate::diag::{Code, Diagnostic};
 use crate::site::{SpanIndex, raw::RawSite};
 
+mod fast;
+
 /// The site file's JSON Schema (draft 2020-12), as `promsite schema` prints it.
 pub fn site_schema() -> Value {
     let schema = schemars::generate::SchemaSettings::draft2020_12()
@@ -82,16 +84,14 @@ fn validator() -> &'static jsonschema::Validator {
     })
 }
 
-/// Builds the validator ahead of its first use, so that a caller can do it while it parses.
-pub fn prepare() {
-    validator();
-}
-
 /// Validates the document against the schema; every error becomes a diagnostic at its key or value,
 /// paired with the pointer it is about (so that the caller can drop those already reported more
 /// precisely, e.g. a plaintext secret: see [`without`]).
 pub(crate) fn validate(document: &Value, spans: &SpanIndex) -> Vec<(String, Diagnostic)> {
     let schema = schema();
+    if fast::verdict(schema, document) == fast::Verdict::Valid {
+        return Vec::new();
+    }
     let mut diagnostics = Vec::new();
     for error in validator().iter_errors(document) {
         let pointer = error.instance_path().as_str().to_owned();
