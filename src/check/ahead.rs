@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::PromqlVerdicts;
 use super::syntax::go_template;
+use super::syntax::promql::Memo;
 use super::syntax::values::Checked;
 use crate::diag::Included;
 use crate::site::RuleTexts;
@@ -25,8 +26,8 @@ pub(crate) struct Ahead {
 }
 
 impl Ahead {
-    /// Parses the files `patterns` matched (each once, on every core), and checks the PromQL and
-    /// templates of the inline rules (`inline`) and of every rule in those files.
+    /// Parses the files `patterns` matched and checks the PromQL and templates of their rules,
+    /// each file in one task on every core, then checks those of the inline rules (`inline`).
     pub(crate) fn compute(inline: &RuleTexts, patterns: &[String], included: &Included) -> Self {
         let paths: BTreeSet<&String> = patterns
             .iter()
@@ -37,29 +38,30 @@ impl Ahead {
             .into_iter()
             .filter_map(|path| Some((path, &**included.files.get(path)?.as_ref().ok()?)))
             .collect();
-        let parsed = crate::parallel::map(&texts, |(_, text)| rule_file::parse(text));
-        let in_files = || {
-            parsed
-                .iter()
-                .filter_map(|file| file.as_ref().ok())
-                .flat_map(|file| &file.groups)
-                .flat_map(|group| &group.rules)
-        };
-        let promql = PromqlVerdicts::compute(
-            inline
-                .expressions
-                .iter()
-                .map(String::as_str)
-                .chain(in_files().map(|rule| rule.expr.as_str())),
-        );
-        let templates = TemplateVerdicts::compute(
-            inline.templates.iter().map(String::as_str).chain(
-                in_files()
+        let files = crate::parallel::map_with(&texts, crate::parallel::cores(), Memo::default, |memo, (_, text)| {
+            let parsed = rule_file::parse(text);
+            let rules = || {
+                parsed
+                    .iter()
+                    .flat_map(|file| &file.groups)
+                    .flat_map(|group| &group.rules)
+            };
+            let promql = PromqlVerdicts::each(rules().map(|rule| rule.expr.as_str()), memo);
+            let templates = TemplateVerdicts::each(
+                rules()
                     .flat_map(|rule| rule.labels.values().chain(rule.annotations.values()))
                     .map(String::as_str),
-            ),
-        );
-        let rule_files = texts.into_iter().map(|(path, _)| path.clone()).zip(parsed).collect();
+            );
+            (parsed, promql, templates)
+        });
+        let mut promql = PromqlVerdicts::compute(inline.expressions.iter().map(String::as_str));
+        let mut templates = TemplateVerdicts::compute(inline.templates.iter().map(String::as_str));
+        let mut rule_files = BTreeMap::new();
+        for ((path, _), (parsed, file_promql, file_templates)) in texts.into_iter().zip(files) {
+            promql.extend(file_promql);
+            templates.0.extend(file_templates);
+            rule_files.insert(path.clone(), parsed);
+        }
         Self {
             promql,
             templates,
@@ -82,6 +84,15 @@ impl TemplateVerdicts {
         let threads = crate::parallel::threads_for(distinct.len(), Self::PARALLEL_FROM);
         let verdicts = crate::parallel::map_with(&distinct, threads, || (), |(), text| go_template::template(text));
         Self(distinct.into_iter().map(str::to_owned).zip(verdicts).collect())
+    }
+
+    /// Verdicts on each distinct text of `texts`, on this thread.
+    fn each<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<(String, Checked<()>)> {
+        let distinct: BTreeSet<&str> = texts.collect();
+        distinct
+            .into_iter()
+            .map(|text| (text.to_owned(), go_template::template(text)))
+            .collect()
     }
 
     /// The verdict on `text`: computed before, or now.
@@ -119,5 +130,26 @@ mod tests {
             .replacen("[5m]))", "[5m])))", 1);
         let codes: Vec<Code> = errors(site).into_iter().map(|(code, _)| code).collect();
         assert_eq!(codes, [Code::PromqlSyntax, Code::AlertTemplate]);
+    }
+
+    /// The rules of rule files get their verdicts in the task that parses the file: nothing is
+    /// left for the checks to work out again on the main thread.
+    #[test]
+    fn rules_of_rule_files_are_judged_ahead() {
+        let file = "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up == 0\n    annotations:\n      summary: '{{ $labels.job }} down'\n  - record: r\n    expr: sum(rate(x[5m]\n";
+        let mut included = crate::diag::Included::default();
+        included.files.insert("rules/a.yml".to_owned(), Ok(file.into()));
+        included
+            .globs
+            .insert("rules/*.yml".to_owned(), Ok(vec!["rules/a.yml".to_owned()]));
+        let ahead = super::Ahead::compute(
+            &crate::site::RuleTexts::default(),
+            &["rules/*.yml".to_owned()],
+            &included,
+        );
+        assert!(ahead.promql.knows("up == 0"));
+        assert!(ahead.promql.knows("sum(rate(x[5m]"));
+        assert!(ahead.templates.0.contains_key("{{ $labels.job }} down"));
+        assert!(ahead.rule_files.borrow()["rules/a.yml"].is_ok());
     }
 }

@@ -774,7 +774,7 @@ fn with_contents(text: &str, literals: &[Range<usize>], contents: &str) -> Strin
 
 /// What one thread has learnt about regex literals, skeletons and shapes.
 #[derive(Debug, Default)]
-struct Memo {
+pub(crate) struct Memo {
     /// Per regex literal (as written, quotes included): whether it is valid and an equality
     /// matcher with the same text would select the same (non-)empty values for the parser's
     /// "at least one non-empty matcher" rule.
@@ -979,6 +979,31 @@ impl PromqlVerdicts {
             computed: verdicts.into_iter().collect(),
             memo: std::cell::RefCell::default(),
         }
+    }
+
+    /// Verdicts on each distinct expression of `expressions`, on this thread, learning in `memo`
+    /// (a caller that works on many files on every core checks each file's rules in the same task
+    /// as it parses the file).
+    pub(crate) fn each<'a>(
+        expressions: impl IntoIterator<Item = &'a str>,
+        memo: &mut Memo,
+    ) -> Vec<(String, Checked<()>)> {
+        let distinct: BTreeSet<&str> = expressions.into_iter().collect();
+        distinct
+            .into_iter()
+            .map(|text| (text.to_owned(), promql_with(text, memo)))
+            .collect()
+    }
+
+    /// Whether the verdict on `text` was computed ahead.
+    #[cfg(test)]
+    pub(crate) fn knows(&self, text: &str) -> bool {
+        self.computed.contains_key(text)
+    }
+
+    /// Adds verdicts computed elsewhere (by [`PromqlVerdicts::each`]).
+    pub(crate) fn extend(&mut self, verdicts: impl IntoIterator<Item = (String, Checked<()>)>) {
+        self.computed.extend(verdicts);
     }
 
     /// The verdict on `text`: computed before, or now.
