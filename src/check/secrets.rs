@@ -212,8 +212,9 @@ fn credential(key: Option<&str>, text: &str) -> Option<String> {
     if text.len() < SHORTEST_TOKEN {
         return url_credentials(text);
     }
+    let hints = Hints::of(text);
     // Whether any pattern matches stops at the first match; which one is asked only then.
-    if may_hold_token(text)
+    if hints.token
         && let Some(set) = TOKENS.as_ref().filter(|set| set.is_match(text))
         && let Some(first) = set.matches(text).into_iter().next()
     {
@@ -221,7 +222,7 @@ fn credential(key: Option<&str>, text: &str) -> Option<String> {
     }
     let bearer = BEARER
         .as_ref()
-        .filter(|re| contains_word(text, "bearer") && re.is_match(text))
+        .filter(|re| hints.bearer && re.is_match(text))
         .and_then(|re| {
             re.captures_iter(text)
                 .find(|c| c[1].bytes().any(|b| b.is_ascii_digit()))
@@ -232,30 +233,56 @@ fn credential(key: Option<&str>, text: &str) -> Option<String> {
     url_credentials(text)
 }
 
-/// Whether `text` has what every one of [`TOKEN_PATTERNS`] starts with, so that texts without
-/// (nearly all) neither build the patterns nor run them: building them was a tenth of checking
-/// the seed site.
-fn may_hold_token(text: &str) -> bool {
-    let github = text.match_indices("gh").any(|(at, _)| {
-        matches!(
-            text.as_bytes().get(at + 2..at + 4),
-            Some([b'p' | b'o' | b'u' | b's' | b'r', b'_'])
-        )
-    });
-    github
-        || ["eyJ", "github_pat_", "glpat-", "xox", "AKIA", "ASIA"]
-            .iter()
-            .any(|prefix| text.contains(prefix))
-        || contains_word(text, "authorization")
+/// What one pass over a text finds of the words the patterns start from, so that texts without
+/// them (nearly all) neither build the patterns nor run them: building them was a tenth of
+/// checking the seed site, and looking for each word in turn a tenth of checking a large one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Hints {
+    /// What every one of [`TOKEN_PATTERNS`] starts with: `gh[pousr]_`, `eyJ`, `github_pat_`,
+    /// `glpat-`, `xox`, `AKIA`, `ASIA`, or `authorization` in any ASCII case.
+    token: bool,
+    /// `bearer` in any ASCII case (what [`BEARER`] starts with).
+    bearer: bool,
 }
 
-/// Whether `text` holds `word` (`authorization` or `bearer`) as a `(?i)` pattern reads it: in any
-/// ASCII case. Unicode's case folding takes no other character for one of their letters (it does
-/// for `k` and `s`: a test holds this), so a site in Japanese does not build the patterns either.
-fn contains_word(text: &str, word: &str) -> bool {
-    text.as_bytes()
-        .windows(word.len())
-        .any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
+impl Hints {
+    fn of(text: &str) -> Hints {
+        let bytes = text.as_bytes();
+        let mut hints = Hints {
+            token: false,
+            bearer: false,
+        };
+        let at = |i: usize, word: &[u8]| bytes.get(i..i + word.len()) == Some(word);
+        let at_any_case = |i: usize, word: &[u8]| {
+            bytes
+                .get(i..i + word.len())
+                .is_some_and(|window| window.eq_ignore_ascii_case(word))
+        };
+        for (i, &byte) in bytes.iter().enumerate() {
+            // Both `(?i)` words start with a letter whose case is ignored; the vendors' prefixes
+            // are case-sensitive.
+            let token = match byte {
+                b'g' => {
+                    at(i, b"github_pat_")
+                        || at(i, b"glpat-")
+                        || matches!(
+                            bytes.get(i + 1..i + 4),
+                            Some([b'h', b'p' | b'o' | b'u' | b's' | b'r', b'_'])
+                        )
+                }
+                b'e' => at(i, b"eyJ"),
+                b'x' => at(i, b"xox"),
+                b'A' => at(i, b"AKIA") || at(i, b"ASIA"),
+                _ => false,
+            };
+            hints.token |= token || (matches!(byte, b'a' | b'A') && at_any_case(i, b"authorization"));
+            hints.bearer |= matches!(byte, b'b' | b'B') && at_any_case(i, b"bearer");
+            if hints.token && hints.bearer {
+                break;
+            }
+        }
+        hints
+    }
 }
 
 /// The first credential carried by a URL in `text`.
@@ -357,6 +384,89 @@ mod tests {
         assert!(credential(Some("X-Scope-OrgID"), "tenant-1").is_none());
     }
 
+    /// What the hints stood in for: each word looked for in turn.
+    fn may_hold_token(text: &str) -> bool {
+        let github = text.match_indices("gh").any(|(at, _)| {
+            matches!(
+                text.as_bytes().get(at + 2..at + 4),
+                Some([b'p' | b'o' | b'u' | b's' | b'r', b'_'])
+            )
+        });
+        github
+            || ["eyJ", "github_pat_", "glpat-", "xox", "AKIA", "ASIA"]
+                .iter()
+                .any(|prefix| text.contains(prefix))
+            || contains_word(text, "authorization")
+    }
+
+    fn contains_word(text: &str, word: &str) -> bool {
+        text.as_bytes()
+            .windows(word.len())
+            .any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
+    }
+
+    /// The one-pass hints say what looking for each word in turn says, on texts made of the
+    /// words, their near misses and other text, in every combination of up to three pieces.
+    #[test]
+    fn hints_are_the_words_found_one_by_one() {
+        let pieces = [
+            "",
+            "gh",
+            "ghp_",
+            "ghx_",
+            "gho",
+            "_",
+            "p",
+            "o",
+            "u",
+            "s",
+            "r",
+            "eyJ",
+            "eyj",
+            "EYJ",
+            "github_pat_",
+            "github_pa",
+            "glpat-",
+            "glpat",
+            "xox",
+            "XOX",
+            "xo",
+            "AKIA",
+            "akia",
+            "ASIA",
+            "ASI",
+            "authorization",
+            "AuThOrIzAtIoN",
+            "authorizatio",
+            "bearer",
+            "BEARER",
+            "beare",
+            "b",
+            "a",
+            "g",
+            "é",
+            "K",
+            "{{ $labels.job }} is down",
+            " ",
+            "\u{212a}",
+        ];
+        let mut checked = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b}{c}");
+                    let expected = super::Hints {
+                        token: may_hold_token(&text),
+                        bearer: contains_word(&text, "bearer"),
+                    };
+                    assert_eq!(super::Hints::of(&text), expected, "{text:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 30_000);
+    }
+
     /// The cheap tests in front of the patterns let through every text that a pattern matches.
     #[test]
     fn the_prefilters_pass_every_token() {
@@ -377,10 +487,8 @@ mod tests {
         let bearer = super::BEARER.as_ref().expect("the pattern compiles");
         for text in tokens {
             assert!(set.is_match(text) || bearer.is_match(text), "{text:?}");
-            assert!(
-                super::may_hold_token(text) || super::contains_word(text, "bearer"),
-                "{text:?} filtered out"
-            );
+            let hints = super::Hints::of(text);
+            assert!(hints.token || hints.bearer, "{text:?} filtered out");
         }
         // No character outside ASCII is any of their letters to `(?i)` (the Kelvin sign would be a
         // `k`, as the check below shows).
@@ -388,9 +496,7 @@ mod tests {
         let letters = regex::Regex::new("(?i)[authorizationbearer]").expect("compiles");
         assert!(!letters.is_match(&beyond_ascii));
         assert!(regex::Regex::new("(?i)k").expect("compiles").is_match(&beyond_ascii));
-        assert!(!super::may_hold_token(
-            "{{ $labels.job }} is high: {{ $value | humanize }}"
-        ));
+        assert!(!super::Hints::of("{{ $labels.job }} is high: {{ $value | humanize }}").token);
     }
 
     /// Credentials inside longer text, such as a rule annotation, are found too.
