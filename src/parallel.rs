@@ -62,6 +62,11 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> 
 /// Whether this is the `promsite` process, which ends when its command does ([`crate::run_as_process`]).
 static PROCESS_ENDS_WITH_COMMAND: AtomicBool = AtomicBool::new(false);
 
+/// Whether this is the `promsite` process, which ends when its command does.
+pub(crate) fn process_ends_with_this_command() -> bool {
+    PROCESS_ENDS_WITH_COMMAND.load(Ordering::Relaxed)
+}
+
 /// Marks this process as one that ends when its command does.
 pub(crate) fn process_ends_with_command() {
     PROCESS_ENDS_WITH_COMMAND.store(true, Ordering::Relaxed);
@@ -72,7 +77,7 @@ pub(crate) fn process_ends_with_command() {
 /// not freed at all: the system reclaims the memory at once (freeing a large site took 4% of a
 /// check, and a thread to do it takes time to start).
 pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
-    if PROCESS_ENDS_WITH_COMMAND.load(Ordering::Relaxed) {
+    if process_ends_with_this_command() {
         std::mem::forget(value);
         return;
     }

@@ -74,6 +74,10 @@ pub(super) fn read_sites(out: &mut Output, paths: &[PathBuf]) -> (Vec<SiteSource
             Err(failure) => status = status.max(failure),
         }
     }
+    // Nothing has been printed or written yet: a large input may restart the process.
+    if status == Status::Ok {
+        crate::huge_pages::restart_for_input(sources.iter().map(SiteSource::bytes).sum());
+    }
     (sources, status)
 }
 

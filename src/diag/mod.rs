@@ -47,6 +47,17 @@ pub struct Included {
 }
 
 impl SiteSource {
+    /// The size of the site file and of every file it names that could be read.
+    pub fn bytes(&self) -> usize {
+        self.text.len()
+            + self
+                .included
+                .files
+                .values()
+                .map(|file| file.as_ref().map_or(0, |text| text.len()))
+                .sum::<usize>()
+    }
+
     /// Wraps a path and text (with no included files).
     pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         Self {
