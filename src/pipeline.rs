@@ -34,6 +34,8 @@ pub fn check_all(sources: &[SiteSource]) -> Vec<Result<Checked, Diagnostics>> {
 /// Checks a site file without rendering it.
 pub fn check(source: &SiteSource) -> Result<Checked, Diagnostics> {
     std::thread::scope(|scope| {
+        // Reading the schema takes longer than parsing a small site: do both at once.
+        scope.spawn(check::prepare);
         let document = site::parse_document(source)?;
         // The rules' PromQL and templates and the rule files are most of the work on a large site:
         // they are checked and parsed on the other cores from here on, while this one builds the JSON view and runs

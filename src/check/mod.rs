@@ -102,7 +102,7 @@ pub mod bench {
 }
 
 pub(crate) use ahead::Ahead;
-pub use schema::site_schema;
+pub use schema::{prepare, site_schema};
 /// Go's regex spellings that Rust's `regex` lacks, rewritten for it (the model matches alerts with Rust).
 pub(crate) use syntax::go_regex::rust_form as rust_regex_form;
 pub(crate) use syntax::promql::PromqlVerdicts;

@@ -74,6 +74,12 @@ fn schema() -> &'static Value {
     })
 }
 
+/// Reads the schema ahead of its first use, so that a caller can do it while it parses: reading
+/// it is most of what validating a valid site costs (see [`fast`]).
+pub fn prepare() {
+    schema();
+}
+
 fn validator() -> &'static jsonschema::Validator {
     static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
     VALIDATOR.get_or_init(|| {
