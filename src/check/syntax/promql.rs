@@ -41,6 +41,7 @@ use super::go_regex;
 use super::values::{self, Checked, Problem};
 
 mod fast;
+mod literal_regex;
 
 /// Functions Prometheus 3 only accepts with `--enable-feature=promql-experimental-functions`,
 /// which promql-parser parses unconditionally.
@@ -939,15 +940,20 @@ fn equivalent(regexes: &mut BTreeMap<String, bool>, literal: &str) -> bool {
     if let Some(&verdict) = regexes.get(literal) {
         return verdict;
     }
-    let verdict = match parse(&format!("x{{a=~{literal}}}")) {
+    let verdict = literal_regex::equivalent(literal).unwrap_or_else(|| compiled_equivalence(literal));
+    regexes.insert(literal.to_owned(), verdict);
+    verdict
+}
+
+/// [`equivalent`] by parsing `x{a=~LITERAL}`, which compiles the regex.
+fn compiled_equivalence(literal: &str) -> bool {
+    match parse(&format!("x{{a=~{literal}}}")) {
         Ok(Expr::VectorSelector(selector)) => selector.matchers.matchers.iter().any(|m| match &m.op {
             MatchOp::Re(regex) => regex.is_match("") == m.value.is_empty(),
             _ => false,
         }),
         _ => false,
-    };
-    regexes.insert(literal.to_owned(), verdict);
-    verdict
+    }
 }
 
 /// PromQL verdicts for many expressions, computed up front on every core: parsing, with the regex

@@ -790,7 +790,7 @@ fn binary<'t>(operator: Operator, left: Value<'t>, right: Value<'t>, modifiers: 
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::path::Path;
 
     use proptest::prelude::*;
@@ -936,7 +936,7 @@ mod tests {
 
     /// Rule expressions of the repository: the rule corpus, the default rules in the seed site's
     /// compiled output, and the realistic synthetic L site.
-    fn repository_expressions() -> Vec<(&'static str, String)> {
+    pub(in super::super) fn repository_expressions() -> Vec<(&'static str, String)> {
         fn collect(value: &serde_json::Value, found: &mut Vec<String>) {
             match value {
                 serde_json::Value::Object(map) => {
