@@ -95,9 +95,29 @@ fn problems(board: &Board, records: &BTreeSet<&str>, promql: impl Fn(&str) -> Ch
     out
 }
 
-/// The bytes the bundle's data takes as JSON (as an annotation would hold it).
+/// The bytes the bundle's data takes as JSON (as an annotation would hold it): what
+/// `serde_json::to_string(&bundle.files)` writes, counted without writing it.
 fn bundle_size(bundle: &DashboardBundle) -> usize {
-    serde_json::to_string(&bundle.files).map_or(usize::MAX, |s| s.len())
+    let entries: usize = bundle
+        .files
+        .iter()
+        .map(|(name, json)| json_string_size(name) + 1 + json_string_size(json))
+        .sum();
+    2 + entries + bundle.files.len().saturating_sub(1)
+}
+
+/// The bytes of `text` as a JSON string, quotes included, escaped as `serde_json` escapes: a quote,
+/// a backslash and the short control escapes take two bytes, other control characters six.
+fn json_string_size(text: &str) -> usize {
+    let escapes: usize = text
+        .bytes()
+        .filter(|&b| b < 0x20 || b == b'"' || b == b'\\')
+        .map(|b| match b {
+            b'"' | b'\\' | b'\x08' | b'\t' | b'\n' | b'\x0c' | b'\r' => 1,
+            _ => 5,
+        })
+        .sum();
+    text.len() + escapes + 2
 }
 
 fn bug(ctx: &mut Ctx<'_>, b: &Built, panel: &str, what: &str) {
@@ -147,5 +167,35 @@ mod tests {
         }
         let records = BTreeSet::from(["instance:node_cpu_busy:ratio_rate5m"]);
         assert_eq!(problems(&board, &records, promql::promql), Vec::new());
+    }
+
+    /// The size is what serde_json writes, for the seed site's bundles and texts with every escape.
+    #[test]
+    fn bundle_sizes_are_the_serialized_sizes() {
+        let every_byte: String = (0..=0x7f_u8).map(char::from).chain(['é', '€', '𝄞']).collect();
+        let mut bundles = vec![
+            DashboardBundle {
+                name: "none",
+                files: BTreeMap::new(),
+            },
+            DashboardBundle {
+                name: "escapes",
+                files: BTreeMap::from([
+                    (every_byte.clone(), every_byte.repeat(3)),
+                    ("a.json".to_owned(), "{\n  \"x\": \"\\\\d\"\n}\n".to_owned()),
+                ]),
+            },
+        ];
+        let source = crate::diag::SiteSource::new(
+            "example.toml",
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/sites/example.toml")),
+        );
+        let checked = crate::pipeline::check(&source).expect("the seed site checks");
+        bundles.extend(checked.site.grafana.expect("the seed has Grafana").defaults);
+        assert!(bundles.len() > 3);
+        for bundle in &bundles {
+            let written = serde_json::to_string(&bundle.files).expect("serializes");
+            assert_eq!(bundle_size(bundle), written.len(), "{}", bundle.name);
+        }
     }
 }
