@@ -61,6 +61,14 @@ pub mod fuzz {
     pub fn promql_fast_is_sound(text: &str) -> bool {
         super::syntax::promql::fast_is_sound(text)
     }
+    /// Whether the fast tier of the schema check, on the site file `text`, is sure only where the
+    /// validator agrees (true for a text that is not TOML).
+    pub fn schema_fast_is_sound(text: &str) -> bool {
+        let source = crate::diag::SiteSource::new("fuzz.toml", text);
+        crate::site::parse_document(&source).map_or(true, |document| {
+            super::schema::fast_is_sound(&document.into_parsed().json)
+        })
+    }
     /// An Alertmanager matcher.
     pub fn matcher(text: &str) -> bool {
         super::syntax::matchers::matcher(text).is_ok()

@@ -80,6 +80,15 @@ pub fn prepare() {
     schema();
 }
 
+/// Whether the fast tier's sure verdict on `document`, if it has one, is the validator's.
+pub(crate) fn fast_is_sound(document: &Value) -> bool {
+    match fast::verdict(schema(), document) {
+        fast::Verdict::Valid => validator().is_valid(document),
+        fast::Verdict::Invalid => !validator().is_valid(document),
+        fast::Verdict::Unsure => true,
+    }
+}
+
 fn validator() -> &'static jsonschema::Validator {
     static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
     VALIDATOR.get_or_init(|| {

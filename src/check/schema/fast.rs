@@ -539,6 +539,26 @@ mod tests {
         mutations(1);
     }
 
+    /// The site fuzz target's curated inputs (odd TOML, regressions) through the assertion that the
+    /// target makes on every input.
+    #[test]
+    fn sure_verdicts_on_the_fuzz_seeds_are_the_validators() {
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/site");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(seeds).expect("the seeds").flatten() {
+            let bytes = std::fs::read(entry.path()).expect("readable");
+            if let Ok(text) = std::str::from_utf8(&bytes) {
+                assert!(
+                    crate::check::fuzz::schema_fast_is_sound(text),
+                    "{}",
+                    entry.path().display()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 20, "only {checked} seeds");
+    }
+
     /// The formats of the site schema are annotations to `jsonschema` (it knows none of them),
     /// which is why the fast tier may pass over `format`.
     #[test]
