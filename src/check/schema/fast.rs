@@ -260,16 +260,7 @@ fn type_matches(types: &Value, value: &Value) -> Verdict {
     };
     match types {
         Value::String(_) => one(types),
-        Value::Array(names) => {
-            let verdicts: Vec<Verdict> = names.iter().map(one).collect();
-            if verdicts.contains(&Valid) {
-                Valid
-            } else if verdicts.iter().all(|v| *v == Invalid) {
-                Invalid
-            } else {
-                Unsure
-            }
-        }
+        Value::Array(names) => any(names.iter().map(one)),
         _ => Unsure,
     }
 }
@@ -292,14 +283,20 @@ fn equal(expected: &Value, value: &Value) -> Verdict {
 }
 
 fn any_equal(options: &[Value], value: &Value) -> Verdict {
-    let verdicts: Vec<Verdict> = options.iter().map(|option| equal(option, value)).collect();
-    if verdicts.contains(&Valid) {
-        Valid
-    } else if verdicts.iter().all(|v| *v == Invalid) {
-        Invalid
-    } else {
-        Unsure
+    any(options.iter().map(|option| equal(option, value)))
+}
+
+/// At least one holds: valid if one certainly does, invalid if all certainly do not.
+fn any(verdicts: impl Iterator<Item = Verdict>) -> Verdict {
+    let mut all_invalid = true;
+    for verdict in verdicts {
+        match verdict {
+            Valid => return Valid,
+            Unsure => all_invalid = false,
+            Invalid => {}
+        }
     }
+    if all_invalid { Invalid } else { Unsure }
 }
 
 /// `minimum` / `maximum` (inclusive), compared exactly or not at all.
