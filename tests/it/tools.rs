@@ -480,14 +480,9 @@ fn regexes_are_judged_as_prometheus_and_alertmanager_judge_them() {
         .enumerate()
         .map(|(n, p)| serde_json::json!({ "alert": format!("R{n}"), "expr": format!("foo{{a=~{}}}", quoted(p)) }))
         .collect();
-    let (_, promtool_report) = judge(
-        &promtool,
-        &["check", "rules"],
-        "regexes.rules.yaml",
-        &corpus_rule_file(&rules),
-    );
+    let (_, promtool_report, refused) = promtool_rule_refusals(&promtool, "regexes.rules.yaml", &rules, "R");
     for (n, pattern) in patterns.iter().enumerate() {
-        let prometheus_accepts = !promtool_report.contains(&format!("\"R{n}\":"));
+        let prometheus_accepts = !refused.contains(&n);
         let matcher = format!("a=~{}", quoted(pattern));
         let route = serde_json::json!({ "receiver": "r", "routes": [{ "receiver": "r", "matchers": [matcher] }] });
         let config = serde_json::json!({ "route": route, "receivers": [{ "name": "r" }] }).to_string();
@@ -673,15 +668,11 @@ fn raw_strings_are_judged_as_prometheus_judges_them() {
         "{a=``}",
         r#"label_replace(x, "a", "$1", "b", `\d(`)"#,
     ];
-    let rules: Vec<_> = expressions
-        .iter()
-        .enumerate()
-        .map(|(n, expr)| serde_json::json!({ "record": format!("r{n}"), "expr": expr }))
-        .collect();
-    let (_, report) = judge(&promtool, &["check", "rules"], "raw.yaml", &corpus_rule_file(&rules));
+    let rules = records(&expressions);
+    let (_, report, refused) = promtool_rule_refusals(&promtool, "raw.yaml", &rules, "r");
     let mut accepted = 0;
     for (n, expr) in expressions.iter().enumerate() {
-        let prometheus_accepts = !report.contains(&format!("\"r{n}\":"));
+        let prometheus_accepts = !refused.contains(&n);
         accepted += usize::from(prometheus_accepts);
         // promtool does not compile a label_replace regex; Prometheus fails each evaluation.
         let evaluation_fails = expr.ends_with(r"`\d(`)");
@@ -763,11 +754,7 @@ fn rules_are_judged_as_prometheus_evaluates_them() {
         )
         .collect();
     let expressions: Vec<&String> = evaluated.iter().chain(&failing).collect();
-    let rules: Vec<_> = expressions
-        .iter()
-        .enumerate()
-        .map(|(n, expr)| serde_json::json!({ "record": format!("r{n}"), "expr": expr }))
-        .collect();
+    let rules = records(&expressions);
     let dir = tempfile::tempdir().expect("tempdir");
     let rule_file = dir.path().join("rules.yaml");
     std::fs::write(&rule_file, corpus_rule_file(&rules)).expect("write");
@@ -884,18 +871,8 @@ fn promtool_accepts_every_corpus_expression_and_template_that_promsite_accepts()
         texts.push(text);
     }
     assert!(rules.len() >= 100, "only {} corpus inputs checked", rules.len());
-    let (accepted, report) = judge(
-        &promtool,
-        &["check", "rules"],
-        "corpus.rules.yaml",
-        &corpus_rule_file(&rules),
-    );
-    let refused: Vec<_> = texts
-        .iter()
-        .enumerate()
-        .filter(|(n, _)| report.contains(&format!("\"R{n}\":")))
-        .map(|(_, text)| text)
-        .collect();
+    let (accepted, report, refused) = promtool_rule_refusals(&promtool, "corpus.rules.yaml", &rules, "R");
+    let refused: Vec<_> = refused.into_iter().map(|n| &texts[n]).collect();
     assert!(
         accepted && refused.is_empty(),
         "promtool refuses what promsite accepts: {refused:#?}\n{report}"
@@ -943,18 +920,9 @@ fn promtool_accepts_every_mutation_the_fast_promql_acceptor_takes() {
     }
     let texts: Vec<String> = texts.into_iter().collect();
     assert!(texts.len() >= 1000, "only {} mutations taken", texts.len());
-    let rules: Vec<_> = texts
-        .iter()
-        .enumerate()
-        .map(|(n, expr)| serde_json::json!({ "record": format!("r{n}"), "expr": expr }))
-        .collect();
-    let (accepted, report) = judge(&promtool, &["check", "rules"], "fast.yaml", &corpus_rule_file(&rules));
-    let refused: Vec<_> = texts
-        .iter()
-        .enumerate()
-        .filter(|(n, _)| report.contains(&format!("\"r{n}\":")))
-        .map(|(_, text)| text)
-        .collect();
+    let rules = records(&texts);
+    let (accepted, report, refused) = promtool_rule_refusals(&promtool, "fast.yaml", &rules, "r");
+    let refused: Vec<_> = refused.into_iter().map(|n| &texts[n]).collect();
     assert!(
         accepted && refused.is_empty(),
         "promtool refuses what the fast acceptor takes: {refused:#?}\n{report}"
@@ -1000,15 +968,11 @@ fn amtool_accepts_every_corpus_matcher_that_promsite_accepts() {
 /// Each expression as a recording rule of one file for `promtool check rules`: asserts that
 /// promsite's verdict on each is promtool's, and returns how many promtool accepts, with its report.
 fn judged_alike_by_promtool(promtool: &std::path::Path, file: &str, expressions: &[&str]) -> (usize, String) {
-    let rules: Vec<_> = expressions
-        .iter()
-        .enumerate()
-        .map(|(n, expr)| serde_json::json!({ "record": format!("r{n}"), "expr": expr }))
-        .collect();
-    let (_, report) = judge(promtool, &["check", "rules"], file, &corpus_rule_file(&rules));
+    let rules = records(expressions);
+    let (_, report, refused) = promtool_rule_refusals(promtool, file, &rules, "r");
     let mut accepted = 0;
     for (n, expr) in expressions.iter().enumerate() {
-        let prometheus_accepts = !report.contains(&format!("\"r{n}\":"));
+        let prometheus_accepts = !refused.contains(&n);
         accepted += usize::from(prometheus_accepts);
         assert_eq!(
             promsite::check::fuzz::promql(expr),
@@ -1017,6 +981,30 @@ fn judged_alike_by_promtool(promtool: &std::path::Path, file: &str, expressions:
         );
     }
     (accepted, report)
+}
+
+/// One recording rule per expression, the n-th named `r<n>`.
+fn records(expressions: &[impl AsRef<str>]) -> Vec<serde_json::Value> {
+    expressions
+        .iter()
+        .enumerate()
+        .map(|(n, expr)| serde_json::json!({ "record": format!("r{n}"), "expr": expr.as_ref() }))
+        .collect()
+}
+
+/// Runs `promtool check rules` on one group of `rules`, the n-th named `<prefix><n>`: whether it
+/// accepted the file, what it said, and which rules (by place) its report names.
+fn promtool_rule_refusals(
+    promtool: &std::path::Path,
+    file: &str,
+    rules: &[serde_json::Value],
+    prefix: &str,
+) -> (bool, String, Vec<usize>) {
+    let (accepted, report) = judge(promtool, &["check", "rules"], file, &corpus_rule_file(rules));
+    let refused = (0..rules.len())
+        .filter(|n| report.contains(&format!("\"{prefix}{n}\":")))
+        .collect();
+    (accepted, report, refused)
 }
 
 /// Runs `tool` with `args` on `text` written to a file `name` of its own; whether the tool accepts
