@@ -191,7 +191,7 @@ pub(crate) fn alert_rule(
 pub(crate) fn unset_severities(
     ctx: &mut Ctx<'_>,
     root: &model::Route,
-    groups: &[model::RuleGroup],
+    groups: &[&model::RuleGroup],
     rules_elsewhere: bool,
 ) {
     let alerts: Vec<&model::Rule> = groups

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::Ctx;
 use super::syntax::values::{Checked, Problem};
-use crate::content::dashboards::{self, Board, Built};
+use crate::content::dashboards::{self, Board};
 use crate::diag::Code;
 use crate::model::{self, DashboardBundle};
 
@@ -19,40 +19,58 @@ const POINTER: &str = "/grafana";
 /// and the JSON escaping of the copy.
 const MAX_BUNDLE_BYTES: usize = 200 * 1024;
 
-/// Adds the checked default dashboards to the site's Grafana.
-pub(crate) fn apply(ctx: &mut Ctx<'_>, mut site: model::Site) -> model::Site {
-    let Some(grafana) = &site.grafana else {
-        return site;
-    };
-    if !grafana.default_dashboards {
-        return site;
-    }
+/// The default dashboards of a site, built and serialized, not yet checked.
+pub(crate) struct Built {
+    boards: Vec<dashboards::Built>,
+    records: BTreeSet<&'static str>,
+    bundles: Vec<DashboardBundle>,
+    /// The bytes each bundle takes as JSON, in the order of `bundles`.
+    sizes: Vec<usize>,
+}
+
+/// Builds the default dashboards of `site` (none when it has no Grafana or they are off) and
+/// serializes them: pure, and as long as checking the default rules, beside which it runs.
+/// `records` are the series the default rules record.
+pub(crate) fn build(site: &model::Site, records: BTreeSet<&'static str>) -> Option<Built> {
+    let grafana = site.grafana.as_ref().filter(|g| g.default_dashboards)?;
     let user_uids: Vec<&str> = grafana.dashboards.iter().filter_map(|d| d.uid.as_deref()).collect();
-    let cx = dashboards::cx(&site);
-    let built: Vec<Built> = dashboards::build_in(&cx)
+    let cx = dashboards::cx_with(site, records);
+    let boards: Vec<dashboards::Built> = dashboards::build_in(&cx)
         .into_iter()
         .filter(|b| !grafana.disabled_dashboards.contains(b.spec.id) && !user_uids.contains(&b.uid().as_str()))
         .collect();
-    for b in &built {
-        // The same verdicts as the rules' PromQL, sharing what they learnt.
-        let found = problems(&b.board, &cx.records, |expr| ctx.promql.check(expr));
-        for (panel, what) in found {
-            bug(ctx, b, &panel, &what);
-        }
-    }
     let mut bundles: BTreeMap<&'static str, BTreeMap<String, String>> = BTreeMap::new();
-    for b in &built {
+    for b in &boards {
         bundles
             .entry(b.spec.bundle.name())
             .or_default()
             .insert(b.file_name(), b.json());
     }
-    let defaults: Vec<DashboardBundle> = bundles
+    let bundles: Vec<DashboardBundle> = bundles
         .into_iter()
         .map(|(name, files)| DashboardBundle { name, files })
         .collect();
-    for bundle in &defaults {
-        let bytes = bundle_size(bundle);
+    Some(Built {
+        boards,
+        records: cx.records,
+        sizes: bundles.iter().map(bundle_size).collect(),
+        bundles,
+    })
+}
+
+/// Checks the built default dashboards and adds them to the site's Grafana.
+pub(crate) fn apply(ctx: &mut Ctx<'_>, mut site: model::Site, built: Option<Built>) -> model::Site {
+    let Some(built) = built else {
+        return site;
+    };
+    for b in &built.boards {
+        // The same verdicts as the rules' PromQL, sharing what they learnt.
+        let found = problems(&b.board, &built.records, |expr| ctx.promql.check(expr));
+        for (panel, what) in found {
+            bug(ctx, b, &panel, &what);
+        }
+    }
+    for (bundle, &bytes) in built.bundles.iter().zip(&built.sizes) {
         if bytes > MAX_BUNDLE_BYTES {
             ctx.error(
                 Code::GrafanaDashboard,
@@ -70,7 +88,7 @@ pub(crate) fn apply(ctx: &mut Ctx<'_>, mut site: model::Site) -> model::Site {
         }
     }
     if let Some(grafana) = &mut site.grafana {
-        grafana.defaults = defaults;
+        grafana.defaults = built.bundles;
     }
     site
 }
@@ -120,7 +138,7 @@ fn json_string_size(text: &str) -> usize {
     text.len() + escapes + 2
 }
 
-fn bug(ctx: &mut Ctx<'_>, b: &Built, panel: &str, what: &str) {
+fn bug(ctx: &mut Ctx<'_>, b: &dashboards::Built, panel: &str, what: &str) {
     ctx.error(
         Code::GrafanaDashboard,
         POINTER,

@@ -177,11 +177,19 @@ fn thresholds(ctx: &mut Ctx<'_>, raw: &raw::Thresholds) -> Thresholds {
     t
 }
 
-/// Adds the default groups to `site`, checked like the user's, and the routing they need. Runs
+/// The default groups of a site, built (`content::groups`) and checked like the user's.
+pub(crate) struct Checked {
+    /// As built: the alerts are checked against the routing once it has the default routes.
+    groups: Vec<content::DefaultGroup>,
+    /// As the site's rule groups hold them.
+    rule_groups: Vec<model::RuleGroup>,
+}
+
+/// Checks the default groups of `site` (`content::groups`) like the user's; runs
 /// `crosscheck::unset_severities` on the site's own routing tree, with the default rules counted.
-pub(crate) fn apply(ctx: &mut Ctx<'_>, mut site: model::Site) -> model::Site {
-    let defaults = site.default_rules.clone();
-    if defaults.is_some() {
+/// Reads the site only, so that the default dashboards can be built beside it; [`attach`] adds them.
+pub(crate) fn check(ctx: &mut Ctx<'_>, site: &model::Site, groups: Vec<content::DefaultGroup>) -> Checked {
+    if site.default_rules.is_some() {
         for group in &site.rule_groups {
             if CLASSES.iter().any(|c| content::group_name(c.id) == group.object) {
                 ctx.error(
@@ -195,9 +203,8 @@ pub(crate) fn apply(ctx: &mut Ctx<'_>, mut site: model::Site) -> model::Site {
             }
         }
     }
-    let version = prometheus_version(&site);
-    let groups = content::groups(&site);
-    let checked: Vec<model::RuleGroup> = groups
+    let version = prometheus_version(site);
+    let rule_groups: Vec<model::RuleGroup> = groups
         .iter()
         .map(|g| model::RuleGroup {
             object: g.group.name.clone(),
@@ -211,19 +218,24 @@ pub(crate) fn apply(ctx: &mut Ctx<'_>, mut site: model::Site) -> model::Site {
         .flat_map(|g| &g.rules)
         .any(|r| matches!(r.kind, model::RuleKind::Alert(_)));
     let rules_elsewhere = !own_alerts || site.api_clients.iter().any(|c| c.manages("prometheusrules"));
-    let all: Vec<model::RuleGroup> = site.rule_groups.iter().chain(&checked).cloned().collect();
+    let all: Vec<&model::RuleGroup> = site.rule_groups.iter().chain(&rule_groups).collect();
     crosscheck::unset_severities(ctx, &site.route, &all, rules_elsewhere);
-    let Some(settings) = defaults else {
+    Checked { groups, rule_groups }
+}
+
+/// Adds the checked default groups to `site`, and the routing they need.
+pub(crate) fn attach(ctx: &mut Ctx<'_>, mut site: model::Site, checked: Checked) -> model::Site {
+    let Some(settings) = site.default_rules.clone() else {
         return site;
     };
     route_defaults(&mut site, &settings);
     let routes = crosscheck::Routes::of(&site.route);
-    for rule in groups.iter().flat_map(|g| &g.group.rules) {
+    for rule in checked.groups.iter().flat_map(|g| &g.group.rules) {
         if let Some(alert) = &rule.alert {
             crosscheck::alert_rule(ctx, POINTER, alert, &rule.labels, &routes);
         }
     }
-    site.rule_groups.extend(checked);
+    site.rule_groups.extend(checked.rule_groups);
     // By object, as `rules::rule_groups` orders them; a file's groups keep their order (the sort is stable).
     site.rule_groups.sort_by(|a, b| a.object.cmp(&b.object));
     site

@@ -162,9 +162,7 @@ pub(crate) fn validate(parsed: &ParsedSite, ahead: impl FnOnce() -> Ahead) -> Re
     let (raw, diagnostics) = raw?;
     let mut ctx = Ctx::new(&parsed.spans, &parsed.included, &ahead, diagnostics);
     let default_rules = default_rules::settings(&mut ctx, &raw);
-    let site = site::site(&mut ctx, &raw)
-        .map(|site| default_rules::apply(&mut ctx, model::Site { default_rules, ..site }))
-        .map(|site| dashboards::apply(&mut ctx, site));
+    let site = site::site(&mut ctx, &raw).map(|site| with_defaults(&mut ctx, model::Site { default_rules, ..site }));
     crate::parallel::drop_in_background(raw);
     let diagnostics = ctx.finish();
     if diagnostics.has_errors() {
@@ -178,6 +176,22 @@ pub(crate) fn validate(parsed: &ParsedSite, ahead: impl FnOnce() -> Ahead) -> Re
         }),
         None => unreachable!("a site that failed to build always has an error"),
     }
+}
+
+/// `site` with its default rules and dashboards, checked. The dashboards only read the site and
+/// the series the default rules record, so they are built and serialized on another core while
+/// this one checks the rules.
+fn with_defaults(ctx: &mut Ctx<'_>, site: model::Site) -> model::Site {
+    let groups = crate::content::rules::groups(&site);
+    let records = groups.iter().flat_map(|g| g.records.iter().map(|r| r.name)).collect();
+    let (rules, boards) = std::thread::scope(|scope| {
+        let boards = scope.spawn(|| dashboards::build(&site, records));
+        let rules = default_rules::check(ctx, &site, groups);
+        let boards = boards.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (rules, boards)
+    });
+    let site = default_rules::attach(ctx, site, rules);
+    dashboards::apply(ctx, site, boards)
 }
 
 /// The plaintext-secret scan, the schema and typed deserialization: the stages before the

@@ -128,6 +128,11 @@ pub fn cx(site: &Site) -> Cx<'_> {
         .iter()
         .flat_map(|g| g.records.iter().map(|r| r.name))
         .collect();
+    cx_with(site, records)
+}
+
+/// [`cx`] with the records of the site's default rules already known.
+pub fn cx_with<'a>(site: &'a Site, records: BTreeSet<&'static str>) -> Cx<'a> {
     Cx {
         site,
         jobs: Jobs::of(site),
