@@ -124,6 +124,29 @@ fn promql_realistic_l(bencher: Bencher, fast: bool) {
     });
 }
 
+/// Reading the rule-file corpus (`tests/rule-corpus/accepted`: files in the shapes of mixin
+/// output, community collections, PyYAML dumps, anchors), with the fast reading in front of the
+/// YAML parser and with the YAML parser alone; the files the fast reading leaves (anchors, flow
+/// collections, quoted keys) take the YAML parser in both.
+#[divan::bench(args = [true, false], sample_count = 20)]
+fn rule_file_corpus(bencher: Bencher, fast: bool) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rule-corpus/accepted");
+    let mut texts: Vec<String> = std::fs::read_dir(&dir)
+        .expect("the rule corpus")
+        .flatten()
+        .map(|entry| std::fs::read_to_string(entry.path()).expect("readable"))
+        .collect();
+    texts.sort();
+    let groups = promsite::check::bench::rule_files(&texts, false);
+    assert!(groups > 40, "only {groups} groups");
+    bencher.bench(|| {
+        assert_eq!(
+            promsite::check::bench::rule_files(divan::black_box(&texts), fast),
+            groups
+        );
+    });
+}
+
 /// A directory of 50 M-sized sites, compiled once so that `compile --check` finds it current.
 struct Fleet {
     _dir: tempfile::TempDir,

@@ -69,6 +69,11 @@ pub mod fuzz {
             super::schema::fast_is_sound(&document.into_parsed().json)
         })
     }
+    /// Whether the fast reading of the rule file `text`, where it answers, reads what the YAML
+    /// parser reads.
+    pub fn rule_file_fast_is_sound(text: &str) -> bool {
+        crate::site::rule_file::fast_reading_agrees(text)
+    }
     /// An Alertmanager matcher.
     pub fn matcher(text: &str) -> bool {
         super::syntax::matchers::matcher(text).is_ok()
@@ -106,6 +111,15 @@ pub mod bench {
     /// acceptor in front of promql-parser or without it.
     pub fn promql(texts: &[&str], fast: bool) -> usize {
         super::syntax::promql::accepted_count(texts.iter().copied(), fast)
+    }
+    /// How many groups the rule files `texts` hold, read with the fast reading in front of the
+    /// YAML parser or with the YAML parser alone.
+    pub fn rule_files(texts: &[String], fast: bool) -> usize {
+        texts
+            .iter()
+            .filter_map(|text| crate::site::rule_file::parse_with(text, fast).ok())
+            .map(|file| file.groups.len())
+            .sum()
     }
 }
 
