@@ -130,7 +130,12 @@ pub fn parse_with(text: &str, fast: bool) -> Result<RuleFile, RuleFileError> {
 /// The first document of a rule file (`text` ends where it does), read by the YAML parser. An
 /// explicit empty document (`---` alone) is null: no groups, as for Go's YAML decoder.
 fn slow(text: &str) -> Result<Option<File>, RuleFileError> {
-    serde_saphyr::from_str(text).map_err(|e| {
+    // `.inf` and `.nan` are text where text belongs, as for Go's decoder (serde-saphyr refuses
+    // them by default).
+    let options = serde_saphyr::options! {
+        non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::PassThrough,
+    };
+    serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         let message = e.to_string();
         // Scanner errors carry their position in the message only (`line 4 column 4`).
         let start = e
@@ -341,6 +346,10 @@ mod tests {
             ("2024", Some("0"), Some(-1))
         );
         assert_eq!(group.labels["tier"], "1.0");
+        // Non-finite floats too, as promtool reads them.
+        let text = "groups:\n  - name: a\n    labels: { a: .INF, b: -.inf, c: .NaN }\n";
+        let labels = &parse(text).expect("non-finite floats").groups[0].labels;
+        assert_eq!([&labels["a"], &labels["b"], &labels["c"]], [".INF", "-.inf", ".NaN"]);
         assert_eq!(group.labels["on"], "yes");
         assert_eq!(group.rules[0].expr, "1");
         // Anchors, aliases and merge keys.
