@@ -5,8 +5,11 @@
 //! they are reported at `[grafana]` so that they are never silent.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::Ctx;
+use super::syntax::promql::PromqlVerdicts;
 use super::syntax::values::{Checked, Problem};
 use crate::content::dashboards::{self, Board};
 use crate::diag::Code;
@@ -19,58 +22,111 @@ const POINTER: &str = "/grafana";
 /// and the JSON escaping of the copy.
 const MAX_BUNDLE_BYTES: usize = 200 * 1024;
 
-/// The default dashboards of a site, built and serialized, not yet checked.
-pub(crate) struct Built {
-    boards: Vec<dashboards::Built>,
-    records: BTreeSet<&'static str>,
-    bundles: Vec<DashboardBundle>,
-    /// The bytes each bundle takes as JSON, in the order of `bundles`.
-    sizes: Vec<usize>,
+/// Building, serializing and checking the default dashboards of a site: pure, and shared out one
+/// dashboard at a time between the threads that [`Work::help`], so that the thread that checks
+/// the default rules takes what is left when it is done.
+pub(crate) struct Work<'a> {
+    cx: dashboards::Cx<'a>,
+    /// The dashboards the site shows: not switched off, and no user dashboard with their uid.
+    specs: Vec<&'static dashboards::Spec>,
+    next: AtomicUsize,
+    /// By position in `specs`: `None` for a dashboard with nothing to show on this site.
+    done: Mutex<Vec<Option<Done>>>,
 }
 
-/// Builds the default dashboards of `site` (none when it has no Grafana or they are off) and
-/// serializes them: pure, and as long as checking the default rules, beside which it runs.
-/// `records` are the series the default rules record.
-pub(crate) fn build(site: &model::Site, records: BTreeSet<&'static str>) -> Option<Built> {
-    let grafana = site.grafana.as_ref().filter(|g| g.default_dashboards)?;
-    let user_uids: Vec<&str> = grafana.dashboards.iter().filter_map(|d| d.uid.as_deref()).collect();
-    let cx = dashboards::cx_with(site, records);
-    let boards: Vec<dashboards::Built> = dashboards::build_in(&cx)
-        .into_iter()
-        .filter(|b| !grafana.disabled_dashboards.contains(b.spec.id) && !user_uids.contains(&b.uid().as_str()))
-        .collect();
+/// One default dashboard, built, serialized and checked.
+struct Done {
+    built: dashboards::Built,
+    json: String,
+    /// What is wrong with its queries (promsite bugs), by panel title.
+    problems: Vec<(String, String)>,
+}
+
+impl<'a> Work<'a> {
+    /// The work for the default dashboards of `site` (none when it has no Grafana or they are
+    /// off); `records` are the series its default rules record.
+    pub(crate) fn new(site: &'a model::Site, records: BTreeSet<&'static str>) -> Option<Self> {
+        let grafana = site.grafana.as_ref().filter(|g| g.default_dashboards)?;
+        let user_uids: Vec<String> = grafana.dashboards.iter().filter_map(|d| d.uid.clone()).collect();
+        let specs: Vec<&'static dashboards::Spec> = dashboards::DASHBOARDS
+            .iter()
+            .filter(|spec| !grafana.disabled_dashboards.contains(spec.id) && !user_uids.contains(&board_uid(spec)))
+            .collect();
+        Some(Self {
+            cx: dashboards::cx_with(site, records),
+            done: Mutex::new(specs.iter().map(|_| None).collect()),
+            specs,
+            next: AtomicUsize::new(0),
+        })
+    }
+
+    /// Builds, serializes and checks dashboards until none is left. The queries get the same
+    /// verdicts as the rules' PromQL, from this thread's own memo.
+    pub(crate) fn help(&self) {
+        let promql = PromqlVerdicts::default();
+        loop {
+            let at = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some(&spec) = self.specs.get(at) else {
+                return;
+            };
+            let done = dashboards::build_one(&self.cx, spec).map(|built| Done {
+                json: built.json(),
+                problems: problems(&built.board, &self.cx.records, |expr| promql.check(expr)),
+                built,
+            });
+            if let Ok(mut all) = self.done.lock() {
+                all[at] = done;
+            }
+        }
+    }
+
+    /// The dashboards, done.
+    pub(crate) fn finish(self) -> Finished {
+        // Whatever a helper left undone (a thread that panicked) is done here.
+        self.help();
+        let done = self
+            .done
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Finished(done.into_iter().flatten().collect())
+    }
+}
+
+/// The default dashboards of a site, built, serialized and checked, in their order.
+pub(crate) struct Finished(Vec<Done>);
+
+/// Reports what is wrong with the default dashboards and adds them to the site's Grafana.
+pub(crate) fn apply(ctx: &mut Ctx<'_>, mut site: model::Site, finished: Finished) -> model::Site {
     let mut bundles: BTreeMap<&'static str, BTreeMap<String, String>> = BTreeMap::new();
-    for b in &boards {
+    for d in finished.0 {
+        for (panel, what) in &d.problems {
+            bug(ctx, &d.built, panel, what);
+        }
         bundles
-            .entry(b.spec.bundle.name())
+            .entry(d.built.spec.bundle.name())
             .or_default()
-            .insert(b.file_name(), b.json());
+            .insert(d.built.file_name(), d.json);
     }
     let bundles: Vec<DashboardBundle> = bundles
         .into_iter()
         .map(|(name, files)| DashboardBundle { name, files })
         .collect();
-    Some(Built {
-        boards,
-        records: cx.records,
-        sizes: bundles.iter().map(bundle_size).collect(),
-        bundles,
-    })
+    check_sizes(ctx, &bundles);
+    if let Some(grafana) = &mut site.grafana {
+        grafana.defaults = bundles;
+    }
+    site
 }
 
-/// Checks the built default dashboards and adds them to the site's Grafana.
-pub(crate) fn apply(ctx: &mut Ctx<'_>, mut site: model::Site, built: Option<Built>) -> model::Site {
-    let Some(built) = built else {
-        return site;
-    };
-    for b in &built.boards {
-        // The same verdicts as the rules' PromQL, sharing what they learnt.
-        let found = problems(&b.board, &built.records, |expr| ctx.promql.check(expr));
-        for (panel, what) in found {
-            bug(ctx, b, &panel, &what);
-        }
-    }
-    for (bundle, &bytes) in built.bundles.iter().zip(&built.sizes) {
+/// The uid of a default dashboard.
+fn board_uid(spec: &dashboards::Spec) -> String {
+    crate::content::dashboards::board::uid(spec.id)
+}
+
+/// Reports bundles too large for a ConfigMap that `kubectl apply` can update.
+fn check_sizes(ctx: &mut Ctx<'_>, bundles: &[DashboardBundle]) {
+    for bundle in bundles {
+        let bytes = bundle_size(bundle);
         if bytes > MAX_BUNDLE_BYTES {
             ctx.error(
                 Code::GrafanaDashboard,
@@ -87,10 +143,6 @@ pub(crate) fn apply(ctx: &mut Ctx<'_>, mut site: model::Site, built: Option<Buil
             );
         }
     }
-    if let Some(grafana) = &mut site.grafana {
-        grafana.defaults = built.bundles;
-    }
-    site
 }
 
 /// What is wrong with a board's queries: PromQL the rule checks refuse, or a recorded series
@@ -185,6 +237,37 @@ mod tests {
         }
         let records = BTreeSet::from(["instance:node_cpu_busy:ratio_rate5m"]);
         assert_eq!(problems(&board, &records, promql::promql), Vec::new());
+    }
+
+    /// The dashboards come out the same, in the same order, whichever threads built them: here
+    /// one thread alone against the check's two.
+    #[test]
+    fn one_thread_builds_what_two_build() {
+        let source = crate::diag::SiteSource::new(
+            "example.toml",
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/sites/example.toml")),
+        );
+        let site = crate::pipeline::check(&source).expect("the seed site checks").site;
+        let records = crate::content::rules::groups(&site)
+            .iter()
+            .flat_map(|g| g.records.iter().map(|r| r.name))
+            .collect();
+        let finished = Work::new(&site, records)
+            .expect("the seed has default dashboards")
+            .finish();
+        assert!(finished.0.iter().all(|d| d.problems.is_empty()));
+        let alone: Vec<(&str, String)> = finished.0.iter().map(|d| (d.built.spec.id, d.json.clone())).collect();
+        let grafana = site.grafana.as_ref().expect("the seed has Grafana");
+        let by_check: Vec<(&str, String)> = dashboards::DASHBOARDS
+            .iter()
+            .filter_map(|spec| {
+                let file = format!("{}.json", spec.id);
+                let json = grafana.defaults.iter().find_map(|b| b.files.get(&file))?;
+                Some((spec.id, json.clone()))
+            })
+            .collect();
+        assert!(alone.len() > 10, "only {} dashboards", alone.len());
+        assert_eq!(alone, by_check);
     }
 
     /// The size is what serde_json writes, for the seed site's bundles and texts with every escape.

@@ -193,19 +193,28 @@ pub(crate) fn validate(parsed: &ParsedSite, ahead: impl FnOnce() -> Ahead) -> Re
 }
 
 /// `site` with its default rules and dashboards, checked. The dashboards only read the site and
-/// the series the default rules record, so they are built and serialized on another core while
-/// this one checks the rules.
+/// the series the default rules record, so another core builds, serializes and checks them one at
+/// a time while this one checks the rules, and this one takes those left when it is done.
 fn with_defaults(ctx: &mut Ctx<'_>, site: model::Site) -> model::Site {
     let groups = crate::content::rules::groups(&site);
     let records = groups.iter().flat_map(|g| g.records.iter().map(|r| r.name)).collect();
-    let (rules, boards) = std::thread::scope(|scope| {
-        let boards = scope.spawn(|| dashboards::build(&site, records));
+    let boards = dashboards::Work::new(&site, records);
+    let rules = std::thread::scope(|scope| {
+        if let Some(boards) = &boards {
+            scope.spawn(|| boards.help());
+        }
         let rules = default_rules::check(ctx, &site, groups);
-        let boards = boards.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (rules, boards)
+        if let Some(boards) = &boards {
+            boards.help();
+        }
+        rules
     });
+    let boards = boards.map(dashboards::Work::finish);
     let site = default_rules::attach(ctx, site, rules);
-    dashboards::apply(ctx, site, boards)
+    match boards {
+        Some(boards) => dashboards::apply(ctx, site, boards),
+        None => site,
+    }
 }
 
 /// The plaintext-secret scan, the schema and typed deserialization: the stages before the

@@ -147,18 +147,18 @@ pub fn build(site: &Site) -> Vec<Built> {
 
 /// [`build`] with the site's context already worked out (it builds every default rule group).
 pub fn build_in(cx: &Cx<'_>) -> Vec<Built> {
-    DASHBOARDS
+    DASHBOARDS.iter().filter_map(|spec| build_one(cx, spec)).collect()
+}
+
+/// One default dashboard, if it has something to show on the site of `cx`.
+pub fn build_one(cx: &Cx<'_>, spec: &'static Spec) -> Option<Built> {
+    let mut board = Board::new(spec.id, spec.title);
+    (spec.build)(cx, &mut board);
+    board
+        .items
         .iter()
-        .filter_map(|spec| {
-            let mut board = Board::new(spec.id, spec.title);
-            (spec.build)(cx, &mut board);
-            board
-                .items
-                .iter()
-                .any(|i| matches!(i, board::Item::Panel(_)))
-                .then_some(Built { spec, board })
-        })
-        .collect()
+        .any(|i| matches!(i, board::Item::Panel(_)))
+        .then_some(Built { spec, board })
 }
 
 /// The recording-rule names (`level:metric:operations`, the names with a colon) an expression reads.
