@@ -116,6 +116,13 @@ email = [{ to = "team@example.com" }]
 # enabled = true
 # ingress_namespaces = ["ingress-nginx"]
 
+# ---------------------------------------------------------------- images
+# A cluster without internet access pulls every image from a mirror: `promsite images` lists
+# what to copy there, and docs/air-gapped.md also covers vendored CRDs.
+# [images]
+# registry = "harbor.example.com/monitoring"   # host[:port][/path], no scheme
+# pull_secrets = ["regcred"]                   # kubernetes.io/dockerconfigjson Secrets in the namespace
+
 # ----------------------------------------------------------------- rules
 [[rule_groups]]
 name = "targets"
