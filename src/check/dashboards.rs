@@ -5,8 +5,8 @@
 //! they are reported at `[grafana]` so that they are never silent.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use super::Ctx;
 use super::syntax::promql::PromqlVerdicts;
@@ -38,6 +38,8 @@ pub(crate) struct Work<'a> {
 struct Done {
     built: dashboards::Built,
     json: String,
+    /// The bytes its entry takes in its bundle's JSON ([`entry_size`]).
+    bytes: usize,
     /// What is wrong with its queries (promsite bugs), by panel title.
     problems: Vec<(String, String)>,
 }
@@ -50,7 +52,9 @@ impl<'a> Work<'a> {
         let user_uids: Vec<String> = grafana.dashboards.iter().filter_map(|d| d.uid.clone()).collect();
         let specs: Vec<&'static dashboards::Spec> = dashboards::DASHBOARDS
             .iter()
-            .filter(|spec| !grafana.disabled_dashboards.contains(spec.id) && !user_uids.contains(&board_uid(spec)))
+            .filter(|spec| {
+                !grafana.disabled_dashboards.contains(spec.id) && !user_uids.contains(&dashboards::board::uid(spec.id))
+            })
             .collect();
         Some(Self {
             cx: dashboards::cx_with(site, records),
@@ -69,25 +73,23 @@ impl<'a> Work<'a> {
             let Some(&spec) = self.specs.get(at) else {
                 return;
             };
-            let done = dashboards::build_one(&self.cx, spec).map(|built| Done {
-                json: built.json(),
-                problems: problems(&built.board, &self.cx.records, |expr| promql.check(expr)),
-                built,
+            let done = dashboards::build_one(&self.cx, spec).map(|built| {
+                let json = built.json();
+                Done {
+                    bytes: entry_size(&built.file_name(), &json),
+                    problems: problems(&built.board, &self.cx.records, |expr| promql.check(expr)),
+                    json,
+                    built,
+                }
             });
-            if let Ok(mut all) = self.done.lock() {
-                all[at] = done;
-            }
+            self.done.lock().unwrap_or_else(PoisonError::into_inner)[at] = done;
         }
     }
 
-    /// The dashboards, done.
+    /// The dashboards, once the helpers are done (a helper that panicked ends the check, as
+    /// any panic in it does).
     pub(crate) fn finish(self) -> Finished {
-        // Whatever a helper left undone (a thread that panicked) is done here.
-        self.help();
-        let done = self
-            .done
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let done = self.done.into_inner().unwrap_or_else(PoisonError::into_inner);
         Finished(done.into_iter().flatten().collect())
     }
 }
@@ -97,51 +99,43 @@ pub(crate) struct Finished(Vec<Done>);
 
 /// Reports what is wrong with the default dashboards and adds them to the site's Grafana.
 pub(crate) fn apply(ctx: &mut Ctx<'_>, mut site: model::Site, finished: Finished) -> model::Site {
-    let mut bundles: BTreeMap<&'static str, BTreeMap<String, String>> = BTreeMap::new();
+    let mut bundles: BTreeMap<&'static str, (BTreeMap<String, String>, Vec<usize>)> = BTreeMap::new();
     for d in finished.0 {
         for (panel, what) in &d.problems {
             bug(ctx, &d.built, panel, what);
         }
-        bundles
-            .entry(d.built.spec.bundle.name())
-            .or_default()
-            .insert(d.built.file_name(), d.json);
+        let (files, sizes) = bundles.entry(d.built.spec.bundle.name()).or_default();
+        files.insert(d.built.file_name(), d.json);
+        sizes.push(d.bytes);
     }
     let bundles: Vec<DashboardBundle> = bundles
         .into_iter()
-        .map(|(name, files)| DashboardBundle { name, files })
+        .map(|(name, (files, sizes))| {
+            check_size(ctx, name, object_size(&sizes));
+            DashboardBundle { name, files }
+        })
         .collect();
-    check_sizes(ctx, &bundles);
     if let Some(grafana) = &mut site.grafana {
         grafana.defaults = bundles;
     }
     site
 }
 
-/// The uid of a default dashboard.
-fn board_uid(spec: &dashboards::Spec) -> String {
-    crate::content::dashboards::board::uid(spec.id)
-}
-
-/// Reports bundles too large for a ConfigMap that `kubectl apply` can update.
-fn check_sizes(ctx: &mut Ctx<'_>, bundles: &[DashboardBundle]) {
-    for bundle in bundles {
-        let bytes = bundle_size(bundle);
-        if bytes > MAX_BUNDLE_BYTES {
-            ctx.error(
-                Code::GrafanaDashboard,
-                POINTER,
-                Problem::new(
-                    format!(
-                        "promsite bug: the default dashboards of `{}` take {} KiB, more than the {} KiB a ConfigMap may hold for `kubectl apply`",
-                        bundle.name,
-                        bytes / 1024,
-                        MAX_BUNDLE_BYTES / 1024
-                    ),
-                    "switch some off in `[grafana] disabled_dashboards`, and report this",
+/// Reports a bundle too large for a ConfigMap that `kubectl apply` can update.
+fn check_size(ctx: &mut Ctx<'_>, name: &str, bytes: usize) {
+    if bytes > MAX_BUNDLE_BYTES {
+        ctx.error(
+            Code::GrafanaDashboard,
+            POINTER,
+            Problem::new(
+                format!(
+                    "promsite bug: the default dashboards of `{name}` take {} KiB, more than the {} KiB a ConfigMap may hold for `kubectl apply`",
+                    bytes / 1024,
+                    MAX_BUNDLE_BYTES / 1024
                 ),
-            );
-        }
+                "switch some off in `[grafana] disabled_dashboards`, and report this",
+            ),
+        );
     }
 }
 
@@ -165,15 +159,15 @@ fn problems(board: &Board, records: &BTreeSet<&str>, promql: impl Fn(&str) -> Ch
     out
 }
 
-/// The bytes the bundle's data takes as JSON (as an annotation would hold it): what
-/// `serde_json::to_string(&bundle.files)` writes, counted without writing it.
-fn bundle_size(bundle: &DashboardBundle) -> usize {
-    let entries: usize = bundle
-        .files
-        .iter()
-        .map(|(name, json)| json_string_size(name) + 1 + json_string_size(json))
-        .sum();
-    2 + entries + bundle.files.len().saturating_sub(1)
+/// The bytes a bundle's data takes as JSON (as an annotation would hold it), from the sizes of its
+/// entries: what `serde_json::to_string(&bundle.files)` writes, counted without writing it.
+fn object_size(entries: &[usize]) -> usize {
+    2 + entries.iter().sum::<usize>() + entries.len().saturating_sub(1)
+}
+
+/// The bytes of one entry, `"name":"json"`, of a bundle's data as JSON.
+fn entry_size(name: &str, json: &str) -> usize {
+    json_string_size(name) + 1 + json_string_size(json)
 }
 
 /// The bytes of `text` as a JSON string, quotes included, escaped as `serde_json` escapes: a quote,
@@ -252,9 +246,9 @@ mod tests {
             .iter()
             .flat_map(|g| g.records.iter().map(|r| r.name))
             .collect();
-        let finished = Work::new(&site, records)
-            .expect("the seed has default dashboards")
-            .finish();
+        let work = Work::new(&site, records).expect("the seed has default dashboards");
+        work.help();
+        let finished = work.finish();
         assert!(finished.0.iter().all(|d| d.problems.is_empty()));
         let alone: Vec<(&str, String)> = finished.0.iter().map(|d| (d.built.spec.id, d.json.clone())).collect();
         let grafana = site.grafana.as_ref().expect("the seed has Grafana");
@@ -296,7 +290,8 @@ mod tests {
         assert!(bundles.len() > 3);
         for bundle in &bundles {
             let written = serde_json::to_string(&bundle.files).expect("serializes");
-            assert_eq!(bundle_size(bundle), written.len(), "{}", bundle.name);
+            let entries: Vec<usize> = bundle.files.iter().map(|(name, json)| entry_size(name, json)).collect();
+            assert_eq!(object_size(&entries), written.len(), "{}", bundle.name);
         }
     }
 }

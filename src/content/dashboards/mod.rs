@@ -142,12 +142,8 @@ pub fn cx_with<'a>(site: &'a Site, records: BTreeSet<&'static str>) -> Cx<'a> {
 
 /// Every default dashboard that has something to show on `site`, disabled ones included.
 pub fn build(site: &Site) -> Vec<Built> {
-    build_in(&cx(site))
-}
-
-/// [`build`] with the site's context already worked out (it builds every default rule group).
-pub fn build_in(cx: &Cx<'_>) -> Vec<Built> {
-    DASHBOARDS.iter().filter_map(|spec| build_one(cx, spec)).collect()
+    let cx = cx(site);
+    DASHBOARDS.iter().filter_map(|spec| build_one(&cx, spec)).collect()
 }
 
 /// One default dashboard, if it has something to show on the site of `cx`.

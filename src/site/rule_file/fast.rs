@@ -369,54 +369,28 @@ impl<'a> Reader<'a> {
             }
             line += 1;
         }
-        // The scalar must end in a line break for the chomping to mean what it says.
+        // The scalar must end in a line break for the chomping to mean what it says; keeping the
+        // empty lines after it is not read here.
         let last = line - 1 - trailing_empty;
-        if self.lines[last].end >= self.text.len() {
+        if self.lines[last].end >= self.text.len() || (chomp == Chomp::Keep && trailing_empty > 0) {
             return Err(Unsure);
         }
         // The YAML parser's span ends where the line after the scalar has its content.
         let end = self.lines.get(line).map_or(self.text.len(), |l| l.start + l.indent);
         let start = self.lines[first].start + indent;
         self.at = line;
-        let mut value = String::new();
-        if style == "|" {
-            for (i, text) in content.iter().enumerate() {
-                if i > 0 {
-                    value.push('\n');
-                }
-                value.push_str(text);
-            }
+        let mut value = if style == "|" {
+            content.join("\n")
         } else {
-            // Folded: a line break between two lines of text is a space, each empty line between
-            // them a line break; more-indented lines keep theirs, which is not read here.
+            // Folded as a multi-line scalar is; more-indented lines keep their line breaks, which
+            // is not read here.
             if content.iter().any(|t| t.starts_with(' ')) {
                 return Err(Unsure);
             }
-            let mut previous_empty = true;
-            for (i, text) in content.iter().enumerate() {
-                if text.is_empty() {
-                    value.push('\n');
-                    previous_empty = true;
-                    continue;
-                }
-                if i > 0 && !previous_empty {
-                    value.push(' ');
-                }
-                previous_empty = false;
-                value.push_str(text);
-            }
-        }
-        match chomp {
-            Chomp::Strip => {}
-            Chomp::Clip => value.push('\n'),
-            Chomp::Keep => {
-                value.push('\n');
-                value.extend(std::iter::repeat_n('\n', trailing_empty));
-            }
-        }
-        // Keep's span would reach into the empty lines: not read here.
-        if chomp == Chomp::Keep && trailing_empty > 0 {
-            return Err(Unsure);
+            fold(&content)
+        };
+        if chomp != Chomp::Strip {
+            value.push('\n');
         }
         Ok(At {
             value,
