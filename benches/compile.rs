@@ -124,6 +124,19 @@ fn promql_realistic_l(bencher: Bencher, fast: bool) {
     });
 }
 
+/// Reading the realistic L site file (1.4 MB) into its JSON view, with the fast reading in front of
+/// the TOML parser and with the TOML parser alone (what a file the fast reading leaves, such as one
+/// with Windows line breaks, takes).
+#[divan::bench(args = [true, false], sample_count = 20)]
+fn site_toml_realistic_l(bencher: Bencher, fast: bool) {
+    let text = synthetic::site_with(Size::L, Rules::Realistic, "bench-l");
+    let keys = promsite::check::bench::site_json(&text, false);
+    assert!(keys >= 8, "only {keys} top-level keys");
+    bencher.bench(|| {
+        assert_eq!(promsite::check::bench::site_json(divan::black_box(&text), fast), keys);
+    });
+}
+
 /// Reading the rule-file corpus (`tests/rule-corpus/accepted`: files in the shapes of mixin
 /// output, community collections, PyYAML dumps, anchors), with the fast reading in front of the
 /// YAML parser and with the YAML parser alone; the files the fast reading leaves (anchors, flow

@@ -87,6 +87,14 @@ pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
         .spawn(move || drop(value));
 }
 
+/// Frees `value` here, or, in the `promsite` process, which is about to end, not at all: for what
+/// borrows and cannot move to another thread (see [`drop_in_background`]).
+pub(crate) fn drop_unless_exiting<T>(value: T) {
+    if process_ends_with_this_command() {
+        std::mem::forget(value);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

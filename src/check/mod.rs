@@ -69,6 +69,11 @@ pub mod fuzz {
             super::schema::fast_is_sound(&document.into_parsed().json)
         })
     }
+    /// Whether the fast reading of the site file `text`, where it answers, reads what the TOML
+    /// parser reads.
+    pub fn site_toml_fast_is_sound(text: &str) -> bool {
+        crate::site::fast_toml_agrees(text)
+    }
     /// Whether the fast reading of the rule file `text`, where it answers, reads what the YAML
     /// parser reads.
     pub fn rule_file_fast_is_sound(text: &str) -> bool {
@@ -111,6 +116,13 @@ pub mod bench {
     /// acceptor in front of promql-parser or without it.
     pub fn promql(texts: &[&str], fast: bool) -> usize {
         super::syntax::promql::accepted_count(texts.iter().copied(), fast)
+    }
+    /// How many top-level keys the site file `text` has, read into its JSON view with the fast
+    /// reading in front of the TOML parser or with the TOML parser alone.
+    pub fn site_json(text: &str, fast: bool) -> usize {
+        crate::site::json_view_with(text, fast)
+            .and_then(|json| json.as_object().map(serde_json::Map::len))
+            .unwrap_or_default()
     }
     /// How many groups the rule files `texts` hold, read with the fast reading in front of the
     /// YAML parser or with the YAML parser alone.

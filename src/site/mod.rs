@@ -2,6 +2,7 @@
 //! Nothing here judges the content; that is `check/`'s job.
 
 pub mod exposure;
+mod fast_toml;
 pub mod grafana;
 pub mod images;
 mod pointer;
@@ -12,9 +13,10 @@ pub mod scale;
 pub mod scraping;
 pub mod targets;
 
+#[doc(hidden)]
+pub use fast_toml::agrees as fast_toml_agrees;
 pub use pointer::{SpanIndex, escape};
 use serde_json::Value;
-use toml::de::DeValue;
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Included, SiteSource};
 
@@ -40,6 +42,9 @@ pub fn parse_document(source: &SiteSource) -> Result<Document<'_>, Diagnostics> 
         diagnostics.push(too_large(source.text.len()));
         return Err(diagnostics);
     }
+    if let Some(json) = fast_toml::json(&source.text) {
+        return Ok(Document { json, source });
+    }
     let (document, errors) = toml::de::DeTable::parse_recoverable(&source.text);
     if !errors.is_empty() {
         let mut diagnostics = Diagnostics::default();
@@ -57,9 +62,23 @@ pub fn parse_document(source: &SiteSource) -> Result<Document<'_>, Diagnostics> 
         }
         return Err(diagnostics);
     }
-    Ok(Document {
-        table: document.into_inner(),
-        source,
+    let json = pointer::json(document.get_ref());
+    crate::parallel::drop_unless_exiting(document);
+    Ok(Document { json, source })
+}
+
+/// The JSON view of a TOML text that parses.
+fn json_view(text: &str) -> Option<Value> {
+    json_view_with(text, true)
+}
+
+/// [`json_view`], with the fast reading or with the TOML parser alone.
+pub(crate) fn json_view_with(text: &str, fast: bool) -> Option<Value> {
+    fast.then(|| fast_toml::json(text)).flatten().or_else(|| {
+        let document = toml::de::DeTable::parse(text).ok()?;
+        let json = pointer::json(document.get_ref());
+        crate::parallel::drop_unless_exiting(document);
+        Some(json)
     })
 }
 
@@ -75,32 +94,23 @@ pub struct RuleTexts {
 /// A site file's TOML document, before its JSON view is built.
 #[derive(Debug)]
 pub struct Document<'a> {
-    table: toml::de::DeTable<'a>,
+    json: Value,
     source: &'a SiteSource,
 }
 
 /// The items of an array value; none for anything else.
-fn items<'v, 'a>(value: Option<&'v DeValue<'a>>) -> &'v [toml::Spanned<DeValue<'a>>] {
-    match value {
-        Some(DeValue::Array(items)) => items,
-        _ => &[],
-    }
+fn items(value: Option<&Value>) -> &[Value] {
+    value.and_then(Value::as_array).map_or(&[], Vec::as_slice)
 }
 
 /// The value of `key` in a table value.
-fn get<'v, 'a>(value: &'v DeValue<'a>, key: &str) -> Option<&'v DeValue<'a>> {
-    match value {
-        DeValue::Table(table) => table.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v.get_ref()),
-        _ => None,
-    }
+fn get<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
+    value.as_object().and_then(|table| table.get(key))
 }
 
 /// A string value, owned.
-fn string(value: Option<&DeValue<'_>>) -> Option<String> {
-    match value {
-        Some(DeValue::String(text)) => Some(text.to_string()),
-        _ => None,
-    }
+fn string(value: Option<&Value>) -> Option<String> {
+    value.and_then(Value::as_str).map(str::to_owned)
 }
 
 impl Document<'_> {
@@ -111,15 +121,12 @@ impl Document<'_> {
         let mut texts = RuleTexts::default();
         for rule in items(self.top("rule_groups"))
             .iter()
-            .flat_map(|group| items(get(group.get_ref(), "rules")))
+            .flat_map(|group| items(get(group, "rules")))
         {
-            let rule = rule.get_ref();
             texts.expressions.extend(string(get(rule, "expr")));
             for map in ["labels", "annotations"] {
-                if let Some(DeValue::Table(map)) = get(rule, map) {
-                    texts
-                        .templates
-                        .extend(map.iter().filter_map(|(_, v)| string(Some(v.get_ref()))));
+                if let Some(Value::Object(map)) = get(rule, map) {
+                    texts.templates.extend(map.values().filter_map(|v| string(Some(v))));
                 }
             }
         }
@@ -130,22 +137,19 @@ impl Document<'_> {
     pub fn rule_file_patterns(&self) -> Vec<String> {
         items(self.top("rule_files"))
             .iter()
-            .filter_map(|item| string(Some(item.get_ref())))
+            .filter_map(|item| string(Some(item)))
             .collect()
     }
 
     /// The value of a top-level key.
-    fn top(&self, key: &str) -> Option<&DeValue<'_>> {
-        self.table
-            .iter()
-            .find(|(k, _)| k.get_ref() == key)
-            .map(|(_, v)| v.get_ref())
+    fn top(&self, key: &str) -> Option<&Value> {
+        get(&self.json, key)
     }
 
     /// The JSON view and span index the checks work on.
     pub fn into_parsed(self) -> ParsedSite {
         ParsedSite {
-            json: pointer::json(&self.table),
+            json: self.json,
             spans: SpanIndex::of_toml(self.source.text.clone()),
             included: self.source.included.clone(),
         }
@@ -173,27 +177,23 @@ pub fn includes(text: &str) -> Includes {
     {
         return Includes::default();
     }
-    let Ok(document) = toml::from_str::<toml::Table>(text) else {
+    let Some(document) = json_view(text) else {
         return Includes::default();
     };
-    let strings = |value: Option<&toml::Value>| -> Vec<String> {
-        value
-            .and_then(toml::Value::as_array)
-            .map(|items| items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
-            .unwrap_or_default()
-    };
+    let strings =
+        |value: Option<&Value>| -> Vec<String> { items(value).iter().filter_map(|v| string(Some(v))).collect() };
     let mut globs = strings(document.get("rule_files"));
     if let Some(dir) = document
         .get("grafana")
         .and_then(|g| g.get("dashboards"))
-        .and_then(toml::Value::as_str)
+        .and_then(Value::as_str)
     {
         globs.push(dashboards_pattern(dir));
     }
     if let Some(dir) = document
         .get("operator")
         .and_then(|g| g.get("crds_path"))
-        .and_then(toml::Value::as_str)
+        .and_then(Value::as_str)
     {
         globs.push(crds_pattern(dir));
     }
