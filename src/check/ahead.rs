@@ -10,6 +10,7 @@ use super::PromqlVerdicts;
 use super::syntax::go_template;
 use super::syntax::promql::Memo;
 use super::syntax::values::Checked;
+use super::verdict_map::VerdictMap;
 use crate::diag::Included;
 use crate::site::RuleTexts;
 use crate::site::rule_file::{self, RuleFile, RuleFileError};
@@ -72,7 +73,7 @@ impl Ahead {
 
 /// Verdicts on the rules' label and annotation templates, computed up front on every core.
 #[derive(Debug, Default)]
-pub(crate) struct TemplateVerdicts(BTreeMap<String, Checked<()>>);
+pub(crate) struct TemplateVerdicts(VerdictMap<Checked<()>>);
 
 impl TemplateVerdicts {
     /// Below this many distinct texts, threads cost more than they save.
@@ -80,7 +81,7 @@ impl TemplateVerdicts {
 
     /// Checks each distinct text once, on this thread, or on every core when there are many.
     fn compute<'a>(texts: impl Iterator<Item = &'a str>) -> Self {
-        let distinct: Vec<&str> = texts.collect::<BTreeSet<_>>().into_iter().collect();
+        let distinct = super::verdict_map::distinct(texts);
         let threads = crate::parallel::threads_for(distinct.len(), Self::PARALLEL_FROM);
         let verdicts = crate::parallel::map_with(&distinct, threads, || (), |(), text| go_template::template(text));
         Self(distinct.into_iter().map(str::to_owned).zip(verdicts).collect())
@@ -88,8 +89,7 @@ impl TemplateVerdicts {
 
     /// Verdicts on each distinct text of `texts`, on this thread.
     fn each<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<(String, Checked<()>)> {
-        let distinct: BTreeSet<&str> = texts.collect();
-        distinct
+        super::verdict_map::distinct(texts)
             .into_iter()
             .map(|text| (text.to_owned(), go_template::template(text)))
             .collect()

@@ -40,6 +40,7 @@ mod site;
 mod syntax;
 mod targets;
 mod time_intervals;
+mod verdict_map;
 mod versions;
 
 /// Entry points for the fuzz targets in `fuzz/`: each string checker, without the site around it.

@@ -22,7 +22,7 @@
 //! for a whole family too, so they are learnt once per *skeleton* (see [`Memo::shape`]).
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use lrpar::{Lexeme, Lexer, Span};
@@ -39,6 +39,7 @@ use promql_parser::util::{ExprVisitor, walk_expr};
 
 use super::go_regex;
 use super::values::{self, Checked, Problem};
+use crate::check::verdict_map::VerdictMap;
 
 mod fast;
 mod literal_regex;
@@ -960,7 +961,7 @@ fn compiled_equivalence(literal: &str) -> bool {
 /// compilation inside it, is most of the time it takes to check a site with thousands of rules.
 #[derive(Debug, Default)]
 pub(crate) struct PromqlVerdicts {
-    computed: BTreeMap<String, Checked<()>>,
+    computed: VerdictMap<Checked<()>>,
     /// For the expressions checked later (rule files, few rules): what they share is learnt once.
     memo: std::cell::RefCell<Memo>,
 }
@@ -976,7 +977,7 @@ impl PromqlVerdicts {
     /// The caller runs it beside the main thread's stages, so even the serial case is off the
     /// critical path.
     pub(crate) fn compute<'a>(expressions: impl IntoIterator<Item = &'a str>) -> Self {
-        let distinct: Vec<&str> = expressions.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
+        let distinct = crate::check::verdict_map::distinct(expressions);
         let threads = crate::parallel::threads_for(distinct.len(), Self::PARALLEL_FROM);
         let verdicts = crate::parallel::map_with(&distinct, threads, Memo::default, |memo, text| {
             ((*text).to_owned(), promql_with(text, memo))
@@ -994,8 +995,7 @@ impl PromqlVerdicts {
         expressions: impl IntoIterator<Item = &'a str>,
         memo: &mut Memo,
     ) -> Vec<(String, Checked<()>)> {
-        let distinct: BTreeSet<&str> = expressions.into_iter().collect();
-        distinct
+        crate::check::verdict_map::distinct(expressions)
             .into_iter()
             .map(|text| (text.to_owned(), promql_with(text, memo)))
             .collect()
