@@ -192,6 +192,8 @@ pub(crate) fn validate(parsed: &ParsedSite, ahead: impl FnOnce() -> Ahead) -> Re
     let site = site::site(&mut ctx, &raw).map(|site| with_defaults(&mut ctx, model::Site { default_rules, ..site }));
     crate::parallel::drop_in_background(raw);
     let diagnostics = ctx.finish();
+    // The verdicts of a large site's rules: thousands of texts to free.
+    crate::parallel::drop_in_background(ahead);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }

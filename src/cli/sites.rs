@@ -66,6 +66,14 @@ pub(super) fn read_sites(out: &mut Output, paths: &[PathBuf]) -> (Vec<SiteSource
     let Some(files) = site_files(out, paths) else {
         return (Vec::new(), Status::Error);
     };
+    // Site files large enough restart the process before they are read (reading 1.4 MB took
+    // longer than the restart); the files they name count once they are read, below.
+    let site_bytes = files
+        .iter()
+        .filter_map(|file| std::fs::metadata(file).ok())
+        .map(|meta| usize::try_from(meta.len()).unwrap_or(usize::MAX))
+        .fold(0, usize::saturating_add);
+    crate::huge_pages::restart_for_input(site_bytes);
     let mut sources = Vec::new();
     let mut status = Status::Ok;
     for file in files {
