@@ -18,6 +18,8 @@ pub mod emit;
 mod huge_pages;
 mod load;
 pub mod model;
+#[cfg(test)]
+mod mutations;
 mod parallel;
 pub mod pipeline;
 pub mod render;

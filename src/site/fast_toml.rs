@@ -750,7 +750,6 @@ mod tests {
     /// what the TOML parser reads.
     fn mutations(stride: usize) {
         let (mut checked, mut answered) = (0_usize, 0_usize);
-        let mut n = 0_usize;
         let mut check = |name: &str, mutated: &str| {
             checked += 1;
             answered += usize::from(json(mutated).is_some());
@@ -759,34 +758,7 @@ mod tests {
             }
         };
         for (name, text) in corpus().into_iter().filter(|(name, _)| !name.contains("synthetic")) {
-            let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
-            for pair in bounds.windows(2) {
-                n += 1;
-                if !n.is_multiple_of(stride) {
-                    continue;
-                }
-                let (at, next) = (pair[0], pair[1]);
-                check(&name, &format!("{}{}", &text[..at], &text[next..]));
-                for insertion in INSERTIONS {
-                    check(&name, &format!("{}{insertion}{}", &text[..at], &text[at..]));
-                }
-            }
-            let lines: Vec<&str> = text.split_inclusive('\n').collect();
-            for i in (0..lines.len()).step_by(stride.min(7)) {
-                let without: String = lines
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, _)| *j != i)
-                    .map(|(_, l)| *l)
-                    .collect();
-                check(&name, &without);
-                let twice: String = lines
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(j, l)| if j == i { vec![*l, *l] } else { vec![*l] })
-                    .collect();
-                check(&name, &twice);
-            }
+            crate::mutations::each(&text, stride, INSERTIONS, |mutated| check(&name, mutated));
         }
         assert!(checked > 2000, "only {checked} mutations");
         assert!(answered * 4 > checked, "only {answered} of {checked} answered fast");
