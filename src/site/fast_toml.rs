@@ -61,6 +61,12 @@ fn header_after_middle(text: &str) -> Option<usize> {
 /// Sets the key/value pairs of `section` (read apart from the document) into `table`, the table
 /// its header opened: a key both have is an error, as when they are read in order.
 fn merge(table: &mut Table, section: Table) -> Option<()> {
+    // Most headers open a new table: it takes the section's maps whole.
+    if table.values.is_empty() && table.tables.is_empty() {
+        table.values = section.values;
+        table.tables = section.tables;
+        return Some(());
+    }
     for (key, value) in section.values {
         if table.tables.contains_key(&key) || table.values.contains_key(&key) {
             return None;
