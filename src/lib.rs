@@ -18,14 +18,14 @@ pub mod emit;
 mod huge_pages;
 mod load;
 pub mod model;
-#[cfg(test)]
-mod mutations;
 mod parallel;
 pub mod pipeline;
 pub mod render;
 pub mod site;
 pub mod starter;
 pub mod synthetic;
+#[cfg(test)]
+mod test_texts;
 pub mod vendored;
 pub mod yaml;
 

@@ -93,8 +93,11 @@ fn has_control_characters(bytes: &[u8]) -> bool {
     })
 }
 
-/// A dotted key, one string a part.
-type Key = Vec<String>;
+/// A dotted key (`a.b.c`): the parts before the last (`a`, `b`), and the last (`c`).
+struct Key {
+    path: Vec<String>,
+    name: String,
+}
 
 enum Header {
     /// `[a.b]`
@@ -167,8 +170,7 @@ impl Table {
 /// The table a header opens: a new one, or one only named before on the way to another; the last
 /// table of an array of tables on the way.
 fn open<'r>(root: &'r mut Table, header: &Header) -> Option<&'r mut Table> {
-    let (Header::Table(key) | Header::Array(key)) = header;
-    let (last, path) = key.split_last()?;
+    let (Header::Table(Key { path, name: last }) | Header::Array(Key { path, name: last })) = header;
     let mut table = root;
     for part in path {
         table = match table.inner(part, Defined::Implicit)? {
@@ -204,11 +206,12 @@ fn open<'r>(root: &'r mut Table, header: &Header) -> Option<&'r mut Table> {
     }
 }
 
-/// Sets the dotted key (`path`, then `name`) of `table` to `value`: a key set before, or a table
+/// Sets `key` of `table` to `value`: a key set before, or a table
 /// reached that dotted keys did not make, is an error (or too rare a case) for this reading.
-fn insert(table: &mut Table, path: &[String], name: String, value: Value) -> Option<()> {
+fn insert(table: &mut Table, key: Key, value: Value) -> Option<()> {
+    let Key { path, name } = key;
     let mut table = table;
-    for part in path {
+    for part in &path {
         table = match table.inner(part, Defined::Dotted)? {
             Inner::Table(inner) if inner.defined == Defined::Dotted => inner,
             _ => return None,
@@ -335,23 +338,12 @@ impl<'t> Reader<'t> {
 
     /// `key = value`, set in `table`.
     fn key_value(&mut self, table: &mut Table) -> Option<()> {
-        let mut path = Vec::new();
-        let mut name = self.simple_key()?;
-        loop {
-            let before = self.at;
-            self.skip_spaces();
-            if self.eat(b'.').is_none() {
-                self.at = before;
-                break;
-            }
-            self.skip_spaces();
-            path.push(std::mem::replace(&mut name, self.simple_key()?));
-        }
+        let key = self.key()?;
         self.skip_spaces();
         self.eat(b'=')?;
         self.skip_spaces();
         let value = self.value()?;
-        insert(table, &path, name, value)
+        insert(table, key, value)
     }
 
     fn header(&mut self) -> Option<Header> {
@@ -369,17 +361,19 @@ impl<'t> Reader<'t> {
         }
     }
 
+    /// A dotted key: the parts before the last, and the last.
     fn key(&mut self) -> Option<Key> {
-        let mut key = vec![self.simple_key()?];
+        let mut path = Vec::new();
+        let mut name = self.simple_key()?;
         loop {
             let before = self.at;
             self.skip_spaces();
             if self.eat(b'.').is_none() {
                 self.at = before;
-                return Some(key);
+                return Some(Key { path, name });
             }
             self.skip_spaces();
-            key.push(self.simple_key()?);
+            path.push(std::mem::replace(&mut name, self.simple_key()?));
         }
     }
 
@@ -699,21 +693,10 @@ mod tests {
     /// Every site file of the repository (examples, test fixtures, invalid cases, the `site` fuzz
     /// target's seeds) and a synthetic realistic site, with their names.
     fn corpus() -> Vec<(String, String)> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = Vec::new();
-        let mut stack = vec![root.join("tests"), root.join("sites"), root.join("fuzz/seeds/site")];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).expect("a directory").flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "toml") || dir.ends_with("seeds/site") {
-                    let bytes = std::fs::read(&path).expect("readable");
-                    files.push((path.display().to_string(), String::from_utf8_lossy(&bytes).into_owned()));
-                }
-            }
-        }
-        files.sort();
+        let mut files = crate::test_texts::files(&["tests", "sites", "fuzz/seeds/site"], |path| {
+            path.extension().is_some_and(|e| e == "toml")
+                || path.parent().is_some_and(|dir| dir.ends_with("seeds/site"))
+        });
         assert!(files.len() > 200, "only {} site files", files.len());
         let realistic = crate::synthetic::site_with(
             crate::synthetic::Size::M,
@@ -883,7 +866,7 @@ mod tests {
             }
         };
         for (name, text) in corpus().into_iter().filter(|(name, _)| !name.contains("synthetic")) {
-            crate::mutations::each(&text, stride, INSERTIONS, |mutated| check(&name, mutated));
+            crate::test_texts::each_mutation(&text, stride, INSERTIONS, |mutated| check(&name, mutated));
         }
         assert!(checked > 2000, "only {checked} mutations");
         assert!(answered * 4 > checked, "only {answered} of {checked} answered fast");

@@ -62,9 +62,17 @@ pub fn parse_document(source: &SiteSource) -> Result<Document<'_>, Diagnostics> 
         }
         return Err(diagnostics);
     }
+    Ok(Document {
+        json: json_of(document),
+        source,
+    })
+}
+
+/// The JSON view of a document the TOML parser read (which is then not needed).
+fn json_of(document: toml::Spanned<toml::de::DeTable<'_>>) -> Value {
     let json = pointer::json(document.get_ref());
     crate::parallel::drop_unless_exiting(document);
-    Ok(Document { json, source })
+    json
 }
 
 /// The JSON view of a TOML text that parses.
@@ -74,12 +82,9 @@ fn json_view(text: &str) -> Option<Value> {
 
 /// [`json_view`], with the fast reading or with the TOML parser alone.
 pub(crate) fn json_view_with(text: &str, fast: bool) -> Option<Value> {
-    fast.then(|| fast_toml::json(text)).flatten().or_else(|| {
-        let document = toml::de::DeTable::parse(text).ok()?;
-        let json = pointer::json(document.get_ref());
-        crate::parallel::drop_unless_exiting(document);
-        Some(json)
-    })
+    fast.then(|| fast_toml::json(text))
+        .flatten()
+        .or_else(|| toml::de::DeTable::parse(text).ok().map(json_of))
 }
 
 /// Texts of a site's inline rules, read from the TOML document before it is validated.

@@ -690,23 +690,9 @@ mod tests {
     /// Every YAML file of the repository's tests (the rule corpus, the default rules' rule
     /// files, fixtures and invalid cases), with its path.
     fn corpus() -> Vec<(String, String)> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
-        let mut files = Vec::new();
-        let mut stack = vec![root];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).expect("a test directory").flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "yml" || e == "yaml") {
-                    files.push((
-                        path.display().to_string(),
-                        std::fs::read_to_string(&path).expect("readable"),
-                    ));
-                }
-            }
-        }
-        files.sort();
+        let files = crate::test_texts::files(&["tests"], |path| {
+            path.extension().is_some_and(|e| e == "yml" || e == "yaml")
+        });
         assert!(files.len() > 60, "only {} YAML files", files.len());
         files
     }
@@ -828,7 +814,7 @@ mod tests {
                 .iter()
                 .any(|d| name.contains(d))
         }) {
-            crate::mutations::each(&text, stride, INSERTIONS, |mutated| check(&name, mutated));
+            crate::test_texts::each_mutation(&text, stride, INSERTIONS, |mutated| check(&name, mutated));
         }
         assert!(checked > 2000, "only {checked} mutations");
         assert!(answered * 4 > checked, "only {answered} of {checked} answered fast");

@@ -1,9 +1,33 @@
-//! One-change mutations of a text, for the tests that hold a fast reading to the full parser.
+//! Texts for the tests that hold a fast reading to the full parser: the repository's files, and
+//! one-change mutations of them.
+
+use std::path::Path;
+
+/// Every file below `roots` (relative to the repository) that `keep` takes, as its path and its
+/// text (invalid UTF-8 replaced), sorted by path.
+pub(crate) fn files(roots: &[&str], keep: impl Fn(&Path) -> bool) -> Vec<(String, String)> {
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<(String, String)> = roots
+        .iter()
+        .flat_map(|root| walkdir::WalkDir::new(repository.join(root)))
+        .map(|entry| entry.expect("a readable test directory"))
+        .filter(|entry| entry.file_type().is_file() && keep(entry.path()))
+        .map(|entry| {
+            let bytes = std::fs::read(entry.path()).expect("a readable test file");
+            (
+                entry.path().display().to_string(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
 
 /// Calls `check` with `text` changed once: at one in `stride` characters, the character deleted
 /// or one of `insertions` put before it; at one in `stride` lines (at least every seventh), the
 /// line deleted or doubled.
-pub(crate) fn each(text: &str, stride: usize, insertions: &[&str], mut check: impl FnMut(&str)) {
+pub(crate) fn each_mutation(text: &str, stride: usize, insertions: &[&str], mut check: impl FnMut(&str)) {
     let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
     for pair in bounds.windows(2).step_by(stride) {
         let (at, next) = (pair[0], pair[1]);
