@@ -124,6 +124,32 @@ fn promql_realistic_l(bencher: Bencher, fast: bool) {
     });
 }
 
+/// Checking the label and annotation templates of the realistic L site (10,000 texts in the forms
+/// public rule collections use: pipes, `printf`, `with`, `range`, `humanize*`, `$externalLabels`),
+/// each once, on one thread: with the fast path for single operands in front of the parser, and
+/// with the parser alone.
+#[divan::bench(args = [true, false], sample_count = 10)]
+fn templates_realistic_l(bencher: Bencher, fast: bool) {
+    let site: toml::Value = toml::from_str(&synthetic::site_with(Size::L, Rules::Realistic, "bench-l")).expect("TOML");
+    let texts: Vec<&str> = site["rule_groups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|group| group["rules"].as_array().into_iter().flatten())
+        .flat_map(|rule| ["labels", "annotations"].map(|key| rule.get(key).and_then(toml::Value::as_table)))
+        .flatten()
+        .flat_map(|table| table.values().filter_map(toml::Value::as_str))
+        .collect();
+    assert!(texts.len() >= 8000, "only {} templates", texts.len());
+    let accepted = promsite::check::bench::templates(&texts, false);
+    bencher.bench(|| {
+        assert_eq!(
+            promsite::check::bench::templates(divan::black_box(&texts), fast),
+            accepted
+        );
+    });
+}
+
 /// Reading the realistic L site file (1.4 MB) into its JSON view, with the fast reading in front of
 /// the TOML parser and with the TOML parser alone (what a file the fast reading leaves, such as one
 /// with Windows line breaks, takes).
