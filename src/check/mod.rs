@@ -84,8 +84,7 @@ pub mod fuzz {
     pub fn matcher(text: &str) -> bool {
         super::syntax::matchers::matcher(text).is_ok()
     }
-    /// Whether the fast path of the template check takes only what the parser accepts, on `text`
-    /// (line breaks in actions aside, where the fast path follows Go and the parser gtmpl).
+    /// Whether the fast path of the template check takes only what the parser accepts, on `text`.
     pub fn template_fast_is_sound(text: &str) -> bool {
         super::syntax::go_template::fast_path_is_sound(text)
     }

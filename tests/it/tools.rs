@@ -879,6 +879,65 @@ fn promtool_accepts_every_corpus_expression_and_template_that_promsite_accepts()
     );
 }
 
+/// Both ways against promtool: templates with line breaks and trim markers in every white space Go
+/// takes inside an action (Go reads line breaks there as white space since 1.16; gtmpl, whose
+/// verdicts promsite's parser kept, refused a line break right after a token), and strings that
+/// cannot hold one. Each gets promtool's verdict from promsite.
+#[test]
+fn promsite_and_promtool_agree_on_line_breaks_in_template_actions() {
+    let Some(promtool) = common::tool("promtool") else {
+        return;
+    };
+    let mut texts = Vec::new();
+    for space in ["\n", "\r\n", "\r", "\t", " \n "] {
+        for template in [
+            "{{ $value_}}",
+            "{{_$value }}",
+            "{{ $value | humanize_}}",
+            "{{ $value |_humanize }}",
+            "{{ printf_\"%.2f\" $value }}",
+            "{{ if_$value }}x{{ end_}}",
+            "{{ with $labels.job_}}{{ . }}{{ else_}}none{{ end }}",
+            "{{ range $k, $v := $labels_}}{{ $k }}={{ $v }} {{ end }}",
+            "{{ $x := 1_}}{{ $x }}",
+            "{{-_$value }}",
+            "{{ $value_-}}",
+            "{{ ( humanize $value_) }}",
+            "{{ 1_}}{{ true_}}{{ nil_}}{{ \"s\"_}}",
+            "{{/* a_b */}}",
+            "{{ `a_b` }}",
+            "{{ \"a_b\" }}",
+            "{{ 'a_' }}",
+            "{{ else_}}",
+            "{{ $labels.job_| toUpper_}}",
+        ] {
+            texts.push(template.replace('_', space));
+        }
+    }
+    let rules: Vec<serde_json::Value> = texts
+        .iter()
+        .enumerate()
+        .map(|(n, text)| {
+            serde_json::json!({ "alert": format!("R{n}"), "expr": "up == 0", "annotations": { "description": text } })
+        })
+        .collect();
+    let (_, report, refused) = promtool_rule_refusals(&promtool, "line-breaks.yaml", &rules, "R");
+    assert!(
+        !refused.is_empty() && refused.len() < texts.len() / 2,
+        "promtool refused {refused:?}:\n{report}"
+    );
+    let differ: Vec<(&String, bool)> = texts
+        .iter()
+        .enumerate()
+        .filter(|(n, text)| promsite::check::fuzz::template(text) == refused.contains(n))
+        .map(|(n, text)| (text, !refused.contains(&n)))
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "promsite's verdict differs from promtool's (text, promtool accepts): {differ:#?}"
+    );
+}
+
 /// Differential check against promtool of the fast PromQL acceptor, which answers for most rules
 /// without promql-parser: each single-character mutation of expressions in its subset that it
 /// takes, promtool accepts too.

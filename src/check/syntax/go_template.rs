@@ -299,9 +299,8 @@ fn plainly_valid_template(text: &str) -> bool {
 }
 
 /// Whether the fast path ([`plainly_valid_template`]) takes `text` only if the parser accepts it.
-/// Line breaks are left out: there the fast path follows Go (`{{ $value\n}}`) and the parser gtmpl.
 pub(crate) fn fast_path_is_sound(text: &str) -> bool {
-    text.contains(['\n', '\r']) || !plainly_valid_template(text) || actions(text).and_then(|()| parse(text)).is_ok()
+    !plainly_valid_template(text) || actions(text).and_then(|()| parse(text)).is_ok()
 }
 
 /// How many of `texts` are valid templates, with the fast path in front of the parser or without it.
@@ -359,9 +358,11 @@ mod tests {
     #[test]
     fn corners_of_the_grammar() {
         for (text, valid) in [
-            // A newline right after a token ends the action; after white space it is white space.
-            // (The fast path takes `{{ $value\n}}`, as Go does.)
-            ("{{ $value | humanize\n}}", false),
+            // Line breaks inside an action are white space, as in Go since 1.16 (gtmpl ended the
+            // action at one right after a token).
+            ("{{ $value | humanize\n}}", true),
+            ("{{ if\r\n$value }}x{{ end\n}}", true),
+            ("{{ \"a\nb\" }}", false),
             ("{{ $value | humanize \n}}", true),
             ("{{ $value\n}}", true),
             // `\\` before the closing quote escapes it.
@@ -605,7 +606,8 @@ mod tests {
     #[test]
     fn the_fast_path_agrees_with_the_parser_on_the_corpus() {
         const INSERTIONS: &[&str] = &[
-            " ", "|", "\"", "-", "{", "}", "$", ".", "(", "\\", "\t", "\u{c}", "\u{b}", "é", "printf", "nosuch",
+            " ", "|", "\"", "-", "{", "}", "$", ".", "(", "\\", "\t", "\n", "\r", "\u{c}", "\u{b}", "é", "printf",
+            "nosuch",
         ];
         let files = crate::test_texts::files(&["tests", "sites", "fuzz/seeds"], |_| true);
         let mut lines: Vec<&str> = files

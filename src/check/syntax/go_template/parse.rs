@@ -4,9 +4,10 @@
 //! caller provides. It only decides whether a template parses; nothing is built.
 //!
 //! Its verdicts are those of the gtmpl crate that checked templates before, including where gtmpl
-//! is stricter than Go (a newline right after a token inside an action, `else with`, `$x = 1`,
-//! hexadecimal numbers out of range), so that no template accepted or refused before changes
-//! verdict. It runs after [`super::actions`], which has refused unclosed actions, non-ASCII
+//! is stricter than Go (`else with`, `$x = 1`, hexadecimal numbers out of range), so that no
+//! template accepted or refused before changes verdict; except that line breaks inside actions
+//! are white space, as in Go since 1.16 and so in every Prometheus release promsite targets
+//! (gtmpl ended an action at a line break right after a token). It runs after [`super::actions`], which has refused unclosed actions, non-ASCII
 //! characters outside strings inside actions, escapes other than `\b \f \n \r \t \' \" \\`, and
 //! nesting deeper than [`super::MAX_TEMPLATE_NESTING`].
 
@@ -90,6 +91,16 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c')
 }
 
+/// The white space Go's lexer takes inside an action and in trim markers.
+fn is_action_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Whether a right delimiter with a trim marker (white space, `-}}`) starts at `at`.
+fn right_trim_at(bytes: &[u8], at: usize) -> bool {
+    bytes.get(at).copied().is_some_and(is_action_space) && bytes.get(at + 1..at + 4) == Some(b"-}}")
+}
+
 fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
@@ -115,8 +126,7 @@ fn lex(text: &str, tokens: &mut Vec<Token>) -> Result<(), String> {
             push(Kind::Eof, bytes.len(), bytes.len());
             return Ok(());
         };
-        // Only a dash and a space are a trim marker here (Go also takes a tab or a newline).
-        let trim = bytes.get(open + 2..open + 4) == Some(b"- ");
+        let trim = bytes.get(open + 2) == Some(&b'-') && bytes.get(open + 3).copied().is_some_and(is_action_space);
         let mut text_end = open;
         if trim {
             while text_end > at && is_space(bytes[text_end - 1]) {
@@ -132,7 +142,7 @@ fn lex(text: &str, tokens: &mut Vec<Token>) -> Result<(), String> {
             if bytes.get(close..close + 2) == Some(b"}}") {
                 at = close + 2;
                 false
-            } else if bytes.get(close..close + 4) == Some(b" -}}") {
+            } else if right_trim_at(bytes, close) {
                 at = close + 4;
                 true
             } else {
@@ -165,7 +175,7 @@ fn inside_action(bytes: &[u8], at: &mut usize, push: &mut impl FnMut(Kind, usize
     let mut parentheses = 0_usize;
     loop {
         let start = *at;
-        let trim = bytes.get(start..start + 4) == Some(b" -}}");
+        let trim = right_trim_at(bytes, start);
         if trim || bytes.get(start..start + 2) == Some(b"}}") {
             if parentheses > 0 {
                 return Err("unclosed left paren".to_owned());
@@ -180,8 +190,6 @@ fn inside_action(bytes: &[u8], at: &mut usize, push: &mut impl FnMut(Kind, usize
         };
         *at += 1;
         let kind = match c {
-            // Only white space before it lets a newline into an action (below).
-            b'\r' | b'\n' => return Err("unclosed action".to_owned()),
             b'"' => {
                 quoted(bytes, at, b'"').map_err(|()| "unterminated quoted string".to_owned())?;
                 Kind::String
