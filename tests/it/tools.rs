@@ -879,12 +879,13 @@ fn promtool_accepts_every_corpus_expression_and_template_that_promsite_accepts()
     );
 }
 
-/// Both ways against promtool: templates with line breaks and trim markers in every white space Go
-/// takes inside an action (Go reads line breaks there as white space since 1.16; gtmpl, whose
-/// verdicts promsite's parser kept, refused a line break right after a token), and strings that
-/// cannot hold one. Each gets promtool's verdict from promsite.
+/// Both ways against promtool: templates in the Go grammar that gtmpl (whose verdicts promsite's
+/// parser first kept) refused: line breaks and trim markers in every white space Go takes inside
+/// an action (Go 1.16), strings that cannot hold one, `else with` (Go 1.23), `break` and
+/// `continue` (Go 1.18), assignments (Go 1.11), and the functions `html`, `js` and `slice`. Each
+/// gets promtool's verdict from promsite.
 #[test]
-fn promsite_and_promtool_agree_on_line_breaks_in_template_actions() {
+fn promsite_and_promtool_agree_on_go_template_grammar() {
     let Some(promtool) = common::tool("promtool") else {
         return;
     };
@@ -914,6 +915,30 @@ fn promsite_and_promtool_agree_on_line_breaks_in_template_actions() {
             texts.push(template.replace('_', space));
         }
     }
+    texts.extend(
+        [
+            "{{ with $value }}x{{ else with $labels }}y{{ end }}",
+            "{{ with $value }}x{{ else with $labels.job }}y{{ else }}z{{ end }}",
+            "{{ if $value }}x{{ else with $labels }}y{{ end }}",
+            "{{ with $value }}x{{ else if $labels }}y{{ end }}",
+            "{{ range $labels }}x{{ else with $value }}y{{ end }}",
+            "{{ else with $value }}",
+            "{{ range $labels }}{{ if . }}{{ break }}{{ end }}{{ continue }}{{ end }}",
+            "{{ range $labels }}{{ break 1 }}{{ end }}",
+            "{{ range $labels }}x{{ else }}{{ break }}{{ end }}",
+            "{{ range $labels }}{{ define \"a\" }}{{ continue }}{{ end }}{{ end }}",
+            "{{ break }}",
+            "{{ $x := 1 }}{{ $x = 2 }}{{ $x }}",
+            "{{ $value = 2 }}",
+            "{{ $y = 2 }}{{ $y }}",
+            "{{ range $i, $v = $labels }}{{ $i }}{{ end }}",
+            "{{$x=1}}",
+            "{{ 1 = 2 }}",
+            "{{ html \"a\" }}{{ js \"a\" }}{{ slice \"abc\" 1 }}",
+            "{{ $labels.job | html | js }}",
+        ]
+        .map(String::from),
+    );
     let rules: Vec<serde_json::Value> = texts
         .iter()
         .enumerate()

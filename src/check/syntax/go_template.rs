@@ -5,11 +5,10 @@ use super::values::{Checked, Problem};
 
 mod parse;
 
-/// The functions of Go's text/template that gtmpl provided, which the parser knows besides
-/// Prometheus' own. (Go's `html`, `js` and `slice` were never among them.)
+/// The functions of Go's text/template, which the parser knows besides Prometheus' own.
 const BUILTIN_FUNCTIONS: &[&str] = &[
-    "and", "call", "eq", "ge", "gt", "index", "le", "len", "lt", "ne", "not", "or", "print", "printf", "println",
-    "urlquery",
+    "and", "call", "eq", "ge", "gt", "html", "index", "js", "le", "len", "lt", "ne", "not", "or", "print", "printf",
+    "println", "slice", "urlquery",
 ];
 
 /// Prometheus' template functions, so the parser knows them (bodies are never run).
@@ -374,14 +373,35 @@ mod tests {
             ("{{ 3 -}}", true),
             ("{{-\t3 }}", true),
             ("{{ else with $value }}", false),
-            ("{{ with $value }}x{{ else with $labels }}y{{ end }}", false),
+            // Go 1.23's `else with`, in a `with` only; Go 1.18's `break` and `continue`, in a
+            // `range` body of the same template only; Go 1.11's assignment.
+            ("{{ with $value }}x{{ else with $labels }}y{{ else }}z{{ end }}", true),
+            ("{{ if $value }}x{{ else with $labels }}y{{ end }}", false),
+            ("{{ range $labels }}x{{ else with $value }}y{{ end }}", false),
+            ("{{ with $value }}x{{ else if $labels }}y{{ end }}", false),
+            (
+                "{{ range $labels }}{{ if . }}{{ break }}{{ end }}{{ continue }}{{ end }}",
+                true,
+            ),
+            ("{{ range $labels }}{{ break 1 }}{{ end }}", false),
+            ("{{ range $labels }}x{{ else }}{{ break }}{{ end }}", false),
+            (
+                "{{ range $labels }}{{ define \"a\" }}{{ continue }}{{ end }}{{ end }}",
+                false,
+            ),
+            ("{{ continue }}", false),
+            ("{{ $x := 1 }}{{ $x = 2 }}{{ $y = $x }}{{ $y }}", true),
+            ("{{ range $i, $v = $labels }}{{ $i }}{{ end }}", true),
+            ("{{$x=1}}", false),
+            ("{{ 1 = 2 }}", false),
+            ("{{ html \"a\" | js }}{{ slice \"abc\" 1 2 }}", true),
             ("{{ with $value }}x{{ else }}y{{ end }}", true),
             ("{{ range $value }}x{{ else }}y{{ end }}", true),
             ("{{ if $value }}x{{ else if $labels }}y{{ else }}z{{ end }}", true),
             ("{{ range $i, $v := $labels }}{{ $i }}{{ $v }}{{ end }}", true),
             ("{{ range $i, $v := $labels }}{{ end }}{{ $v }}", false),
             ("{{ $x := 1 }}{{ $x }}", true),
-            ("{{ $x = 1 }}", false),
+            ("{{ $x = 1 }}", true),
             ("{{ $x, $y := 1 }}", false),
             ("{{ humanize | }}", true),
             ("{{ 1 | 2 }}", false),

@@ -3,11 +3,12 @@
 //! `define`/`template`/`block`, comments, trim markers, field chains and the functions the
 //! caller provides. It only decides whether a template parses; nothing is built.
 //!
-//! Its verdicts are those of the gtmpl crate that checked templates before, including where gtmpl
-//! is stricter than Go (`else with`, `$x = 1`, hexadecimal numbers out of range), so that no
-//! template accepted or refused before changes verdict; except that line breaks inside actions
-//! are white space, as in Go since 1.16 and so in every Prometheus release promsite targets
-//! (gtmpl ended an action at a line break right after a token). It runs after [`super::actions`], which has refused unclosed actions, non-ASCII
+//! Its verdicts were first those of the gtmpl crate that checked templates before; where gtmpl
+//! refused what Go accepts, they are now Go's, as `promtool check rules` 3.5 gives them: line
+//! breaks inside actions are white space (Go 1.16), `$x = …` assigns (Go 1.11), `break` and
+//! `continue` inside `range` (Go 1.18), `else with` after `with` (Go 1.23), and the functions
+//! `html`, `js` and `slice`. Still stricter than Go, as gtmpl was: hexadecimal numbers out of
+//! range. It runs after [`super::actions`], which has refused unclosed actions, non-ASCII
 //! characters outside strings inside actions, escapes other than `\b \f \n \r \t \' \" \\`, and
 //! nesting deeper than [`super::MAX_TEMPLATE_NESTING`].
 
@@ -47,6 +48,8 @@ enum Kind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Keyword {
     Block,
+    Break,
+    Continue,
     Define,
     Else,
     End,
@@ -80,6 +83,7 @@ pub(super) fn parse<'t>(text: &'t str, functions: &'t [&'t [&'t str]], variables
         scopes: vec![variables.to_vec()],
         defined: BTreeMap::new(),
         functions,
+        ranges: 0,
     };
     let parsed = lexed.and_then(|()| parser.top());
     TOKENS.set(parser.tokens);
@@ -246,6 +250,8 @@ fn inside_action(bytes: &[u8], at: &mut usize, push: &mut impl FnMut(Kind, usize
                     b"true" | b"false" => Kind::Bool,
                     b"nil" => Kind::Nil,
                     b"block" => Kind::Keyword(Keyword::Block),
+                    b"break" => Kind::Keyword(Keyword::Break),
+                    b"continue" => Kind::Keyword(Keyword::Continue),
                     b"define" => Kind::Keyword(Keyword::Define),
                     b"else" => Kind::Keyword(Keyword::Else),
                     b"end" => Kind::Keyword(Keyword::End),
@@ -476,6 +482,8 @@ struct Parser<'t> {
     /// defined again.
     defined: BTreeMap<String, bool>,
     functions: &'t [&'t [&'t str]],
+    /// How many `range` bodies the current template is in: `break` and `continue` need one.
+    ranges: usize,
 }
 
 type Parsed<T> = Result<T, String>;
@@ -588,7 +596,9 @@ impl<'t> Parser<'t> {
         let name = self.template_name(name, context)?;
         self.expect(Kind::Right, "define end")?;
         self.scopes.push(Vec::new());
+        let ranges = std::mem::take(&mut self.ranges);
         let (items, end) = self.item_list()?;
+        self.ranges = ranges;
         if end != Node::End {
             return Err(format!("unexpected {{{{else}}}} in {context}"));
         }
@@ -622,18 +632,31 @@ impl<'t> Parser<'t> {
         match self.kind(token) {
             Kind::Keyword(Keyword::Block) => self.block(),
             Kind::Keyword(Keyword::Else) => {
-                if self.peek_non_space("else")? != Kind::Keyword(Keyword::If) {
+                // `else if` and `else with` leave their keyword for the enclosing `if` or `with`.
+                if !matches!(self.peek_non_space("else")?, Kind::Keyword(Keyword::If | Keyword::With)) {
                     self.expect(Kind::Right, "else")?;
                 }
                 Ok(Node::Else)
+            }
+            // Go 1.18's loop controls, inside a `range` of the same template only.
+            Kind::Keyword(Keyword::Break | Keyword::Continue) => {
+                let name = self.value(token);
+                let after = self.next_non_space_must(name)?;
+                if self.kind(after) != Kind::Right {
+                    return Err(format!("unexpected {} in {{{{{name}}}}}", self.describe(after)));
+                }
+                if self.ranges == 0 {
+                    return Err(format!("{{{{{name}}}}} outside {{{{range}}}}"));
+                }
+                Ok(Node::Content)
             }
             Kind::Keyword(Keyword::End) => {
                 self.expect(Kind::Right, "end")?;
                 Ok(Node::End)
             }
-            Kind::Keyword(Keyword::If) => self.control(true, "if"),
-            Kind::Keyword(Keyword::Range) => self.control(false, "range"),
-            Kind::Keyword(Keyword::With) => self.control(false, "with"),
+            Kind::Keyword(Keyword::If) => self.control(Some(Keyword::If), "if"),
+            Kind::Keyword(Keyword::Range) => self.control(None, "range"),
+            Kind::Keyword(Keyword::With) => self.control(Some(Keyword::With), "with"),
             Kind::Keyword(Keyword::Template) => self.template(),
             _ => {
                 self.at = token;
@@ -643,16 +666,20 @@ impl<'t> Parser<'t> {
         }
     }
 
-    /// `if`, `range` or `with` after its keyword, to its `end`; `else if` only after `if`. The
+    /// `if`, `range` or `with` after its keyword, to its `end`; `chain` is the keyword that may
+    /// follow its `else` (`else if` after `if`, `else with` after `with`, as Go 1.23). The
     /// variables declared inside go out of scope at the end.
-    fn control(&mut self, else_if: bool, context: &str) -> Parsed<Node> {
+    fn control(&mut self, chain: Option<Keyword>, context: &str) -> Parsed<Node> {
         let declared = self.scope().len();
         self.pipeline(context)?;
+        let in_range = usize::from(chain.is_none());
+        self.ranges += in_range;
         let (_, next) = self.item_list()?;
+        self.ranges -= in_range;
         if next == Node::Else {
-            if else_if && self.peek_non_space("else if")? == Kind::Keyword(Keyword::If) {
+            if let Some(keyword) = chain.filter(|&k| self.peek_non_space("else").ok() == Some(Kind::Keyword(k))) {
                 self.next_non_space();
-                self.control(true, "if")?;
+                self.control(Some(keyword), context)?;
             } else if self.item_list()?.1 != Node::End {
                 return Err("expected end; found {{else}}".to_owned());
             }
@@ -682,7 +709,9 @@ impl<'t> Parser<'t> {
         let name = self.template_name(name, context)?;
         self.pipeline(context)?;
         self.scopes.push(Vec::new());
+        let ranges = std::mem::take(&mut self.ranges);
         let (items, end) = self.item_list()?;
+        self.ranges = ranges;
         if end != Node::End {
             return Err(format!("unexpected {{{{else}}}} in {context}"));
         }
@@ -710,7 +739,7 @@ impl<'t> Parser<'t> {
                 let after = self.next_must("variable")?;
                 let next = if self.kind(after) == Kind::Space {
                     let next = self.next_non_space_must("variable")?;
-                    if !matches!(self.kind(next), Kind::Declare | Kind::Char(b',')) {
+                    if !matches!(self.kind(next), Kind::Declare | Kind::Char(b'=' | b',')) {
                         self.at = token;
                         break;
                     }
@@ -719,7 +748,8 @@ impl<'t> Parser<'t> {
                     after
                 };
                 match self.kind(next) {
-                    Kind::Declare | Kind::Char(b',') => {
+                    // `$x = …` (Go 1.11) assigns; to the parser, as to Go's, it declares `$x` too.
+                    Kind::Declare | Kind::Char(b'=' | b',') => {
                         let name = self.value(token);
                         self.scope().push(name);
                         declarations += 1;
