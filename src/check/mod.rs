@@ -84,10 +84,6 @@ pub mod fuzz {
     pub fn matcher(text: &str) -> bool {
         super::syntax::matchers::matcher(text).is_ok()
     }
-    /// Whether the fast path of the template check takes only what the parser accepts, on `text`.
-    pub fn template_fast_is_sound(text: &str) -> bool {
-        super::syntax::go_template::fast_path_is_sound(text)
-    }
     /// A Go template in a rule annotation.
     pub fn template(text: &str) -> bool {
         super::syntax::go_template::template(text).is_ok()
@@ -122,10 +118,9 @@ pub mod bench {
     pub fn promql(texts: &[&str], fast: bool) -> usize {
         super::syntax::promql::accepted_count(texts.iter().copied(), fast)
     }
-    /// How many of the Go `templates` are accepted, with the fast path in front of the parser or
-    /// with the parser alone.
-    pub fn templates(texts: &[&str], fast: bool) -> usize {
-        super::syntax::go_template::accepted_count(texts, fast)
+    /// How many of the Go `templates` are accepted.
+    pub fn templates(texts: &[&str]) -> usize {
+        super::syntax::go_template::accepted_count(texts)
     }
     /// How many top-level keys the site file `text` has, read into its JSON view with the fast
     /// reading in front of the TOML parser or with the TOML parser alone.
