@@ -103,16 +103,25 @@ fn write_realistic(bencher: Bencher, size: Size) {
     bench_write(bencher, size, Rules::Realistic);
 }
 
-/// PromQL checking alone, on the 2,000 rule expressions of the realistic L site (each with its own
-/// skeleton, so the memo rarely helps), on one thread: with the fast acceptor and without it.
-#[divan::bench(args = [true, false], sample_count = 10)]
-fn promql_realistic_l(bencher: Bencher, fast: bool) {
+/// The inline rules of the realistic L site, as TOML tables.
+fn realistic_l_rules() -> Vec<toml::Value> {
     let site: toml::Value = toml::from_str(&synthetic::site_with(Size::L, Rules::Realistic, "bench-l")).expect("TOML");
-    let expressions: Vec<&str> = site["rule_groups"]
+    site["rule_groups"]
         .as_array()
         .into_iter()
         .flatten()
         .flat_map(|group| group["rules"].as_array().into_iter().flatten())
+        .cloned()
+        .collect()
+}
+
+/// PromQL checking alone, on the 2,000 rule expressions of the realistic L site (each with its own
+/// skeleton, so the memo rarely helps), on one thread: with the fast acceptor and without it.
+#[divan::bench(args = [true, false], sample_count = 10)]
+fn promql_realistic_l(bencher: Bencher, fast: bool) {
+    let rules = realistic_l_rules();
+    let expressions: Vec<&str> = rules
+        .iter()
         .filter_map(|rule| rule.get("expr").and_then(toml::Value::as_str))
         .collect();
     assert_eq!(expressions.len(), 2000);
@@ -129,12 +138,9 @@ fn promql_realistic_l(bencher: Bencher, fast: bool) {
 /// each once, on one thread.
 #[divan::bench(sample_count = 10)]
 fn templates_realistic_l(bencher: Bencher) {
-    let site: toml::Value = toml::from_str(&synthetic::site_with(Size::L, Rules::Realistic, "bench-l")).expect("TOML");
-    let texts: Vec<&str> = site["rule_groups"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|group| group["rules"].as_array().into_iter().flatten())
+    let rules = realistic_l_rules();
+    let texts: Vec<&str> = rules
+        .iter()
         .flat_map(|rule| ["labels", "annotations"].map(|key| rule.get(key).and_then(toml::Value::as_table)))
         .flatten()
         .flat_map(|table| table.values().filter_map(toml::Value::as_str))
