@@ -3,8 +3,9 @@
 //! in large steps, but it reads those settings only from `GLIBC_TUNABLES`, at start-up. Where the
 //! kernel gives huge pages only on request (`madvise`, the usual default), the `promsite` process
 //! therefore replaces itself, in the same process, with them set, once it has found its input
-//! large (from the site files' sizes before reading them, or from all it read, rule files too): the restart costs about 1.6 ms (the binary is loaded twice), which a small site
-//! does not earn back (the seed site and a 146 KB site with 200 rules checked faster without it,
+//! large (from the site files' sizes before reading them, or from all it read, rule files too):
+//! the restart costs about 1.6 ms (the binary is loaded twice), which a small site does not earn
+//! back (the seed site and a 146 KB site with 200 rules checked faster without it,
 //! a 1.4 MB site with 2,000 rules 10 ms faster with it). An L site with its output current
 //! compiled in 45 ms instead of 58, with 44 MiB at its peak (mimalloc, the allocator before, was
 //! as fast with huge pages but peaked at 54 MiB).

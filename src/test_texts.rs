@@ -1,5 +1,5 @@
-//! Texts for the tests that hold a fast reading to the full parser: the repository's files, and
-//! one-change mutations of them.
+//! Texts for the tests that hold a fast reading to the full parser: the repository's files,
+//! one-change mutations of them, and a tally of how often the fast reading answered.
 
 use std::path::Path;
 
@@ -51,5 +51,32 @@ pub(crate) fn each_mutation(text: &str, stride: usize, insertions: &[&str], mut 
             .flat_map(|(j, line)| if j == i { vec![*line, *line] } else { vec![*line] })
             .collect();
         check(&twice);
+    }
+}
+
+/// How many changed texts a soundness test held to the full parser, and for how many of them the
+/// fast reading answered itself: a test in which it seldom answers proves little.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    checked: usize,
+    answered: usize,
+}
+
+impl Tally {
+    /// One more text checked, which the fast reading answered for or left to the parser.
+    pub(crate) fn count(&mut self, answered: bool) {
+        self.checked += 1;
+        self.answered += usize::from(answered);
+    }
+
+    /// Asserts that more than `at_least` texts were checked, and the fast reading answered for a
+    /// quarter of them.
+    pub(crate) fn assert_enough(&self, at_least: usize) {
+        let Self { checked, answered } = *self;
+        assert!(checked > at_least, "only {checked} mutations checked");
+        assert!(
+            answered * 4 > checked,
+            "the fast reading answered for only {answered} of {checked}"
+        );
     }
 }

@@ -96,7 +96,7 @@ pub struct RuleTexts {
     pub templates: Vec<String>,
 }
 
-/// A site file's TOML document, before its JSON view is built.
+/// A site file's TOML document read into its JSON view, before its span index is built.
 #[derive(Debug)]
 pub struct Document<'a> {
     json: Value,

@@ -59,7 +59,7 @@ pub(crate) fn template(text: &str) -> Checked<()> {
 }
 
 /// Whether the actions of `text` (`{{` to `}}`) are readable, or what Go's template lexer refuses and gtmpl
-/// (the parser promsite used before its own, whose verdicts it keeps) mishandled, found before
+/// (the parser promsite used before its own, whose verdicts it first kept) mishandled, found before
 /// the parser sees the text: gtmpl never returned on an action cut off by the end of the text
 /// (`{{ if `), and its lexer thread panicked when it stepped back over a multi-byte character
 /// inside an action (`{{ end؂ }}`). Its unquoting of strings inside actions panicked or looped on
@@ -272,11 +272,6 @@ fn parse(text: &str) -> Result<(), String> {
 
 /// The variables Prometheus defines before expanding a rule's template.
 const DECLARED_VARIABLES: [&str; 4] = ["$labels", "$externalLabels", "$externalURL", "$value"];
-
-/// How many of `texts` are valid templates (for the benchmarks).
-pub(crate) fn accepted_count(texts: &[&str]) -> usize {
-    texts.iter().filter(|text| template(text).is_ok()).count()
-}
 
 #[cfg(test)]
 mod tests {

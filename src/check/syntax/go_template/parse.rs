@@ -672,7 +672,7 @@ impl<'t> Parser<'t> {
     fn control(&mut self, chain: Option<Keyword>, context: &str) -> Parsed<Node> {
         let declared = self.scope().len();
         self.pipeline(context)?;
-        let in_range = usize::from(chain.is_none());
+        let in_range = usize::from(context == "range");
         self.ranges += in_range;
         let (_, next) = self.item_list()?;
         self.ranges -= in_range;
