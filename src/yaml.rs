@@ -1,11 +1,30 @@
 //! The one YAML style promsite writes, for output files and for configuration files embedded in
 //! ConfigMaps alike: lists indented under their key, long lines never folded (PromQL stays on one
-//! line), and serde-saphyr's quoting of every scalar a YAML 1.1 reader would retype.
+//! line), and serde-saphyr's quoting of every scalar a YAML 1.1 reader would retype. `writer`
+//! writes it; serde-saphyr is the reference, and writes what `writer` leaves to it.
+
+#[cfg(test)]
+mod tests;
+mod writer;
 
 use serde::Serialize;
 
 /// Serializes `value` in promsite's YAML style.
 pub fn to_string<T: Serialize>(value: &T) -> Result<String, serde_saphyr::ser::Error> {
+    to_string_after("", value)
+}
+
+/// `prefix` (a comment, say), then `value` in promsite's YAML style.
+pub fn to_string_after<T: Serialize>(prefix: &str, value: &T) -> Result<String, serde_saphyr::ser::Error> {
+    let mut document = writer::Writer::after(prefix);
+    match value.serialize(&mut document) {
+        Ok(()) => Ok(document.into_string()),
+        Err(writer::Unsupported) => Ok(format!("{prefix}{}", saphyr(value)?)),
+    }
+}
+
+/// The style as serde-saphyr writes it.
+fn saphyr<T: Serialize>(value: &T) -> Result<String, serde_saphyr::ser::Error> {
     let mut options = serde_saphyr::SerializerOptions::default();
     options.folded_wrap_chars = usize::MAX;
     options.compact_list_indent = false;
