@@ -117,8 +117,8 @@ fn a_file_where_the_output_directory_should_be_is_left_alone() {
     assert_eq!(std::fs::read_to_string(&blocked).expect("kept"), "a file named out\n");
 }
 
-/// A rewrite links the files whose contents did not change instead of writing and syncing them
-/// again, and never links a symbolic link planted where a generated file was.
+/// A rewrite links the files whose contents did not change instead of writing them again, and
+/// never links a symbolic link or a FIFO planted where a generated file was.
 #[cfg(unix)]
 #[test]
 fn a_rewrite_carries_unchanged_files_over_and_writes_the_changed_ones() {
@@ -138,6 +138,20 @@ fn a_rewrite_carries_unchanged_files_over_and_writes_the_changed_ones() {
     std::fs::write(outside.path(), contents).expect("write");
     std::fs::remove_file(site.join(planted)).expect("remove");
     std::os::unix::fs::symlink(outside.path(), site.join(planted)).expect("symlink");
+    // Nor a FIFO, which reading must not wait on.
+    let (fifo, _) = before
+        .iter()
+        .find(|(path, contents)| after.get(*path) == Some(contents) && path.contains('/') && *path != planted)
+        .expect("another unchanged file");
+    std::fs::remove_file(site.join(fifo)).expect("remove");
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        site.join(fifo),
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o644),
+        0,
+    )
+    .expect("mkfifo");
     write(&after, root.path(), "aipaas-japan").expect("second write");
     let (mut linked, mut rewritten) = (0, 0);
     for (path, contents) in &after {
@@ -153,7 +167,7 @@ fn a_rewrite_carries_unchanged_files_over_and_writes_the_changed_ones() {
                 .is_file(),
             "{path} is not a regular file"
         );
-        if before.get(path) == Some(contents) && path != planted {
+        if before.get(path) == Some(contents) && path != planted && path != fifo {
             assert_eq!(
                 inode(path),
                 inodes[path],
