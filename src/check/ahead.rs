@@ -3,8 +3,8 @@
 //! verdicts on every rule's PromQL and templates. On a site with thousands of rules, these were
 //! most of the check, one rule after another on the main thread.
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 
 use super::PromqlVerdicts;
 use super::syntax::go_template;
@@ -16,7 +16,7 @@ use crate::site::RuleTexts;
 use crate::site::rule_file::{self, RuleFile, RuleFileError};
 
 /// Rule files by path, parsed ahead; the check takes each out as it reads it.
-pub(crate) type ParsedRuleFiles = RefCell<BTreeMap<String, Result<RuleFile, RuleFileError>>>;
+pub(crate) type ParsedRuleFiles = Mutex<BTreeMap<String, Result<RuleFile, RuleFileError>>>;
 
 /// The parsed rule files and rule verdicts of one site.
 #[derive(Debug, Default)]
@@ -66,7 +66,7 @@ impl Ahead {
         Self {
             promql,
             templates,
-            rule_files: RefCell::new(rule_files),
+            rule_files: Mutex::new(rule_files),
         }
     }
 }
@@ -150,6 +150,6 @@ mod tests {
         assert!(ahead.promql.knows("up == 0"));
         assert!(ahead.promql.knows("sum(rate(x[5m]"));
         assert!(ahead.templates.0.contains_key("{{ $labels.job }} down"));
-        assert!(ahead.rule_files.borrow()["rules/a.yml"].is_ok());
+        assert!(ahead.rule_files.lock().expect("not poisoned")["rules/a.yml"].is_ok());
     }
 }

@@ -6,8 +6,8 @@
 //! `alertname`. Labels from the series, and external labels (which series labels override), may be
 //! anything, so a matcher on them never counts against a rule. That keeps every warning certain.
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 
 use regex::Regex;
 
@@ -40,7 +40,8 @@ pub(crate) struct Routes<'r> {
     routed_labels: Vec<&'r str>,
     /// By the values a rule fixes for `routed_labels`: the matcher by which each child refuses
     /// it, when every child does. Rules come in families with the same routed labels.
-    refusals: RefCell<Refusals<'r>>,
+    /// Shared by the threads that check a large site's rule groups.
+    refusals: Mutex<Refusals<'r>>,
 }
 
 impl<'r> Routes<'r> {
@@ -76,7 +77,7 @@ impl<'r> Routes<'r> {
             severity_words,
             regexes,
             routed_labels: routed_labels.into_iter().collect(),
-            refusals: RefCell::default(),
+            refusals: Mutex::default(),
         }
     }
 
@@ -88,7 +89,9 @@ impl<'r> Routes<'r> {
             .iter()
             .map(|name| known.get(name).map(|value| (*value).to_owned()))
             .collect();
-        if let Some(outcome) = self.refusals.borrow().get(&key) {
+        if let Ok(known) = self.refusals.try_lock()
+            && let Some(outcome) = known.get(&key)
+        {
             return outcome.clone();
         }
         let children = &self.root.routes;
@@ -97,7 +100,9 @@ impl<'r> Routes<'r> {
             .filter_map(|child| refusal(self, child, known))
             .collect();
         let outcome = (!children.is_empty() && found.len() == children.len()).then_some(found);
-        self.refusals.borrow_mut().insert(key, outcome.clone());
+        if let Ok(mut known) = self.refusals.try_lock() {
+            known.insert(key, outcome.clone());
+        }
         outcome
     }
 

@@ -49,6 +49,25 @@ impl<'a> Ctx<'a> {
     pub(super) fn finish(self) -> Diagnostics {
         self.diagnostics
     }
+
+    /// A context over the same site and verdicts that has reported nothing yet: one thread's
+    /// share of a pass, whose reports [`Ctx::absorb`] keeps.
+    pub(crate) fn fork(&self) -> Ctx<'a> {
+        Ctx {
+            spans: self.spans,
+            included: self.included,
+            promql: self.promql,
+            templates: self.templates,
+            rule_files: self.rule_files,
+            file: self.file.clone(),
+            diagnostics: Diagnostics::default(),
+        }
+    }
+
+    /// Keeps what a [`Ctx::fork`] of this context reported, after what this one has.
+    pub(crate) fn absorb(&mut self, fork: Ctx<'_>) {
+        self.diagnostics.extend(fork.diagnostics);
+    }
 }
 
 impl Ctx<'_> {

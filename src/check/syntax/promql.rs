@@ -963,7 +963,9 @@ fn compiled_equivalence(literal: &str) -> bool {
 pub(crate) struct PromqlVerdicts {
     computed: VerdictMap<Checked<()>>,
     /// For the expressions checked later (rule files, few rules): what they share is learnt once.
-    memo: std::cell::RefCell<Memo>,
+    /// Behind a lock so that the threads checking a large site's rule groups share it (it is
+    /// seldom taken: those rules' verdicts are computed before).
+    memo: std::sync::Mutex<Memo>,
 }
 
 impl PromqlVerdicts {
@@ -984,7 +986,7 @@ impl PromqlVerdicts {
         });
         Self {
             computed: verdicts.into_iter().collect(),
-            memo: std::cell::RefCell::default(),
+            memo: std::sync::Mutex::default(),
         }
     }
 
@@ -1016,7 +1018,10 @@ impl PromqlVerdicts {
     pub(crate) fn check(&self, text: &str) -> Checked<()> {
         match self.computed.get(text) {
             Some(verdict) => verdict.clone(),
-            None => promql_with(text, &mut self.memo.borrow_mut()),
+            None => promql_with(
+                text,
+                &mut self.memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
+            ),
         }
     }
 }
@@ -1631,8 +1636,8 @@ mod tests {
                     .is_ok()
             );
         }
-        assert_eq!(verdicts.memo.borrow().shapes.len(), 1);
-        assert_eq!(verdicts.memo.borrow().regexes.len(), 1);
+        assert_eq!(verdicts.memo.lock().expect("not poisoned").shapes.len(), 1);
+        assert_eq!(verdicts.memo.lock().expect("not poisoned").regexes.len(), 1);
     }
 
     /// Selectors built from metric names, labels, operators and regex literals, valid or not, in
