@@ -40,7 +40,8 @@ pub(crate) struct Routes<'r> {
     routed_labels: Vec<&'r str>,
     /// By the values a rule fixes for `routed_labels`: the matcher by which each child refuses
     /// it, when every child does. Rules come in families with the same routed labels.
-    /// Shared by the threads that check a large site's rule groups.
+    /// Shared by the threads that check a large site's rule groups; a thread that finds it taken
+    /// works the answer out itself rather than wait.
     refusals: Mutex<Refusals<'r>>,
 }
 
