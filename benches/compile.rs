@@ -1,7 +1,8 @@
 //! Compile-time benchmarks: each stage of one site (check, render, serialize, write) at the four
 //! synthetic sizes, with uniform rules and with realistic ones (`*_realistic`), and whole `promsite compile` /
-//! `compile --check` processes over a directory of 50 M-sized sites, and PromQL checking alone (`promql_realistic_l`,
-//! with the fast acceptor and without). Run with `cargo bench --bench compile`;
+//! `compile --check` processes over a directory of 50 M-sized sites, PromQL checking alone (`promql_realistic_l`,
+//! with the fast acceptor and without), and the YAML writer on strings it styles itself and on strings it leaves to
+//! serde-saphyr (`yaml_strings`). Run with `cargo bench --bench compile`;
 //! docs/performance.md shows how peak memory is measured.
 
 use std::path::{Path, PathBuf};
@@ -185,6 +186,44 @@ fn rule_file_corpus(bencher: Bencher, fast: bool) {
             groups
         );
     });
+}
+
+/// Writing 10,000 rule-like entries as YAML whose strings the writer styles itself (plain or
+/// double-quoted) and whose strings it leaves to serde-saphyr one by one (a `: ` inside, a
+/// non-ASCII character, a number): the case the writer's one-pass styling does not cover.
+#[divan::bench(args = ["own", "serde-saphyr"], sample_count = 20)]
+fn yaml_strings(bencher: Bencher, styled_by: &str) {
+    use std::collections::BTreeMap;
+    let entries: Vec<BTreeMap<&str, String>> = (0..10_000)
+        .map(|i| {
+            let (summary, value) = if styled_by == "own" {
+                (
+                    format!("Pod {{{{ $labels.pod }}}} restarted {i} times"),
+                    format!("{{{{ $value }}}} of {i}"),
+                )
+            } else {
+                (
+                    format!("Pod {{{{ $labels.pod }}}}: restarted {i} times"),
+                    format!("{i}.5"),
+                )
+            };
+            BTreeMap::from([
+                ("alert", format!("App{i}Restarting")),
+                ("expr", format!("increase(app{i}_restarts_total[15m]) > 3")),
+                ("summary", summary),
+                ("value", value),
+                (
+                    "owner",
+                    if styled_by == "own" {
+                        "team-a".to_owned()
+                    } else {
+                        format!("équipe-{i}")
+                    },
+                ),
+            ])
+        })
+        .collect();
+    bencher.bench(|| promsite::yaml::to_string(divan::black_box(&entries)).map(|text| text.len()));
 }
 
 /// A directory of 50 M-sized sites, compiled once so that `compile --check` finds it current.
