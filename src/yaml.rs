@@ -23,6 +23,26 @@ pub fn to_string_after<T: Serialize>(prefix: &str, value: &T) -> Result<String, 
     }
 }
 
+/// Whether the writer writes `text` as serde-saphyr does: as the whole document, a mapping's value
+/// and key, list items, a nested value, and its lines as a list and as keys and values (the
+/// `yaml_writer` fuzz target and the tests).
+#[doc(hidden)]
+pub fn agrees_with_serde_saphyr(text: &str) -> bool {
+    fn same<T: Serialize>(value: &T) -> bool {
+        to_string(value).ok() == saphyr(value).ok()
+    }
+    let lines: Vec<&str> = text.split('\n').collect();
+    let pairs: std::collections::BTreeMap<&str, &str> =
+        lines.iter().copied().zip(lines.iter().rev().copied()).collect();
+    same(&text)
+        && same(&std::collections::BTreeMap::from([("key", text)]))
+        && same(&std::collections::BTreeMap::from([(text, "value")]))
+        && same(&[text, text])
+        && same(&serde_json::json!({"outer": [{"first": text, "second": [text]}]}))
+        && same(&lines)
+        && same(&pairs)
+}
+
 /// The style as serde-saphyr writes it.
 fn saphyr<T: Serialize>(value: &T) -> Result<String, serde_saphyr::ser::Error> {
     let mut options = serde_saphyr::SerializerOptions::default();
