@@ -23,24 +23,30 @@ pub fn to_string_after<T: Serialize>(prefix: &str, value: &T) -> Result<String, 
     }
 }
 
-/// Whether the writer writes `text` as serde-saphyr does: as the whole document, a mapping's value
-/// and key, list items, a nested value, and its lines as a list and as keys and values (the
-/// `yaml_writer` fuzz target and the tests).
+/// Where the writer writes `text` otherwise than serde-saphyr, if anywhere: as the whole document,
+/// a mapping's value and key, list items, a nested value, and its lines as a list and as keys and
+/// values (the `yaml_writer` fuzz target and the tests).
 #[doc(hidden)]
-pub fn agrees_with_serde_saphyr(text: &str) -> bool {
-    fn same<T: Serialize>(value: &T) -> bool {
-        to_string(value).ok() == saphyr(value).ok()
+pub fn difference_from_serde_saphyr(text: &str) -> Option<String> {
+    fn compare<T: Serialize>(position: &str, value: &T) -> Option<String> {
+        let (ours, theirs) = (to_string(value).ok(), saphyr(value).ok());
+        (ours != theirs).then(|| format!("{position}: promsite writes {ours:?}, serde-saphyr {theirs:?}"))
     }
     let lines: Vec<&str> = text.split('\n').collect();
     let pairs: std::collections::BTreeMap<&str, &str> =
         lines.iter().copied().zip(lines.iter().rev().copied()).collect();
-    same(&text)
-        && same(&std::collections::BTreeMap::from([("key", text)]))
-        && same(&std::collections::BTreeMap::from([(text, "value")]))
-        && same(&[text, text])
-        && same(&serde_json::json!({"outer": [{"first": text, "second": [text]}]}))
-        && same(&lines)
-        && same(&pairs)
+    compare("document", &text)
+        .or_else(|| compare("value", &std::collections::BTreeMap::from([("key", text)])))
+        .or_else(|| compare("key", &std::collections::BTreeMap::from([(text, "value")])))
+        .or_else(|| compare("list items", &[text, text]))
+        .or_else(|| {
+            compare(
+                "nested",
+                &serde_json::json!({"outer": [{"first": text, "second": [text]}]}),
+            )
+        })
+        .or_else(|| compare("lines as a list", &lines))
+        .or_else(|| compare("lines as keys and values", &pairs))
 }
 
 /// The style as serde-saphyr writes it.

@@ -104,15 +104,11 @@ impl Ctx<'_> {
     pub(crate) fn in_file<T>(&mut self, file: &str, spans: &SpanIndex, f: impl FnOnce(&mut Ctx<'_>) -> T) -> T {
         let mut inner = Ctx {
             spans,
-            included: self.included,
-            promql: self.promql,
-            templates: self.templates,
-            rule_files: self.rule_files,
             file: Some(file.to_owned()),
-            diagnostics: Diagnostics::default(),
+            ..self.fork()
         };
         let result = f(&mut inner);
-        self.diagnostics.extend(inner.diagnostics);
+        self.absorb(inner);
         result
     }
 

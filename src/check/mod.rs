@@ -46,10 +46,6 @@ mod versions;
 /// Entry points for the fuzz targets in `fuzz/`: each string checker, without the site around it.
 #[doc(hidden)]
 pub mod fuzz {
-    /// Whether promsite's YAML writer writes `text`, in every position, as serde-saphyr does.
-    pub fn yaml_writer_is_faithful(text: &str) -> bool {
-        crate::yaml::agrees_with_serde_saphyr(text)
-    }
     /// PromQL, as rule expressions are checked.
     pub fn promql(text: &str) -> bool {
         super::syntax::promql::promql(text).is_ok()
