@@ -148,7 +148,7 @@ fn problems(board: &Board, records: &BTreeSet<&str>, promql: impl Fn(&str) -> Ch
             out.push((panel.to_owned(), format!("`{expr}`: {}", problem.message)));
         }
         for name in dashboards::recorded_names(expr) {
-            if !records.contains(name.as_str()) {
+            if !records.contains(name) {
                 out.push((
                     panel.to_owned(),
                     format!("reads `{name}`, which the site's default rules do not record"),
@@ -173,15 +173,21 @@ fn entry_size(name: &str, json: &str) -> usize {
 /// The bytes of `text` as a JSON string, quotes included, escaped as `serde_json` escapes: a quote,
 /// a backslash and the short control escapes take two bytes, other control characters six.
 fn json_string_size(text: &str) -> usize {
-    let escapes: usize = text
-        .bytes()
-        .filter(|&b| b < 0x20 || b == b'"' || b == b'\\')
-        .map(|b| match b {
-            b'"' | b'\\' | b'\x08' | b'\t' | b'\n' | b'\x0c' | b'\r' => 1,
-            _ => 5,
-        })
-        .sum();
-    text.len() + escapes + 2
+    let escaped = count_bytes(text.as_bytes(), |b| b < 0x20 || b == b'"' || b == b'\\');
+    let long = count_bytes(text.as_bytes(), |b| {
+        b < 0x20 && !matches!(b, b'\x08' | b'\t' | b'\n' | b'\x0c' | b'\r')
+    });
+    text.len() + escaped + 4 * long + 2
+}
+
+/// How many of `bytes` are `counted`, in byte-wide counters that the compiler turns into vector
+/// code: the default dashboards' quarter megabyte of JSON, counted a byte and a branch at a time,
+/// took a fifth of building, checking and serializing them (callgrind).
+fn count_bytes(bytes: &[u8], counted: impl Fn(u8) -> bool) -> usize {
+    bytes
+        .chunks(u8::MAX.into())
+        .map(|chunk| usize::from(chunk.iter().fold(0_u8, |n, &b| n + u8::from(counted(b)))))
+        .sum()
 }
 
 fn bug(ctx: &mut Ctx<'_>, b: &dashboards::Built, panel: &str, what: &str) {

@@ -132,7 +132,7 @@ fn every_query_passes_the_checks_with_every_switch() {
                 queries += 1;
                 for record in dashboards::recorded_names(expr) {
                     assert!(
-                        rendered.contains(&record) && cx.records.contains(record.as_str()),
+                        rendered.contains(record) && cx.records.contains(record),
                         "{name}: {} / {panel} reads {record}, which is not recorded",
                         built.spec.id
                     );
