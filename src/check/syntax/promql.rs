@@ -243,36 +243,37 @@ fn rewritten_form(text: &str) -> Cow<'_, str> {
 /// expression (`node_cpu_seconds_total`, `kube_pod_status_failed`), and the full pass that
 /// followed was over a third of checking the default rules' and dashboards' PromQL (callgrind).
 fn may_need_form(text: &str) -> bool {
-    if text.contains('\\') {
+    let bytes = text.as_bytes();
+    if bytes.contains(&b'\\') {
         return true;
     }
-    // One pass, a byte at a time: split-and-search over the runs cost as much as the full pass.
-    let bytes = text.as_bytes();
-    let (mut start, mut underscore, mut letter, mut nonzero) = (0, false, false, false);
-    for (at, &b) in bytes.iter().chain([&b' ']).enumerate() {
-        match b {
-            b'_' => underscore = true,
-            b'a'..=b'z' | b'A'..=b'Z' => letter = true,
-            b'1'..=b'9' => nonzero = true,
-            b'0' => {}
-            _ => {
-                let run = &bytes[start..at];
-                let needs = match run.first() {
-                    Some(b'0'..=b'9') => underscore || (letter && !nonzero),
-                    Some(_) => {
-                        run.len() == NOT_KEYWORDS[0].len()
-                            && NOT_KEYWORDS
-                                .iter()
-                                .any(|keyword| keyword.as_bytes().eq_ignore_ascii_case(run))
-                    }
-                    None => false,
-                };
-                if needs {
+    let in_run = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+    let mut previous_in_run = false;
+    for (at, &b) in bytes.iter().enumerate() {
+        let this_in_run = b.is_ascii_alphanumeric() || b == b'_';
+        // Only where a run starts: most bytes cost this one comparison.
+        if this_in_run && !previous_in_run {
+            if b.is_ascii_digit() {
+                let length = bytes[at..]
+                    .iter()
+                    .position(|b| !in_run(Some(b)))
+                    .unwrap_or(bytes.len() - at);
+                let run = &bytes[at..at + length];
+                let zero_duration =
+                    run.iter().any(u8::is_ascii_alphabetic) && !run.iter().any(|b| matches!(b, b'1'..=b'9'));
+                if run.contains(&b'_') || zero_duration {
                     return true;
                 }
-                (start, underscore, letter, nonzero) = (at + 1, false, false, false);
+            } else if let Some(word) = bytes.get(at..at + NOT_KEYWORDS[0].len())
+                && !in_run(bytes.get(at + word.len()))
+                && NOT_KEYWORDS
+                    .iter()
+                    .any(|keyword| keyword.as_bytes().eq_ignore_ascii_case(word))
+            {
+                return true;
             }
         }
+        previous_in_run = this_in_run;
     }
     false
 }
