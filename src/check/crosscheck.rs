@@ -9,12 +9,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
-use regex::Regex;
-
 use super::Ctx;
 use super::syntax::values::Problem;
 use crate::diag::Code;
-use crate::model::{self, MatchOp, Matcher};
+use crate::model::{self, MatchOp, Matcher, MatcherRegex};
 use crate::site::escape;
 
 const SEVERITY: &str = "severity";
@@ -33,8 +31,8 @@ pub(crate) struct Routes<'r> {
     severity_matchers: Vec<&'r Matcher>,
     /// Severity values the matchers name (regex alternatives that are plain words included).
     severity_words: BTreeSet<String>,
-    /// Every regex of the tree, compiled once: the checks test it against each rule.
-    regexes: BTreeMap<&'r str, Option<Regex>>,
+    /// Every regex of the tree, made once: the checks test it against each rule.
+    regexes: BTreeMap<&'r str, MatcherRegex<'r>>,
     /// The labels the child routes match on, severity aside: only their values decide which
     /// children refuse a rule.
     routed_labels: Vec<&'r str>,
@@ -107,11 +105,11 @@ impl<'r> Routes<'r> {
         outcome
     }
 
-    /// [`Matcher::matches`], with the regex compiled once.
+    /// [`Matcher::matches`], with the regex made once.
     fn matches(&self, matcher: &Matcher, value: &str) -> bool {
         match self.regexes.get(matcher.value.as_str()) {
             Some(regex) if matches!(matcher.op, MatchOp::Regex | MatchOp::NotRegex) => {
-                matcher.matches_with(regex.as_ref(), value)
+                matcher.matches_with(regex, value)
             }
             _ => matcher.matches(value),
         }

@@ -19,7 +19,7 @@ pub use default_rules::DefaultRules;
 pub use duration::Duration;
 pub use exposure::{Exposure, Ingress, WebTls};
 pub use images::{Image, ImageOverride, Images};
-pub use matcher::{MatchOp, Matcher};
+pub use matcher::{MatchOp, Matcher, Plain, Regex as MatcherRegex};
 pub use receiver::{Receiver, SecretKeyRef};
 pub use resources::{Quantity, ResourceList, Resources, Storage, StorageSource};
 pub use scale::{Relabel, RelabelAction, RemoteWrite, Thanos};
