@@ -51,11 +51,9 @@ impl Matcher {
     /// The regex of a `=~`/`!~` matcher, anchored as Alertmanager anchors it: compiled, unless
     /// what it matches is plain.
     pub fn regex(&self) -> Regex<'_> {
-        match self.value.as_str() {
-            ".*" => Regex::Plain(Plain::Any),
-            ".+" => Regex::Plain(Plain::NonEmpty),
-            words if is_words(words) => Regex::Plain(Plain::Words(words)),
-            _ => Regex::Compiled(
+        match Plain::of(&self.value) {
+            Some(plain) => Regex::Plain(plain),
+            None => Regex::Compiled(
                 regex::Regex::new(&format!("^(?:{})$", crate::check::rust_regex_form(&self.value))).ok(),
             ),
         }
@@ -93,26 +91,44 @@ pub enum Plain<'a> {
     Words(&'a str),
 }
 
-impl Regex<'_> {
-    /// Whether the regex matches all of `value`; `None` if it does not compile.
-    fn is_match(&self, value: &str) -> Option<bool> {
+impl<'a> Plain<'a> {
+    /// The plain regex `pattern` is, if it is one: these read the same in Go's syntax and Rust's,
+    /// anchored or not.
+    pub fn of(pattern: &'a str) -> Option<Self> {
+        let words = || {
+            pattern.split('|').all(|word| {
+                !word.is_empty()
+                    && word
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            })
+        };
+        match pattern {
+            ".*" => Some(Plain::Any),
+            ".+" => Some(Plain::NonEmpty),
+            _ if words() => Some(Plain::Words(pattern)),
+            _ => None,
+        }
+    }
+
+    /// Whether the regex, anchored, matches all of `value`.
+    pub fn is_match(self, value: &str) -> bool {
         match self {
-            Regex::Plain(Plain::Any) => Some(!value.contains('\n')),
-            Regex::Plain(Plain::NonEmpty) => Some(!value.is_empty() && !value.contains('\n')),
-            Regex::Plain(Plain::Words(words)) => Some(words.split('|').any(|word| word == value)),
-            Regex::Compiled(regex) => regex.as_ref().map(|regex| regex.is_match(value)),
+            Plain::Any => !value.contains('\n'),
+            Plain::NonEmpty => !value.is_empty() && !value.contains('\n'),
+            Plain::Words(words) => words.split('|').any(|word| word == value),
         }
     }
 }
 
-/// Whether `value` is words of ASCII letters, digits, `_` and `-` between `|`, none empty.
-fn is_words(value: &str) -> bool {
-    value.split('|').all(|word| {
-        !word.is_empty()
-            && word
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-    })
+impl Regex<'_> {
+    /// Whether the regex matches all of `value`; `None` if it does not compile.
+    fn is_match(&self, value: &str) -> Option<bool> {
+        match self {
+            Regex::Plain(plain) => Some(plain.is_match(value)),
+            Regex::Compiled(regex) => regex.as_ref().map(|regex| regex.is_match(value)),
+        }
+    }
 }
 
 impl fmt::Display for Matcher {

@@ -14,6 +14,7 @@
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
 use super::super::go_regex;
+use crate::model::Plain;
 
 /// The largest [`weight`] answered without compiling. The `regex` crate refuses a regex whose
 /// automaton exceeds 10 MiB; a test compiles regexes of this weight within 1 MiB.
@@ -26,26 +27,13 @@ pub(super) fn equivalent(literal: &str) -> Option<bool> {
     word_alternation(value).or_else(|| from_syntax_tree(value))
 }
 
-/// The commonest regexes of label matchers, answered without parsing them: `.+`, `.*`, and
-/// alternations of words of ASCII letters, digits, `_` and `-` (`phase=~"Pending|Running"`), none
-/// empty, which every regex syntax reads as literals and which never match the empty value.
-/// Parsing each twice for Go's refusals and once for its syntax tree took 120,000 instructions a
-/// regex, most of checking the default rules' PromQL.
+/// The commonest regexes of label matchers, answered without parsing them: the plain ones
+/// (`.+`, `.*`, words between `|` as in `phase=~"Pending|Running"`: see [`Plain`]), whose match
+/// of the empty value is known. Parsing each twice for Go's refusals and once for its syntax tree
+/// took 120,000 instructions a regex, most of checking the default rules' PromQL.
 fn word_alternation(value: &str) -> Option<bool> {
-    match value {
-        ".+" => Some(true),
-        ".*" => Some(false),
-        _ => {
-            let words = value.len() <= MAX_WORDS_LEN
-                && value.split('|').all(|word| {
-                    !word.is_empty()
-                        && word
-                            .bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-                });
-            words.then_some(true)
-        }
-    }
+    let plain = Plain::of(value).filter(|_| value.len() <= MAX_WORDS_LEN)?;
+    Some(plain.is_match("") == value.is_empty())
 }
 
 /// The longest [`word_alternation`] answered: its weight stays far below [`MAX_WEIGHT`].
