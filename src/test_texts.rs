@@ -1,5 +1,6 @@
 //! Texts for the tests that hold a fast reading to the full parser: the repository's files,
-//! one-change mutations of them, and a tally of how often the fast reading answered.
+//! one-change mutations of them, generated texts, and a tally of how often the fast reading
+//! answered.
 
 use std::path::Path;
 
@@ -78,5 +79,28 @@ impl Tally {
             answered * 4 > checked,
             "the fast reading answered for only {answered} of {checked}"
         );
+    }
+}
+
+/// A small deterministic generator (xorshift): the same texts on every run.
+pub(crate) struct Random(u64);
+
+impl Random {
+    pub(crate) fn new(seed: u64) -> Self {
+        Random(seed.max(1))
+    }
+
+    /// A number below `n` (which must not be 0).
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        usize::try_from(self.0 % n as u64).unwrap_or(0)
+    }
+
+    /// Up to `most` of `pieces` one after another, each picked at random.
+    pub(crate) fn text(&mut self, pieces: &[&str], most: usize) -> String {
+        let length = self.below(most + 1);
+        (0..length).map(|_| pieces[self.below(pieces.len())]).collect()
     }
 }

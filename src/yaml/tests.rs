@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{saphyr, to_string, writer};
+use crate::test_texts::Random;
 
 /// Strings of every kind the quoting rules tell apart.
 const SCALARS: &[&str] = &[
@@ -157,17 +158,8 @@ fn writes_every_scalar_as_serde_saphyr() {
     tally.assert_enough(10_000);
 }
 
-/// A small deterministic generator (xorshift): the same documents on every run.
-struct Random(u64);
-
+/// Random documents for the writer, from the shared generator.
 impl Random {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        usize::try_from(self.0 % n as u64).unwrap_or(0)
-    }
-
     fn value(&mut self, depth: usize) -> Value {
         let kinds = if depth == 0 { 5 } else { 8 };
         match self.below(kinds) {
@@ -197,7 +189,7 @@ impl Random {
 
 #[test]
 fn writes_every_shape_as_serde_saphyr() {
-    let mut random = Random(0x9e37_79b9_7f4a_7c15);
+    let mut random = Random::new(0x9e37_79b9_7f4a_7c15);
     for _ in 0..20_000 {
         same(&random.value(4));
     }

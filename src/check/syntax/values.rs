@@ -355,19 +355,10 @@ mod tests {
             "2147483648",
             "99999999999",
         ];
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut random = crate::test_texts::Random::new(0x2545_f491_4f6c_dd1d);
         let (mut valid, mut all) = (0, 0);
         for _ in 0..50_000 {
-            let length = next() % 6;
-            let text: String = (0..length)
-                .map(|_| pieces[usize::try_from(next()).unwrap_or(0) % pieces.len()])
-                .collect();
+            let text = random.text(&pieces, 5);
             let expected = by_pattern(&text);
             assert_eq!(is_quantity(&text), expected, "{text:?}");
             valid += usize::from(expected);
