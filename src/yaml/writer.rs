@@ -82,11 +82,16 @@ impl Writer {
         }
     }
 
-    /// A scalar already in its YAML spelling, then the end of the line.
-    fn scalar(&mut self, text: &str) {
+    /// The space between `key:` and a value on its line.
+    fn space_after_key(&mut self) {
         if let Slot::Value { .. } = self.slot {
             self.out.push(' ');
         }
+    }
+
+    /// A scalar already in its YAML spelling, then the end of the line.
+    fn scalar(&mut self, text: &str) {
+        self.space_after_key();
         self.out.push_str(text);
         self.out.push('\n');
     }
@@ -106,9 +111,7 @@ impl Writer {
 
     /// A printable ASCII string in double quotes, where only `"` and `\\` need escaping.
     fn double_quoted(&mut self, text: &str) {
-        if let Slot::Value { .. } = self.slot {
-            self.out.push(' ');
-        }
+        self.space_after_key();
         self.out.push('"');
         for piece in text.split_inclusive(['"', '\\']) {
             match piece.strip_suffix(['"', '\\']) {
@@ -133,9 +136,7 @@ impl Writer {
             Slot::Root => 2,
             slot => slot.inner_column(),
         };
-        if let Slot::Value { .. } = self.slot {
-            self.out.push(' ');
-        }
+        self.space_after_key();
         self.out.push('|');
         let first_line = content.split('\n').find(|line| !line.is_empty()).unwrap_or("");
         if first_line.starts_with(' ') {
