@@ -1,10 +1,18 @@
 //! Writes the schema that `check` validates site files against: the committed
-//! schema/site.schema.json without its annotations (src/check/schema_annotations.rs), compact.
+//! schema/site.schema.json without its annotations (src/check/schema_annotations.rs), compact;
+//! and links the `promsite` binary at a fixed address on Linux (below).
 
 #[path = "src/check/schema_annotations.rs"]
 mod schema_annotations;
 
 fn main() {
+    // A position-independent `promsite` has 33,000 addresses for the dynamic loader to fix at
+    // every start, touching 134 pages of its own: 0.7 ms of the 5.5 ms a small site's check took.
+    // Linked at a fixed address (as Go links promtool and amtool), the linker fixes them once.
+    // Only the binary: the library, tests' helpers and proc-macros stay as they are.
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        println!("cargo::rustc-link-arg-bins=-no-pie");
+    }
     const SCHEMA: &str = "schema/site.schema.json";
     println!("cargo::rerun-if-changed={SCHEMA}");
     println!("cargo::rerun-if-changed=src/check/schema_annotations.rs");
