@@ -10,6 +10,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::site::{SpanIndex, raw::RawSite};
 
 mod fast;
+mod json;
 
 /// The site file's JSON Schema (draft 2020-12), as `promsite schema` prints it.
 pub fn site_schema() -> Value {
@@ -65,7 +66,16 @@ mod annotations;
 /// to do, and the validator builds in a fifth of the time. A test holds it to the types.
 const VALIDATION_SCHEMA: &str = include_str!(concat!(env!("OUT_DIR"), "/site.schema.json"));
 
-/// The schema the site is validated against, read once per process.
+/// The schema the fast tier walks, read once per process.
+fn fast_schema() -> &'static json::Json<'static> {
+    static SCHEMA: OnceLock<json::Json<'static>> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        json::Json::parse(VALIDATION_SCHEMA).unwrap_or_else(|| unreachable!("build.rs writes the schema as JSON"))
+    })
+}
+
+/// The schema as the validator and the error messages read it: only for a site the fast tier
+/// is not sure of.
 fn schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
     SCHEMA.get_or_init(|| {
@@ -77,12 +87,12 @@ fn schema() -> &'static Value {
 /// Reads the schema ahead of its first use, so that a caller can do it while it parses: reading
 /// it is most of what validating a valid site costs (see [`fast`]).
 pub fn prepare() {
-    schema();
+    fast_schema();
 }
 
 /// Whether the fast tier's sure verdict on `document`, if it has one, is the validator's.
 pub(crate) fn fast_is_sound(document: &Value) -> bool {
-    match fast::verdict(schema(), document) {
+    match fast::verdict(fast_schema(), document) {
         fast::Verdict::Valid => validator().is_valid(document),
         fast::Verdict::Invalid => !validator().is_valid(document),
         fast::Verdict::Unsure => true,
@@ -103,10 +113,10 @@ fn validator() -> &'static jsonschema::Validator {
 /// paired with the pointer it is about (so that the caller can drop those already reported more
 /// precisely, e.g. a plaintext secret: see [`without`]).
 pub(crate) fn validate(document: &Value, spans: &SpanIndex) -> Vec<(String, Diagnostic)> {
-    let schema = schema();
-    if fast::verdict(schema, document) == fast::Verdict::Valid {
+    if fast::verdict(fast_schema(), document) == fast::Verdict::Valid {
         return Vec::new();
     }
+    let schema = schema();
     let mut diagnostics = Vec::new();
     for error in validator().iter_errors(document) {
         let pointer = error.instance_path().as_str().to_owned();

@@ -9,10 +9,16 @@
 //! the validator would say the same (tested on every site file in the repository and many
 //! mutations of each).
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Number, Value};
+
+use super::json::{Json, member};
+
+/// An object's members in the schema.
+type Members<'s> = [(Cow<'s, str>, Json<'s>)];
 
 /// What the fast tier knows of a value against a schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +51,7 @@ impl Verdict {
 
 /// Whether `document` is valid against `schema` (the root of the site schema, whose `$ref`s
 /// point into its `$defs`).
-pub(crate) fn verdict(schema: &Value, document: &Value) -> Verdict {
+pub(crate) fn verdict(schema: &Json<'_>, document: &Value) -> Verdict {
     Walker {
         root: schema,
         patterns: BTreeMap::new(),
@@ -54,25 +60,26 @@ pub(crate) fn verdict(schema: &Value, document: &Value) -> Verdict {
 }
 
 struct Walker<'s> {
-    root: &'s Value,
+    root: &'s Json<'s>,
     /// `pattern`s compiled so far (`None`: not one whose meaning is the same in Rust's `regex`).
     patterns: BTreeMap<&'s str, Option<regex::Regex>>,
 }
 
 impl<'s> Walker<'s> {
-    fn check(&mut self, schema: &'s Value, value: &Value) -> Verdict {
+    fn check(&mut self, schema: &'s Json<'s>, value: &Value) -> Verdict {
         match schema {
-            Value::Bool(true) => Valid,
-            Value::Bool(false) => Invalid,
-            Value::Object(keywords) => self.keywords(keywords, value),
+            Json::Bool(true) => Valid,
+            Json::Bool(false) => Invalid,
+            Json::Object(keywords) => self.keywords(keywords, value),
             _ => Unsure,
         }
     }
 
-    fn keywords(&mut self, keywords: &'s Map<String, Value>, value: &Value) -> Verdict {
+    fn keywords(&mut self, keywords: &'s Members<'s>, value: &Value) -> Verdict {
         let mut verdict = Valid;
         for (keyword, argument) in keywords {
-            let this = match keyword.as_str() {
+            let keyword = keyword.as_ref();
+            let this = match keyword {
                 // Annotations and definitions: nothing to check. Formats `jsonschema` does not know
                 // are annotations too (a test holds that every format of the site schema is one).
                 "$schema" | "$defs" | "format" => Valid,
@@ -114,7 +121,7 @@ impl<'s> Walker<'s> {
         verdict
     }
 
-    fn reference(&mut self, reference: &'s Value, value: &Value) -> Verdict {
+    fn reference(&mut self, reference: &'s Json<'s>, value: &Value) -> Verdict {
         let target = reference
             .as_str()
             .and_then(|r| r.strip_prefix("#/$defs/"))
@@ -128,7 +135,7 @@ impl<'s> Walker<'s> {
 
     /// Exactly one branch holds: certain only when one is certainly valid and every other
     /// certainly invalid.
-    fn one_of(&mut self, branches: &'s Value, value: &Value) -> Verdict {
+    fn one_of(&mut self, branches: &'s Json<'s>, value: &Value) -> Verdict {
         let Some(branches) = branches.as_array() else {
             return Unsure;
         };
@@ -151,8 +158,8 @@ impl<'s> Walker<'s> {
     fn object_keyword(
         &mut self,
         keyword: &str,
-        argument: &'s Value,
-        keywords: &'s Map<String, Value>,
+        argument: &'s Json<'s>,
+        keywords: &'s Members<'s>,
         object: &Map<String, Value>,
     ) -> Verdict {
         match keyword {
@@ -162,7 +169,7 @@ impl<'s> Walker<'s> {
                 };
                 let mut verdict = Valid;
                 for (name, schema) in properties {
-                    if let Some(member) = object.get(name) {
+                    if let Some(member) = object.get(name.as_ref()) {
                         verdict = verdict.and(|| self.check(schema, member));
                         if verdict == Invalid {
                             break;
@@ -174,13 +181,13 @@ impl<'s> Walker<'s> {
             "additionalProperties" => {
                 // Without `patternProperties` (an unknown keyword here, so unsure anyway), the
                 // additional members are those `properties` does not name.
-                let named = keywords.get("properties").and_then(Value::as_object);
+                let named = member(keywords, "properties").and_then(Json::as_object);
                 let mut verdict = Valid;
-                for (name, member) in object {
-                    if named.is_some_and(|named| named.contains_key(name)) {
+                for (name, value) in object {
+                    if named.is_some_and(|named| member(named, name).is_some()) {
                         continue;
                     }
-                    verdict = verdict.and(|| self.check(argument, member));
+                    verdict = verdict.and(|| self.check(argument, value));
                     if verdict == Invalid {
                         break;
                     }
@@ -188,7 +195,7 @@ impl<'s> Walker<'s> {
                 verdict
             }
             _ => match argument.as_array() {
-                Some(required) if required.iter().all(Value::is_string) => Verdict::of(
+                Some(required) if required.iter().all(|name| name.as_str().is_some()) => Verdict::of(
                     required
                         .iter()
                         .all(|name| name.as_str().is_some_and(|name| object.contains_key(name))),
@@ -198,7 +205,7 @@ impl<'s> Walker<'s> {
         }
     }
 
-    fn items(&mut self, schema: &'s Value, items: &[Value]) -> Verdict {
+    fn items(&mut self, schema: &'s Json<'s>, items: &[Value]) -> Verdict {
         let mut verdict = Valid;
         for item in items {
             verdict = verdict.and(|| self.check(schema, item));
@@ -209,7 +216,7 @@ impl<'s> Walker<'s> {
         verdict
     }
 
-    fn pattern(&mut self, pattern: &'s Value, text: &str) -> Verdict {
+    fn pattern(&mut self, pattern: &'s Json<'s>, text: &str) -> Verdict {
         let Some(pattern) = pattern.as_str() else {
             return Unsure;
         };
@@ -244,8 +251,8 @@ fn same_in_rust(pattern: &str) -> bool {
     true
 }
 
-fn type_matches(types: &Value, value: &Value) -> Verdict {
-    let one = |name: &Value| match (name.as_str(), value) {
+fn type_matches(types: &Json<'_>, value: &Value) -> Verdict {
+    let one = |name: &Json<'_>| match (name.as_str(), value) {
         (Some("object"), Value::Object(_))
         | (Some("array"), Value::Array(_))
         | (Some("string"), Value::String(_))
@@ -259,8 +266,8 @@ fn type_matches(types: &Value, value: &Value) -> Verdict {
         _ => Unsure,
     };
     match types {
-        Value::String(_) => one(types),
-        Value::Array(names) => any(names.iter().map(one)),
+        Json::String(_) => one(types),
+        Json::Array(names) => any(names.iter().map(one)),
         _ => Unsure,
     }
 }
@@ -268,21 +275,22 @@ fn type_matches(types: &Value, value: &Value) -> Verdict {
 /// `const`: certain for strings, booleans and nulls and for values of different JSON types;
 /// numbers (1 and 1.0 are equal to JSON Schema) and containers are left to the validator unless
 /// identical.
-fn equal(expected: &Value, value: &Value) -> Verdict {
-    if expected == value {
+fn equal(expected: &Json<'_>, value: &Value) -> Verdict {
+    if expected.same(value) {
         return Valid;
     }
-    let scalar = |v: &Value| matches!(v, Value::String(_) | Value::Bool(_) | Value::Null);
-    let number = |v: &Value| matches!(v, Value::Number(_));
-    let container = |v: &Value| matches!(v, Value::Array(_) | Value::Object(_));
-    if scalar(expected) || scalar(value) || (number(expected) != number(value) && !container(expected)) {
+    let scalar = matches!(expected, Json::String(_) | Json::Bool(_) | Json::Null)
+        || matches!(value, Value::String(_) | Value::Bool(_) | Value::Null);
+    let numbers = (matches!(expected, Json::Number(_)), matches!(value, Value::Number(_)));
+    let container = matches!(expected, Json::Array(_) | Json::Object(_));
+    if scalar || (numbers.0 != numbers.1 && !container) {
         Invalid
     } else {
         Unsure
     }
 }
 
-fn any_equal(options: &[Value], value: &Value) -> Verdict {
+fn any_equal(options: &[Json<'_>], value: &Value) -> Verdict {
     any(options.iter().map(|option| equal(option, value)))
 }
 
@@ -300,7 +308,7 @@ fn any(verdicts: impl Iterator<Item = Verdict>) -> Verdict {
 }
 
 /// `minimum` / `maximum` (inclusive), compared exactly or not at all.
-fn bound(keyword: &str, limit: &Value, value: &Value) -> Verdict {
+fn bound(keyword: &str, limit: &Json<'_>, value: &Value) -> Verdict {
     let Value::Number(number) = value else {
         return Valid;
     };
@@ -382,7 +390,7 @@ mod tests {
 
     /// A sure verdict that the validator does not share, described.
     fn disagreement(document: &Value) -> Option<String> {
-        let fast = verdict(super::super::schema(), document);
+        let fast = verdict(super::super::fast_schema(), document);
         let full = validator_says(document);
         match (fast, full) {
             (Valid, false) | (Invalid, true) => Some(format!("fast tier {fast:?}, validator valid = {full}")),
@@ -482,7 +490,7 @@ mod tests {
             if validator_says(document) {
                 valid += 1;
                 assert_eq!(
-                    verdict(super::super::schema(), document),
+                    verdict(super::super::fast_schema(), document),
                     Valid,
                     "{name}: valid, yet unsure"
                 );
@@ -511,7 +519,7 @@ mod tests {
                 for replacement in replacements(original) {
                     let mut mutated = document.clone();
                     *mutated.pointer_mut(&pointer).expect("the same pointer") = replacement.clone();
-                    tally.count(verdict(super::super::schema(), &mutated) != Unsure);
+                    tally.count(verdict(super::super::fast_schema(), &mutated) != Unsure);
                     if let Some(what) = disagreement(&mutated) {
                         panic!("{name}: {pointer} = {replacement}: {what}");
                     }
@@ -630,7 +638,9 @@ mod tests {
             (json!({"patternProperties": {}}), json!({}), Unsure),
         ];
         for (schema, value, expected) in cases {
-            assert_eq!(verdict(&schema, &value), expected, "{schema} on {value}");
+            let text = schema.to_string();
+            let read = super::super::json::Json::parse(&text).expect("JSON");
+            assert_eq!(verdict(&read, &value), expected, "{schema} on {value}");
             let full = jsonschema::validator_for(&schema)
                 .expect("a valid schema")
                 .is_valid(&value);
