@@ -15,6 +15,7 @@ pub mod diag;
 pub mod diff;
 pub mod docs;
 pub mod emit;
+mod find;
 mod huge_pages;
 mod load;
 pub mod model;

@@ -8,6 +8,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use crate::diag::{Code, Diagnostic};
+use crate::find;
 use crate::site::{SpanIndex, escape};
 
 /// Keys whose string value can only be a credential.
@@ -215,7 +216,7 @@ fn credential(key: Option<&str>, text: &str) -> Option<String> {
     if let Some(k) = key.filter(|k| is_credential_key(k)) {
         return Some(format!("a plaintext `{k}`"));
     }
-    if text.contains("-----BEGIN") && text.contains("PRIVATE KEY") {
+    if find::contains(text, "-----BEGIN") && find::contains(text, "PRIVATE KEY") {
         return Some("a private key".to_owned());
     }
     // A header value is the scheme and one credential; prose that starts with "Bearer" is not.
@@ -335,7 +336,7 @@ static STARTS_A_WORD: [bool; 256] = {
 fn url_credentials(text: &str) -> Option<String> {
     // A URL in the text is a part of it: if the whole text cannot carry a credential, none of its
     // URLs can, and the URL pattern is not run over it.
-    if !text.contains("://") || !may_carry_credential(text) {
+    if !find::contains(text, "://") || !may_carry_credential(text) {
         return None;
     }
     let re = URL.as_ref()?;
@@ -351,7 +352,15 @@ fn url_credentials(text: &str) -> Option<String> {
 /// and a token path one of [`TOKEN_PATH_HOSTS`]' paths, written out or made by the parser from
 /// backslashes or percent-escapes.
 fn may_carry_credential(text: &str) -> bool {
-    text.contains(['@', '?', '\\', '%']) || TOKEN_PATH_HOSTS.iter().any(|(_, path)| text.contains(path))
+    let bytes = text.as_bytes();
+    memchr::memchr3(b'@', b'?', b'%', bytes).is_some()
+        || memchr::memchr(b'\\', bytes).is_some()
+        // Every path starts with `/`: each `/` is compared with them all, once.
+        || memchr::memchr_iter(b'/', bytes).any(|at| {
+            TOKEN_PATH_HOSTS
+                .iter()
+                .any(|(_, path)| bytes[at..].starts_with(path.as_bytes()))
+        })
 }
 
 /// What credential a URL carries: a password, a token in the path of a known host, or a token-like
@@ -379,6 +388,11 @@ mod tests {
     use super::{BEARER_PATTERN, SHORTEST_TOKEN, TOKEN_PATTERNS, credential};
 
     /// Shorter texts skip the token patterns: none of them may match one.
+    #[test]
+    fn every_token_path_starts_with_a_slash() {
+        assert!(super::TOKEN_PATH_HOSTS.iter().all(|(_, path)| path.starts_with('/')));
+    }
+
     #[test]
     fn no_token_pattern_matches_a_shorter_text() {
         for pattern in TOKEN_PATTERNS
@@ -428,6 +442,38 @@ mod tests {
         assert!(credential(Some("X-Auth-Token"), "abc123").is_some());
         assert!(credential(Some("Authorization"), "Bearer abc123").is_some());
         assert!(credential(Some("X-Scope-OrgID"), "tenant-1").is_none());
+    }
+
+    /// The byte searches of `may_carry_credential` say what looking for each character and path
+    /// in turn says.
+    #[test]
+    fn may_carry_credential_is_each_character_and_path_looked_for() {
+        let plain = |text: &str| {
+            text.contains(['@', '?', '\\', '%']) || super::TOKEN_PATH_HOSTS.iter().any(|(_, path)| text.contains(path))
+        };
+        let mut random = crate::test_texts::Random::new(7);
+        let pieces = [
+            "@",
+            "?",
+            "\\",
+            "%",
+            "/",
+            "/services",
+            "/services/",
+            "/bot",
+            "/hook/",
+            "/webhook",
+            "/api/webhooks/",
+            "b",
+            "ot",
+            "é",
+            "https://",
+            "x",
+        ];
+        for _ in 0..20_000 {
+            let text = random.text(&pieces, 8);
+            assert_eq!(super::may_carry_credential(&text), plain(&text), "{text:?}");
+        }
     }
 
     /// What the hints stood in for: each word looked for in turn.

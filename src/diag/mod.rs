@@ -105,18 +105,19 @@ impl SiteSource {
     }
 }
 
-/// Finds the lines of many diagnostics: it indexes the site file's lines once, so that locating
-/// thousands of diagnostics in a large file does not rescan it from the start for each.
+/// Finds the lines of many diagnostics: it indexes the site file's lines once, on the first
+/// diagnostic, so that locating thousands of them in a large file does not rescan it from the
+/// start for each, and a site without any does not index it at all.
 pub(crate) struct Locator<'a> {
     source: &'a SiteSource,
-    site_lines: LineStarts,
+    site_lines: std::cell::OnceCell<LineStarts>,
 }
 
 impl<'a> Locator<'a> {
     pub(crate) fn new(source: &'a SiteSource) -> Self {
         Self {
             source,
-            site_lines: LineStarts::new(&source.text),
+            site_lines: std::cell::OnceCell::new(),
         }
     }
 
@@ -124,7 +125,10 @@ impl<'a> Locator<'a> {
     pub(crate) fn locate(&self, diagnostic: &Diagnostic, offset: usize) -> (String, usize, usize) {
         let (path, text) = self.source.file_of(diagnostic);
         let (line, column) = match diagnostic.file {
-            None => self.site_lines.line_col(&text, offset),
+            None => self
+                .site_lines
+                .get_or_init(|| LineStarts::new(&self.source.text))
+                .line_col(&text, offset),
             Some(_) => LineStarts::new(&text).line_col(&text, offset),
         };
         (path, line, column)
@@ -139,7 +143,7 @@ impl LineStarts {
     fn new(text: &str) -> Self {
         Self(
             std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
                 .collect(),
         )
     }

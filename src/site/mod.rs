@@ -178,7 +178,7 @@ pub fn includes(text: &str) -> Includes {
     // the parse when no key that names files appears (an escaped key can spell one, so `\u` parses).
     if !["templates", "rule_files", "dashboards", "crds_path", "\\u", "\\U"]
         .iter()
-        .any(|word| text.contains(word))
+        .any(|word| memchr::memmem::find(text.as_bytes(), word.as_bytes()).is_some())
     {
         return Includes::default();
     }

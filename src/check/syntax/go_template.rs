@@ -46,7 +46,7 @@ const TEMPLATE_FUNCTIONS: &[&str] = &[
 
 /// A Go text/template as Prometheus expands it in alert labels and annotations.
 pub(crate) fn template(text: &str) -> Checked<()> {
-    if !text.contains("{{") && !text.contains("}}") {
+    if !crate::find::contains(text, "{{") && !crate::find::contains(text, "}}") {
         return Ok(());
     }
     let parsed = actions(text).and_then(|()| parse(text));
@@ -69,13 +69,7 @@ pub(crate) fn template(text: &str) -> Checked<()> {
 fn actions(text: &str) -> Result<(), String> {
     // Every delimiter is ASCII, and no byte of a multi-byte UTF-8 character is.
     let bytes = text.as_bytes();
-    let find = |from: usize, needle: &[u8]| {
-        bytes
-            .get(from..)?
-            .windows(needle.len())
-            .position(|w| w == needle)
-            .map(|p| p + from)
-    };
+    let find = |from: usize, needle: &[u8]| crate::find::find(bytes, from, needle);
     let unclosed = || Err("unclosed action".to_owned());
     let mut blocks = Blocks::default();
     let mut i = 0;

@@ -109,21 +109,13 @@ fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
-}
-
 /// Appends the tokens of `text` to `tokens`.
 fn lex(text: &str, tokens: &mut Vec<Token>) -> Result<(), String> {
     let bytes = text.as_bytes();
     let mut push = |kind, start, end| tokens.push(Token { kind, start, end });
     let mut at = 0;
     loop {
-        let Some(open) = find(bytes, at, b"{{") else {
+        let Some(open) = crate::find::find(bytes, at, b"{{") else {
             if at < bytes.len() {
                 push(Kind::Text, at, bytes.len());
             }
@@ -142,7 +134,7 @@ fn lex(text: &str, tokens: &mut Vec<Token>) -> Result<(), String> {
         }
         let body = open + 2 + if trim { 2 } else { 0 };
         let right_trim = if bytes.get(body..body + 2) == Some(b"/*") {
-            let close = find(bytes, body + 2, b"*/").ok_or("unclosed comment")? + 2;
+            let close = crate::find::find(bytes, body + 2, b"*/").ok_or("unclosed comment")? + 2;
             if bytes.get(close..close + 2) == Some(b"}}") {
                 at = close + 2;
                 false
@@ -203,7 +195,7 @@ fn inside_action(bytes: &[u8], at: &mut usize, push: &mut impl FnMut(Kind, usize
                 Kind::CharConstant
             }
             b'`' => {
-                *at = find(bytes, start + 1, b"`").ok_or("unterminated raw quoted string")? + 1;
+                *at = crate::find::find(bytes, start + 1, b"`").ok_or("unterminated raw quoted string")? + 1;
                 Kind::RawString
             }
             b'$' | b'.' if c == b'$' || !bytes.get(*at).is_some_and(u8::is_ascii_digit) => {
