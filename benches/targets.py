@@ -31,7 +31,7 @@ CORPUS = ROOT / "tests" / "rule-corpus" / "accepted"
 KUBE_PROMETHEUS_SIZED = 250
 
 
-def run(cmd, before=None):
+def run(cmd, before=None, expect_failure=False):
     """Wall seconds and peak RSS (KiB) of one process; `before` runs first, untimed. `cmd` is the
     command, or a function that returns the next one."""
     if before:
@@ -45,14 +45,15 @@ def run(cmd, before=None):
         child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr)
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status) != 0:
+        code = os.waitstatus_to_exitcode(status)
+        if (code != 0) != expect_failure:
             stderr.seek(0)
-            sys.exit(f"failed: {' '.join(map(str, cmd))}\n{stderr.read().decode(errors='replace')}")
+            sys.exit(f"exit status {code}, expected {'a failure' if expect_failure else 0}: {' '.join(map(str, cmd))}\n{stderr.read().decode(errors='replace')}")
     return wall, usage.ru_maxrss
 
 
-def measure(runs, cmd, before=None):
-    samples = [run(cmd, before) for _ in range(runs)]
+def measure(runs, cmd, before=None, expect_failure=False):
+    samples = [run(cmd, before, expect_failure) for _ in range(runs)]
     return statistics.median(s[0] for s in samples), max(s[1] for s in samples)
 
 
@@ -78,6 +79,20 @@ def synth(promsite, size, path):
     generator = os.environ.get("PROMSITE_SYNTH", promsite)
     path.write_text(subprocess.run([generator, "synth", size, "--rules", "realistic"], check=True,
                                    capture_output=True, text=True).stdout)
+    return path
+
+
+def break_last_expressions(site, path, count):
+    """`site` with its last `count` expressions opened by an unclosed `sum((`: errors to print near
+    the end of a large file, where printing each one used to read the file from its start."""
+    text = site.read_text()
+    at = len(text)
+    for _ in range(count):
+        at = text.rfind("expr = '", 0, at)
+        if at < 0:
+            sys.exit(f"fewer than {count} single-quoted expr lines in {site}")
+        text = text[:at] + "expr = 'sum((" + text[at + len("expr = '"):]
+    path.write_text(text)
     return path
 
 
@@ -191,6 +206,9 @@ def main():
 
         t, rss = measure(n, [promsite, "check", large])
         rows.append(("realistic L: `check`", "< 30 ms", ms(t), mib(rss)))
+        broken = break_last_expressions(large, work / "l-broken.toml", 40)
+        t, rss = measure(n, [promsite, "check", broken], expect_failure=True)
+        rows.append(("realistic L with 40 broken rules near its end: `check` (no goal)", "", ms(t), mib(rss)))
         t, rss = measure(n, compile_into_unused(large))
         rows.append(("realistic L: `compile` into an empty `out/`", "< 50 ms", ms(t), mib(rss)))
         run([promsite, "compile", large, "-o", out])
