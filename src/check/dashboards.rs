@@ -173,21 +173,11 @@ fn entry_size(name: &str, json: &str) -> usize {
 /// The bytes of `text` as a JSON string, quotes included, escaped as `serde_json` escapes: a quote,
 /// a backslash and the short control escapes take two bytes, other control characters six.
 fn json_string_size(text: &str) -> usize {
-    let escaped = count_bytes(text.as_bytes(), |b| b < 0x20 || b == b'"' || b == b'\\');
-    let long = count_bytes(text.as_bytes(), |b| {
+    let escaped = crate::find::count_bytes(text.as_bytes(), |b| b < 0x20 || b == b'"' || b == b'\\');
+    let long = crate::find::count_bytes(text.as_bytes(), |b| {
         b < 0x20 && !matches!(b, b'\x08' | b'\t' | b'\n' | b'\x0c' | b'\r')
     });
     text.len() + escaped + 4 * long + 2
-}
-
-/// How many of `bytes` are `counted`, in byte-wide counters that the compiler turns into vector
-/// code: the default dashboards' quarter megabyte of JSON, counted a byte and a branch at a time,
-/// took a fifth of building, checking and serializing them (callgrind).
-fn count_bytes(bytes: &[u8], counted: impl Fn(u8) -> bool) -> usize {
-    bytes
-        .chunks(u8::MAX.into())
-        .map(|chunk| usize::from(chunk.iter().fold(0_u8, |n, &b| n + u8::from(counted(b)))))
-        .sum()
 }
 
 fn bug(ctx: &mut Ctx<'_>, b: &dashboards::Built, panel: &str, what: &str) {

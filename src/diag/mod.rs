@@ -353,7 +353,7 @@ fn window_start(bytes: &[u8], offset: usize, lines: usize) -> usize {
 
 /// Line breaks as miette counts them: `\n`, `\r\n` and a lone `\r`, one each.
 fn line_breaks(bytes: &[u8]) -> usize {
-    let newlines = memchr::memchr_iter(b'\n', bytes).count();
+    let newlines = crate::find::count_bytes(bytes, |b| b == b'\n');
     let lone_returns = memchr::memchr_iter(b'\r', bytes)
         .filter(|&at| bytes.get(at + 1) != Some(&b'\n'))
         .count();
