@@ -13,25 +13,27 @@ pub fn load(path: &Path) -> std::io::Result<SiteSource> {
     let base = path.parent().unwrap_or_else(|| Path::new("."));
     let wanted = crate::site::includes(&text);
     let mut included = Included::default();
-    let read = |relative: &str| {
+    let mut names = wanted.files;
+    for pattern in wanted.globs {
+        let matched = expand(base, &pattern);
+        names.extend(matched.iter().flatten().cloned());
+        included.globs.insert(pattern, matched);
+    }
+    // Opening and reading a file takes the kernel tens of microseconds: the 44 rule files of a
+    // kube-prometheus-sized site are read on every core.
+    let read = |relative: &String| {
         std::fs::read_to_string(base.join(relative))
             .map(Into::into)
             .map_err(|e| e.to_string())
     };
-    for file in wanted.files {
-        let contents = read(&file);
-        included.files.insert(file, contents);
-    }
-    for pattern in wanted.globs {
-        let matched = expand(base, &pattern);
-        for file in matched.iter().flatten() {
-            let contents = read(file);
-            included.files.insert(file.clone(), contents);
-        }
-        included.globs.insert(pattern, matched);
-    }
+    let threads = crate::parallel::threads_for(names.len(), READ_IN_PARALLEL_FROM);
+    let contents = crate::parallel::map_with(&names, threads, || (), |(), name| read(name));
+    included.files.extend(names.into_iter().zip(contents));
     Ok(SiteSource::new(path.display().to_string(), text).with_included(included))
 }
+
+/// Below this many files, threads cost more than they save.
+const READ_IN_PARALLEL_FROM: usize = 16;
 
 /// The files below `base` that `pattern` matches (`*` within a directory, `**` across them), as
 /// `/`-separated paths relative to `base`, sorted.
@@ -68,4 +70,33 @@ fn expand(base: &Path, pattern: &str) -> Result<Vec<String>, String> {
     }
     files.sort();
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Many rule files (read on every core) and a missing template: each path with its own
+    /// contents or its error, and each pattern with its files in order.
+    #[test]
+    fn every_named_file_is_read_with_its_own_contents() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        std::fs::create_dir(dir.path().join("rules")).expect("mkdir");
+        let names: Vec<String> = (0..40).map(|i| format!("rules/r{i:02}.yml")).collect();
+        for name in &names {
+            std::fs::write(dir.path().join(name), format!("# {name}\n")).expect("write");
+        }
+        let site = dir.path().join("site.toml");
+        std::fs::write(
+            &site,
+            "rule_files = [\"rules/*.yml\"]\n[alertmanager]\ntemplates = [\"missing.tmpl\"]\n",
+        )
+        .expect("write");
+        let source = super::load(&site).expect("the site file reads");
+        assert_eq!(source.included.globs["rules/*.yml"].as_ref().expect("expanded"), &names);
+        for name in &names {
+            let contents = source.included.files[name].as_ref().expect("read");
+            assert_eq!(&**contents, format!("# {name}\n"));
+        }
+        assert!(source.included.files["missing.tmpl"].is_err());
+        assert_eq!(source.included.files.len(), names.len() + 1);
+    }
 }
