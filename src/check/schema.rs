@@ -197,7 +197,7 @@ pub(crate) fn toml_path(pointer: &str) -> String {
     }
     let mut out = String::new();
     for segment in pointer.trim_start_matches('/').split('/') {
-        let segment = segment.replace("~1", "/").replace("~0", "~");
+        let segment = crate::site::unescape(segment);
         if segment.parse::<usize>().is_ok() {
             out.push_str(&format!("[{segment}]"));
         } else {
@@ -247,11 +247,11 @@ fn allowed_keys(schema: &Value, pointer: &str, document: &Value) -> Vec<String> 
     let mut node = resolve(schema, schema);
     let mut instance = document;
     for segment in pointer.trim_start_matches('/').split('/').filter(|s| !s.is_empty()) {
-        let segment = segment.replace("~1", "/").replace("~0", "~");
+        let segment = crate::site::unescape(segment);
         let next = if instance.is_array() {
             node.get("items")
         } else {
-            node.get("properties").and_then(|p| p.get(&segment))
+            node.get("properties").and_then(|p| p.get(segment.as_ref()))
         };
         let Some(next) = next else { return Vec::new() };
         node = resolve(schema, next);
@@ -261,7 +261,7 @@ fn allowed_keys(schema: &Value, pointer: &str, document: &Value) -> Vec<String> 
                 .ok()
                 .and_then(|i| items.get(i))
                 .unwrap_or(&Value::Null),
-            Value::Object(map) => map.get(&segment).unwrap_or(&Value::Null),
+            Value::Object(map) => map.get(segment.as_ref()).unwrap_or(&Value::Null),
             _ => &Value::Null,
         };
     }

@@ -387,12 +387,13 @@ fn url_credential(url: &url::Url) -> Option<String> {
 mod tests {
     use super::{BEARER_PATTERN, SHORTEST_TOKEN, TOKEN_PATTERNS, credential};
 
-    /// Shorter texts skip the token patterns: none of them may match one.
+    /// `may_carry_credential` compares the token paths only where a `/` is.
     #[test]
     fn every_token_path_starts_with_a_slash() {
         assert!(super::TOKEN_PATH_HOSTS.iter().all(|(_, path)| path.starts_with('/')));
     }
 
+    /// Shorter texts skip the token patterns: none of them may match one.
     #[test]
     fn no_token_pattern_matches_a_shorter_text() {
         for pattern in TOKEN_PATTERNS

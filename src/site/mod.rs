@@ -15,6 +15,7 @@ pub mod targets;
 
 #[doc(hidden)]
 pub use fast_toml::agrees as fast_toml_agrees;
+pub(crate) use pointer::unescape;
 pub use pointer::{SpanIndex, escape};
 use serde_json::Value;
 

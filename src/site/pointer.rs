@@ -48,19 +48,19 @@ impl SpanIndex {
 
     /// Span of the value at `pointer`, or of the closest ancestor that exists.
     pub fn value(&self, pointer: &str) -> Range<usize> {
-        if let Some(location) = self.in_prefix(pointer) {
-            return location.value;
-        }
-        self.nearest(pointer).value.clone()
+        self.location(pointer).value
     }
 
     /// Span of the key at `pointer` (the value's span for array elements), or of the closest ancestor.
     pub fn key(&self, pointer: &str) -> Range<usize> {
-        if let Some(location) = self.in_prefix(pointer) {
-            return location.key.unwrap_or(location.value);
-        }
-        let location = self.nearest(pointer);
-        location.key.clone().unwrap_or_else(|| location.value.clone())
+        let location = self.location(pointer);
+        location.key.unwrap_or(location.value)
+    }
+
+    /// Where the value at `pointer` (or its closest ancestor) is: from a prefix where that can
+    /// answer, else from the index.
+    fn location(&self, pointer: &str) -> Location {
+        self.in_prefix(pointer).unwrap_or_else(|| self.nearest(pointer).clone())
     }
 
     /// The location of the scalar at exactly `pointer` in a large site file, read from a prefix of
@@ -168,8 +168,9 @@ fn locate_scalar(document: &DeTable<'_>, pointer: &str) -> Option<Location> {
     }
 }
 
-/// One JSON Pointer segment as written in the document (RFC 6901: `~1` is `/`, `~0` is `~`).
-fn unescape(segment: &str) -> std::borrow::Cow<'_, str> {
+/// One JSON Pointer segment as written in the document (RFC 6901: `~1` is `/`, `~0` is `~`); the
+/// inverse of [`escape`], borrowed when there is nothing to unescape.
+pub(crate) fn unescape(segment: &str) -> std::borrow::Cow<'_, str> {
     if segment.contains('~') {
         segment.replace("~1", "/").replace("~0", "~").into()
     } else {
